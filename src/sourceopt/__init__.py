@@ -1,0 +1,1 @@
+"""sourceopt: supplier-sourcing optimisation, from scenario file to verified award."""

@@ -1,0 +1,146 @@
+"""The typed, columnar Scenario: what every later stage reads.
+
+Items, suppliers and offers are pandas tables with integer codes (row positions) as
+references, never a Python object per offer. A Scenario is validated once, when it is
+loaded; nothing downstream re-checks it.
+
+Tables and their columns (``attr.<name>`` columns hold numeric attributes, NaN if unset):
+
+- ``items``: ``id, demand, unit, baseline_price (NaN if unset), group``
+- ``suppliers``: ``id, name, country, region, tags (frozenset), capacity (inf if unset),
+  fixed_cost, min_units, attr.*``
+- ``offers``: ``supplier, item`` (int codes), ``price, capacity (inf if unset), min_units, attr.*``
+- ``tiers``: ``offer`` (int code), ``from, price``; sorted by offer then ``from``
+- ``bundles``: ``id, supplier`` (code), ``price``
+- ``bundle_units``: ``bundle, item`` (codes), ``units``
+- ``rebates``: ``supplier`` (code), ``from_spend, percent``; sorted by supplier then threshold
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from sourceopt.scenario.schema import Objective, Rule, SolverSettings, Variant
+
+ATTR_PREFIX = "attr."
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One category's sourcing decision, validated and held column-wise."""
+
+    name: str
+    source: str
+    items: pd.DataFrame
+    suppliers: pd.DataFrame
+    offers: pd.DataFrame
+    tiers: pd.DataFrame
+    bundles: pd.DataFrame
+    bundle_units: pd.DataFrame
+    rebates: pd.DataFrame
+    rules: tuple[Rule, ...]
+    objective: Objective
+    solver: SolverSettings
+    variants: tuple[Variant, ...] = ()
+    rule_origins: tuple[str, ...] = ()
+    category: str | None = None
+    currency: str = "USD"
+    model: str | None = None
+    variant: str = "base"
+    input_sha256: str = ""
+    base_dir: str = field(default=".", repr=False)
+
+    # --- sizes and lookups ----------------------------------------------------------------
+
+    @property
+    def n_items(self) -> int:
+        """Number of items."""
+        return len(self.items)
+
+    @property
+    def n_suppliers(self) -> int:
+        """Number of suppliers."""
+        return len(self.suppliers)
+
+    @property
+    def n_offers(self) -> int:
+        """Number of offers."""
+        return len(self.offers)
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        """Names of the rules in force (model rules first)."""
+        return tuple(str(r.name) for r in self.rules)
+
+    def supplier_code(self, supplier_id: str) -> int:
+        """Row position of a supplier id (the id must exist)."""
+        return int(self._position(self.suppliers["id"], supplier_id))
+
+    def item_code(self, item_id: str) -> int:
+        """Row position of an item id (the id must exist)."""
+        return int(self._position(self.items["id"], item_id))
+
+    @staticmethod
+    def _position(ids: pd.Series, key: str) -> int:
+        hits = np.flatnonzero(ids.to_numpy() == key)
+        if len(hits) != 1:
+            raise KeyError(key)
+        return int(hits[0])
+
+    def attribute_names(self) -> tuple[str, ...]:
+        """Every attribute name defined on a supplier or an offer."""
+        names = {
+            c[len(ATTR_PREFIX) :]
+            for table in (self.suppliers, self.offers)
+            for c in table.columns
+            if c.startswith(ATTR_PREFIX)
+        }
+        return tuple(sorted(names))
+
+    def offer_attribute(self, name: str) -> np.ndarray:
+        """The attribute per offer: the offer's own value, else its supplier's (NaN if neither)."""
+        col = ATTR_PREFIX + name
+        n = self.n_offers
+        own = self.offers[col].to_numpy(float) if col in self.offers else np.full(n, np.nan)
+        sup = self.supplier_attribute(name)[self.offers["supplier"].to_numpy()]
+        return np.where(np.isnan(own), sup, own)
+
+    def supplier_attribute(self, name: str) -> np.ndarray:
+        """The attribute per supplier (NaN where unset)."""
+        col = ATTR_PREFIX + name
+        if col in self.suppliers:
+            return self.suppliers[col].to_numpy(float)
+        return np.full(self.n_suppliers, np.nan)
+
+    def baseline_cost(self) -> float:
+        """Demand times today's price, over items that have a baseline price."""
+        base = self.items["baseline_price"].to_numpy(float)
+        demand = self.items["demand"].to_numpy(float)
+        known = ~np.isnan(base)
+        return float(np.sum(base[known] * demand[known]))
+
+    def bundle_spend_fractions(self) -> np.ndarray:
+        """Share of its bundle's price that each ``bundle_units`` row counts as spend on its item.
+
+        By baseline value (units x baseline price) when every item of the bundle has a positive
+        baseline price, otherwise by units. Fractions of one bundle add up to 1.
+        """
+        bu = self.bundle_units
+        if len(bu) == 0:
+            return np.zeros(0)
+        bundle = bu["bundle"].to_numpy()
+        units = bu["units"].to_numpy(float)
+        base = self.items["baseline_price"].to_numpy(float)[bu["item"].to_numpy()]
+        priced = ~np.isnan(base) & (base > 0)
+        n_b = len(self.bundles)
+        all_priced = np.bincount(bundle, weights=(~priced).astype(float), minlength=n_b) == 0
+        weight = np.where(all_priced[bundle], units * np.where(priced, base, 0.0), units)
+        total = np.bincount(bundle, weights=weight, minlength=n_b)
+        return np.asarray(weight / total[bundle], dtype=float)
+
+    def with_changes(self, **changes: object) -> Scenario:
+        """A copy with some fields replaced (tables are shared, never mutated)."""
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,403 @@
+"""The scenario file format (SCENARIO-FORMAT.md, version 1) as pydantic types.
+
+These types are the single definition of the format: the loader validates with them, the
+columnar table checks derive their column specs from the record types, and the JSON Schema
+(and later the service's OpenAPI schema) is generated from :class:`ScenarioDocument`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+NonNeg = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Identifier = Annotated[str, Field(min_length=1, max_length=200)]
+ScenarioName = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$", min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    """Base of every format type: unknown keys are errors, values are not coerced from text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+class TableFile(Strict):
+    """A table kept in its own file (CSV, Parquet or xlsx), path relative to the scenario."""
+
+    file: Annotated[str, Field(min_length=1)]
+    sheet: str | None = Field(None, description="sheet name, for .xlsx files only")
+
+
+class ColumnTable(Strict):
+    """A table given inline as columns: ``{columns: {key: [values...]}}``."""
+
+    columns: dict[str, list[Any]]
+
+
+class Tier(Strict):
+    """An all-units volume discount step of an offer."""
+
+    from_: Annotated[float, Field(gt=0, alias="from")] = Field(
+        description="units awarded through the offer from which every unit costs `price`"
+    )
+    price: NonNeg
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+class ItemRecord(Strict):
+    """What is bought."""
+
+    id: Identifier
+    demand: Positive = Field(description="units that must be awarded")
+    unit: str | None = None
+    baseline_price: NonNeg | None = Field(None, description="today's unit price, for savings")
+    group: str | None = Field(None, description="label used by rule scopes")
+
+
+class SupplierRecord(Strict):
+    """Who can supply."""
+
+    id: Identifier
+    name: str | None = None
+    country: str | None = None
+    region: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    capacity: NonNeg | None = Field(None, description="max units over all its items")
+    fixed_cost: NonNeg = Field(0.0, description="incurred once if awarded anything")
+    min_units: NonNeg = Field(0.0, description="if awarded anything, at least this many units")
+    attributes: dict[str, float] = Field(default_factory=dict)
+
+
+class OfferRecord(Strict):
+    """A unit-price offer of one supplier for one item."""
+
+    supplier: Identifier
+    item: Identifier
+    price: NonNeg = Field(description="unit price below the first tier")
+    capacity: NonNeg | None = Field(None, description="max units of this item")
+    min_units: NonNeg = Field(0.0, description="if used at all, at least this many units")
+    tiers: list[Tier] = Field(default_factory=list)
+    attributes: dict[str, float] = Field(default_factory=dict)
+
+
+class TierRecord(Strict):
+    """One row of a top-level tiers table (``tiers: {file: tiers.csv}``)."""
+
+    supplier: Identifier
+    item: Identifier
+    from_: Annotated[float, Field(gt=0, alias="from")]
+    price: NonNeg
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+class BundleRecord(Strict):
+    """An all-or-nothing package offer."""
+
+    id: Identifier
+    supplier: Identifier
+    units: dict[str, Positive] = Field(min_length=1, description="item id -> units")
+    price: NonNeg = Field(description="total price of the whole package")
+
+
+class RebateTier(Strict):
+    """A spend threshold and the percent taken off the supplier's whole spend above it."""
+
+    from_spend: NonNeg
+    percent: Annotated[float, Field(ge=0, le=100)]
+
+
+class RebateRecord(Strict):
+    """Discounts on a supplier's total awarded spend."""
+
+    supplier: Identifier
+    tiers: list[RebateTier] = Field(min_length=1)
+
+
+# --- selectors ----------------------------------------------------------------------------
+
+Comparison = Literal["gt", "ge", "lt", "le", "eq"]
+
+
+class SelectorFilter(Strict):
+    """A filter: every given entry must hold (tags: has any of them)."""
+
+    tags: list[str] | None = None
+    country: list[str] | None = None
+    region: list[str] | None = None
+    group: list[str] | None = None
+    attribute: dict[str, dict[Comparison, float]] | None = None
+
+
+Selector = Literal["all"] | list[Identifier] | SelectorFilter
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+class Soft(Strict):
+    """Makes a rule soft: it may be violated at `penalty` per unit of violation."""
+
+    penalty: NonNeg
+
+
+class RuleBase(Strict):
+    """Keys shared by every rule."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    soft: Soft | None = None
+    priority: int = 0
+
+
+Per = Literal["item", "category"]
+Measure = Literal["volume", "spend"]
+
+
+def _need_a_bound(rule: Any, *keys: str) -> None:
+    if all(getattr(rule, k) is None for k in keys):
+        raise ValueError(f"give at least one of {', '.join(keys)}")
+
+
+class MaxShareRule(RuleBase):
+    """No selected supplier gets more than `limit` of the volume (or spend)."""
+
+    type: Literal["max_share"]
+    limit: Share
+    suppliers: Selector = "all"
+    items: Selector = "all"
+    per: Per = "item"
+    measure: Measure = "volume"
+
+
+class SupplierCountRule(RuleBase):
+    """Number of awarded suppliers among the selected, per item or over the items together."""
+
+    type: Literal["supplier_count"]
+    min: Annotated[int, Field(ge=0)] | None = None
+    max: Annotated[int, Field(ge=0)] | None = None
+    suppliers: Selector = "all"
+    items: Selector = "all"
+    per: Per = "category"
+
+    @model_validator(mode="after")
+    def _bounds(self) -> SupplierCountRule:
+        _need_a_bound(self, "min", "max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class GroupShareRule(RuleBase):
+    """The selected suppliers together get between `min` and `max` of the volume or spend."""
+
+    type: Literal["group_share"]
+    min: Share | None = None
+    max: Share | None = None
+    suppliers: Selector = "all"
+    items: Selector = "all"
+    per: Per = "category"
+    measure: Measure = "volume"
+
+    @model_validator(mode="after")
+    def _bounds(self) -> GroupShareRule:
+        _need_a_bound(self, "min", "max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class ExcludeRule(RuleBase):
+    """Selected suppliers get nothing of the selected items."""
+
+    type: Literal["exclude"]
+    suppliers: Selector = "all"
+    items: Selector = "all"
+
+
+class AwardRule(RuleBase):
+    """A manual lock: `supplier` gets between the bounds of `item`."""
+
+    type: Literal["award"]
+    supplier: Identifier
+    item: Identifier
+    min_units: NonNeg | None = None
+    max_units: NonNeg | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> AwardRule:
+        _need_a_bound(self, "min_units", "max_units")
+        lo, hi = self.min_units, self.max_units
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"min_units ({lo}) is greater than max_units ({hi})")
+        return self
+
+
+class AverageAttributeRule(RuleBase):
+    """The volume- or spend-weighted average of an attribute over the selected award."""
+
+    type: Literal["average_attribute"]
+    attribute: Identifier
+    min: float | None = None
+    max: float | None = None
+    suppliers: Selector = "all"
+    items: Selector = "all"
+    per: Per = "category"
+    measure: Measure = "volume"
+
+    @model_validator(mode="after")
+    def _bounds(self) -> AverageAttributeRule:
+        _need_a_bound(self, "min", "max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class BudgetRule(RuleBase):
+    """Total cost at most `max`."""
+
+    type: Literal["budget"]
+    max: NonNeg
+
+
+class MaxItemsPerSupplierRule(RuleBase):
+    """Each selected supplier wins at most `max` of the selected items."""
+
+    type: Literal["max_items_per_supplier"]
+    max: Annotated[int, Field(ge=0)]
+    suppliers: Selector = "all"
+    items: Selector = "all"
+
+
+class BackupCoverageRule(RuleBase):
+    """N-1 resilience: the others' unused capacity covers `coverage` of each awardee's volume."""
+
+    type: Literal["backup_coverage"]
+    coverage: NonNeg
+    suppliers: Selector = "all"
+    items: Selector = "all"
+
+
+Rule = Annotated[
+    MaxShareRule
+    | SupplierCountRule
+    | GroupShareRule
+    | ExcludeRule
+    | AwardRule
+    | AverageAttributeRule
+    | BudgetRule
+    | MaxItemsPerSupplierRule
+    | BackupCoverageRule,
+    Field(discriminator="type"),
+]
+
+RULE_TYPES: tuple[str, ...] = (
+    "max_share",
+    "supplier_count",
+    "group_share",
+    "exclude",
+    "award",
+    "average_attribute",
+    "budget",
+    "max_items_per_supplier",
+    "backup_coverage",
+)
+
+
+# --- objective, variants, solver ----------------------------------------------------------
+
+
+class Penalty(Strict):
+    """Adds weight x attribute x (spend or units) of the award to the objective."""
+
+    attribute: Identifier
+    per: Measure = "spend"
+    weight: float = 1.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _units_alias(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("per") == "units":
+            return {**data, "per": "volume"}
+        return data
+
+
+class Objective(Strict):
+    """What is minimised: total cost plus the penalties."""
+
+    minimize: Literal["total_cost"] = "total_cost"
+    penalties: list[Penalty] = Field(default_factory=list)
+
+
+class Variant(Strict):
+    """A what-if variant: the base scenario with these changes."""
+
+    name: ScenarioName
+    description: str | None = None
+    drop_rules: list[str] = Field(default_factory=list)
+    add_rules: list[Rule] = Field(default_factory=list)
+    exclude_suppliers: list[Identifier] = Field(default_factory=list)
+    demand_scale: Positive = 1.0
+    price_scale: dict[str, Positive] = Field(default_factory=dict)
+
+
+BackendName = Literal["highs", "cbc", "scip", "cpsat"]
+
+
+class SolverSettings(Strict):
+    """Solver options of a scenario (each may be overridden from the command line)."""
+
+    backend: BackendName = "highs"
+    time_limit: Positive | None = Field(None, description="seconds")
+    mip_gap: Annotated[float, Field(ge=0, le=1)] = 1e-6
+    seed: Annotated[int, Field(ge=0)] = 0
+    threads: Annotated[int, Field(ge=1, le=256)] = 1
+
+
+# --- documents ----------------------------------------------------------------------------
+
+Table = TableFile | ColumnTable
+
+
+class ScenarioHeader(Strict):
+    """Every top-level key except the record tables (validated column-wise, see tables.py)."""
+
+    sourceopt: Literal[1]
+    name: ScenarioName
+    category: str | None = None
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
+    model: Annotated[str, Field(min_length=1)] | None = None
+    bundles: list[BundleRecord] = Field(default_factory=list)
+    rebates: list[RebateRecord] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    objective: Objective | None = None
+    variants: list[Variant] = Field(default_factory=list)
+    solver: SolverSettings = Field(default_factory=SolverSettings)
+
+
+TABLE_KEYS: tuple[str, ...] = ("items", "suppliers", "offers", "tiers")
+
+
+class ScenarioDocument(ScenarioHeader):
+    """A whole scenario file (for the JSON Schema and the service's OpenAPI)."""
+
+    items: list[ItemRecord] | Table
+    suppliers: list[SupplierRecord] | Table
+    offers: list[OfferRecord] | Table
+    tiers: list[TierRecord] | Table | None = None
+
+
+class ModelDocument(Strict):
+    """A named sourcing model (a file in `models/`): rules and an objective to adopt."""
+
+    sourceopt_model: Literal[1]
+    name: ScenarioName
+    description: Annotated[str, Field(min_length=1)]
+    rules: list[Rule] = Field(default_factory=list)
+    objective: Objective | None = None

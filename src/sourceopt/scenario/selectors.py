@@ -1,0 +1,87 @@
+"""Selectors turned into boolean masks over suppliers and items.
+
+A selector is ``"all"``, a list of ids, or a filter whose entries must all hold:
+``tags`` (has any of them), ``country``, ``region`` (suppliers), ``group`` (items),
+``attribute`` (``{name: {gt|ge|lt|le|eq: value}}``; a supplier whose attribute is unset
+does not match). Ids are checked when the scenario is loaded, so here they all exist.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from sourceopt.scenario.model import ATTR_PREFIX, Scenario
+from sourceopt.scenario.schema import Selector, SelectorFilter
+
+_COMPARE: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "lt": operator.lt,
+    "le": operator.le,
+    "eq": operator.eq,
+}
+
+
+def _by_ids(ids: pd.Series, wanted: list[str]) -> np.ndarray:
+    return np.asarray(ids.isin(wanted).to_numpy(), dtype=bool)
+
+
+def _in(column: pd.Series, values: list[str]) -> np.ndarray:
+    return np.asarray(column.isin(values).to_numpy(), dtype=bool)
+
+
+def supplier_mask(scenario: Scenario, selector: Selector) -> np.ndarray:
+    """Which suppliers the selector picks."""
+    table = scenario.suppliers
+    if selector == "all":
+        return np.ones(len(table), dtype=bool)
+    if isinstance(selector, list):
+        return _by_ids(table["id"], selector)
+    assert isinstance(selector, SelectorFilter)
+    mask = np.ones(len(table), dtype=bool)
+    if selector.tags is not None:
+        wanted = frozenset(selector.tags)
+        mask &= np.fromiter((bool(t & wanted) for t in table["tags"]), bool, len(table))
+    if selector.country is not None:
+        mask &= _in(table["country"], selector.country)
+    if selector.region is not None:
+        mask &= _in(table["region"], selector.region)
+    if selector.group is not None:  # groups label items; no supplier has one
+        mask &= False
+    if selector.attribute is not None:
+        for name, tests in selector.attribute.items():
+            values = scenario.supplier_attribute(name)
+            for op, bound in tests.items():
+                with np.errstate(invalid="ignore"):
+                    mask &= _COMPARE[op](values, bound) & ~np.isnan(values)
+    return mask
+
+
+def item_mask(scenario: Scenario, selector: Selector) -> np.ndarray:
+    """Which items the selector picks."""
+    table = scenario.items
+    if selector == "all":
+        return np.ones(len(table), dtype=bool)
+    if isinstance(selector, list):
+        return _by_ids(table["id"], selector)
+    assert isinstance(selector, SelectorFilter)
+    mask = np.ones(len(table), dtype=bool)
+    if selector.group is not None:
+        mask &= _in(table["group"], selector.group)
+    for key in ("tags", "country", "region"):
+        if getattr(selector, key) is not None:  # supplier properties: items never match
+            mask &= False
+    if selector.attribute is not None:
+        for name, tests in selector.attribute.items():
+            col = ATTR_PREFIX + name
+            values = (
+                table[col].to_numpy(float) if col in table else np.full(len(table), np.nan)
+            )
+            for op, bound in tests.items():
+                with np.errstate(invalid="ignore"):
+                    mask &= _COMPARE[op](values, bound) & ~np.isnan(values)
+    return mask

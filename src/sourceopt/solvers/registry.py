@@ -1,0 +1,73 @@
+"""The lazy backend registry: names to adapter modules, imported only when asked for."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from sourceopt.errors import BackendError
+from sourceopt.solvers.base import Backend
+
+
+@dataclass(frozen=True)
+class BackendEntry:
+    """Where a backend lives and what it needs installed."""
+
+    module: str
+    factory: str
+    requires: str  # the Python module the backend needs
+    install: str  # how to get it
+
+
+BACKENDS: dict[str, BackendEntry] = {
+    "highs": BackendEntry("sourceopt.solvers.highs", "HighsBackend", "highspy", "pip install highspy"),
+    "cbc": BackendEntry("sourceopt.solvers.cbc", "CbcBackend", "pulp", "pip install 'sourceopt[cbc]'"),
+    "scip": BackendEntry(
+        "sourceopt.solvers.scip", "ScipBackend", "ortools", "pip install 'sourceopt[ortools]'"
+    ),
+    "cpsat": BackendEntry(
+        "sourceopt.solvers.cpsat", "CpSatBackend", "ortools", "pip install 'sourceopt[ortools]'"
+    ),
+}
+
+DEFAULT_BACKEND = "highs"
+
+
+def backend_names() -> tuple[str, ...]:
+    """Every backend name sourceopt knows, installed or not."""
+    return tuple(BACKENDS)
+
+
+def is_available(name: str) -> bool:
+    """Whether the backend's solver package can be imported here."""
+    entry = BACKENDS.get(name)
+    if entry is None:
+        return False
+    try:
+        importlib.import_module(entry.requires)
+    except ImportError:
+        return False
+    return True
+
+
+def available_backends() -> tuple[str, ...]:
+    """The backends whose solver package is installed."""
+    return tuple(n for n in BACKENDS if is_available(n))
+
+
+def get_backend(name: str) -> Backend:
+    """The backend called `name`; a clear error if it is unknown or not installed."""
+    entry = BACKENDS.get(name)
+    if entry is None:
+        raise BackendError(
+            f"unknown backend {name!r}; valid backends are: {', '.join(BACKENDS)}"
+        )
+    if not is_available(name):
+        raise BackendError(
+            f"backend {name!r} needs the Python package {entry.requires!r}, which is not "
+            f"installed; install it with: {entry.install} (installed backends: "
+            f"{', '.join(available_backends()) or 'none'})"
+        )
+    module = importlib.import_module(entry.module)
+    backend: Backend = getattr(module, entry.factory)()
+    return backend
