@@ -1,0 +1,126 @@
+"""From a table key's raw value (records, inline columns or a file) to a typed frame.
+
+Records are validated by their pydantic type and flattened (``attributes`` become
+``attr.<name>`` columns, an offer's nested ``tiers`` are collected apart); columns and files
+are validated column-wise (columns.py). Either way the caller gets a frame whose columns
+follow the record type and a :class:`RawTable` that names places in the user's terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from sourceopt.errors import Problem
+from sourceopt.scenario.columns import validate_columns
+from sourceopt.scenario.messages import problems_from
+from sourceopt.scenario.model import ATTR_PREFIX
+from sourceopt.scenario.schema import (
+    ColumnTable,
+    ItemRecord,
+    OfferRecord,
+    SupplierRecord,
+    TableFile,
+    TierRecord,
+)
+from sourceopt.scenario.tables import RawTable, column_spec, inline_columns, read_table_file, records_table
+
+RECORD_TYPES: dict[str, type[BaseModel]] = {
+    "items": ItemRecord,
+    "suppliers": SupplierRecord,
+    "offers": OfferRecord,
+    "tiers": TierRecord,
+}
+_WITH_ATTRIBUTES = ("suppliers", "offers")
+
+
+@dataclass
+class Intake:
+    """A table as accepted: the typed frame, where it came from, and nested offer tiers."""
+
+    frame: pd.DataFrame
+    raw: RawTable
+    nested_tiers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    file_bytes: bytes = b""
+
+
+def take_table(key: str, value: Any, file: str, base_dir: Path) -> tuple[Intake | None, list[Problem]]:
+    """Accept one table; None and the problems if it cannot be read at all."""
+    if isinstance(value, list):
+        return _from_records(key, value, file)
+    if isinstance(value, dict) and "file" in value:
+        return _from_file(key, value, file, base_dir)
+    if isinstance(value, dict) and "columns" in value:
+        try:
+            ColumnTable.model_validate(value)
+        except ValidationError as exc:
+            return None, problems_from(exc, value, file, prefix=key)
+        raw = inline_columns(value["columns"], key, file)
+        if isinstance(raw, Problem):
+            return None, [raw]
+        return _columnar(key, raw)
+    return None, [
+        Problem(
+            file,
+            key,
+            "expected a list of records, {file: <table file>} or {columns: {...}}, "
+            f"got {type(value).__name__}",
+        )
+    ]
+
+
+def _from_file(key: str, value: dict[str, Any], file: str, base_dir: Path) -> tuple[Intake | None, list[Problem]]:
+    try:
+        ref = TableFile.model_validate(value)
+    except ValidationError as exc:
+        return None, problems_from(exc, value, file, prefix=key)
+    path = Path(ref.file)
+    if not path.is_absolute():
+        path = base_dir / path
+    raw = read_table_file(path, key, file)
+    if isinstance(raw, Problem):
+        return None, [raw]
+    intake, problems = _columnar(key, raw)
+    if intake is not None:
+        intake.file_bytes = path.read_bytes()
+    return intake, problems
+
+
+def _columnar(key: str, raw: RawTable) -> tuple[Intake | None, list[Problem]]:
+    frame, problems = validate_columns(raw, column_spec(RECORD_TYPES[key]), attributes=key in _WITH_ATTRIBUTES)
+    if key == "tiers":
+        frame = frame.rename(columns={"from": "from"})
+    return Intake(frame, raw), problems
+
+
+def _from_records(key: str, records: list[Any], file: str) -> tuple[Intake | None, list[Problem]]:
+    parsed, problems = records_table(records, RECORD_TYPES[key], key, file)
+    if problems:
+        return None, problems
+    raw = RawTable(pd.DataFrame(), key, file, form="records")
+    rows = [r.model_dump(by_alias=True) for r in parsed]
+    attrs = sorted({a for r in rows for a in r.get("attributes", {})})
+    tiers: list[tuple[int, int, float, float]] = []
+    for i, r in enumerate(rows):
+        for name in attrs:
+            r[ATTR_PREFIX + name] = r.get("attributes", {}).get(name, np.nan)
+        r.pop("attributes", None)
+        for j, t in enumerate(r.pop("tiers", []) if key == "offers" else []):
+            tiers.append((i, j, float(t["from"]), float(t["price"])))
+        if key == "suppliers":
+            r["tags"] = frozenset(r["tags"])
+    spec = column_spec(RECORD_TYPES[key])
+    columns = [k for k, c in spec.items() if c.kind not in ("attributes", "nested")]
+    frame = pd.DataFrame(rows, columns=[*columns, *(ATTR_PREFIX + a for a in attrs)])
+    for k in columns:
+        if spec[k].kind in ("number", "integer"):
+            frame[k] = frame[k].astype(float)
+    nested = pd.DataFrame(tiers, columns=["offer", "position", "from", "price"]).astype(
+        {"offer": np.int64, "position": np.int64, "from": float, "price": float}
+    )
+    return Intake(frame, RawTable(frame, key, file, form="records"), nested), []

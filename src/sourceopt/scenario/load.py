@@ -1,0 +1,248 @@
+"""Load and validate a scenario: file, stdin or dict in; a typed Scenario or one error out.
+
+Every problem found is collected and raised at once as a :class:`ScenarioError`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from sourceopt.errors import Problem, ScenarioError
+from sourceopt.scenario import references as refs
+from sourceopt.scenario.intake import Intake, take_table
+from sourceopt.scenario.messages import problems_from
+from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.read import parse_document, read_document, sha256_of
+from sourceopt.scenario.rulecheck import check_penalties, check_rule, check_variant, default_names
+from sourceopt.scenario.schema import TABLE_KEYS, Objective, ScenarioHeader
+from sourceopt.scenario.sourcing_models import load_model
+
+Source = str | Path | dict[str, Any]
+
+
+def load_scenario(
+    source: Source, *, base_dir: str | Path | None = None, models_dir: str | Path | None = None
+) -> Scenario:
+    """Load a scenario from a file path, ``"-"`` (stdin), or a dict of the file's structure.
+
+    Table files are found relative to the scenario file (or `base_dir`). Raises
+    :class:`ScenarioError` listing every problem, each with its file and place.
+    """
+    if isinstance(source, dict):
+        raw = json.dumps(source, sort_keys=True, default=str).encode()
+        return build_scenario(source, "<scenario>", Path(base_dir or "."), raw, models_dir)
+    if str(source) == "-":
+        raw = sys.stdin.buffer.read()
+        return build_scenario(parse_document(raw, "<stdin>"), "<stdin>", Path(base_dir or "."), raw, models_dir)
+    path = Path(source)
+    data, raw = read_document(path)
+    return build_scenario(data, str(path), Path(base_dir) if base_dir else path.parent, raw, models_dir)
+
+
+def build_scenario(
+    data: Any, file: str, base_dir: Path, raw: bytes, models_dir: str | Path | None = None
+) -> Scenario:
+    """Validate parsed data into a Scenario (see :func:`load_scenario`)."""
+    if not isinstance(data, dict):
+        got = "an empty file" if data is None else type(data).__name__
+        raise ScenarioError.single(file, "", f"expected a mapping of scenario keys at the top level, got {got}")
+    problems: list[Problem] = []
+    header = _header(data, file, problems)
+    tables: dict[str, Intake] = {}
+    for key in TABLE_KEYS:
+        if key not in data:
+            if key != "tiers":
+                problems.append(Problem(file, key, f"missing required key {key!r}"))
+            continue
+        intake, found = take_table(key, data[key], file, base_dir)
+        problems += found
+        if intake is not None:
+            if key != "tiers" and len(intake.frame) == 0:
+                problems.append(Problem(file, key, f"expected at least one row in {key!r}, got none"))
+            tables[key] = intake
+    if problems or header is None:
+        raise ScenarioError(problems)
+    scenario, found = _assemble(header, tables, file, base_dir)
+    problems += found
+    if problems:
+        raise ScenarioError(problems)
+    scenario = _adopt_model(scenario, header, file, base_dir, models_dir)
+    problems += _check_rules(scenario, header, file)
+    if problems:
+        raise ScenarioError(problems)
+    digest = sha256_of(raw, *(t.file_bytes for t in tables.values()))
+    return scenario.with_changes(input_sha256=digest)
+
+
+def _header(data: dict[str, Any], file: str, problems: list[Problem]) -> ScenarioHeader | None:
+    rest = {k: v for k, v in data.items() if k not in TABLE_KEYS}
+    try:
+        return ScenarioHeader.model_validate(rest)
+    except ValidationError as exc:
+        problems += problems_from(exc, rest, file)
+        return None
+
+
+def _assemble(
+    header: ScenarioHeader, tables: dict[str, Intake], file: str, base_dir: Path
+) -> tuple[Scenario, list[Problem]]:
+    items, suppliers, offers = tables["items"], tables["suppliers"], tables["offers"]
+    problems = refs.unique_ids(items.frame, items.raw, "item")
+    problems += refs.unique_ids(suppliers.frame, suppliers.raw, "supplier")
+    sup_codes, found = refs.codes(offers.frame["supplier"], suppliers.frame["id"], offers.raw, "supplier", "supplier")
+    problems += found
+    item_codes, found = refs.codes(offers.frame["item"], items.frame["id"], offers.raw, "item", "item")
+    problems += found
+    off = offers.frame.copy()
+    off["supplier"], off["item"] = sup_codes, item_codes
+    problems += refs.unique_pairs(off, offers.raw)
+    problems += refs.increasing_tiers(offers.nested_tiers, offers.raw, nested=True)
+    tiers = offers.nested_tiers[["offer", "from", "price"]]
+    if "tiers" in tables:
+        table_tiers, found = _tier_table(tables["tiers"], off, suppliers, items)
+        problems += found
+        tiers = pd.concat([tiers, table_tiers], ignore_index=True)
+    bundles, bundle_units, found = _bundles(header, suppliers.frame, items.frame, file)
+    problems += found
+    rebates, found = _rebates(header, suppliers.frame, file)
+    problems += found
+    sup = suppliers.frame.copy()
+    sup["capacity"] = sup["capacity"].fillna(np.inf)
+    off["capacity"] = off["capacity"].fillna(np.inf)
+    scenario = Scenario(
+        name=header.name,
+        source=file,
+        items=items.frame.reset_index(drop=True),
+        suppliers=sup.reset_index(drop=True),
+        offers=off.reset_index(drop=True),
+        tiers=tiers.sort_values(["offer", "from"], kind="stable").reset_index(drop=True),
+        bundles=bundles,
+        bundle_units=bundle_units,
+        rebates=rebates,
+        rules=(),
+        objective=header.objective or Objective(),
+        solver=header.solver,
+        variants=tuple(header.variants),
+        category=header.category,
+        currency=header.currency,
+        model=header.model,
+        base_dir=str(base_dir),
+    )
+    return scenario, problems
+
+
+def _tier_table(tiers: Intake, offers: pd.DataFrame, suppliers: Intake, items: Intake) -> tuple[pd.DataFrame, list[Problem]]:
+    frame = tiers.frame
+    s, p1 = refs.codes(frame["supplier"], suppliers.frame["id"], tiers.raw, "supplier", "supplier")
+    i, p2 = refs.codes(frame["item"], items.frame["id"], tiers.raw, "item", "item")
+    pair = pd.MultiIndex.from_arrays([offers["supplier"].to_numpy(), offers["item"].to_numpy()])
+    offer = pair.get_indexer(pd.MultiIndex.from_arrays([s, i]))
+    bad = np.flatnonzero((offer < 0) & (s >= 0) & (i >= 0))
+    problems = p1 + p2 + [
+        Problem(tiers.raw.file, tiers.raw.place(int(r), "item"),
+                f"no offer of supplier {frame['supplier'].iat[r]!r} for item {frame['item'].iat[r]!r} to attach this tier to")
+        for r in bad[:10]
+    ]
+    out = pd.DataFrame({"offer": offer, "from": frame["from"].to_numpy(float), "price": frame["price"].to_numpy(float)})
+    ok = offer >= 0
+    problems += refs.increasing_tiers(out[ok].reset_index(drop=True), tiers.raw, nested=False)
+    return out[ok], problems
+
+
+def _bundles(header: ScenarioHeader, suppliers: pd.DataFrame, items: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    sup_index, item_index = pd.Index(suppliers["id"]), pd.Index(items["id"])
+    problems: list[Problem] = []
+    rows, units = [], []
+    seen: set[str] = set()
+    for b, bundle in enumerate(header.bundles):
+        if bundle.id in seen:
+            problems.append(Problem(file, f"bundles[{b}].id", f"duplicate bundle id {bundle.id!r}"))
+        seen.add(bundle.id)
+        s = sup_index.get_indexer([bundle.supplier])[0]
+        if s < 0:
+            problems.append(Problem(file, f"bundles[{b}].supplier", f"unknown supplier {bundle.supplier!r}"))
+        rows.append((bundle.id, int(s), float(bundle.price)))
+        for item, n in bundle.units.items():
+            i = item_index.get_indexer([item])[0]
+            if i < 0:
+                problems.append(Problem(file, f"bundles[{b}].units.{item}", f"unknown item {item!r}"))
+            units.append((b, int(i), float(n)))
+    frame = pd.DataFrame(rows, columns=["id", "supplier", "price"]).astype(
+        {"supplier": np.int64, "price": float}
+    )
+    unit_frame = pd.DataFrame(units, columns=["bundle", "item", "units"]).astype(
+        {"bundle": np.int64, "item": np.int64, "units": float}
+    )
+    return frame, unit_frame, problems
+
+
+def _rebates(header: ScenarioHeader, suppliers: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    sup_index = pd.Index(suppliers["id"])
+    problems: list[Problem] = []
+    rows = []
+    seen: set[str] = set()
+    for r, rebate in enumerate(header.rebates):
+        s = sup_index.get_indexer([rebate.supplier])[0]
+        if s < 0:
+            problems.append(Problem(file, f"rebates[{r}].supplier", f"unknown supplier {rebate.supplier!r}"))
+        if rebate.supplier in seen:
+            problems.append(Problem(file, f"rebates[{r}].supplier", f"a second rebate for supplier {rebate.supplier!r} (give one rebate with several tiers)"))
+        seen.add(rebate.supplier)
+        last = -1.0
+        for t, tier in enumerate(rebate.tiers):
+            if tier.from_spend <= last:
+                problems.append(Problem(file, f"rebates[{r}].tiers[{t}].from_spend", f"tier thresholds must increase: {tier.from_spend:g} follows {last:g}"))
+            last = tier.from_spend
+            rows.append((int(s), float(tier.from_spend), float(tier.percent)))
+    frame = pd.DataFrame(rows, columns=["supplier", "from_spend", "percent"])
+    return frame.astype({"supplier": np.int64, "from_spend": float, "percent": float}), problems
+
+
+def _adopt_model(scenario: Scenario, header: ScenarioHeader, file: str, base_dir: Path, models_dir: str | Path | None) -> Scenario:
+    taken: set[str] = set()
+    rules, origins = [], []
+    objective = header.objective
+    if header.model is not None:
+        model, path = load_model(header.model, base_dir, file, models_dir)
+        named = default_names(model.rules, taken)
+        rules += named
+        origins += [f"model:{model.name}"] * len(named)
+        objective = objective or model.objective
+    own = default_names(header.rules, taken)
+    return scenario.with_changes(
+        rules=tuple(rules + own),
+        rule_origins=tuple(origins + ["scenario"] * len(own)),
+        objective=objective or Objective(),
+    )
+
+
+def _check_rules(scenario: Scenario, header: ScenarioHeader, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    names: dict[str, int] = {}
+    n_model = sum(1 for o in scenario.rule_origins if o != "scenario")
+    for k, (rule, origin) in enumerate(zip(scenario.rules, scenario.rule_origins, strict=True)):
+        own = origin == "scenario"
+        place = f"rules[{k - n_model}]" if own else f"model {scenario.model!r} rules[{k}]"
+        name = str(rule.name)
+        if name in names:
+            problems.append(Problem(file, f"{place}.name", f"duplicate rule name {name!r} (rule names must be unique, including the model's)"))
+        names[name] = k
+        problems += check_rule(rule, scenario, file, place)
+    problems += check_penalties(scenario, file)
+    variant_names: set[str] = set()
+    for v, variant in enumerate(scenario.variants):
+        place = f"variants[{v}]"
+        if variant.name == "base" or variant.name in variant_names:
+            problems.append(Problem(file, f"{place}.name", f"duplicate variant name {variant.name!r} ('base' is the scenario itself)"))
+        variant_names.add(variant.name)
+        problems += check_variant(variant, scenario, file, place)
+        for r, rule in enumerate(default_names(variant.add_rules, set(names))):
+            problems += check_rule(rule, scenario, file, f"{place}.add_rules[{r}]")
+    return problems

@@ -1,0 +1,160 @@
+"""Turn pydantic validation errors into Problems with key paths and plain messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from sourceopt.errors import Problem
+
+_UNION_BRANCH_FOR_INPUT = {dict: "model", list: "list", str: "literal"}
+
+
+def key_path(parts: Sequence[str | int]) -> str:
+    """``("rules", 2, "limit")`` -> ``rules[2].limit``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _walk(data: Any, loc: Sequence[str | int]) -> tuple[list[str | int], list[str]]:
+    """Split a pydantic location into the real path in `data` and the union tags on the way."""
+    path: list[str | int] = []
+    tags: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(part, str) and _looks_like_tag(part):
+            tags.append(part)  # a union branch, not a key of the document
+        else:
+            path.append(part)  # a missing key, or an index past the end
+    return path, tags
+
+
+def _looks_like_tag(part: str) -> bool:
+    return "[" in part or part[:1].isupper() or part.endswith("Rule") or part in _RULE_TAGS
+
+
+_RULE_TAGS = frozenset(
+    {
+        "max_share",
+        "supplier_count",
+        "group_share",
+        "exclude",
+        "award",
+        "average_attribute",
+        "budget",
+        "max_items_per_supplier",
+        "backup_coverage",
+    }
+)
+
+
+def _describe(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    got = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return f"unknown key {err['loc'][-1]!r} (check the spelling; unknown keys are errors)"
+    if kind == "missing":
+        return f"missing required key {err['loc'][-1]!r}"
+    if kind == "union_tag_invalid":
+        return f"unknown type {ctx.get('tag')!r}; valid types are: {ctx.get('expected_tags')}"
+    if kind == "union_tag_not_found":
+        return "missing required key 'type'"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        sign = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
+                "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()), "?")
+        return f"expected a number {sign} {bound}, got {got!r}"
+    if kind == "literal_error":
+        return f"expected {ctx.get('expected')}, got {got!r}"
+    if kind == "string_pattern_mismatch":
+        return f"expected text matching {ctx.get('pattern')}, got {got!r}"
+    if kind in ("float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"):
+        what = "a whole number" if kind.startswith("int") else "a number"
+        return f"expected {what}, got {got!r} ({type(got).__name__})"
+    if kind == "string_type":
+        return f"expected text, got {got!r} ({type(got).__name__})"
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        want = {"list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
+        return f"expected {want}, got {type(got).__name__} {_short(got)}"
+    if kind in ("too_short", "string_too_short"):
+        return f"expected at least {ctx.get('min_length', 1)} entries/characters, got {_short(got)}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return f"{err['msg'][:1].lower()}{err['msg'][1:]}, got {_short(got)}"
+
+
+def _forms(errs: list[tuple[list[str], dict[str, Any]]]) -> str:
+    tags = {t for tags, _ in errs for t in tags}
+    if any(t.startswith("literal['all']") for t in tags):
+        return "'all', a list of ids, or a filter such as {tags: [...]}"
+    return "one of the allowed forms"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def problems_from(exc: ValidationError, data: Any, file: str, prefix: str = "") -> list[Problem]:
+    """Problems for every error of `exc`, with key paths into `data` (prefixed by `prefix`)."""
+    grouped: dict[str, list[tuple[list[str], dict[str, Any]]]] = {}
+    for err in exc.errors(include_url=False):
+        path, tags = _walk(data, err["loc"])
+        place = key_path(path)
+        if prefix:
+            place = f"{prefix}.{place}" if place and not place.startswith("[") else prefix + place
+        grouped.setdefault(place, []).append((tags, dict(err)))
+    problems: list[Problem] = []
+    for place, errs in grouped.items():
+        deeper = any(p != place and p.startswith((place + ".", place + "[")) for p in grouped)
+        if deeper and all(tags for tags, _ in errs):
+            continue  # a union's other branches; the deeper complaint says what is wrong
+        for err in _pick_union_branch(errs, data):
+            problems.append(Problem(file, place, _describe(err)))
+    return problems
+
+
+def _pick_union_branch(
+    errs: list[tuple[list[str], dict[str, Any]]], data: Any
+) -> list[dict[str, Any]]:
+    """Among errors from several union branches at one place, keep the branch that fits."""
+    if len(errs) == 1 or not any(tags for tags, _ in errs):
+        return [e for _, e in errs]
+    got = errs[0][1].get("input")
+    want = _UNION_BRANCH_FOR_INPUT.get(type(got))
+    if isinstance(got, dict) and any(not tags for tags, _ in errs):
+        return [e for tags, e in errs if not tags] or [errs[0][1]]
+
+    def branch(tags: list[str]) -> str:
+        tag = tags[-1] if tags else ""
+        if tag.startswith("literal"):
+            return "literal"
+        if tag.startswith(("list", "tuple")):
+            return "list"
+        return "model"
+
+    chosen = [e for tags, e in errs if branch(tags) == want]
+    if isinstance(got, dict):  # a mapping: report the filter's own complaints
+        chosen = [e for tags, e in errs if branch(tags) == "model"] or chosen
+    return chosen or [
+        {
+            "type": "value_error",
+            "loc": errs[0][1]["loc"],
+            "msg": "",
+            "ctx": {"error": f"expected {_forms(errs)}, got {_short(got)}"},
+        }
+    ]
