@@ -14,6 +14,7 @@ whose capacities cover it comfortably, so the 60 % per-lane cap is always satisf
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -50,34 +51,52 @@ CITIES: dict[str, tuple[float, float, str]] = {
 }
 ORIGINS = ["CHI", "DAL", "ATL", "LAX", "MEM", "IND", "PHL", "HOU"]  # the shipper's DCs
 
-# id, name, country, region, home regions, reefer?, tags, capacity, fixed cost, on_time, risk,
-# rate-per-mile factor (1.0 = market)
+
+class Carrier(NamedTuple):
+    """A bidding carrier and what drives its bids."""
+
+    id: str
+    name: str
+    country: str
+    region: str
+    home: tuple[str, ...]  # regions where it is strong (bids more often, cheaper)
+    reefer: bool  # has refrigerated trailers
+    tags: str  # ;-separated, as in the table
+    capacity: int  # loads per year over all lanes
+    fixed_cost: int  # onboarding cost for a new carrier
+    on_time: float
+    risk: float
+    rate: float  # rate-per-mile factor, 1.0 = market
+
+
+# fmt: off
 CARRIERS = [
-    ("prairie-line", "Prairie Line Transport", "US", "midwest", ("midwest",), False,
-     "incumbent;asset_based;smartway", 5200, 0, 0.955, 0.15, 1.00),
-    ("redhawk", "Redhawk Logistics", "US", "south", ("south", "midwest"), False,
-     "incumbent;asset_based", 4800, 0, 0.940, 0.20, 0.98),
-    ("lone-star", "Lone Star Freightways", "US", "south", ("south",), True,
-     "incumbent;asset_based;reefer;smartway", 4200, 0, 0.950, 0.18, 1.01),
-    ("blue-ridge", "Blue Ridge Carriers", "US", "south", ("south", "northeast"), False,
-     "incumbent;asset_based;small_business", 2400, 0, 0.965, 0.22, 1.03),
-    ("cascade", "Cascade Truckload", "US", "west", ("west",), True,
-     "incumbent;asset_based;reefer", 3600, 0, 0.935, 0.20, 0.99),
-    ("great-lakes", "Great Lakes Haulage", "US", "midwest", ("midwest", "northeast"), False,
-     "asset_based;new", 3000, 22000, 0.925, 0.30, 0.95),
-    ("summit-reefer", "Summit Refrigerated Express", "US", "west", ("west", "midwest"), True,
-     "asset_based;reefer;new", 2600, 18000, 0.945, 0.25, 0.97),
-    ("ironhorse", "Ironhorse Logistics", "US", "midwest", ("midwest", "south", "northeast"),
-     False, "broker;new", 6000, 15000, 0.910, 0.35, 0.94),
-    ("gulf-coast", "Gulf Coast Trucking", "US", "south", ("south",), True,
-     "asset_based;reefer;small_business;new", 2200, 16000, 0.930, 0.28, 0.96),
-    ("patriot", "Patriot Freight Systems", "US", "northeast", ("northeast", "midwest"), False,
-     "incumbent;asset_based;veteran_owned;small_business", 2800, 0, 0.960, 0.18, 1.02),
-    ("northstar", "Northstar Carriers", "CA", "midwest", ("midwest", "west"), False,
-     "asset_based;new", 3400, 25000, 0.935, 0.24, 0.96),
-    ("pioneer", "Pioneer Dedicated", "US", "west", ("west", "south"), True,
-     "asset_based;reefer;smartway;new", 3000, 20000, 0.950, 0.20, 0.97),
+    Carrier("prairie-line", "Prairie Line Transport", "US", "midwest", ("midwest",), False,
+     "incumbent;asset_based;smartway", 5200, 0, 0.955, 0.15, 0.98),
+    Carrier("redhawk", "Redhawk Logistics", "US", "south", ("south", "midwest"), False,
+     "incumbent;asset_based", 4800, 0, 0.940, 0.20, 0.97),
+    Carrier("lone-star", "Lone Star Freightways", "US", "south", ("south",), True,
+     "incumbent;asset_based;reefer;smartway", 4200, 0, 0.950, 0.18, 0.99),
+    Carrier("blue-ridge", "Blue Ridge Carriers", "US", "south", ("south", "northeast"), False,
+     "incumbent;asset_based;small_business", 2400, 0, 0.965, 0.22, 1.00),
+    Carrier("cascade", "Cascade Truckload", "US", "west", ("west",), True,
+     "incumbent;asset_based;reefer", 3600, 0, 0.935, 0.20, 0.98),
+    Carrier("great-lakes", "Great Lakes Haulage", "US", "midwest", ("midwest", "northeast"), False,
+     "asset_based;new", 3000, 32000, 0.925, 0.30, 0.97),
+    Carrier("summit-reefer", "Summit Refrigerated Express", "US", "west", ("west", "midwest"), True,
+     "asset_based;reefer;new", 2600, 28000, 0.945, 0.25, 0.99),
+    Carrier("ironhorse", "Ironhorse Logistics", "US", "midwest", ("midwest", "south", "northeast"),
+     False, "broker;new", 6000, 24000, 0.910, 0.35, 0.965),
+    Carrier("gulf-coast", "Gulf Coast Trucking", "US", "south", ("south",), True,
+     "asset_based;reefer;small_business;new", 2200, 26000, 0.930, 0.28, 0.985),
+    Carrier("patriot", "Patriot Freight Systems", "US", "northeast", ("northeast", "midwest"),
+     False, "incumbent;asset_based;veteran_owned;small_business", 2800, 0, 0.960, 0.18, 0.99),
+    Carrier("northstar", "Northstar Carriers", "CA", "midwest", ("midwest", "west"), False,
+     "asset_based;new", 3400, 38000, 0.935, 0.24, 0.975),
+    Carrier("pioneer", "Pioneer Dedicated", "US", "west", ("west", "south"), True,
+     "asset_based;reefer;smartway;new", 3000, 30000, 0.950, 0.20, 0.99),
 ]
+# fmt: on
 
 
 def road_miles(a: str, b: str) -> float:
@@ -127,21 +146,21 @@ def make_offers(rng: np.random.Generator, lanes: pd.DataFrame) -> pd.DataFrame:
         regions = {CITIES[lane.origin][2], CITIES[lane.dest][2]}
         bids = []
         for c, carrier in enumerate(CARRIERS):
-            if reefer and not carrier[5]:
+            if reefer and not carrier.reefer:
                 continue
-            home = bool(regions & set(carrier[4]))
+            home = bool(regions & set(carrier.home))
             p = (0.92 if home else 0.62) if reefer else (0.80 if home else 0.45)
             if rng.random() < p:
                 bids.append(c)
-        eligible = [c for c, car in enumerate(CARRIERS) if car[5] or not reefer]
+        eligible = [c for c, car in enumerate(CARRIERS) if car.reefer or not reefer]
         while len(bids) < 4:
             extra = int(rng.choice([c for c in eligible if c not in bids]))
             bids.append(extra)
         per_mile = 2.30 if not reefer else 2.80
         for c in sorted(bids):
             carrier = CARRIERS[c]
-            home = bool(regions & set(carrier[4]))
-            rate = per_mile * carrier[11] * (0.97 if home else 1.05) * rng.uniform(0.94, 1.08)
+            home = bool(regions & set(carrier.home))
+            rate = per_mile * carrier.rate * (0.97 if home else 1.05) * rng.uniform(0.94, 1.08)
             price = rate * lane.miles + rng.uniform(120, 220)
             cap = int(np.ceil(lane.demand * rng.uniform(0.45, 1.0)))
             min_units = 0
@@ -150,7 +169,7 @@ def make_offers(rng: np.random.Generator, lanes: pd.DataFrame) -> pd.DataFrame:
                 cap = max(cap, min_units)
             rows.append(
                 {
-                    "supplier": carrier[0],
+                    "supplier": carrier.id,
                     "item": lane.id,
                     "price": round(price, 2),
                     "capacity": cap,
@@ -173,15 +192,15 @@ def make_suppliers() -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "id": c[0],
-                "name": c[1],
-                "country": c[2],
-                "region": c[3],
-                "tags": c[6],
-                "capacity": c[7],
-                "fixed_cost": c[8],
-                "attr.on_time": c[9],
-                "attr.risk": c[10],
+                "id": c.id,
+                "name": c.name,
+                "country": c.country,
+                "region": c.region,
+                "tags": c.tags,
+                "capacity": c.capacity,
+                "fixed_cost": c.fixed_cost,
+                "attr.on_time": c.on_time,
+                "attr.risk": c.risk,
             }
             for c in CARRIERS
         ]

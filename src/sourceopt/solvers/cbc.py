@@ -79,6 +79,25 @@ def _log_limit(log: str) -> str:
     return "time_limit" if "time" in log.lower() else "limit"
 
 
+def _log_result(log: str) -> str:
+    """CBC's own one-line verdict (``Result - ...``), if its log has one."""
+    match = re.search(r"^Result - (.*)$", log, flags=re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
+def _is_feasible(program: Program, x: np.ndarray, tol: float = 1e-6) -> bool:
+    """Whether x satisfies the rows and bounds within a relative tolerance."""
+    act = program.A @ x
+    row_tol = tol * np.maximum(1.0, np.abs(act))
+    col_tol = tol * np.maximum(1.0, np.abs(x))
+    return bool(
+        np.all(act >= program.row_lo - row_tol)
+        and np.all(act <= program.row_hi + row_tol)
+        and np.all(x >= program.col_lo - col_tol)
+        and np.all(x <= program.col_hi + col_tol)
+    )
+
+
 class CbcBackend:
     """CBC through PuLP (LP and MIP, duals for LPs); stopped runs report CBC's bound."""
 
@@ -136,9 +155,14 @@ class CbcBackend:
         a = program.A
         ptr, idx, val = a.indptr.tolist(), a.indices.tolist(), a.data.tolist()
         rows: list[tuple[int, Any]] = []
-        for i, (lo, hi) in enumerate(zip(program.row_lo.tolist(), program.row_hi.tolist())):
+        for i, (lo, hi) in enumerate(
+            zip(program.row_lo.tolist(), program.row_hi.tolist(), strict=True)
+        ):
             expr = pulp.LpAffineExpression(
-                [(xs[j], v) for j, v in zip(idx[ptr[i] : ptr[i + 1]], val[ptr[i] : ptr[i + 1]])]
+                [
+                    (xs[j], v)
+                    for j, v in zip(idx[ptr[i] : ptr[i + 1]], val[ptr[i] : ptr[i + 1]], strict=True)
+                ]
             )
             if lo == hi:
                 senses = [(const.LpConstraintEQ, lo)]
@@ -184,11 +208,14 @@ class CbcBackend:
                 )
             elapsed = time.perf_counter() - start
             log = (Path(workdir) / "cbc.log").read_text(errors="replace")
-        return self._result(program, lp, xs, rows, log, options, elapsed)
+        return self._result(
+            program, lp=lp, xs=xs, rows=rows, log=log, options=options, elapsed=elapsed
+        )
 
     def _result(
         self,
         program: Program,
+        *,
         lp: Any,
         xs: list[Any],
         rows: list[tuple[int, Any]],
@@ -199,7 +226,7 @@ class CbcBackend:
         const = self._pulp.constants
         common: dict[str, Any] = {"backend": self.name, "version": self.version, "time_s": elapsed}
         status, sol = int(lp.status), int(lp.sol_status)
-        text = f"CBC: {const.LpStatus.get(status, status)} / {const.LpSolution.get(sol, sol)}"
+        text = f"CBC: {_log_result(log) or const.LpStatus.get(status, status)}"
         if status == const.LpStatusInfeasible:
             return RawResult(Status.INFEASIBLE, message=text, **common)
         if status == const.LpStatusUnbounded:
@@ -207,10 +234,14 @@ class CbcBackend:
         if sol == const.LpSolutionNoSolutionFound and status == const.LpStatusNotSolved:
             return RawResult(Status.NO_SOLUTION, message=text, limit=_log_limit(log), **common)
         if sol not in (const.LpSolutionOptimal, const.LpSolutionIntegerFeasible):
-            return RawResult(Status.ERROR, message=text, **common)
+            return RawResult(Status.ERROR, message=f"{text} (PuLP status {status}/{sol})", **common)
         x = np.array([0.0 if v.varValue is None else v.varValue for v in xs], dtype=float)
         objective = float(program.solver_objective() @ x + program.offset)
         if sol == const.LpSolutionIntegerFeasible:
+            if not program.is_mip and not _is_feasible(program, x):
+                return RawResult(  # an interrupted simplex point is not an award
+                    Status.NO_SOLUTION, message=text, limit=_log_limit(log), **common
+                )
             bound = _log_value(log, "Lower bound:")
             bound = None if bound is None else bound + program.offset
             gap = None if bound is None else relative_gap(objective, bound)
@@ -226,13 +257,12 @@ class CbcBackend:
             )
         duals = None if program.is_mip else self._duals(program, rows)
         slack = max(_ABS_GAP, float(options.mip_gap) * abs(objective)) if program.is_mip else 0.0
-        bound = objective - slack
         return RawResult(
             Status.OPTIMAL,
             x=x,
             objective=objective,
-            bound=bound,
-            gap=relative_gap(objective, bound),
+            bound=objective - slack,
+            gap=relative_gap(objective, objective - slack),
             duals=duals,
             message=text,
             **common,

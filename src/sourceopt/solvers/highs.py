@@ -64,7 +64,8 @@ class HighsBackend:
         import highspy
 
         self._highspy = highspy
-        self.version = highspy.Highs.version() if hasattr(highspy.Highs, "version") else ""
+        with _quiet_stdout():
+            self.version = str(highspy.Highs().version())
 
     def _new(self, options: SolveOptions) -> Any:
         with _quiet_stdout():
@@ -118,15 +119,19 @@ class HighsBackend:
         elapsed = time.perf_counter() - start
         return self._result(h, program, name, status, elapsed)
 
-    def _result(
-        self, h: Any, program: Program, name: str, text: str, elapsed: float
-    ) -> RawResult:
+    def _result(self, h: Any, program: Program, name: str, text: str, elapsed: float) -> RawResult:
         info = h.getInfo()
         has_point = int(info.primal_solution_status) == _FEASIBLE_POINT
         common: dict[str, Any] = {"backend": self.name, "version": self.version, "time_s": elapsed}
         if name == "kModelEmpty":
-            return RawResult(Status.OPTIMAL, x=np.zeros(0), objective=program.offset,
-                             bound=program.offset, gap=0.0, **common)
+            return RawResult(
+                Status.OPTIMAL,
+                x=np.zeros(0),
+                objective=program.offset,
+                bound=program.offset,
+                gap=0.0,
+                **common,
+            )
         if name == "kInfeasible":
             return RawResult(Status.INFEASIBLE, message=text, **common)
         if name == "kUnbounded":
@@ -148,5 +153,14 @@ class HighsBackend:
             duals = np.asarray(sol.row_dual, dtype=float) if sol.dual_valid else None
         gap = relative_gap(objective, bound) if np.isfinite(bound) else None
         status = Status.OPTIMAL if name == "kOptimal" else Status.FEASIBLE
-        return RawResult(status, x=x, objective=objective, bound=bound, gap=gap, duals=duals,
-                         message=text, limit=_LIMITS.get(name), **common)
+        return RawResult(
+            status,
+            x=x,
+            objective=objective,
+            bound=bound,
+            gap=gap,
+            duals=duals,
+            message=text,
+            limit=_LIMITS.get(name),
+            **common,
+        )

@@ -20,8 +20,12 @@ class BackendEntry:
 
 
 BACKENDS: dict[str, BackendEntry] = {
-    "highs": BackendEntry("sourceopt.solvers.highs", "HighsBackend", "highspy", "pip install highspy"),
-    "cbc": BackendEntry("sourceopt.solvers.cbc", "CbcBackend", "pulp", "pip install 'sourceopt[cbc]'"),
+    "highs": BackendEntry(
+        "sourceopt.solvers.highs", "HighsBackend", "highspy", "pip install highspy"
+    ),
+    "cbc": BackendEntry(
+        "sourceopt.solvers.cbc", "CbcBackend", "pulp", "pip install 'sourceopt[cbc]'"
+    ),
     "scip": BackendEntry(
         "sourceopt.solvers.scip", "ScipBackend", "ortools", "pip install 'sourceopt[ortools]'"
     ),
@@ -59,9 +63,7 @@ def get_backend(name: str) -> Backend:
     """The backend called `name`; a clear error if it is unknown or not installed."""
     entry = BACKENDS.get(name)
     if entry is None:
-        raise BackendError(
-            f"unknown backend {name!r}; valid backends are: {', '.join(BACKENDS)}"
-        )
+        raise BackendError(f"unknown backend {name!r}; valid backends are: {', '.join(BACKENDS)}")
     if not is_available(name):
         raise BackendError(
             f"backend {name!r} needs the Python package {entry.requires!r}, which is not "

@@ -1,0 +1,189 @@
+"""Accumulate column and row blocks, then stack them once into a Program.
+
+Columns are added in blocks (arrays), rows as sparse blocks whose column indices are global;
+soft rows get their slack columns here, so every rule family can say ``soft=rule.soft``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from sourceopt.formulation.program import Program
+from sourceopt.scenario.schema import Soft
+
+Sparse = sp.sparray | sp.spmatrix
+
+
+@dataclass
+class _Block:
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+
+
+@dataclass
+class ProgramBuilder:
+    """Collects blocks of columns and rows; :meth:`build` stacks them into a Program."""
+
+    scenario: str = ""
+    _cost: list[np.ndarray] = field(default_factory=list)
+    _true_cost: list[np.ndarray] = field(default_factory=list)
+    _lo: list[np.ndarray] = field(default_factory=list)
+    _hi: list[np.ndarray] = field(default_factory=list)
+    _int: list[np.ndarray] = field(default_factory=list)
+    _col_labels: list[pd.DataFrame] = field(default_factory=list)
+    _extra_cost: list[np.ndarray] = field(default_factory=list)
+    _extra_true: list[np.ndarray] = field(default_factory=list)
+    _blocks: list[_Block] = field(default_factory=list)
+    _row_lo: list[np.ndarray] = field(default_factory=list)
+    _row_hi: list[np.ndarray] = field(default_factory=list)
+    _row_labels: list[pd.DataFrame] = field(default_factory=list)
+    n_cols: int = 0
+    n_rows: int = 0
+
+    def add_columns(
+        self,
+        n: int,
+        *,
+        kind: str,
+        cost: np.ndarray | float = 0.0,
+        lo: np.ndarray | float = 0.0,
+        hi: np.ndarray | float = np.inf,
+        integer: bool = False,
+        supplier: np.ndarray | int = -1,
+        item: np.ndarray | int = -1,
+        ref: np.ndarray | int = -1,
+        counts_as_cost: bool = True,
+    ) -> np.ndarray:
+        """Add `n` columns; returns their global indices.
+
+        ``counts_as_cost``: the cost is part of the award's total cost (not a penalty).
+        """
+        idx = np.arange(self.n_cols, self.n_cols + n)
+        c = np.broadcast_to(np.asarray(cost, dtype=float), (n,)).copy()
+        self._cost.append(c)
+        self._true_cost.append(c if counts_as_cost else np.zeros(n))
+        self._lo.append(np.broadcast_to(np.asarray(lo, dtype=float), (n,)).copy())
+        self._hi.append(np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy())
+        self._int.append(np.full(n, integer))
+        self._col_labels.append(
+            pd.DataFrame(
+                {
+                    "kind": kind,
+                    "supplier": np.broadcast_to(np.asarray(supplier, dtype=np.int64), (n,)),
+                    "item": np.broadcast_to(np.asarray(item, dtype=np.int64), (n,)),
+                    "ref": np.broadcast_to(np.asarray(ref, dtype=np.int64), (n,)),
+                }
+            )
+        )
+        self.n_cols += n
+        return idx
+
+    def add_cost(self, cols: np.ndarray, amount: np.ndarray, *, counts_as_cost: bool) -> None:
+        """Add to the objective coefficients of existing columns (e.g. penalties)."""
+        extra = np.zeros(self.n_cols)
+        np.add.at(extra, cols, amount)
+        self._extra_cost.append(extra)
+        self._extra_true.append(extra if counts_as_cost else np.zeros(self.n_cols))
+
+    def add_rows(
+        self,
+        parts: Sequence[Sparse],
+        *,
+        lo: np.ndarray | float,
+        hi: np.ndarray | float,
+        family: str,
+        rule: str = "",
+        supplier: np.ndarray | int = -1,
+        item: np.ndarray | int = -1,
+        soft: Soft | None = None,
+        rule_ref: int = -1,
+    ) -> np.ndarray:
+        """Add rows ``lo <= sum(parts) x <= hi``; a soft rule gets slack columns priced per unit."""
+        n = max(p.shape[0] for p in parts)
+        first = self.n_rows
+        for part in parts:
+            coo = sp.coo_array(part)
+            self._blocks.append(_Block(coo.row + first, coo.col, coo.data.astype(float)))
+        lo_a = np.broadcast_to(np.asarray(lo, dtype=float), (n,)).copy()
+        hi_a = np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy()
+        self._row_lo.append(lo_a)
+        self._row_hi.append(hi_a)
+        self._row_labels.append(
+            pd.DataFrame(
+                {
+                    "family": family,
+                    "rule": rule,
+                    "supplier": np.broadcast_to(np.asarray(supplier, dtype=np.int64), (n,)),
+                    "item": np.broadcast_to(np.asarray(item, dtype=np.int64), (n,)),
+                }
+            )
+        )
+        self.n_rows += n
+        rows = np.arange(first, first + n)
+        if soft is not None:
+            for sign, bounded in ((-1.0, np.isfinite(hi_a)), (1.0, np.isfinite(lo_a))):
+                r = rows[bounded]
+                cols = self.add_columns(
+                    len(r), kind="slack", cost=soft.penalty, ref=rule_ref, counts_as_cost=False
+                )
+                self._blocks.append(_Block(r, cols, np.full(len(r), sign)))
+        return rows
+
+    def upper_bounds(self) -> np.ndarray:
+        """Upper bounds of the columns so far."""
+        return np.concatenate(self._hi) if self._hi else np.zeros(0)
+
+    def total_cost(self) -> np.ndarray:
+        """Coefficients of the award's total cost (no penalties) over the columns so far."""
+        out = np.concatenate(self._true_cost) if self._true_cost else np.zeros(0)
+        for extra in self._extra_true:
+            out[: len(extra)] += extra
+        return out
+
+    def build(self) -> tuple[Program, np.ndarray]:
+        """Stack everything into a Program; also returns the total-cost coefficient vector."""
+        n = self.n_cols
+
+        def total(parts: list[np.ndarray]) -> np.ndarray:
+            out = np.zeros(n)
+            for p in parts:
+                out[: len(p)] += p
+            return out
+
+        cost = np.concatenate(self._cost) + total(self._extra_cost)
+        true_cost = np.concatenate(self._true_cost) + total(self._extra_true)
+        cat = np.concatenate
+        rows = cat([b.rows for b in self._blocks]) if self._blocks else np.zeros(0, np.int64)
+        cols = cat([b.cols for b in self._blocks]) if self._blocks else np.zeros(0, np.int64)
+        vals = cat([b.vals for b in self._blocks]) if self._blocks else np.zeros(0)
+        a = sp.csr_matrix((vals, (rows, cols)), shape=(self.n_rows, n))
+        a.sum_duplicates()
+        a.eliminate_zeros()
+        col_labels = pd.concat(self._col_labels, ignore_index=True)
+        col_labels["scenario"] = self.scenario
+        row_labels = (
+            pd.concat(self._row_labels, ignore_index=True)
+            if self._row_labels
+            else pd.DataFrame(columns=["family", "rule", "supplier", "item"])
+        )
+        row_labels["scenario"] = self.scenario
+        program = Program(
+            c=cost,
+            A=a,
+            row_lo=cat(self._row_lo) if self._row_lo else np.zeros(0),
+            row_hi=cat(self._row_hi) if self._row_hi else np.zeros(0),
+            col_lo=cat(self._lo),
+            col_hi=cat(self._hi),
+            integrality=cat(self._int),
+            columns=col_labels,
+            rows=row_labels,
+            tie_break=np.zeros(n),
+            name=self.scenario,
+        )
+        return program, true_cost

@@ -1,0 +1,39 @@
+"""The builder: a Scenario in, a Program with labels out (stacked once)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sourceopt.formulation.blocks import ProgramBuilder
+from sourceopt.formulation.core import build_core
+from sourceopt.formulation.objective import add_penalties, tie_break
+from sourceopt.formulation.program import Program
+from sourceopt.formulation.rebates import build_rebates
+from sourceopt.formulation.rules import DEFERRED, FAMILIES
+from sourceopt.scenario.model import Scenario
+
+
+def build_program(scenario: Scenario) -> Program:
+    """The mathematical program of a scenario (see models/README.md for every block)."""
+    builder = ProgramBuilder(scenario=scenario.name)
+    ctx = build_core(scenario, builder)
+    build_rebates(ctx)
+    add_penalties(ctx)
+    for ref, rule in enumerate(scenario.rules):
+        family = FAMILIES.get(rule.type)
+        if family is not None:
+            family(rule, ctx, ref)
+    for ref, rule in enumerate(scenario.rules):
+        family = DEFERRED.get(rule.type)
+        if family is not None:
+            family(rule, ctx, ref)
+    program, _ = builder.build()
+    kinds = program.columns["kind"].to_numpy()
+    suppliers = program.columns["supplier"].to_numpy()
+    return _with_tie_break(program, tie_break(ctx, kinds, suppliers))
+
+
+def _with_tie_break(program: Program, tb: np.ndarray) -> Program:
+    from dataclasses import replace
+
+    return replace(program, tie_break=tb)

@@ -1,0 +1,136 @@
+"""What every rule family builds on: the award's expressions and the awarded indicators.
+
+Pairs are the (supplier, item) combinations that can receive units (through an offer or a
+bundle). ``V`` and ``E`` are sparse matrices, one row per pair: ``V @ x`` is the units and
+``E @ x`` the spend (before rebates) of each pair. Aggregating pairs (per supplier, per item,
+over a selection) is a sparse product with a 0/1 grouping matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from sourceopt.formulation.blocks import ProgramBuilder
+from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.schema import Rule
+from sourceopt.scenario.selectors import item_mask, supplier_mask
+
+
+def grouping(groups: np.ndarray, n_groups: int) -> sp.csr_array:
+    """A 0/1 matrix summing the entries with the same group (group -1: left out)."""
+    keep = groups >= 0
+    n = len(groups)
+    return sp.csr_array(
+        (np.ones(int(keep.sum())), (groups[keep], np.flatnonzero(keep))), shape=(n_groups, n)
+    )
+
+
+@dataclass
+class Context:
+    """The scenario, the builder and the award expressions shared by all rule families."""
+
+    scenario: Scenario
+    builder: ProgramBuilder
+    pair_supplier: np.ndarray
+    pair_item: np.ndarray
+    V: sp.csr_array  # units per pair
+    E: sp.csr_array  # spend per pair
+    attribute_source: np.ndarray  # per column: offer code (>= 0) or -(supplier code) - 1
+    pair_max_units: np.ndarray  # tightest upper bound on each pair's units
+    _indicators: dict[tuple[int, bytes], int] = field(default_factory=dict)
+    _floored: set[int] = field(default_factory=set)
+
+    @property
+    def n_pairs(self) -> int:
+        """Number of (supplier, item) pairs that can receive units."""
+        return len(self.pair_supplier)
+
+    def widen(self, m: sp.csr_array | sp.sparray) -> sp.csr_array:
+        """The matrix with as many columns as the program has now."""
+        m = sp.csr_array(m)
+        m.resize((m.shape[0], self.builder.n_cols))
+        return m
+
+    def selected_pairs(self, rule: Rule) -> np.ndarray:
+        """Pairs whose supplier and item the rule's selectors pick."""
+        s = supplier_mask(self.scenario, getattr(rule, "suppliers", "all"))
+        i = item_mask(self.scenario, getattr(rule, "items", "all"))
+        return np.asarray(s[self.pair_supplier] & i[self.pair_item])
+
+    def selected_items(self, rule: Rule) -> np.ndarray:
+        """Items the rule's item selector picks (a mask over items)."""
+        return item_mask(self.scenario, getattr(rule, "items", "all"))
+
+    def column_attribute(self, name: str) -> np.ndarray:
+        """The attribute per program column (offer's, else supplier's; NaN where undefined)."""
+        src = self.attribute_source
+        by_offer = self.scenario.offer_attribute(name)
+        by_supplier = self.scenario.supplier_attribute(name)
+        out = np.full(len(src), np.nan)
+        off = src >= 0
+        out[off] = by_offer[src[off]]
+        sup = src < -1
+        out[sup] = by_supplier[-src[sup] - 2]
+        return np.pad(out, (0, self.builder.n_cols - len(out)), constant_values=np.nan)
+
+    def indicators(
+        self, suppliers: np.ndarray, items: np.ndarray, *, per_item: bool, floor: bool
+    ) -> np.ndarray:
+        """Binaries that are 1 iff a supplier receives units of the selected items.
+
+        One per supplier (over the `items` mask together) or, with `per_item`, one per
+        (supplier, item) pair; returned in the order of `suppliers` (or of the pairs, sorted).
+        Upper link: units <= M z with M the tightest bound from capacities and demand. With
+        `floor`, also units >= q z, q = max(supplier min_units, min(1, M)): the binary may be
+        1 only for a real award (models/README.md, "award quantum"). Created once, reused.
+        """
+        if per_item:
+            pairs = np.flatnonzero(np.isin(self.pair_supplier, suppliers) & items[self.pair_item])
+            keys = [(int(self.pair_supplier[p]), -1 - int(self.pair_item[p])) for p in pairs]
+            groups = np.full(self.n_pairs, -1)
+            groups[pairs] = np.arange(len(pairs))
+            owners, item_of = self.pair_supplier[pairs], self.pair_item[pairs]
+        else:
+            tag = int.from_bytes(np.packbits(items).tobytes() or b"\0", "little")
+            keys = [(int(s), tag) for s in suppliers]
+            where = np.full(self.scenario.n_suppliers, -1)
+            where[suppliers] = np.arange(len(suppliers))
+            groups = np.where(items[self.pair_item], where[self.pair_supplier], -1)
+            owners, item_of = np.asarray(suppliers, dtype=np.int64), np.full(len(suppliers), -1)
+        cols = np.array([self._indicators.get(k, -1) for k in keys], dtype=np.int64)
+        units = self.widen(grouping(groups, len(keys)) @ self.V)
+        cap = self.scenario.suppliers["capacity"].to_numpy(float)[owners]
+        big_m = np.minimum(cap, np.bincount(groups[groups >= 0], self.pair_max_units[groups >= 0],
+                                             minlength=len(keys)))
+        new = np.flatnonzero(cols < 0)
+        if len(new):
+            cols[new] = self.builder.add_columns(len(new), kind="awarded", hi=1.0, integer=True,
+                                                 supplier=owners[new], item=item_of[new])
+            self._indicators.update({keys[k]: int(cols[k]) for k in new})
+            self._link(units[new], cols[new], -big_m[new], np.inf, "awarded_link", owners[new])
+        if floor:
+            todo = np.array([k for k in range(len(keys)) if int(cols[k]) not in self._floored],
+                            dtype=np.int64)
+            if len(todo):
+                self._floored.update(int(c) for c in cols[todo])
+                min_u = self.scenario.suppliers["min_units"].to_numpy(float)[owners[todo]]
+                q = np.maximum(min_u, np.minimum(1.0, big_m[todo]))
+                self._link(units[todo], cols[todo], -q, -np.inf, "awarded_floor", owners[todo])
+        return cols
+
+    def _link(self, units: sp.csr_array, cols: np.ndarray, coef: np.ndarray, upper: float,
+              family: str, owners: np.ndarray) -> None:
+        """Rows ``units + coef * z <= 0`` (upper = inf) or ``>= 0`` (upper = -inf)."""
+        k = len(cols)
+        z = sp.csr_array((coef, (np.arange(k), cols)), shape=(k, self.builder.n_cols))
+        lo, hi = (-np.inf, 0.0) if upper == np.inf else (0.0, np.inf)
+        self.builder.add_rows([self.widen(units), z], lo=lo, hi=hi, family=family, supplier=owners)
+
+    def supplier_indicators(self, suppliers: np.ndarray, *, floor: bool) -> np.ndarray:
+        """The binaries "supplier receives anything", one per supplier given."""
+        everything = np.ones(self.scenario.n_items, dtype=bool)
+        return self.indicators(np.asarray(suppliers, dtype=np.int64), everything,
+                               per_item=False, floor=floor)

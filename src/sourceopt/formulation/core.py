@@ -1,0 +1,158 @@
+"""Core blocks: offer price segments (tiers, minimums), bundles, demand, capacities, fixed costs.
+
+Everything is vectorised over offers and tiers; see models/README.md for the mathematics.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from sourceopt.formulation.blocks import ProgramBuilder
+from sourceopt.formulation.context import Context, grouping
+from sourceopt.scenario.model import Scenario
+
+
+def segments(scenario: Scenario) -> pd.DataFrame:
+    """One row per price segment: offer, lo, hi, price (all-units tiers; base segment first)."""
+    offers, tiers = scenario.offers, scenario.tiers
+    n = len(offers)
+    o_item = offers["item"].to_numpy()
+    o_sup = offers["supplier"].to_numpy()
+    demand = scenario.items["demand"].to_numpy(float)[o_item]
+    sup_cap = scenario.suppliers["capacity"].to_numpy(float)[o_sup]
+    cap = np.minimum(np.minimum(offers["capacity"].to_numpy(float), demand), sup_cap)
+    min_u = offers["min_units"].to_numpy(float)
+
+    t_off = tiers["offer"].to_numpy()
+    t_from = tiers["from"].to_numpy(float)
+    first_from = np.full(n, np.inf)
+    if len(tiers):
+        starts = np.flatnonzero(np.r_[True, t_off[1:] != t_off[:-1]])
+        first_from[t_off[starts]] = t_from[starts]
+        next_from = np.r_[t_from[1:], np.inf]
+        next_from[np.r_[t_off[1:] != t_off[:-1], True]] = np.inf
+    else:
+        next_from = np.zeros(0)
+    seg = pd.DataFrame(
+        {
+            "offer": np.r_[np.arange(n), t_off],
+            "lo": np.r_[min_u, np.maximum(t_from, min_u[t_off])],
+            "hi": np.r_[np.minimum(first_from, cap), np.minimum(next_from, cap[t_off])],
+            "price": np.r_[offers["price"].to_numpy(float), tiers["price"].to_numpy(float)],
+            "tiered": np.r_[np.isfinite(first_from), np.ones(len(tiers), bool)],
+        }
+    )
+    seg = seg[(seg["lo"] <= seg["hi"]) | (seg.index < n) & (seg["lo"] == 0)]
+    seg = seg.sort_values(["offer", "lo"], kind="stable").reset_index(drop=True)
+    seg["hi"] = np.maximum(seg["hi"].to_numpy(), 0.0)
+    count = np.bincount(seg["offer"].to_numpy(), minlength=n)
+    seg["binary"] = (count[seg["offer"].to_numpy()] > 1) | (seg["lo"].to_numpy() > 0)
+    return seg
+
+
+def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
+    """Add offer, bundle and supplier columns and the demand and capacity rows."""
+    seg = segments(scenario)
+    offers = scenario.offers
+    off = seg["offer"].to_numpy()
+    sup, item = offers["supplier"].to_numpy()[off], offers["item"].to_numpy()[off]
+    lo, hi, price = seg["lo"].to_numpy(), seg["hi"].to_numpy(), seg["price"].to_numpy()
+    x = builder.add_columns(len(seg), kind="offer_units", cost=price, hi=hi, supplier=sup,
+                            item=item, ref=off)
+    _segment_choice(builder, seg, x, sup, item)
+
+    bundles, bu = scenario.bundles, scenario.bundle_units
+    u = builder.add_columns(len(bundles), kind="bundle", cost=bundles["price"].to_numpy(float),
+                            hi=1.0, integer=True, supplier=bundles["supplier"].to_numpy(),
+                            ref=np.arange(len(bundles)))
+    b_of = bu["bundle"].to_numpy()
+    b_sup = bundles["supplier"].to_numpy()[b_of]
+    b_item = bu["item"].to_numpy()
+    n_i = scenario.n_items
+    keys = np.r_[sup * n_i + item, b_sup * n_i + b_item]
+    pair_keys, inverse = np.unique(keys, return_inverse=True)
+    pair_seg, pair_bu = inverse[: len(seg)], inverse[len(seg):]
+    n_pairs, n_cols = len(pair_keys), builder.n_cols
+    units = bu["units"].to_numpy(float)
+    bundle_spend = bundles["price"].to_numpy(float)[b_of] * scenario.bundle_spend_fractions()
+    cols = np.r_[x, u[b_of]]
+    rows = np.r_[pair_seg, pair_bu]
+    v = sp.csr_array((np.r_[np.ones(len(x)), units], (rows, cols)), shape=(n_pairs, n_cols))
+    e = sp.csr_array((np.r_[price, bundle_spend], (rows, cols)), shape=(n_pairs, n_cols))
+    source = np.full(n_cols, -1, dtype=np.int64)
+    source[x] = off
+    source[u] = -bundles["supplier"].to_numpy() - 2
+    max_units = np.bincount(pair_seg, weights=_offer_max(seg)[np.arange(len(seg))], minlength=n_pairs)
+    max_units += np.bincount(pair_bu, weights=units, minlength=n_pairs)
+    pair_sup, pair_item = pair_keys // n_i, pair_keys % n_i
+    max_units = np.minimum(max_units, scenario.items["demand"].to_numpy(float)[pair_item])
+    ctx = Context(scenario, builder, pair_sup, pair_item, v, e, source, max_units)
+    _demand_and_capacity(ctx)
+    _supplier_terms(ctx)
+    return ctx
+
+
+def _offer_max(seg: pd.DataFrame) -> np.ndarray:
+    """Per segment row: the offer's largest quantity, counted once (on its first segment)."""
+    off = seg["offer"].to_numpy()
+    best = seg.groupby("offer")["hi"].transform("max").to_numpy()
+    first = np.r_[True, off[1:] != off[:-1]]
+    return np.where(first, best, 0.0)
+
+
+def _segment_choice(builder: ProgramBuilder, seg: pd.DataFrame, x: np.ndarray, sup: np.ndarray,
+                    item: np.ndarray) -> None:
+    """Binary segment choice where an offer has tiers or a minimum: lo*y <= x <= hi*y."""
+    binary = seg["binary"].to_numpy()
+    if not binary.any():
+        return
+    xb = x[binary]
+    lo, hi = seg["lo"].to_numpy()[binary], seg["hi"].to_numpy()[binary]
+    off = seg["offer"].to_numpy()[binary]
+    y = builder.add_columns(len(xb), kind="offer_segment", hi=1.0, integer=True,
+                            supplier=sup[binary], item=item[binary], ref=off)
+    n, k = builder.n_cols, len(xb)
+    r = np.arange(k)
+    upper = sp.csr_array((np.r_[np.ones(k), -hi], (np.r_[r, r], np.r_[xb, y])), shape=(k, n))
+    builder.add_rows([upper], lo=-np.inf, hi=0.0, family="segment_upper", supplier=sup[binary],
+                     item=item[binary])
+    has_lo = lo > 0
+    if has_lo.any():
+        rl = np.arange(int(has_lo.sum()))
+        lower = sp.csr_array((np.r_[np.ones(len(rl)), -lo[has_lo]], (np.r_[rl, rl],
+                             np.r_[xb[has_lo], y[has_lo]])), shape=(len(rl), n))
+        builder.add_rows([lower], lo=0.0, hi=np.inf, family="segment_lower",
+                         supplier=sup[binary][has_lo], item=item[binary][has_lo])
+    offers_b, group = np.unique(off, return_inverse=True)
+    one = sp.csr_array((np.ones(k), (group, y)), shape=(len(offers_b), n))
+    builder.add_rows([one], lo=-np.inf, hi=1.0, family="one_segment")
+
+
+def _demand_and_capacity(ctx: Context) -> None:
+    sc, b = ctx.scenario, ctx.builder
+    by_item = grouping(ctx.pair_item, sc.n_items)
+    demand = sc.items["demand"].to_numpy(float)
+    b.add_rows([by_item @ ctx.V], lo=demand, hi=demand, family="demand", item=np.arange(sc.n_items))
+    cap = sc.suppliers["capacity"].to_numpy(float)
+    finite = np.flatnonzero(np.isfinite(cap))
+    if len(finite):
+        groups = np.full(sc.n_suppliers, -1)
+        groups[finite] = np.arange(len(finite))
+        by_sup = grouping(groups[ctx.pair_supplier], len(finite))
+        b.add_rows([by_sup @ ctx.V], lo=-np.inf, hi=cap[finite], family="capacity",
+                   supplier=finite)
+
+
+def _supplier_terms(ctx: Context) -> None:
+    """Fixed costs and supplier minimums: the supplier's awarded binary, where needed."""
+    sup = ctx.scenario.suppliers
+    fixed = sup["fixed_cost"].to_numpy(float)
+    min_u = sup["min_units"].to_numpy(float)
+    has_pairs = np.bincount(ctx.pair_supplier, minlength=len(sup)) > 0
+    with_min = np.flatnonzero(has_pairs & (min_u > 0))
+    ctx.supplier_indicators(with_min, floor=True)
+    with_fixed = np.flatnonzero(has_pairs & (fixed > 0))
+    cols = ctx.supplier_indicators(with_fixed, floor=False)
+    ctx.builder.add_cost(cols, fixed[with_fixed], counts_as_cost=True)

@@ -1,0 +1,33 @@
+"""average_attribute: the weighted average of an attribute over the selected award is bounded.
+
+With weights w (units, or spend) of the selected award and attribute a per column:
+sum (a - max) w <= 0 and sum (a - min) w >= 0, per item or over the selected items together.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from sourceopt.formulation.context import Context
+from sourceopt.formulation.rules._shared import per_item_rows, total
+from sourceopt.scenario.schema import AverageAttributeRule
+
+
+def build(rule: AverageAttributeRule, ctx: Context, ref: int) -> None:
+    """Add the rows of one average_attribute rule."""
+    sel = ctx.selected_pairs(rule)
+    m = ctx.widen(ctx.V if rule.measure == "volume" else ctx.E)
+    attr = np.nan_to_num(ctx.column_attribute(rule.attribute))  # selected columns all defined
+    if rule.per == "item":
+        item_ids = np.flatnonzero(ctx.selected_items(rule))
+        weights = per_item_rows(ctx, sel, m, item_ids)
+        item: np.ndarray | int = item_ids
+    else:
+        weights, item = total(ctx, sel, m), -1
+    kw = {"family": "average_attribute", "rule": str(rule.name), "soft": rule.soft,
+          "rule_ref": ref, "item": item}
+    for bound, lo, hi in ((rule.max, -np.inf, 0.0), (rule.min, 0.0, np.inf)):
+        if bound is not None:
+            shifted = sp.csr_array(weights @ sp.diags_array(attr - bound))
+            ctx.builder.add_rows([shifted], lo=lo, hi=hi, **kw)

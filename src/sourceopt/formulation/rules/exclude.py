@@ -1,0 +1,14 @@
+"""exclude: selected suppliers get nothing of the selected items: sum_{S' x I'} v <= 0."""
+
+from __future__ import annotations
+
+from sourceopt.formulation.context import Context
+from sourceopt.formulation.rules._shared import total
+from sourceopt.scenario.schema import ExcludeRule
+
+
+def build(rule: ExcludeRule, ctx: Context, ref: int) -> None:
+    """Add the row of one exclude rule (one row, so a conflict can name the rule)."""
+    sel = ctx.selected_pairs(rule)
+    ctx.builder.add_rows([total(ctx, sel, ctx.V)], lo=0.0, hi=0.0, family="exclude",
+                         rule=str(rule.name), soft=rule.soft, rule_ref=ref)

@@ -1,0 +1,190 @@
+"""The result contract (SCENARIO-FORMAT.md, "Result") as pydantic types, and its Python face.
+
+:class:`ResultDocument` is the JSON every shell prints; :class:`SolveResult` wraps it with
+pandas views (``allocations``, ``suppliers``) and refuses to give an objective when there is
+no award.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from sourceopt.errors import SolutionUnavailableError
+from sourceopt.solvers.base import Status
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CostDoc(_Doc):
+    """Cost breakdown; total cost = purchase + bundles + fixed - rebates."""
+
+    purchase: float
+    bundles: float
+    fixed: float
+    rebates: float
+    penalties: float
+
+
+class AllocationDoc(_Doc):
+    """Units of one item awarded to one supplier through an offer or a bundle."""
+
+    supplier: str
+    item: str
+    units: float
+    unit_price: float
+    spend: float
+    source: str  # "offer" or the bundle id
+
+
+class SupplierDoc(_Doc):
+    """What one awarded supplier receives."""
+
+    supplier: str
+    units: float
+    spend: float
+    share_of_spend: float
+    items: list[str]
+
+
+class KpiDoc(_Doc):
+    """Headline figures of the award (HHI on spend shares, 0-10,000)."""
+
+    baseline_cost: float | None
+    savings: float | None
+    savings_pct: float | None
+    supplier_count: int
+    hhi: float
+    max_supplier_share: float
+    group_shares: dict[str, float]
+
+
+class RuleDoc(_Doc):
+    """One rule as measured on the award by the verifier."""
+
+    name: str
+    type: str
+    origin: str
+    soft: bool
+    value: float | None
+    bound: float | None
+    binding: bool
+    violation: float
+
+
+class SolverDoc(_Doc):
+    """What the solver reported (bound is valid for the true objective)."""
+
+    backend: str
+    version: str
+    time_s: float
+    gap: float | None
+    bound: float | None
+    seed: int
+    limit: str | None = None
+    message: str = ""
+
+
+class VerificationDoc(_Doc):
+    """The independent verifier's verdict."""
+
+    ok: bool
+    max_violation: float
+    checked: list[str]
+    problems: list[str]
+
+
+class ResultDocument(_Doc):
+    """The JSON result of a solve."""
+
+    scenario: str
+    variant: str
+    status: Status
+    objective: float | None
+    total_cost: float | None
+    cost: CostDoc | None
+    allocations: list[AllocationDoc]
+    suppliers: list[SupplierDoc]
+    kpis: KpiDoc | None
+    rules: list[RuleDoc]
+    solver: SolverDoc
+    verification: VerificationDoc | None
+    input_sha256: str
+
+
+class SolveResult:
+    """A solve's result: the JSON document plus pandas views and honest accessors."""
+
+    def __init__(self, document: ResultDocument) -> None:
+        self.document = document
+
+    @property
+    def status(self) -> Status:
+        """Why the solve stopped (optimal, feasible, infeasible, ...)."""
+        return self.document.status
+
+    @property
+    def has_award(self) -> bool:
+        """Whether there is an award (status optimal or feasible)."""
+        return self.document.objective is not None
+
+    def _need_award(self, what: str) -> float:
+        value = getattr(self.document, what)
+        if value is None:
+            raise SolutionUnavailableError(
+                f"no {what.replace('_', ' ')}: the solve ended {self.status.value!r} without an "
+                "award (check .status first)"
+            )
+        return float(value)
+
+    @property
+    def objective(self) -> float:
+        """Total cost plus penalties; raises if there is no award."""
+        return self._need_award("objective")
+
+    @property
+    def total_cost(self) -> float:
+        """Purchase + bundles + fixed - rebates; raises if there is no award."""
+        return self._need_award("total_cost")
+
+    @property
+    def verification(self) -> VerificationDoc:
+        """The verifier's verdict; raises if there is no award to verify."""
+        if self.document.verification is None:
+            raise SolutionUnavailableError(f"nothing was verified: the solve ended {self.status.value!r}")
+        return self.document.verification
+
+    @property
+    def allocations(self) -> pd.DataFrame:
+        """One row per (supplier, item, source) with units, unit price and spend."""
+        cols = list(AllocationDoc.model_fields)
+        return pd.DataFrame([a.model_dump() for a in self.document.allocations], columns=cols)
+
+    @property
+    def suppliers(self) -> pd.DataFrame:
+        """One row per awarded supplier with units, spend, share of spend and items won."""
+        cols = list(SupplierDoc.model_fields)
+        return pd.DataFrame([s.model_dump() for s in self.document.suppliers], columns=cols)
+
+    @property
+    def rules(self) -> pd.DataFrame:
+        """One row per rule: value, bound, binding, violation."""
+        cols = list(RuleDoc.model_fields)
+        return pd.DataFrame([r.model_dump() for r in self.document.rules], columns=cols)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON result contract as plain Python data."""
+        return self.document.model_dump(mode="json")
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The JSON result contract as text."""
+        return json.dumps(self.to_dict(), indent=indent)
+
+    def __repr__(self) -> str:
+        obj = f", objective={self.document.objective:.6g}" if self.has_award else ""
+        return f"SolveResult({self.document.scenario}/{self.document.variant}: {self.status.value}{obj})"

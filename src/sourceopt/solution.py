@@ -1,0 +1,169 @@
+"""From a backend's raw result to the result document: award, allocations, suppliers, KPIs.
+
+Column values are mapped back through the Program's labels; every figure of money is the
+independent verifier's recomputation from the award, never the solver's own objective.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sourceopt.award import Award
+from sourceopt.formulation.program import Program
+from sourceopt.result import (
+    AllocationDoc,
+    CostDoc,
+    KpiDoc,
+    ResultDocument,
+    RuleDoc,
+    SolverDoc,
+    SupplierDoc,
+    VerificationDoc,
+)
+from sourceopt.scenario.model import Scenario
+from sourceopt.solvers.base import RawResult, relative_gap
+from sourceopt.verify import Verification, verify
+
+UNIT_DECIMALS = 6  # awarded units are reported (and verified) rounded to a millionth
+
+
+def award_from(program: Program, scenario: Scenario, x: np.ndarray) -> Award:
+    """Units per offer and accepted bundles, from the column values."""
+    kind = program.columns["kind"].to_numpy()
+    ref = program.columns["ref"].to_numpy()
+    units_cols = kind == "offer_units"
+    units = np.bincount(ref[units_cols], weights=x[units_cols], minlength=scenario.n_offers)
+    units = np.round(np.maximum(units, 0.0), UNIT_DECIMALS) + 0.0
+    bundles = np.zeros(len(scenario.bundles), dtype=bool)
+    b_cols = kind == "bundle"
+    bundles[ref[b_cols]] = x[b_cols] > 0.5
+    return Award(units, bundles)
+
+
+def allocations(scenario: Scenario, award: Award, check: Verification) -> pd.DataFrame:
+    """One row per (supplier, item, source) that receives units."""
+    sup_ids = scenario.suppliers["id"].to_numpy()
+    item_ids = scenario.items["id"].to_numpy()
+    off = scenario.offers
+    used = np.flatnonzero(award.offer_units > 0)
+    price = check.unit_prices[used]
+    units = award.offer_units[used]
+    offers = pd.DataFrame({
+        "supplier": sup_ids[off["supplier"].to_numpy()[used]],
+        "item": item_ids[off["item"].to_numpy()[used]],
+        "units": units,
+        "unit_price": price,
+        "spend": units * price,
+        "source": "offer",
+    })
+    bu = scenario.bundle_units
+    taken = np.flatnonzero(award.bundles[bu["bundle"].to_numpy()]) if len(bu) else np.zeros(0, int)
+    b_of = bu["bundle"].to_numpy()[taken]
+    b_units = bu["units"].to_numpy(float)[taken]
+    spend = check.bundle_item_spend[taken]
+    bundles = pd.DataFrame({
+        "supplier": sup_ids[scenario.bundles["supplier"].to_numpy()[b_of]],
+        "item": item_ids[bu["item"].to_numpy()[taken]],
+        "units": b_units,
+        "unit_price": spend / b_units,
+        "spend": spend,
+        "source": scenario.bundles["id"].to_numpy()[b_of],
+    })
+    frames = [f for f in (offers, bundles) if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else offers
+
+
+def supplier_summary(alloc: pd.DataFrame) -> pd.DataFrame:
+    """Units, spend, share of spend and items won per awarded supplier (file order kept)."""
+    if alloc.empty:
+        return pd.DataFrame(columns=["supplier", "units", "spend", "share_of_spend", "items"])
+    grouped = alloc.groupby("supplier", sort=False)
+    out = grouped.agg(units=("units", "sum"), spend=("spend", "sum")).reset_index()
+    total = float(out["spend"].sum())
+    out["share_of_spend"] = out["spend"] / total if total > 0 else 0.0
+    out["items"] = [sorted(set(v)) for v in grouped["item"].agg(list)]
+    return out
+
+
+def kpis(scenario: Scenario, alloc: pd.DataFrame, sups: pd.DataFrame, total_cost: float) -> KpiDoc:
+    """Savings against baseline, supplier count, concentration and group shares of spend."""
+    base_price = scenario.items["baseline_price"].to_numpy(float)
+    known = ~np.isnan(base_price)
+    baseline = savings = pct = None
+    if known.any():
+        baseline = scenario.baseline_cost()
+        if known.all():
+            compared = total_cost
+        else:  # only items with a baseline price can be compared
+            with_base = set(scenario.items["id"].to_numpy()[known])
+            compared = float(alloc.loc[alloc["item"].isin(with_base), "spend"].sum())
+        savings = baseline - compared
+        pct = savings / baseline * 100.0 if baseline > 0 else None
+    shares = sups["share_of_spend"].to_numpy(float) if len(sups) else np.zeros(0)
+    return KpiDoc(
+        baseline_cost=baseline,
+        savings=savings,
+        savings_pct=pct,
+        supplier_count=len(sups),
+        hhi=float(np.sum((shares * 100.0) ** 2)),
+        max_supplier_share=float(shares.max()) if len(shares) else 0.0,
+        group_shares=group_shares(scenario, sups),
+    )
+
+
+def group_shares(scenario: Scenario, sups: pd.DataFrame) -> dict[str, float]:
+    """Share of spend per supplier tag (``tag:<t>``) and per country (``country:<c>``)."""
+    if sups.empty:
+        return {}
+    table = scenario.suppliers.set_index("id")
+    spend = sups.set_index("supplier")["spend"]
+    total = float(spend.sum()) or 1.0
+    out: dict[str, float] = {}
+    tags = sorted({t for ts in scenario.suppliers["tags"] for t in ts})
+    for tag in tags:
+        members = [s for s in spend.index if tag in table.at[s, "tags"]]
+        out[f"tag:{tag}"] = float(spend[members].sum()) / total
+    countries = sorted({c for c in scenario.suppliers["country"] if isinstance(c, str)})
+    for country in countries:
+        members = [s for s in spend.index if table.at[s, "country"] == country]
+        out[f"country:{country}"] = float(spend[members].sum()) / total
+    return out
+
+
+def document(
+    scenario: Scenario, program: Program, raw: RawResult, *, seed: int
+) -> ResultDocument:
+    """The result document of a solve (verified, if there is an award)."""
+    solver = SolverDoc(backend=raw.backend, version=raw.version, time_s=raw.time_s, gap=None,
+                       bound=None, seed=seed, limit=raw.limit, message=raw.message)
+    empty = ResultDocument(scenario=scenario.name, variant=scenario.variant, status=raw.status,
+                           objective=None, total_cost=None, cost=None, allocations=[],
+                           suppliers=[], kpis=None, rules=[], solver=solver, verification=None,
+                           input_sha256=scenario.input_sha256)
+    if raw.x is None:
+        return empty
+    award = award_from(program, scenario, raw.x)
+    check = verify(scenario, award, reported_objective=program.objective_value(raw.x))
+    cost = check.cost
+    if raw.bound is not None and np.isfinite(raw.bound):
+        bound = raw.bound - program.tie_break_bound()
+        solver = solver.model_copy(update={"bound": bound, "gap": relative_gap(cost.objective, bound)})
+    alloc = allocations(scenario, award, check)
+    sups = supplier_summary(alloc)
+    origins = dict(zip(scenario.rule_names, scenario.rule_origins, strict=True))
+    return empty.model_copy(update={
+        "objective": cost.objective,
+        "total_cost": cost.total_cost,
+        "cost": CostDoc(purchase=cost.purchase, bundles=cost.bundles, fixed=cost.fixed,
+                        rebates=cost.rebates, penalties=cost.penalties),
+        "allocations": [AllocationDoc(**r) for r in alloc.to_dict("records")],
+        "suppliers": [SupplierDoc(**r) for r in sups.to_dict("records")],
+        "kpis": kpis(scenario, alloc, sups, cost.total_cost),
+        "rules": [RuleDoc(name=r.name, type=r.type, origin=origins.get(r.name, "scenario"),
+                          soft=r.soft, value=r.value, bound=r.bound, binding=r.binding,
+                          violation=r.violation) for r in check.rules],
+        "solver": solver,
+        "verification": VerificationDoc(ok=check.ok, max_violation=check.max_violation,
+                                        checked=list(check.checked), problems=list(check.problems)),
+    })

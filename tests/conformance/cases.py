@@ -1,0 +1,1003 @@
+"""The conformance catalogue: tiny sourcing scenarios whose optimum is derived by hand.
+
+Every backend that can must reproduce each case exactly (see ``test_catalogue.py``). Each case
+is a scenario dict in the structure of SCENARIO-FORMAT.md (tables inline) plus the expected
+status, objective, total cost and, where the optimum is unique, the units per
+(supplier, item) summed over the offer and any bundles. The comment above each case derives
+the optimum by hand; the numbers were never copied from a solver run.
+
+Conventions used in the derivations: "S1 @10" is an offer at unit price 10; ``x_S`` is the
+units awarded to supplier S of the item in question; every demand must be awarded in full.
+Cases are designed so that buying more than the demand could never be cheaper, whichever way
+an implementation reads "demand".
+
+``integral=True`` marks cases whose optimal award has whole units in every column, so that an
+integer-only backend (CP-SAT) must reach the same optimum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Allocation = dict[tuple[str, str], float]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One catalogue entry: a scenario and its hand-derived optimum."""
+
+    name: str
+    scenario: dict[str, Any]
+    status: str
+    objective: float | None = None
+    total_cost: float | None = None
+    allocation: Allocation | None = None  # units per (supplier, item), when unique
+    bundles: frozenset[str] | None = None  # accepted bundle ids, when unique
+    integral: bool = True
+    variant: str = "base"
+    tie: bool = False  # several optimal awards: assert the objective and determinism only
+
+
+# --- small builders -----------------------------------------------------------------------
+
+
+def item(id: str, demand: float, **extra: Any) -> dict[str, Any]:
+    return {"id": id, "demand": demand, **extra}
+
+
+def sup(id: str, **extra: Any) -> dict[str, Any]:
+    return {"id": id, **extra}
+
+
+def offer(supplier: str, item_id: str, price: float, **extra: Any) -> dict[str, Any]:
+    return {"supplier": supplier, "item": item_id, "price": price, **extra}
+
+
+def scenario(
+    name: str,
+    items: list[dict[str, Any]],
+    suppliers: list[dict[str, Any]],
+    offers: list[dict[str, Any]],
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "sourceopt": 1,
+        "name": name,
+        "items": items,
+        "suppliers": suppliers,
+        "offers": offers,
+        **extra,
+    }
+
+
+CASES: list[Case] = []
+
+
+def case(
+    name: str,
+    sc: dict[str, Any],
+    status: str = "optimal",
+    objective: float | None = None,
+    total_cost: float | None = None,
+    allocation: Allocation | None = None,
+    **extra: Any,
+) -> None:
+    CASES.append(Case(name, sc, status, objective, total_cost, allocation, **extra))
+
+
+# --- 01 plain cheapest split with offer capacities -----------------------------------------
+# Item A (100): S1 @10 cap 60 is cheapest -> 60 units; the rest (40) goes to the next cheapest,
+# S2 @12 (cap 100, enough); S3 @15 gets nothing. 600 + 480 = 1080.
+# Item B (50): S2 @8 beats S3 @9, no caps -> 50 x 8 = 400.
+# Total 1080 + 400 = 1480. Unique (all prices differ).
+case(
+    "plain_cheapest_split",
+    scenario(
+        "plain-cheapest-split",
+        [item("A", 100), item("B", 50)],
+        [sup("S1"), sup("S2"), sup("S3")],
+        [
+            offer("S1", "A", 10, capacity=60),
+            offer("S2", "A", 12, capacity=100),
+            offer("S3", "A", 15),
+            offer("S2", "B", 8),
+            offer("S3", "B", 9),
+        ],
+    ),
+    objective=1480,
+    total_cost=1480,
+    allocation={("S1", "A"): 60, ("S2", "A"): 40, ("S2", "B"): 50},
+)
+
+# --- 02 offer capacity and supplier capacity both binding ----------------------------------
+# A (80), B (60). S1 (supplier capacity 100): A @5 cap 70, B @6 cap 50. S2: A @7, B @9.
+# Saving of a unit at S1 over S2: A 7-5 = 2, B 9-6 = 3, so S1's 100 units go to B first:
+# B up to its offer cap 50 (saves 150), then A with the remaining 100-50 = 50 units (offer cap
+# 70 not binding; saves 100). S2 takes the rest: A 30, B 10.
+# All-S2 cost 80*7 + 60*9 = 1100; minus 150 + 100 -> 850.
+# Check: 50*6 + 50*5 + 30*7 + 10*9 = 300 + 250 + 210 + 90 = 850. Unique (savings differ).
+case(
+    "offer_and_supplier_capacity",
+    scenario(
+        "capacities",
+        [item("A", 80), item("B", 60)],
+        [sup("S1", capacity=100), sup("S2")],
+        [
+            offer("S1", "A", 5, capacity=70),
+            offer("S1", "B", 6, capacity=50),
+            offer("S2", "A", 7),
+            offer("S2", "B", 9),
+        ],
+    ),
+    objective=850,
+    total_cost=850,
+    allocation={("S1", "A"): 50, ("S1", "B"): 50, ("S2", "A"): 30, ("S2", "B"): 10},
+)
+
+# --- 03 offer min_units forces a lumpy choice ---------------------------------------------
+# A (100). S1 @7 cap 50; S2 @9 min_units 60; S3 @12.
+# Without the minimum: S1 50 + S2 50 = 800, but S2 may only take 0 or >= 60 units.
+#  - S2 unused: S1 50 + S3 50 = 350 + 600 = 950.
+#  - S2 = q >= 60, S1 = 100 - q (<= 50 holds): 7(100-q) + 9q = 700 + 2q -> q = 60: 820.
+# Optimum 820: S1 40 (pushed below its capacity by the lump), S2 60. Unique.
+case(
+    "offer_min_units_lumpy",
+    scenario(
+        "offer-min-units",
+        [item("A", 100)],
+        [sup("S1"), sup("S2"), sup("S3")],
+        [
+            offer("S1", "A", 7, capacity=50),
+            offer("S2", "A", 9, min_units=60),
+            offer("S3", "A", 12),
+        ],
+    ),
+    objective=820,
+    total_cost=820,
+    allocation={("S1", "A"): 40, ("S2", "A"): 60},
+)
+
+# --- 04 all-units tier: ordering MORE from one offer to reach the tier is cheaper -----------
+# A (100). S1 @10, all-units tier from 80 @8. S2 @6 cap 30.
+# Without the tier: S2 30 + S1 70 @10 = 180 + 700 = 880.
+# S1 = q, S2 = 100 - q <= 30, so q >= 70.
+#  - 70 <= q < 80: 10q + 6(100-q) = 600 + 4q >= 880.
+#  - q >= 80 (every unit @8): 8q + 6(100-q) = 600 + 2q -> q = 80: 760.
+# Optimum 760 at the tier boundary q = 80 (the tier applies at q >= from): S1 80, S2 20.
+# S1 takes 10 more units than without the tier, and S2 is cut below its capacity. Unique.
+case(
+    "tier_order_more_to_reach",
+    scenario(
+        "tier-reach",
+        [item("A", 100)],
+        [sup("S1"), sup("S2")],
+        [
+            offer("S1", "A", 10, tiers=[{"from": 80, "price": 8}]),
+            offer("S2", "A", 6, capacity=30),
+        ],
+    ),
+    objective=760,
+    total_cost=760,
+    allocation={("S1", "A"): 80, ("S2", "A"): 20},
+)
+
+# --- 05 tier boundary: demand exactly at `from` --------------------------------------------
+# A (50). S1 @10, tier from 50 @8. S2 @9.
+# All 50 at S1 reaches the tier exactly (q >= from): 50*8 = 400. Any split leaves S1 below 50
+# units at @10: 10q + 9(50-q) = 450 + q >= 450. All S2: 450. Optimum 400, S1 50. Unique.
+case(
+    "tier_boundary_exact",
+    scenario(
+        "tier-boundary",
+        [item("A", 50)],
+        [sup("S1"), sup("S2")],
+        [offer("S1", "A", 10, tiers=[{"from": 50, "price": 8}]), offer("S2", "A", 9)],
+    ),
+    objective=400,
+    total_cost=400,
+    allocation={("S1", "A"): 50},
+)
+
+# --- 06 multiple tiers ---------------------------------------------------------------------
+# A (250). S1 @20, tiers from 100 @18, from 200 @16. S2 @15 cap 100.
+# S1 = q, S2 = 250 - q <= 100 -> q >= 150.
+#  - 150 <= q < 200 (@18): 18q + 15(250-q) = 3750 + 3q -> 4200 at q = 150.
+#  - q >= 200 (@16): 16q + 15(250-q) = 3750 + q -> 3950 at q = 200.
+# A: S1 200 @16 = 3200, S2 50 @15 = 750 -> 3950.
+# B (120). S1 @10, tiers from 50 @9, from 150 @7 (out of reach: 150 > 120). S3 @12.
+# With S1 = q >= 50 every unit is @9 < 12, so q = 120: 1080 (any q < 50 costs more: 10 or 12).
+# Total 3950 + 1080 = 5030. Unique.
+case(
+    "tiers_multiple",
+    scenario(
+        "tiers-multiple",
+        [item("A", 250), item("B", 120)],
+        [sup("S1"), sup("S2"), sup("S3")],
+        [
+            offer("S1", "A", 20, tiers=[{"from": 100, "price": 18}, {"from": 200, "price": 16}]),
+            offer("S2", "A", 15, capacity=100),
+            offer("S1", "B", 10, tiers=[{"from": 50, "price": 9}, {"from": 150, "price": 7}]),
+            offer("S3", "B", 12),
+        ],
+    ),
+    objective=5030,
+    total_cost=5030,
+    allocation={("S1", "A"): 200, ("S2", "A"): 50, ("S1", "B"): 120},
+)
+
+# --- 07 bundle accepted; its units use the supplier's capacity -----------------------------
+# A (20), B (10). S1: A @10, B @10. S2 (capacity 25): A @7, bundle b1 = {A: 10, B: 10} for 150.
+#  - Without b1: S2 takes all of A (20 <= 25) @7 = 140, S1 B 10 @10 = 100 -> 240.
+#  - With b1 (150): b1 fills 20 of S2's 25 units, so S2's A offer gets at most 5:
+#    5 @7 = 35; S1 supplies the other 5 of A @10 = 50. 150 + 35 + 50 = 235 < 240.
+#    (If bundle units did not count toward S2's capacity: 150 + 10 @7 = 220 - wrong.)
+# Optimum 235: S2 A 15 (10 bundle + 5 offer), S2 B 10 (bundle), S1 A 5. Unique.
+case(
+    "bundle_accepted_capacity",
+    scenario(
+        "bundle-accepted",
+        [item("A", 20), item("B", 10)],
+        [sup("S1"), sup("S2", capacity=25)],
+        [offer("S1", "A", 10), offer("S1", "B", 10), offer("S2", "A", 7)],
+        bundles=[{"id": "b1", "supplier": "S2", "units": {"A": 10, "B": 10}, "price": 150}],
+    ),
+    objective=235,
+    total_cost=235,
+    allocation={("S1", "A"): 5, ("S2", "A"): 15, ("S2", "B"): 10},
+    bundles=frozenset({"b1"}),
+)
+
+# --- 08 bundle rejected ---------------------------------------------------------------------
+# Same as 07 with b1 priced 170: with b1, 170 + 35 + 50 = 255 > 240 without it.
+# Optimum 240: S2 A 20 @7, S1 B 10 @10. No bundle. Unique.
+case(
+    "bundle_rejected",
+    scenario(
+        "bundle-rejected",
+        [item("A", 20), item("B", 10)],
+        [sup("S1"), sup("S2", capacity=25)],
+        [offer("S1", "A", 10), offer("S1", "B", 10), offer("S2", "A", 7)],
+        bundles=[{"id": "b1", "supplier": "S2", "units": {"A": 10, "B": 10}, "price": 170}],
+    ),
+    objective=240,
+    total_cost=240,
+    allocation={("S2", "A"): 20, ("S1", "B"): 10},
+    bundles=frozenset(),
+)
+
+# --- 09 bundle units do not count toward offer tiers ---------------------------------------
+# A (80). S1: A @10, tier from 60 @8; bundle b1 = {A: 30} for 210 (7/unit). S2: A @9.
+#  - S1 offer 80 (tier): 640.
+#  - S1 offer 60 (tier) + S2 20: 480 + 180 = 660.
+#  - b1 + S1 offer 50 (below the tier: the bundle's 30 do not count) @10: 210 + 500 = 710.
+#  - b1 + S2 50: 210 + 450 = 660.   - all S2: 720.
+# Optimum 640, bundle rejected. (Counting bundle units toward the tier would give 210 + 50 @8
+# = 610 - wrong.) Unique.
+case(
+    "bundle_not_in_offer_tier",
+    scenario(
+        "bundle-tier",
+        [item("A", 80)],
+        [sup("S1"), sup("S2")],
+        [offer("S1", "A", 10, tiers=[{"from": 60, "price": 8}]), offer("S2", "A", 9)],
+        bundles=[{"id": "b1", "supplier": "S1", "units": {"A": 30}, "price": 210}],
+    ),
+    objective=640,
+    total_cost=640,
+    allocation={("S1", "A"): 80},
+    bundles=frozenset(),
+)
+
+# --- 10 rebate reached, highest tier only ----------------------------------------------------
+# A (100). S1 @10 with rebate tiers: spend >= 800 -> 10 %, spend >= 1000 -> 20 %. S2 @9.
+#  - S1 = 100: spend 1000 reaches the 20 % tier (only the highest applies, not 10 + 20):
+#    1000 - 200 = 800.
+#  - 80 <= q < 100: 10 % of S1's spend: 9q + 9(100-q) = 900.   - q < 80: 900 + q >= 900.
+# Optimum total cost 800 (rebates 200), S1 100. (Stacking tiers would give 700 - wrong.) Unique.
+case(
+    "rebate_highest_tier",
+    scenario(
+        "rebate-reached",
+        [item("A", 100)],
+        [sup("S1"), sup("S2")],
+        [offer("S1", "A", 10), offer("S2", "A", 9)],
+        rebates=[
+            {
+                "supplier": "S1",
+                "tiers": [{"from_spend": 800, "percent": 10}, {"from_spend": 1000, "percent": 20}],
+            }
+        ],
+    ),
+    objective=800,
+    total_cost=800,
+    allocation={("S1", "A"): 100},
+)
+
+# --- 11 rebate threshold not reached ---------------------------------------------------------
+# A (100). S1 @10 cap 90, rebate 10 % from spend 1000. S2 @11.
+# S1 is cheaper regardless: 90 @10 = 900 (< 1000, no rebate), S2 10 @11 = 110 -> 1010.
+# (Granting the rebate at 900 spend would give 920 - wrong.) Unique.
+case(
+    "rebate_not_reached",
+    scenario(
+        "rebate-not-reached",
+        [item("A", 100)],
+        [sup("S1"), sup("S2")],
+        [offer("S1", "A", 10, capacity=90), offer("S2", "A", 11)],
+        rebates=[{"supplier": "S1", "tiers": [{"from_spend": 1000, "percent": 10}]}],
+    ),
+    objective=1010,
+    total_cost=1010,
+    allocation={("S1", "A"): 90, ("S2", "A"): 10},
+)
+
+# --- 12 fixed costs: one supplier is cheaper ---------------------------------------------------
+# A (100). S1 @10 cap 60, fixed 150. S2 @11, fixed 50. (S1 alone cannot cover 100.)
+#  - S2 alone: 1100 + 50 = 1150.
+#  - S1 60 + S2 40: 600 + 440 + 150 + 50 = 1240.
+# Optimum 1150: S2 100. Unique.
+case(
+    "fixed_cost_one_supplier",
+    scenario(
+        "fixed-one",
+        [item("A", 100)],
+        [sup("S1", fixed_cost=150), sup("S2", fixed_cost=50)],
+        [offer("S1", "A", 10, capacity=60), offer("S2", "A", 11)],
+    ),
+    objective=1150,
+    total_cost=1150,
+    allocation={("S2", "A"): 100},
+)
+
+# --- 13 fixed costs: two suppliers are cheaper -------------------------------------------------
+# As 12 with S1's fixed cost 50:
+#  - S2 alone: 1150.   - S1 60 + S2 40: 600 + 440 + 50 + 50 = 1140.
+# Optimum 1140: S1 60, S2 40. Unique.
+case(
+    "fixed_cost_two_suppliers",
+    scenario(
+        "fixed-two",
+        [item("A", 100)],
+        [sup("S1", fixed_cost=50), sup("S2", fixed_cost=50)],
+        [offer("S1", "A", 10, capacity=60), offer("S2", "A", 11)],
+    ),
+    objective=1140,
+    total_cost=1140,
+    allocation={("S1", "A"): 60, ("S2", "A"): 40},
+)
+
+# --- 14 supplier min_units -------------------------------------------------------------------
+# A (100), B (50). S1 (min_units 80 over all items): A @8 cap 60, B @11. S2: A @10, B @10.
+#  - S1 unused: all S2 = 1000 + 500 = 1500.
+#  - S1 used with a + b >= 80 (a = S1's A <= 60, b = S1's B):
+#    8a + 11b + 10(100-a) + 10(50-b) = 1500 - 2a + b -> a = 60, b = 20: 1400.
+# Optimum 1400: S1 takes 20 of B at a premium to reach its minimum. S1 A 60, S1 B 20,
+# S2 A 40, S2 B 30. Unique.
+case(
+    "supplier_min_units",
+    scenario(
+        "supplier-min",
+        [item("A", 100), item("B", 50)],
+        [sup("S1", min_units=80), sup("S2")],
+        [
+            offer("S1", "A", 8, capacity=60),
+            offer("S1", "B", 11),
+            offer("S2", "A", 10),
+            offer("S2", "B", 10),
+        ],
+    ),
+    objective=1400,
+    total_cost=1400,
+    allocation={("S1", "A"): 60, ("S1", "B"): 20, ("S2", "A"): 40, ("S2", "B"): 30},
+)
+
+# --- 15 max_share per item, volume ------------------------------------------------------------
+# max_share 0.4 (per item, volume: the defaults). Nobody gets more than 40 % of an item.
+# A (100): S1 @8, S2 @9, S3 @10 -> S1 40, S2 40, S3 20: 320 + 360 + 200 = 880.
+# B (50): S1 @5, S2 @6, S3 @7 -> S1 20, S2 20, S3 10: 100 + 120 + 70 = 290.
+# Total 1170. Unique.
+case(
+    "max_share_item_volume",
+    scenario(
+        "max-share-item",
+        [item("A", 100), item("B", 50)],
+        [sup("S1"), sup("S2"), sup("S3")],
+        [
+            offer("S1", "A", 8),
+            offer("S2", "A", 9),
+            offer("S3", "A", 10),
+            offer("S1", "B", 5),
+            offer("S2", "B", 6),
+            offer("S3", "B", 7),
+        ],
+        rules=[{"type": "max_share", "limit": 0.4}],
+    ),
+    objective=1170,
+    total_cost=1170,
+    allocation={
+        ("S1", "A"): 40,
+        ("S2", "A"): 40,
+        ("S3", "A"): 20,
+        ("S1", "B"): 20,
+        ("S2", "B"): 20,
+        ("S3", "B"): 10,
+    },
+)
+
+# --- 16 max_share per category, spend -------------------------------------------------------
+# A (10), B (10). S1: A @10, B @10. S2: A @15, B @16. Rule: no supplier over 50 % of the
+# category's spend. a, b = S1's units of A, B.
+# S1 spend 10a + 10b; S2 spend 15(10-a) + 16(10-b) = 310 - 15a - 16b.
+# S1 <= 50 % <=> S1 spend <= S2 spend <=> 25a + 26b <= 310 (S2's own limit is the reverse,
+# so with two suppliers both spends are equal at any feasible point).
+# Cost = 10a + 10b + 310 - 15a - 16b = 310 - 5a - 6b: maximise 5a + 6b on 25a + 26b <= 310.
+# Per unit of "budget", b is worth 6/26 > 5/25, so b = 10 (uses 260), then a = 50/25 = 2.
+# Cost 310 - 10 - 60 = 240: S1 A 2, S1 B 10 (spend 120), S2 A 8 (spend 120). Unique.
+case(
+    "max_share_category_spend",
+    scenario(
+        "max-share-spend",
+        [item("A", 10), item("B", 10)],
+        [sup("S1"), sup("S2")],
+        [
+            offer("S1", "A", 10),
+            offer("S1", "B", 10),
+            offer("S2", "A", 15),
+            offer("S2", "B", 16),
+        ],
+        rules=[{"type": "max_share", "limit": 0.5, "per": "category", "measure": "spend"}],
+    ),
+    objective=240,
+    total_cost=240,
+    allocation={("S1", "A"): 2, ("S1", "B"): 10, ("S2", "A"): 8},
+)
+
+# --- 17 supplier_count: min 2 per item, max 2 per category -----------------------------------
+# A (10), B (10); every offer has min_units 3 (so a second winner takes at least 3 units).
+# A: S1 @5, S2 @6, S3 @9.  B: S1 @5, S2 @8, S3 @6.
+# Each item needs two winners; only two suppliers may be awarded in the whole category.
+# Within an item with winners {X, Y}, the cheaper gets 7, the other its minimum 3.
+#  - {S1, S2}: A 7@5 + 3@6 = 53; B 7@5 + 3@8 = 59 -> 112.
+#  - {S1, S3}: A 7@5 + 3@9 = 62; B 7@5 + 3@6 = 53 -> 115.
+#  - {S2, S3}: A 7@6 + 3@9 = 69; B 7@6 + 3@8 = 66 -> 135.
+# Optimum 112: S1 A 7, S2 A 3, S1 B 7, S2 B 3. Unique.
+case(
+    "supplier_count_min_item_max_category",
+    scenario(
+        "supplier-count",
+        [item("A", 10), item("B", 10)],
+        [sup("S1"), sup("S2"), sup("S3")],
+        [
+            offer("S1", "A", 5, min_units=3),
+            offer("S2", "A", 6, min_units=3),
+            offer("S3", "A", 9, min_units=3),
+            offer("S1", "B", 5, min_units=3),
+            offer("S2", "B", 8, min_units=3),
+            offer("S3", "B", 6, min_units=3),
+        ],
+        rules=[
+            {"type": "supplier_count", "min": 2, "per": "item"},
+            {"type": "supplier_count", "max": 2, "per": "category"},
+        ],
+    ),
+    objective=112,
+    total_cost=112,
+    allocation={("S1", "A"): 7, ("S2", "A"): 3, ("S1", "B"): 7, ("S2", "B"): 3},
+)
+
+# --- 18 group_share min (set-aside) by tags ---------------------------------------------------
+# A (100). S1 @10 (incumbent), S2 @12 (small_business), S3 @13 (small_business, minority).
+# At least 25 % of the volume to suppliers tagged small_business (S2, S3): the cheaper, S2,
+# takes exactly 25; S1 the other 75. 750 + 300 = 1050. Unique.
+case(
+    "group_share_min_tags",
+    scenario(
+        "set-aside",
+        [item("A", 100)],
+        [
+            sup("S1", tags=["incumbent"]),
+            sup("S2", tags=["small_business"]),
+            sup("S3", tags=["small_business", "minority"]),
+        ],
+        [offer("S1", "A", 10), offer("S2", "A", 12), offer("S3", "A", 13)],
+        rules=[{"type": "group_share", "min": 0.25, "suppliers": {"tags": ["small_business"]}}],
+    ),
+    objective=1050,
+    total_cost=1050,
+    allocation={("S1", "A"): 75, ("S2", "A"): 25},
+)
+
+# --- 19 group_share max by country --------------------------------------------------------------
+# A (100). S1 (CN) @8, S2 (CN) @9, S3 (US) @10, S4 (MX) @11. At most 50 % from CN.
+# CN's 50 go to S1 (@8), the other 50 to the cheapest non-CN, S3 (@10): 400 + 500 = 900.
+# Unique.
+case(
+    "group_share_max_country",
+    scenario(
+        "country-limit",
+        [item("A", 100)],
+        [
+            sup("S1", country="CN"),
+            sup("S2", country="CN"),
+            sup("S3", country="US"),
+            sup("S4", country="MX"),
+        ],
+        [
+            offer("S1", "A", 8),
+            offer("S2", "A", 9),
+            offer("S3", "A", 10),
+            offer("S4", "A", 11),
+        ],
+        rules=[{"type": "group_share", "max": 0.5, "suppliers": {"country": ["CN"]}}],
+    ),
+    objective=900,
+    total_cost=900,
+    allocation={("S1", "A"): 50, ("S3", "A"): 50},
+)
+
+# --- 20 exclude by tag ------------------------------------------------------------------------
+# A (50), B (50). S1 (uncertified): A @5, B @5. S2: A @7, B @6. S3: A @8, B @9.
+# S1 is excluded from A only: A -> S2 50 @7 = 350; B -> S1 50 @5 = 250. Total 600. Unique.
+case(
+    "exclude_by_tag",
+    scenario(
+        "exclude-tag",
+        [item("A", 50), item("B", 50)],
+        [sup("S1", tags=["uncertified"]), sup("S2"), sup("S3")],
+        [
+            offer("S1", "A", 5),
+            offer("S1", "B", 5),
+            offer("S2", "A", 7),
+            offer("S2", "B", 6),
+            offer("S3", "A", 8),
+            offer("S3", "B", 9),
+        ],
+        rules=[{"type": "exclude", "suppliers": {"tags": ["uncertified"]}, "items": ["A"]}],
+    ),
+    objective=600,
+    total_cost=600,
+    allocation={("S2", "A"): 50, ("S1", "B"): 50},
+)
+
+# --- 21 award locks (min and max units) -------------------------------------------------------
+# A (100). S1 @10, S2 @12, S3 @15. Locks: S1 at most 50; S3 at least 20 (incumbent retention).
+# S1 50 @10 = 500, S3 exactly its minimum 20 @15 = 300, the rest 30 to S2 @12 = 360.
+# Total 1160. Unique.
+case(
+    "award_locks",
+    scenario(
+        "award-locks",
+        [item("A", 100)],
+        [sup("S1"), sup("S2"), sup("S3")],
+        [offer("S1", "A", 10), offer("S2", "A", 12), offer("S3", "A", 15)],
+        rules=[
+            {"type": "award", "supplier": "S1", "item": "A", "max_units": 50},
+            {"type": "award", "supplier": "S3", "item": "A", "min_units": 20},
+        ],
+    ),
+    objective=1160,
+    total_cost=1160,
+    allocation={("S1", "A"): 50, ("S2", "A"): 30, ("S3", "A"): 20},
+)
+
+# --- 22 average_attribute max, volume-weighted (offer attribute overrides supplier) -----------
+# A (100). S1 @10 risk 0.8; S2 @12, supplier risk 0.6 but its offer says risk 0.2 (the offer
+# wins); S3 @15 risk 0. Volume-weighted average risk <= 0.5: 0.8 x1 + 0.2 x2 <= 50.
+# With x3 = 100 - x1 - x2: cost = 1500 - 5 x1 - 3 x2; maximise 5 x1 + 3 x2 subject to
+# 0.8 x1 + 0.2 x2 <= 50, x1 + x2 <= 100. Vertices: (62.5, 0) -> 312.5; (50, 50) -> 400;
+# (0, 100) -> 300. Optimum (50, 50, 0): 500 + 600 = 1100, average (40 + 10)/100 = 0.5.
+# (With S2's supplier risk 0.6 the answer would be 1187.5 - wrong.) Unique.
+case(
+    "average_attribute_volume",
+    scenario(
+        "avg-risk-volume",
+        [item("A", 100)],
+        [
+            sup("S1", attributes={"risk": 0.8}),
+            sup("S2", attributes={"risk": 0.6}),
+            sup("S3", attributes={"risk": 0.0}),
+        ],
+        [
+            offer("S1", "A", 10),
+            offer("S2", "A", 12, attributes={"risk": 0.2}),
+            offer("S3", "A", 15),
+        ],
+        rules=[{"type": "average_attribute", "attribute": "risk", "max": 0.5}],
+    ),
+    objective=1100,
+    total_cost=1100,
+    allocation={("S1", "A"): 50, ("S2", "A"): 50},
+)
+
+# --- 23 average_attribute max, spend-weighted ----------------------------------------------
+# A (140). S1 @10 risk 0.9, S2 @20 risk 0. Spend-weighted average risk <= 0.5:
+# 0.9 * 10 x1 <= 0.5 (10 x1 + 20 x2) with x2 = 140 - x1: 9 x1 <= 5 x1 + 1400 - 10 x1
+# -> 14 x1 <= 1400 -> x1 <= 100. S1 is cheaper, so x1 = 100, x2 = 40: 1000 + 800 = 1800.
+# Spend-weighted average 900/1800 = 0.5. (Volume-weighting would cap x1 at 77.8 - different.)
+# Unique.
+case(
+    "average_attribute_spend",
+    scenario(
+        "avg-risk-spend",
+        [item("A", 140)],
+        [sup("S1", attributes={"risk": 0.9}), sup("S2", attributes={"risk": 0.0})],
+        [offer("S1", "A", 10), offer("S2", "A", 20)],
+        rules=[{"type": "average_attribute", "attribute": "risk", "max": 0.5, "measure": "spend"}],
+    ),
+    objective=1800,
+    total_cost=1800,
+    allocation={("S1", "A"): 100, ("S2", "A"): 40},
+)
+
+# --- 24 budget, feasible and binding (with a risk penalty in the objective) -----------------
+# A (100). S1 @10 risk 0.5; S2 @12 risk 0. Objective penalty: 1.0 x risk x spend, so S1
+# costs 10 + 5 = 15 in the objective, S2 12: unconstrained, all S2 (cost 1200).
+# Budget: total cost <= 1100: 10 x1 + 12 (100 - x1) = 1200 - 2 x1 <= 1100 -> x1 >= 50.
+# Objective 15 x1 + 12 (100 - x1) = 1200 + 3 x1 -> x1 = 50: 750 + 600 = 1350.
+# total_cost 500 + 600 = 1100 (penalties 250). Unique.
+case(
+    "budget_binding",
+    scenario(
+        "budget-ok",
+        [item("A", 100)],
+        [sup("S1", attributes={"risk": 0.5}), sup("S2", attributes={"risk": 0.0})],
+        [offer("S1", "A", 10), offer("S2", "A", 12)],
+        rules=[{"type": "budget", "max": 1100}],
+        objective={"penalties": [{"attribute": "risk", "per": "spend", "weight": 1.0}]},
+    ),
+    objective=1350,
+    total_cost=1100,
+    allocation={("S1", "A"): 50, ("S2", "A"): 50},
+)
+
+# --- 25 budget infeasible ------------------------------------------------------------------------
+# A (100), only S1 @10: the cheapest award costs 1000 > budget 900 -> infeasible.
+case(
+    "budget_infeasible",
+    scenario(
+        "budget-infeasible",
+        [item("A", 100)],
+        [sup("S1")],
+        [offer("S1", "A", 10)],
+        rules=[{"type": "budget", "max": 900}],
+    ),
+    status="infeasible",
+)
+
+# --- 26 max_items_per_supplier ---------
+# A, B, C (10 each). Prices (A, B, C): S1 (5, 5, 5); S2 (7, 6, 8); S3 (9, 9, 6).
+# Each supplier wins at most one item; three items need three disjoint winner sets, so the
+# award is a perfect matching. Item costs x10:
+#   S1A+S2B+S3C = 50+60+60 = 170;  S1B+S2A+S3C = 180;  S1C+S2B+S3A = 200;
+#   S1A+S2C+S3B = 220;             S1B+S2C+S3A = 220;  S1C+S2A+S3B = 210.
+# Optimum 170: S1 A 10, S2 B 10, S3 C 10. Unique.
+case(
+    "max_items_per_supplier",
+    scenario(
+        "max-items",
+        [item("A", 10), item("B", 10), item("C", 10)],
+        [sup("S1"), sup("S2"), sup("S3")],
+        [
+            offer("S1", "A", 5),
+            offer("S1", "B", 5),
+            offer("S1", "C", 5),
+            offer("S2", "A", 7),
+            offer("S2", "B", 6),
+            offer("S2", "C", 8),
+            offer("S3", "A", 9),
+            offer("S3", "B", 9),
+            offer("S3", "C", 6),
+        ],
+        rules=[{"type": "max_items_per_supplier", "max": 1}],
+    ),
+    objective=170,
+    total_cost=170,
+    allocation={("S1", "A"): 10, ("S2", "B"): 10, ("S3", "C"): 10},
+)
+
+# --- 27 backup_coverage (N-1) ---------
+# A (100). S1 @10 cap 80, S2 @12 cap 60, S3 @15 cap 100; every supplier min_units 10.
+# Coverage 0.5: for each awarded s, sum over other awarded t of (cap_t - v_t) >= 0.5 v_s.
+# Without the rule: S1 80 + S2 20 = 1040, but S2's backup (S1: 80 - 80 = 0) < 10 -> violated.
+#  - {S1, S2}: S1 needs 60 - v2 >= 0.5 v1 -> v1 >= 80; S2 needs 80 - v1 >= 0.5 v2 -> v1 <= 60.
+#    Infeasible.
+#  - {S1, S3}: S3 needs 80 - v1 >= 0.5 (100 - v1) -> v1 <= 60: 600 + 40*15 = 1200.
+#  - {S2, S3}: S3 needs 60 - v2 >= 0.5 (100 - v2) -> v2 <= 20: 240 + 1200 = 1440.
+#  - {S1, S2, S3}: spare capacity 240 - 100 = 140 covers every check (each s needs
+#    140 - (cap_s - v_s) >= 0.5 v_s, true for all v_s <= cap_s here); cost is lowest with
+#    S3 and S2 at their minimum 10 and S1 at its cap 80: 800 + 120 + 150 = 1070.
+#    Checks: S1: (60-10) + (100-10) = 140 >= 40; S2: 0 + 90 >= 5; S3: 0 + 50 >= 5.
+# Optimum 1070: S1 80, S2 10, S3 10. Unique.
+case(
+    "backup_coverage",
+    scenario(
+        "backup",
+        [item("A", 100)],
+        [
+            sup("S1", capacity=80, min_units=10),
+            sup("S2", capacity=60, min_units=10),
+            sup("S3", capacity=100, min_units=10),
+        ],
+        [offer("S1", "A", 10), offer("S2", "A", 12), offer("S3", "A", 15)],
+        rules=[{"type": "backup_coverage", "coverage": 0.5}],
+    ),
+    objective=1070,
+    total_cost=1070,
+    allocation={("S1", "A"): 80, ("S2", "A"): 10, ("S3", "A"): 10},
+)
+
+# --- 28 soft rule: violating is cheaper -------------------------------------------------------
+# A (100). S1 @10, S2 @12. max_share 0.6 (per item, volume), soft at 1 per unit over.
+# S1 = x >= 60: 10x + 12(100-x) + 1(x - 60) = 1140 - x -> x = 100: cost 1000 + penalty 40.
+# (Complying, x = 60: 600 + 480 = 1080 > 1040.) Objective 1040, total_cost 1000. Unique.
+case(
+    "soft_rule_violated",
+    scenario(
+        "soft-violate",
+        [item("A", 100)],
+        [sup("S1"), sup("S2")],
+        [offer("S1", "A", 10), offer("S2", "A", 12)],
+        rules=[{"type": "max_share", "limit": 0.6, "soft": {"penalty": 1}}],
+    ),
+    objective=1040,
+    total_cost=1000,
+    allocation={("S1", "A"): 100},
+)
+
+# --- 29 soft rule: complying is cheaper -------------------------------------------------------
+# As 28 with penalty 5: 10x + 12(100-x) + 5(x - 60) = 900 + 3x for x >= 60 -> x = 60: 1080;
+# for x <= 60 there is no penalty and 1200 - 2x is lowest at x = 60 too. Objective = total
+# cost = 1080: S1 60, S2 40. Unique.
+case(
+    "soft_rule_complied",
+    scenario(
+        "soft-comply",
+        [item("A", 100)],
+        [sup("S1"), sup("S2")],
+        [offer("S1", "A", 10), offer("S2", "A", 12)],
+        rules=[{"type": "max_share", "limit": 0.6, "soft": {"penalty": 5}}],
+    ),
+    objective=1080,
+    total_cost=1080,
+    allocation={("S1", "A"): 60, ("S2", "A"): 40},
+)
+
+# --- 30 objective penalty per spend (risk-adjusted cost) -------------------------------------
+# Penalty 0.25 x risk x spend. S1 risk 0.5 (x1.125 in the objective), S2 and S3 risk 0.
+# A (100): S1 @10 -> 11.25 > S2 @11 -> S2 100 = 1100 (S3 @12 unused).
+# B (50): S1 @8 -> 9 < S2 @10 -> S1 50 = 400, penalty 0.25 * 0.5 * 400 = 50.
+# total_cost 1100 + 400 = 1500; objective 1550. Unique.
+case(
+    "penalty_per_spend",
+    scenario(
+        "risk-adjusted",
+        [item("A", 100), item("B", 50)],
+        [
+            sup("S1", attributes={"risk": 0.5}),
+            sup("S2", attributes={"risk": 0.0}),
+            sup("S3", attributes={"risk": 0.0}),
+        ],
+        [
+            offer("S1", "A", 10),
+            offer("S2", "A", 11),
+            offer("S3", "A", 12),
+            offer("S1", "B", 8),
+            offer("S2", "B", 10),
+        ],
+        objective={"penalties": [{"attribute": "risk", "per": "spend", "weight": 0.25}]},
+    ),
+    objective=1550,
+    total_cost=1500,
+    allocation={("S2", "A"): 100, ("S1", "B"): 50},
+)
+
+# --- 31 objective penalty per volume, offer attribute override -------------------------------
+# Penalty 0.5 x lead_time x units. S1 lead_time 4 (supplier), but its B offer says 1; S2 0.
+# A (100): S1 @10 + 0.5*4 = 12 > S2 @11 -> S2 100 = 1100.
+# B (20): S1 @10 + 0.5*1 = 10.5 < S2 @11 -> S1 20 = 200, penalty 0.5 * 1 * 20 = 10.
+# total_cost 1300, objective 1310. Unique.
+case(
+    "penalty_per_volume",
+    scenario(
+        "lead-time-adjusted",
+        [item("A", 100), item("B", 20)],
+        [sup("S1", attributes={"lead_time": 4}), sup("S2", attributes={"lead_time": 0})],
+        [
+            offer("S1", "A", 10),
+            offer("S2", "A", 11),
+            offer("S1", "B", 10, attributes={"lead_time": 1}),
+            offer("S2", "B", 11),
+        ],
+        objective={"penalties": [{"attribute": "lead_time", "per": "volume", "weight": 0.5}]},
+    ),
+    objective=1310,
+    total_cost=1300,
+    allocation={("S2", "A"): 100, ("S1", "B"): 20},
+)
+
+# --- 32/33 a scenario with a what-if variant ---------------------------------------------------
+# Base: A (100). S1 @10 cap 60, S2 @12 cap 100, S3 @11; rule "cap-50": max_share 0.5.
+#   S1 50 (the rule binds before its cap 60), then S3 50 @11: 500 + 550 = 1050. Unique.
+# Variant "what-if": drop "cap-50", exclude S3, demand x1.2 (A = 120), S2's prices x0.75
+# (@9). S2 is now cheapest: 100 (its cap) @9 = 900; S1 the other 20 @10 = 200 -> 1100. Unique.
+_VARIANT_SCENARIO = scenario(
+    "variants",
+    [item("A", 100)],
+    [sup("S1"), sup("S2"), sup("S3")],
+    [
+        offer("S1", "A", 10, capacity=60),
+        offer("S2", "A", 12, capacity=100),
+        offer("S3", "A", 11),
+    ],
+    rules=[{"type": "max_share", "name": "cap-50", "limit": 0.5}],
+    variants=[
+        {
+            "name": "what-if",
+            "drop_rules": ["cap-50"],
+            "exclude_suppliers": ["S3"],
+            "demand_scale": 1.2,
+            "price_scale": {"S2": 0.75},
+        }
+    ],
+)
+case(
+    "variant_base",
+    _VARIANT_SCENARIO,
+    objective=1050,
+    total_cost=1050,
+    allocation={("S1", "A"): 50, ("S3", "A"): 50},
+)
+case(
+    "variant_what_if",
+    _VARIANT_SCENARIO,
+    objective=1100,
+    total_cost=1100,
+    allocation={("S2", "A"): 100, ("S1", "A"): 20},
+    variant="what-if",
+)
+
+# --- 34 selector forms ----------------------------------------------------------------------
+# A (100, group g1), B (100, group g2).
+# S1: CN, APAC, risk 0.9, tags [t1].   S2: US, NA, risk 0.1.
+# S3: MX, NA, risk 0.3, tags [small].  S4: DE, EU, risk 0.5.
+# Prices A: S1 5, S2 9, S3 8, S4 7.    B: S1 5, S2 9, S3 8, S4 6.
+# Rules:
+#   r1 exclude suppliers {attribute: risk gt 0.8} (S1) from items {group: [g1]} (A);
+#   r2 exclude suppliers {country: [MX]} (S3) from items [B];
+#   r3 max_share 0.3 for suppliers [S1] on items {group: [g2]} (B);
+#   r4 group_share max 0.5 for suppliers {region: [EU]} (S4) on items [B];
+#   r5 group_share min 0.2 for suppliers {attribute: risk le 0.1} (S2 only) on items [A];
+#   r6 group_share min 0.1 for suppliers {tags: [small, nobody]} (S3) on items [A].
+# A: S1 banned; S2 >= 20 @9, S3 >= 10 @8, the rest to the cheapest, S4 @7:
+#    70*7 + 20*9 + 10*8 = 490 + 180 + 80 = 750.
+# B: S3 banned; S1 <= 30 @5, S4 <= 50 @6, the remaining 20 to S2 @9:
+#    150 + 300 + 180 = 630.
+# Total 1380. Unique.
+case(
+    "selector_forms",
+    scenario(
+        "selectors",
+        [item("A", 100, group="g1"), item("B", 100, group="g2")],
+        [
+            sup("S1", country="CN", region="APAC", tags=["t1"], attributes={"risk": 0.9}),
+            sup("S2", country="US", region="NA", attributes={"risk": 0.1}),
+            sup("S3", country="MX", region="NA", tags=["small"], attributes={"risk": 0.3}),
+            sup("S4", country="DE", region="EU", attributes={"risk": 0.5}),
+        ],
+        [
+            offer("S1", "A", 5),
+            offer("S2", "A", 9),
+            offer("S3", "A", 8),
+            offer("S4", "A", 7),
+            offer("S1", "B", 5),
+            offer("S2", "B", 9),
+            offer("S3", "B", 8),
+            offer("S4", "B", 6),
+        ],
+        rules=[
+            {
+                "type": "exclude",
+                "name": "r1",
+                "suppliers": {"attribute": {"risk": {"gt": 0.8}}},
+                "items": {"group": ["g1"]},
+            },
+            {"type": "exclude", "name": "r2", "suppliers": {"country": ["MX"]}, "items": ["B"]},
+            {
+                "type": "max_share",
+                "name": "r3",
+                "limit": 0.3,
+                "suppliers": ["S1"],
+                "items": {"group": ["g2"]},
+            },
+            {
+                "type": "group_share",
+                "name": "r4",
+                "max": 0.5,
+                "suppliers": {"region": ["EU"]},
+                "items": ["B"],
+            },
+            {
+                "type": "group_share",
+                "name": "r5",
+                "min": 0.2,
+                "suppliers": {"attribute": {"risk": {"le": 0.1}}},
+                "items": ["A"],
+            },
+            {
+                "type": "group_share",
+                "name": "r6",
+                "min": 0.1,
+                "suppliers": {"tags": ["small", "nobody"]},
+                "items": ["A"],
+            },
+        ],
+    ),
+    objective=1380,
+    total_cost=1380,
+    allocation={
+        ("S2", "A"): 20,
+        ("S3", "A"): 10,
+        ("S4", "A"): 70,
+        ("S1", "B"): 30,
+        ("S2", "B"): 20,
+        ("S4", "B"): 50,
+    },
+)
+
+# --- 35 infeasible: demand above all capacity -------------------------------------------------
+# A (100). S1 supplier capacity 40, S2 offer capacity 50: at most 90 < 100 -> infeasible
+# (a status, not an exception).
+case(
+    "infeasible_capacity",
+    scenario(
+        "too-little-capacity",
+        [item("A", 100)],
+        [sup("S1", capacity=40), sup("S2")],
+        [offer("S1", "A", 10), offer("S2", "A", 12, capacity=50)],
+    ),
+    status="infeasible",
+)
+
+# --- 36 a tie between equal-price suppliers ----------------------------------------------------
+# A (100). S1 @10 and S2 @10, no limits: every split costs 1000. Only the objective is
+# asserted, plus: the award is optimal (100 units, all @10) and identical across two runs.
+case(
+    "tie_equal_prices",
+    scenario(
+        "tie",
+        [item("A", 100)],
+        [sup("S1"), sup("S2")],
+        [offer("S1", "A", 10), offer("S2", "A", 10)],
+    ),
+    objective=1000,
+    total_cost=1000,
+    tie=True,
+)
+
+
+# --- 37 continuous optimum (fractional units): LP-class backends only ------------------------
+# A (10), B (10). S1: A @10, B @10. S2: A @12, B @11. max_share 0.5 per category, spend.
+# a, b = S1's units: S1 spend 10a + 10b <= S2 spend 12(10-a) + 11(10-b) = 230 - 12a - 11b
+# -> 22a + 21b <= 230. Cost = 230 - 2a - b: a is worth 2/22 > 1/21 per unit of the limit, so
+# a = 10 (uses 220), b = 10/21. Cost = 230 - 20 - 10/21 = 210 - 10/21 = 4400/21.
+# S2 gets A 0, B 10 - 10/21 = 200/21. Unique, not integral.
+case(
+    "fractional_spend_share",
+    scenario(
+        "fractional",
+        [item("A", 10), item("B", 10)],
+        [sup("S1"), sup("S2")],
+        [
+            offer("S1", "A", 10),
+            offer("S1", "B", 10),
+            offer("S2", "A", 12),
+            offer("S2", "B", 11),
+        ],
+        rules=[{"type": "max_share", "limit": 0.5, "per": "category", "measure": "spend"}],
+    ),
+    objective=4400 / 21,
+    total_cost=4400 / 21,
+    allocation={("S1", "A"): 10, ("S1", "B"): 10 / 21, ("S2", "B"): 200 / 21},
+    integral=False,
+)
