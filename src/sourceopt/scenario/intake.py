@@ -45,7 +45,12 @@ class Intake:
 
     frame: pd.DataFrame
     raw: RawTable
-    nested_tiers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    nested_tiers: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"offer": np.zeros(0, np.int64), "position": np.zeros(0, np.int64),
+             "from": np.zeros(0), "price": np.zeros(0)}
+        )
+    )
     file_bytes: bytes = b""
 
 

@@ -1,0 +1,54 @@
+"""The ``sourceopt`` command line: thin commands that parse, call the library, render.
+
+Exit codes (also in README.md): 0 solved (optimal or feasible) / valid; 1 internal error;
+2 usage error; 3 invalid input; 4 infeasible; 5 no award (a limit hit first, or unbounded);
+6 solver backend unavailable or failed; 7 an award failed verification.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from sourceopt.errors import BackendError, ScenarioError, SourceoptError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+EXIT_INFEASIBLE, EXIT_NO_AWARD, EXIT_BACKEND, EXIT_UNVERIFIED = 4, 5, 6, 7
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sourceopt")
+def cli() -> None:
+    """sourceopt: proven-optimal, verified supplier awards from scenario files."""
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the CLI; user errors never print a traceback."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence of a shell
+        if os.environ.get("SOURCEOPT_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (set SOURCEOPT_DEBUG=1 for details; please report it)", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+def fail(exc: SourceoptError) -> None:
+    """Print a user error (one line per problem) and exit with its code."""
+    if isinstance(exc, ScenarioError):
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(EXIT_BACKEND if isinstance(exc, BackendError) else EXIT_USAGE)
+
+
+from sourceopt.cli import commands as _commands  # noqa: E402,F401  (registers the commands)
+
+__all__ = ["Path", "cli", "fail", "main"]

@@ -1,0 +1,143 @@
+"""The commands: validate, solve, backends, models."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from sourceopt.cli import (
+    EXIT_BACKEND,
+    EXIT_INFEASIBLE,
+    EXIT_INVALID,
+    EXIT_NO_AWARD,
+    EXIT_OK,
+    EXIT_UNVERIFIED,
+    cli,
+    fail,
+)
+from sourceopt.cli.render import summary, table
+from sourceopt.errors import ScenarioError, SourceoptError
+from sourceopt.result import SolveResult
+from sourceopt.scenario.load import load_scenario
+from sourceopt.scenario.variants import variant_names
+from sourceopt.solvers.base import Status
+
+_STATUS_EXIT = {
+    Status.OPTIMAL: EXIT_OK,
+    Status.FEASIBLE: EXIT_OK,
+    Status.INFEASIBLE: EXIT_INFEASIBLE,
+    Status.UNBOUNDED: EXIT_NO_AWARD,
+    Status.NO_SOLUTION: EXIT_NO_AWARD,
+    Status.ERROR: EXIT_BACKEND,
+}
+
+
+def exit_code(result: SolveResult) -> int:
+    """The documented exit code of one result."""
+    code = _STATUS_EXIT[result.status]
+    if code == EXIT_OK and not result.verification.ok:
+        return EXIT_UNVERIFIED
+    return code
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--models", "models_dir", type=click.Path(file_okay=False), help="folder of named sourcing models")
+def validate(files: tuple[str, ...], models_dir: str | None) -> None:
+    """Check scenario files; print OK or every problem with its place."""
+    worst = EXIT_OK
+    for file in files:
+        try:
+            sc = load_scenario(file, models_dir=models_dir)
+        except ScenarioError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}")
+            worst = EXIT_INVALID
+            continue
+        click.echo(f"OK {file}: {sc.n_items} items, {sc.n_suppliers} suppliers, {sc.n_offers} offers, "
+                   f"{len(sc.rules)} rules, {len(sc.variants)} variants")
+    sys.exit(worst)
+
+
+@cli.command("solve")
+@click.argument("file")
+@click.option("--variant", default=None, help="solve this variant (default: base)")
+@click.option("--all-variants", is_flag=True, help="solve the base and every variant")
+@click.option("--backend", type=click.Choice(["highs", "cbc", "scip", "cpsat"]), default=None)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="seconds")
+@click.option("--gap", type=click.FloatRange(0, 1), default=None, help="relative MIP gap")
+@click.option("--json", "as_json", is_flag=True, help="print the JSON result contract")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False), default=None, help="write CSV tables here")
+@click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None)
+def solve_command(file: str, variant: str | None, all_variants: bool, backend: str | None,
+                  time_limit: float | None, gap: float | None, as_json: bool, csv_dir: str | None,
+                  models_dir: str | None) -> None:
+    """Solve a scenario (`-` reads it from stdin) and show the verified award."""
+    from sourceopt.solve import solve
+
+    if variant and all_variants:
+        raise click.UsageError("give either --variant or --all-variants, not both")
+    try:
+        scenario = load_scenario(file, models_dir=models_dir)
+        names = variant_names(scenario) if all_variants else (variant or "base",)
+        results = [solve(scenario, variant=v, backend=backend, time_limit=time_limit, mip_gap=gap) for v in names]
+    except SourceoptError as exc:
+        fail(exc)
+        return
+    if as_json:
+        docs = [r.to_dict() for r in results]
+        click.echo(json.dumps(docs if all_variants else docs[0], indent=2))
+    else:
+        click.echo("\n\n".join(summary(r.document, scenario.currency) for r in results))
+    if csv_dir:
+        _write_csv(Path(csv_dir), results)
+    sys.exit(max(exit_code(r) for r in results))
+
+
+def _write_csv(folder: Path, results: list[SolveResult]) -> None:
+    for result in results:
+        out = folder / result.document.variant if len(results) > 1 else folder
+        out.mkdir(parents=True, exist_ok=True)
+        result.allocations.to_csv(out / "allocations.csv", index=False)
+        sups = result.suppliers
+        sups["items"] = [";".join(v) for v in sups["items"]]
+        sups.to_csv(out / "suppliers.csv", index=False)
+        result.rules.to_csv(out / "rules.csv", index=False)
+        (out / "result.json").write_text(result.to_json())
+
+
+@cli.command()
+def backends() -> None:
+    """List the solver backends, whether each is installed, and what it can do."""
+    from sourceopt.solvers.registry import BACKENDS, get_backend, is_available
+
+    rows = []
+    for name, entry in BACKENDS.items():
+        if is_available(name):
+            caps = get_backend(name).capabilities
+            rows.append([name, "yes", "yes" if caps.mip else "no", "yes" if caps.duals else "no",
+                         "yes" if caps.continuous else "integer grid"])
+        else:
+            rows.append([name, f"no ({entry.install})", "-", "-", "-"])
+    click.echo(table(["backend", "installed", "MIP", "duals", "continuous"], rows))
+
+
+@cli.command()
+@click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None)
+def models(models_dir: str | None) -> None:
+    """List the named sourcing models a scenario can adopt with `model:`."""
+    from sourceopt.scenario.sourcing_models import available_models, read_model
+
+    rows = []
+    for name, path in available_models(models_dir).items():
+        try:
+            doc = read_model(path)
+        except ScenarioError as exc:
+            fail(exc)
+            return
+        first = doc.description.split(". ")[0].strip()
+        rows.append([name, len(doc.rules), first if len(first) <= 90 else first[:87] + "..."])
+    click.echo(table(["model", "rules", "description"], rows))

@@ -1,0 +1,87 @@
+"""Plain-text rendering of results for a terminal (no colours, fixed-width tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sourceopt.result import ResultDocument
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A fixed-width table; numbers right-aligned."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(h), *(len(r[k]) for r in cells)]) for k, h in enumerate(headers)]
+    numeric = [all(_is_number(row[k]) for row in rows) and rows for k in range(len(headers))]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [v.rjust(w) if numeric[k] else v.ljust(w) for k, (v, w) in enumerate(zip(values, widths, strict=True))]
+        return "  ".join(parts).rstrip()
+
+    out = [line(list(headers)), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    return "\n".join(out)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.4g}"
+    return str(value)
+
+
+def money(value: float | None, currency: str = "") -> str:
+    """Money with thousands separators and cents."""
+    return "-" if value is None else f"{value:,.2f}{' ' + currency if currency else ''}"
+
+
+def summary(doc: ResultDocument, currency: str = "USD") -> str:
+    """The readable award summary a sourcing lead sees after `sourceopt solve`."""
+    head = f"{doc.scenario} / {doc.variant}: {doc.status.value.upper()}"
+    lines = [head, "=" * len(head)]
+    if doc.objective is None or doc.cost is None or doc.kpis is None:
+        lines.append(doc.solver.message or "no award")
+        lines.append(_solver_line(doc))
+        return "\n".join(lines)
+    lines.append(f"total cost   {money(doc.total_cost, currency)}   objective {money(doc.objective)}")
+    c = doc.cost
+    lines.append(f"  purchase {money(c.purchase)}  bundles {money(c.bundles)}  fixed {money(c.fixed)}"
+                 f"  rebates {money(-c.rebates if c.rebates else 0.0)}  penalties {money(c.penalties)}")
+    k = doc.kpis
+    if k.savings is not None:
+        pct = f" ({k.savings_pct:.2f} %)" if k.savings_pct is not None else ""
+        lines.append(f"savings vs baseline {money(k.baseline_cost)}: {money(k.savings)}{pct}")
+    lines.append(f"suppliers awarded {k.supplier_count}   max share {k.max_supplier_share:.1%}   HHI {k.hhi:,.0f}")
+    lines += ["", "Allocations", table(
+        ["supplier", "item", "units", "unit price", "spend", "source"],
+        [[a.supplier, a.item, a.units, a.unit_price, a.spend, a.source] for a in doc.allocations],
+    )]
+    lines += ["", "Suppliers", table(
+        ["supplier", "units", "spend", "share", "items"],
+        [[s.supplier, s.units, s.spend, f"{s.share_of_spend:.1%}", len(s.items)] for s in doc.suppliers],
+    )]
+    if doc.rules:
+        lines += ["", "Rules", table(
+            ["rule", "type", "value", "bound", "binding", "violation"],
+            [[r.name, r.type + (" (soft)" if r.soft else ""), r.value, r.bound, r.binding, r.violation] for r in doc.rules],
+        )]
+    lines += ["", _solver_line(doc)]
+    v = doc.verification
+    if v is not None:
+        verdict = "verified: all checks passed" if v.ok else "VERIFICATION FAILED"
+        lines.append(f"{verdict} ({len(v.checked)} checks, max violation {v.max_violation:.3g})")
+        lines += [f"  - {p}" for p in v.problems]
+    return "\n".join(lines)
+
+
+def _solver_line(doc: ResultDocument) -> str:
+    s = doc.solver
+    gap = "-" if s.gap is None else f"{s.gap:.2e}"
+    limit = f", stopped by {s.limit}" if s.limit else ""
+    return f"solver {s.backend} {s.version}: {s.time_s:.3f} s, gap {gap}{limit}"
