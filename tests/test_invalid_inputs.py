@@ -24,7 +24,7 @@ import yaml
 from click.testing import CliRunner
 
 from sourceopt import load_scenario
-from sourceopt.cli import main
+from sourceopt.cli import cli
 from sourceopt.errors import Problem, ScenarioError
 
 DATA = Path(__file__).parent / "data"
@@ -94,8 +94,9 @@ _CHILD_CLI = (
     _CHILD_LIMITS
     + """
 import sys
-from sourceopt.cli import main
-main(args=sys.argv[1:], prog_name="sourceopt")
+from sourceopt.cli import main  # the console-script entry point, as a user runs it
+sys.argv[0] = "sourceopt"
+main()
 """
 )
 
@@ -250,7 +251,7 @@ def test_cli_validate_lists_every_problem(name: str, tmp_path: Path) -> None:
         done = _run_child(_CHILD_CLI, "validate", str(path))
         code, output = done.returncode, done.stdout + done.stderr
     else:
-        result = CliRunner().invoke(main, ["validate", str(path)])
+        result = CliRunner().invoke(cli, ["validate", str(path)])
         code, output = result.exit_code, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit), output
     assert "Traceback" not in output, output
@@ -259,6 +260,6 @@ def test_cli_validate_lists_every_problem(name: str, tmp_path: Path) -> None:
 
 
 def test_cli_validate_accepts_the_minimal_scenario() -> None:
-    result = CliRunner().invoke(main, ["validate", str(MINIMAL)])
+    result = CliRunner().invoke(cli, ["validate", str(MINIMAL)])
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output

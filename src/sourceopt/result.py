@@ -156,7 +156,9 @@ class SolveResult:
     def verification(self) -> VerificationDoc:
         """The verifier's verdict; raises if there is no award to verify."""
         if self.document.verification is None:
-            raise SolutionUnavailableError(f"nothing was verified: the solve ended {self.status.value!r}")
+            raise SolutionUnavailableError(
+                f"nothing was verified: the solve ended {self.status.value!r}"
+            )
         return self.document.verification
 
     @property
@@ -187,4 +189,5 @@ class SolveResult:
 
     def __repr__(self) -> str:
         obj = f", objective={self.document.objective:.6g}" if self.has_award else ""
-        return f"SolveResult({self.document.scenario}/{self.document.variant}: {self.status.value}{obj})"
+        doc = self.document
+        return f"SolveResult({doc.scenario}/{doc.variant}: {self.status.value}{obj})"

@@ -33,8 +33,8 @@ def award_from(program: Program, scenario: Scenario, x: np.ndarray) -> Award:
     kind = program.columns["kind"].to_numpy()
     ref = program.columns["ref"].to_numpy()
     units_cols = kind == "offer_units"
-    units = np.bincount(ref[units_cols], weights=x[units_cols], minlength=scenario.n_offers)
-    units = np.round(np.maximum(units, 0.0), UNIT_DECIMALS) + 0.0
+    raw = np.bincount(ref[units_cols], weights=x[units_cols], minlength=scenario.n_offers)
+    units = np.round(np.maximum(raw, 0.0), UNIT_DECIMALS) + 0.0
     bundles = np.zeros(len(scenario.bundles), dtype=bool)
     b_cols = kind == "bundle"
     bundles[ref[b_cols]] = x[b_cols] > 0.5
@@ -49,27 +49,31 @@ def allocations(scenario: Scenario, award: Award, check: Verification) -> pd.Dat
     used = np.flatnonzero(award.offer_units > 0)
     price = check.unit_prices[used]
     units = award.offer_units[used]
-    offers = pd.DataFrame({
-        "supplier": sup_ids[off["supplier"].to_numpy()[used]],
-        "item": item_ids[off["item"].to_numpy()[used]],
-        "units": units,
-        "unit_price": price,
-        "spend": units * price,
-        "source": "offer",
-    })
+    offers = pd.DataFrame(
+        {
+            "supplier": sup_ids[off["supplier"].to_numpy()[used]],
+            "item": item_ids[off["item"].to_numpy()[used]],
+            "units": units,
+            "unit_price": price,
+            "spend": units * price,
+            "source": "offer",
+        }
+    )
     bu = scenario.bundle_units
     taken = np.flatnonzero(award.bundles[bu["bundle"].to_numpy()]) if len(bu) else np.zeros(0, int)
     b_of = bu["bundle"].to_numpy()[taken]
     b_units = bu["units"].to_numpy(float)[taken]
     spend = check.bundle_item_spend[taken]
-    bundles = pd.DataFrame({
-        "supplier": sup_ids[scenario.bundles["supplier"].to_numpy()[b_of]],
-        "item": item_ids[bu["item"].to_numpy()[taken]],
-        "units": b_units,
-        "unit_price": spend / b_units,
-        "spend": spend,
-        "source": scenario.bundles["id"].to_numpy()[b_of],
-    })
+    bundles = pd.DataFrame(
+        {
+            "supplier": sup_ids[scenario.bundles["supplier"].to_numpy()[b_of]],
+            "item": item_ids[bu["item"].to_numpy()[taken]],
+            "units": b_units,
+            "unit_price": spend / b_units,
+            "spend": spend,
+            "source": scenario.bundles["id"].to_numpy()[b_of],
+        }
+    )
     frames = [f for f in (offers, bundles) if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else offers
 
@@ -116,31 +120,48 @@ def group_shares(scenario: Scenario, sups: pd.DataFrame) -> dict[str, float]:
     """Share of spend per supplier tag (``tag:<t>``) and per country (``country:<c>``)."""
     if sups.empty:
         return {}
-    table = scenario.suppliers.set_index("id")
-    spend = sups.set_index("supplier")["spend"]
+    info = scenario.suppliers.set_index("id").loc[sups["supplier"]]
+    spend = sups["spend"].to_numpy(float)
     total = float(spend.sum()) or 1.0
+    tags: list[frozenset[str]] = list(info["tags"])
+    countries = list(info["country"])
     out: dict[str, float] = {}
-    tags = sorted({t for ts in scenario.suppliers["tags"] for t in ts})
-    for tag in tags:
-        members = [s for s in spend.index if tag in table.at[s, "tags"]]
-        out[f"tag:{tag}"] = float(spend[members].sum()) / total
-    countries = sorted({c for c in scenario.suppliers["country"] if isinstance(c, str)})
-    for country in countries:
-        members = [s for s in spend.index if table.at[s, "country"] == country]
-        out[f"country:{country}"] = float(spend[members].sum()) / total
+    for tag in sorted({t for ts in scenario.suppliers["tags"] for t in ts}):
+        member = np.array([tag in ts for ts in tags], dtype=bool)
+        out[f"tag:{tag}"] = float(spend[member].sum()) / total
+    for country in sorted({c for c in scenario.suppliers["country"] if isinstance(c, str)}):
+        member = np.array([c == country for c in countries], dtype=bool)
+        out[f"country:{country}"] = float(spend[member].sum()) / total
     return out
 
 
-def document(
-    scenario: Scenario, program: Program, raw: RawResult, *, seed: int
-) -> ResultDocument:
+def document(scenario: Scenario, program: Program, raw: RawResult, *, seed: int) -> ResultDocument:
     """The result document of a solve (verified, if there is an award)."""
-    solver = SolverDoc(backend=raw.backend, version=raw.version, time_s=raw.time_s, gap=None,
-                       bound=None, seed=seed, limit=raw.limit, message=raw.message)
-    empty = ResultDocument(scenario=scenario.name, variant=scenario.variant, status=raw.status,
-                           objective=None, total_cost=None, cost=None, allocations=[],
-                           suppliers=[], kpis=None, rules=[], solver=solver, verification=None,
-                           input_sha256=scenario.input_sha256)
+    solver = SolverDoc(
+        backend=raw.backend,
+        version=raw.version,
+        time_s=raw.time_s,
+        gap=None,
+        bound=None,
+        seed=seed,
+        limit=raw.limit,
+        message=raw.message,
+    )
+    empty = ResultDocument(
+        scenario=scenario.name,
+        variant=scenario.variant,
+        status=raw.status,
+        objective=None,
+        total_cost=None,
+        cost=None,
+        allocations=[],
+        suppliers=[],
+        kpis=None,
+        rules=[],
+        solver=solver,
+        verification=None,
+        input_sha256=scenario.input_sha256,
+    )
     if raw.x is None:
         return empty
     award = award_from(program, scenario, raw.x)
@@ -148,22 +169,45 @@ def document(
     cost = check.cost
     if raw.bound is not None and np.isfinite(raw.bound):
         bound = raw.bound - program.tie_break_bound()
-        solver = solver.model_copy(update={"bound": bound, "gap": relative_gap(cost.objective, bound)})
+        solver = solver.model_copy(
+            update={"bound": bound, "gap": relative_gap(cost.objective, bound)}
+        )
     alloc = allocations(scenario, award, check)
     sups = supplier_summary(alloc)
     origins = dict(zip(scenario.rule_names, scenario.rule_origins, strict=True))
-    return empty.model_copy(update={
-        "objective": cost.objective,
-        "total_cost": cost.total_cost,
-        "cost": CostDoc(purchase=cost.purchase, bundles=cost.bundles, fixed=cost.fixed,
-                        rebates=cost.rebates, penalties=cost.penalties),
-        "allocations": [AllocationDoc(**r) for r in alloc.to_dict("records")],
-        "suppliers": [SupplierDoc(**r) for r in sups.to_dict("records")],
-        "kpis": kpis(scenario, alloc, sups, cost.total_cost),
-        "rules": [RuleDoc(name=r.name, type=r.type, origin=origins.get(r.name, "scenario"),
-                          soft=r.soft, value=r.value, bound=r.bound, binding=r.binding,
-                          violation=r.violation) for r in check.rules],
-        "solver": solver,
-        "verification": VerificationDoc(ok=check.ok, max_violation=check.max_violation,
-                                        checked=list(check.checked), problems=list(check.problems)),
-    })
+    return empty.model_copy(
+        update={
+            "objective": cost.objective,
+            "total_cost": cost.total_cost,
+            "cost": CostDoc(
+                purchase=cost.purchase,
+                bundles=cost.bundles,
+                fixed=cost.fixed,
+                rebates=cost.rebates,
+                penalties=cost.penalties,
+            ),
+            "allocations": [AllocationDoc.model_validate(r) for r in alloc.to_dict("records")],
+            "suppliers": [SupplierDoc.model_validate(r) for r in sups.to_dict("records")],
+            "kpis": kpis(scenario, alloc, sups, cost.total_cost),
+            "rules": [
+                RuleDoc(
+                    name=r.name,
+                    type=r.type,
+                    origin=origins.get(r.name, "scenario"),
+                    soft=r.soft,
+                    value=r.value,
+                    bound=r.bound,
+                    binding=r.binding,
+                    violation=r.violation,
+                )
+                for r in check.rules
+            ],
+            "solver": solver,
+            "verification": VerificationDoc(
+                ok=check.ok,
+                max_violation=check.max_violation,
+                checked=list(check.checked),
+                problems=list(check.problems),
+            ),
+        }
+    )

@@ -32,10 +32,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         cli.main(args=list(argv) if argv is not None else None, standalone_mode=True)
     except SystemExit:
         raise
-    except Exception as exc:  # noqa: BLE001 - the last line of defence of a shell
+    except Exception as exc:
         if os.environ.get("SOURCEOPT_DEBUG"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (set SOURCEOPT_DEBUG=1 for details; please report it)", err=True)
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(set SOURCEOPT_DEBUG=1 for details; please report it)",
+            err=True,
+        )
         sys.exit(EXIT_INTERNAL)
 
 

@@ -45,7 +45,12 @@ def exit_code(result: SolveResult) -> int:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--models", "models_dir", type=click.Path(file_okay=False), help="folder of named sourcing models")
+@click.option(
+    "--models",
+    "models_dir",
+    type=click.Path(file_okay=False),
+    help="folder of named sourcing models",
+)
 def validate(files: tuple[str, ...], models_dir: str | None) -> None:
     """Check scenario files; print OK or every problem with its place."""
     worst = EXIT_OK
@@ -57,8 +62,10 @@ def validate(files: tuple[str, ...], models_dir: str | None) -> None:
                 click.echo(f"error: {problem}")
             worst = EXIT_INVALID
             continue
-        click.echo(f"OK {file}: {sc.n_items} items, {sc.n_suppliers} suppliers, {sc.n_offers} offers, "
-                   f"{len(sc.rules)} rules, {len(sc.variants)} variants")
+        click.echo(
+            f"OK {file}: {sc.n_items} items, {sc.n_suppliers} suppliers, {sc.n_offers} offers, "
+            f"{len(sc.rules)} rules, {len(sc.variants)} variants"
+        )
     sys.exit(worst)
 
 
@@ -67,14 +74,26 @@ def validate(files: tuple[str, ...], models_dir: str | None) -> None:
 @click.option("--variant", default=None, help="solve this variant (default: base)")
 @click.option("--all-variants", is_flag=True, help="solve the base and every variant")
 @click.option("--backend", type=click.Choice(["highs", "cbc", "scip", "cpsat"]), default=None)
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="seconds")
+@click.option(
+    "--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="seconds"
+)
 @click.option("--gap", type=click.FloatRange(0, 1), default=None, help="relative MIP gap")
 @click.option("--json", "as_json", is_flag=True, help="print the JSON result contract")
-@click.option("--csv", "csv_dir", type=click.Path(file_okay=False), default=None, help="write CSV tables here")
+@click.option(
+    "--csv", "csv_dir", type=click.Path(file_okay=False), default=None, help="write CSV tables here"
+)
 @click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None)
-def solve_command(file: str, variant: str | None, all_variants: bool, backend: str | None,
-                  time_limit: float | None, gap: float | None, as_json: bool, csv_dir: str | None,
-                  models_dir: str | None) -> None:
+def solve_command(
+    file: str,
+    variant: str | None,
+    all_variants: bool,
+    backend: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    as_json: bool,
+    csv_dir: str | None,
+    models_dir: str | None,
+) -> None:
     """Solve a scenario (`-` reads it from stdin) and show the verified award."""
     from sourceopt.solve import solve
 
@@ -83,7 +102,10 @@ def solve_command(file: str, variant: str | None, all_variants: bool, backend: s
     try:
         scenario = load_scenario(file, models_dir=models_dir)
         names = variant_names(scenario) if all_variants else (variant or "base",)
-        results = [solve(scenario, variant=v, backend=backend, time_limit=time_limit, mip_gap=gap) for v in names]
+        results = [
+            solve(scenario, variant=v, backend=backend, time_limit=time_limit, mip_gap=gap)
+            for v in names
+        ]
     except SourceoptError as exc:
         fail(exc)
         return
@@ -118,8 +140,15 @@ def backends() -> None:
     for name, entry in BACKENDS.items():
         if is_available(name):
             caps = get_backend(name).capabilities
-            rows.append([name, "yes", "yes" if caps.mip else "no", "yes" if caps.duals else "no",
-                         "yes" if caps.continuous else "integer grid"])
+            rows.append(
+                [
+                    name,
+                    "yes",
+                    "yes" if caps.mip else "no",
+                    "yes" if caps.duals else "no",
+                    "yes" if caps.continuous else "integer grid",
+                ]
+            )
         else:
             rows.append([name, f"no ({entry.install})", "-", "-", "-"])
     click.echo(table(["backend", "installed", "MIP", "duals", "continuous"], rows))

@@ -14,7 +14,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     numeric = [all(_is_number(row[k]) for row in rows) and rows for k in range(len(headers))]
 
     def line(values: Sequence[str]) -> str:
-        parts = [v.rjust(w) if numeric[k] else v.ljust(w) for k, (v, w) in enumerate(zip(values, widths, strict=True))]
+        parts = [
+            v.rjust(w) if numeric[k] else v.ljust(w)
+            for k, (v, w) in enumerate(zip(values, widths, strict=True))
+        ]
         return "  ".join(parts).rstrip()
 
     out = [line(list(headers)), line(["-" * w for w in widths])]
@@ -49,28 +52,63 @@ def summary(doc: ResultDocument, currency: str = "USD") -> str:
         lines.append(doc.solver.message or "no award")
         lines.append(_solver_line(doc))
         return "\n".join(lines)
-    lines.append(f"total cost   {money(doc.total_cost, currency)}   objective {money(doc.objective)}")
+    lines.append(
+        f"total cost   {money(doc.total_cost, currency)}   objective {money(doc.objective)}"
+    )
     c = doc.cost
-    lines.append(f"  purchase {money(c.purchase)}  bundles {money(c.bundles)}  fixed {money(c.fixed)}"
-                 f"  rebates {money(-c.rebates if c.rebates else 0.0)}  penalties {money(c.penalties)}")
+    lines.append(
+        f"  purchase {money(c.purchase)}  bundles {money(c.bundles)}  fixed {money(c.fixed)}"
+        f"  rebates {money(-c.rebates if c.rebates else 0.0)}  penalties {money(c.penalties)}"
+    )
     k = doc.kpis
     if k.savings is not None:
         pct = f" ({k.savings_pct:.2f} %)" if k.savings_pct is not None else ""
         lines.append(f"savings vs baseline {money(k.baseline_cost)}: {money(k.savings)}{pct}")
-    lines.append(f"suppliers awarded {k.supplier_count}   max share {k.max_supplier_share:.1%}   HHI {k.hhi:,.0f}")
-    lines += ["", "Allocations", table(
-        ["supplier", "item", "units", "unit price", "spend", "source"],
-        [[a.supplier, a.item, a.units, a.unit_price, a.spend, a.source] for a in doc.allocations],
-    )]
-    lines += ["", "Suppliers", table(
-        ["supplier", "units", "spend", "share", "items"],
-        [[s.supplier, s.units, s.spend, f"{s.share_of_spend:.1%}", len(s.items)] for s in doc.suppliers],
-    )]
+    lines.append(
+        f"suppliers awarded {k.supplier_count}   max share {k.max_supplier_share:.1%}"
+        f"   HHI {k.hhi:,.0f}"
+    )
+    lines += [
+        "",
+        "Allocations",
+        table(
+            ["supplier", "item", "units", "unit price", "spend", "source"],
+            [
+                [a.supplier, a.item, a.units, a.unit_price, a.spend, a.source]
+                for a in doc.allocations
+            ],
+        ),
+    ]
+    lines += [
+        "",
+        "Suppliers",
+        table(
+            ["supplier", "units", "spend", "share", "items"],
+            [
+                [s.supplier, s.units, s.spend, f"{s.share_of_spend:.1%}", len(s.items)]
+                for s in doc.suppliers
+            ],
+        ),
+    ]
     if doc.rules:
-        lines += ["", "Rules", table(
-            ["rule", "type", "value", "bound", "binding", "violation"],
-            [[r.name, r.type + (" (soft)" if r.soft else ""), r.value, r.bound, r.binding, r.violation] for r in doc.rules],
-        )]
+        lines += [
+            "",
+            "Rules",
+            table(
+                ["rule", "type", "value", "bound", "binding", "violation"],
+                [
+                    [
+                        r.name,
+                        r.type + (" (soft)" if r.soft else ""),
+                        r.value,
+                        r.bound,
+                        r.binding,
+                        r.violation,
+                    ]
+                    for r in doc.rules
+                ],
+            ),
+        ]
     lines += ["", _solver_line(doc)]
     v = doc.verification
     if v is not None:

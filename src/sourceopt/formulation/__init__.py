@@ -1,0 +1,1 @@
+"""Scenario -> backend-neutral Program: index spaces, objective, one module per rule family."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ import scipy.sparse as sp
 from sourceopt.formulation.program import Program
 from sourceopt.scenario.schema import Soft
 
-Sparse = sp.sparray | sp.spmatrix
+Sparse = Any  # a scipy sparse matrix or array
 
 
 @dataclass

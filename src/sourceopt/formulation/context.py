@@ -40,7 +40,7 @@ class Context:
     E: sp.csr_array  # spend per pair
     attribute_source: np.ndarray  # per column: offer code (>= 0) or -(supplier code) - 1
     pair_max_units: np.ndarray  # tightest upper bound on each pair's units
-    _indicators: dict[tuple[int, bytes], int] = field(default_factory=dict)
+    _indicators: dict[tuple[int, int], int] = field(default_factory=dict)
     _floored: set[int] = field(default_factory=set)
 
     @property
@@ -59,6 +59,30 @@ class Context:
         s = supplier_mask(self.scenario, getattr(rule, "suppliers", "all"))
         i = item_mask(self.scenario, getattr(rule, "items", "all"))
         return np.asarray(s[self.pair_supplier] & i[self.pair_item])
+
+    def add_rule_rows(
+        self,
+        rule: Rule,
+        ref: int,
+        parts: list[sp.csr_array],
+        *,
+        lo: np.ndarray | float,
+        hi: np.ndarray | float,
+        supplier: np.ndarray | int = -1,
+        item: np.ndarray | int = -1,
+    ) -> None:
+        """Rows of a rule, labelled with its type and name, soft if the rule is."""
+        self.builder.add_rows(
+            parts,
+            lo=lo,
+            hi=hi,
+            family=rule.type,
+            rule=str(rule.name),
+            supplier=supplier,
+            item=item,
+            soft=rule.soft,
+            rule_ref=ref,
+        )
 
     def selected_items(self, rule: Rule) -> np.ndarray:
         """Items the rule's item selector picks (a mask over items)."""
@@ -103,17 +127,26 @@ class Context:
         cols = np.array([self._indicators.get(k, -1) for k in keys], dtype=np.int64)
         units = self.widen(grouping(groups, len(keys)) @ self.V)
         cap = self.scenario.suppliers["capacity"].to_numpy(float)[owners]
-        big_m = np.minimum(cap, np.bincount(groups[groups >= 0], self.pair_max_units[groups >= 0],
-                                             minlength=len(keys)))
+        big_m = np.minimum(
+            cap,
+            np.bincount(groups[groups >= 0], self.pair_max_units[groups >= 0], minlength=len(keys)),
+        )
         new = np.flatnonzero(cols < 0)
         if len(new):
-            cols[new] = self.builder.add_columns(len(new), kind="awarded", hi=1.0, integer=True,
-                                                 supplier=owners[new], item=item_of[new])
+            cols[new] = self.builder.add_columns(
+                len(new),
+                kind="awarded",
+                hi=1.0,
+                integer=True,
+                supplier=owners[new],
+                item=item_of[new],
+            )
             self._indicators.update({keys[k]: int(cols[k]) for k in new})
             self._link(units[new], cols[new], -big_m[new], np.inf, "awarded_link", owners[new])
         if floor:
-            todo = np.array([k for k in range(len(keys)) if int(cols[k]) not in self._floored],
-                            dtype=np.int64)
+            todo = np.array(
+                [k for k in range(len(keys)) if int(cols[k]) not in self._floored], dtype=np.int64
+            )
             if len(todo):
                 self._floored.update(int(c) for c in cols[todo])
                 min_u = self.scenario.suppliers["min_units"].to_numpy(float)[owners[todo]]
@@ -121,8 +154,15 @@ class Context:
                 self._link(units[todo], cols[todo], -q, -np.inf, "awarded_floor", owners[todo])
         return cols
 
-    def _link(self, units: sp.csr_array, cols: np.ndarray, coef: np.ndarray, upper: float,
-              family: str, owners: np.ndarray) -> None:
+    def _link(
+        self,
+        units: sp.csr_array,
+        cols: np.ndarray,
+        coef: np.ndarray,
+        upper: float,
+        family: str,
+        owners: np.ndarray,
+    ) -> None:
         """Rows ``units + coef * z <= 0`` (upper = inf) or ``>= 0`` (upper = -inf)."""
         k = len(cols)
         z = sp.csr_array((coef, (np.arange(k), cols)), shape=(k, self.builder.n_cols))
@@ -132,5 +172,6 @@ class Context:
     def supplier_indicators(self, suppliers: np.ndarray, *, floor: bool) -> np.ndarray:
         """The binaries "supplier receives anything", one per supplier given."""
         everything = np.ones(self.scenario.n_items, dtype=bool)
-        return self.indicators(np.asarray(suppliers, dtype=np.int64), everything,
-                               per_item=False, floor=floor)
+        return self.indicators(
+            np.asarray(suppliers, dtype=np.int64), everything, per_item=False, floor=floor
+        )

@@ -58,22 +58,29 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
     offers = scenario.offers
     off = seg["offer"].to_numpy()
     sup, item = offers["supplier"].to_numpy()[off], offers["item"].to_numpy()[off]
-    lo, hi, price = seg["lo"].to_numpy(), seg["hi"].to_numpy(), seg["price"].to_numpy()
-    x = builder.add_columns(len(seg), kind="offer_units", cost=price, hi=hi, supplier=sup,
-                            item=item, ref=off)
+    hi, price = seg["hi"].to_numpy(), seg["price"].to_numpy()
+    x = builder.add_columns(
+        len(seg), kind="offer_units", cost=price, hi=hi, supplier=sup, item=item, ref=off
+    )
     _segment_choice(builder, seg, x, sup, item)
 
     bundles, bu = scenario.bundles, scenario.bundle_units
-    u = builder.add_columns(len(bundles), kind="bundle", cost=bundles["price"].to_numpy(float),
-                            hi=1.0, integer=True, supplier=bundles["supplier"].to_numpy(),
-                            ref=np.arange(len(bundles)))
+    u = builder.add_columns(
+        len(bundles),
+        kind="bundle",
+        cost=bundles["price"].to_numpy(float),
+        hi=1.0,
+        integer=True,
+        supplier=bundles["supplier"].to_numpy(),
+        ref=np.arange(len(bundles)),
+    )
     b_of = bu["bundle"].to_numpy()
     b_sup = bundles["supplier"].to_numpy()[b_of]
     b_item = bu["item"].to_numpy()
     n_i = scenario.n_items
     keys = np.r_[sup * n_i + item, b_sup * n_i + b_item]
     pair_keys, inverse = np.unique(keys, return_inverse=True)
-    pair_seg, pair_bu = inverse[: len(seg)], inverse[len(seg):]
+    pair_seg, pair_bu = inverse[: len(seg)], inverse[len(seg) :]
     n_pairs, n_cols = len(pair_keys), builder.n_cols
     units = bu["units"].to_numpy(float)
     bundle_spend = bundles["price"].to_numpy(float)[b_of] * scenario.bundle_spend_fractions()
@@ -84,7 +91,9 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
     source = np.full(n_cols, -1, dtype=np.int64)
     source[x] = off
     source[u] = -bundles["supplier"].to_numpy() - 2
-    max_units = np.bincount(pair_seg, weights=_offer_max(seg)[np.arange(len(seg))], minlength=n_pairs)
+    max_units = np.bincount(
+        pair_seg, weights=_offer_max(seg)[np.arange(len(seg))], minlength=n_pairs
+    )
     max_units += np.bincount(pair_bu, weights=units, minlength=n_pairs)
     pair_sup, pair_item = pair_keys // n_i, pair_keys % n_i
     max_units = np.minimum(max_units, scenario.items["demand"].to_numpy(float)[pair_item])
@@ -102,8 +111,9 @@ def _offer_max(seg: pd.DataFrame) -> np.ndarray:
     return np.where(first, best, 0.0)
 
 
-def _segment_choice(builder: ProgramBuilder, seg: pd.DataFrame, x: np.ndarray, sup: np.ndarray,
-                    item: np.ndarray) -> None:
+def _segment_choice(
+    builder: ProgramBuilder, seg: pd.DataFrame, x: np.ndarray, sup: np.ndarray, item: np.ndarray
+) -> None:
     """Binary segment choice where an offer has tiers or a minimum: lo*y <= x <= hi*y."""
     binary = seg["binary"].to_numpy()
     if not binary.any():
@@ -111,20 +121,36 @@ def _segment_choice(builder: ProgramBuilder, seg: pd.DataFrame, x: np.ndarray, s
     xb = x[binary]
     lo, hi = seg["lo"].to_numpy()[binary], seg["hi"].to_numpy()[binary]
     off = seg["offer"].to_numpy()[binary]
-    y = builder.add_columns(len(xb), kind="offer_segment", hi=1.0, integer=True,
-                            supplier=sup[binary], item=item[binary], ref=off)
+    y = builder.add_columns(
+        len(xb),
+        kind="offer_segment",
+        hi=1.0,
+        integer=True,
+        supplier=sup[binary],
+        item=item[binary],
+        ref=off,
+    )
     n, k = builder.n_cols, len(xb)
     r = np.arange(k)
     upper = sp.csr_array((np.r_[np.ones(k), -hi], (np.r_[r, r], np.r_[xb, y])), shape=(k, n))
-    builder.add_rows([upper], lo=-np.inf, hi=0.0, family="segment_upper", supplier=sup[binary],
-                     item=item[binary])
+    builder.add_rows(
+        [upper], lo=-np.inf, hi=0.0, family="segment_upper", supplier=sup[binary], item=item[binary]
+    )
     has_lo = lo > 0
     if has_lo.any():
         rl = np.arange(int(has_lo.sum()))
-        lower = sp.csr_array((np.r_[np.ones(len(rl)), -lo[has_lo]], (np.r_[rl, rl],
-                             np.r_[xb[has_lo], y[has_lo]])), shape=(len(rl), n))
-        builder.add_rows([lower], lo=0.0, hi=np.inf, family="segment_lower",
-                         supplier=sup[binary][has_lo], item=item[binary][has_lo])
+        lower = sp.csr_array(
+            (np.r_[np.ones(len(rl)), -lo[has_lo]], (np.r_[rl, rl], np.r_[xb[has_lo], y[has_lo]])),
+            shape=(len(rl), n),
+        )
+        builder.add_rows(
+            [lower],
+            lo=0.0,
+            hi=np.inf,
+            family="segment_lower",
+            supplier=sup[binary][has_lo],
+            item=item[binary][has_lo],
+        )
     offers_b, group = np.unique(off, return_inverse=True)
     one = sp.csr_array((np.ones(k), (group, y)), shape=(len(offers_b), n))
     builder.add_rows([one], lo=-np.inf, hi=1.0, family="one_segment")
@@ -141,8 +167,7 @@ def _demand_and_capacity(ctx: Context) -> None:
         groups = np.full(sc.n_suppliers, -1)
         groups[finite] = np.arange(len(finite))
         by_sup = grouping(groups[ctx.pair_supplier], len(finite))
-        b.add_rows([by_sup @ ctx.V], lo=-np.inf, hi=cap[finite], family="capacity",
-                   supplier=finite)
+        b.add_rows([by_sup @ ctx.V], lo=-np.inf, hi=cap[finite], family="capacity", supplier=finite)
 
 
 def _supplier_terms(ctx: Context) -> None:

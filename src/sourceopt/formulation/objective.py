@@ -16,8 +16,9 @@ def add_penalties(ctx: Context) -> None:
         per_col = np.asarray(m.sum(axis=0)).ravel()
         attr = np.nan_to_num(ctx.column_attribute(penalty.attribute))
         cols = np.flatnonzero(per_col)
-        ctx.builder.add_cost(cols, penalty.weight * attr[cols] * per_col[cols],
-                             counts_as_cost=False)
+        ctx.builder.add_cost(
+            cols, penalty.weight * attr[cols] * per_col[cols], counts_as_cost=False
+        )
 
 
 def tie_break(ctx: Context, kinds: np.ndarray, suppliers: np.ndarray) -> np.ndarray:

@@ -71,7 +71,7 @@ class Program:
 
     def solver_objective(self) -> np.ndarray:
         """The objective vector handed to backends: true cost plus the tie-break."""
-        return self.c + self.tie_break
+        return np.asarray(self.c + self.tie_break, dtype=float)
 
     def tie_break_bound(self) -> float:
         """Largest amount the tie-break can add to the objective of any feasible point."""

@@ -25,9 +25,11 @@ def build_rebates(ctx: Context) -> None:
     upper = b.upper_bounds()
     hi_cols = np.where(np.isfinite(upper), upper, 0.0)
     max_spend = np.abs(spend) @ hi_cols
-    where = {int(s): k for k, s in enumerate(sups)}
-    for s, tiers in reb.groupby("supplier", sort=True):
-        k = where.get(int(s))
+    where = {s: k for k, s in enumerate(sups)}
+    codes = reb["supplier"].to_numpy()
+    for s in (int(c) for c in np.unique(codes)):
+        tiers = reb[codes == s]
+        k = where.get(s)
         if k is None:
             continue  # the supplier can receive nothing
         top = float(max_spend[k])
@@ -37,20 +39,30 @@ def build_rebates(ctx: Context) -> None:
         starts, pct = starts[reach], pct[reach]
         ends = np.r_[starts[1:], top]
         n_t = len(starts)
-        g = b.add_columns(n_t, kind="rebate_spend", cost=-pct / 100.0, hi=ends, supplier=int(s),
-                          ref=np.arange(n_t))
-        r = b.add_columns(n_t, kind="rebate_tier", hi=1.0, integer=True, supplier=int(s),
-                          ref=np.arange(n_t))
+        g = b.add_columns(
+            n_t,
+            kind="rebate_spend",
+            cost=-pct / 100.0,
+            hi=ends,
+            supplier=s,
+            ref=np.arange(n_t),
+        )
+        r = b.add_columns(
+            n_t, kind="rebate_tier", hi=1.0, integer=True, supplier=s, ref=np.arange(n_t)
+        )
         n = b.n_cols
         total = sp.csr_array((np.ones(n_t), (np.zeros(n_t, dtype=np.int64), g)), shape=(1, n))
-        b.add_rows([total, -ctx.widen(spend[[k]])], lo=0.0, hi=0.0, family="rebate_spend",
-                   supplier=int(s))
+        b.add_rows(
+            [total, -ctx.widen(spend[[k]])], lo=0.0, hi=0.0, family="rebate_spend", supplier=s
+        )
         rows = np.arange(n_t)
-        upper = sp.csr_array((np.r_[np.ones(n_t), -ends], (np.r_[rows, rows], np.r_[g, r])),
-                             shape=(n_t, n))
-        lower = sp.csr_array((np.r_[np.ones(n_t), -starts], (np.r_[rows, rows], np.r_[g, r])),
-                             shape=(n_t, n))
-        b.add_rows([upper], lo=-np.inf, hi=0.0, family="rebate_tier", supplier=int(s))
-        b.add_rows([lower], lo=0.0, hi=np.inf, family="rebate_tier", supplier=int(s))
+        upper = sp.csr_array(
+            (np.r_[np.ones(n_t), -ends], (np.r_[rows, rows], np.r_[g, r])), shape=(n_t, n)
+        )
+        lower = sp.csr_array(
+            (np.r_[np.ones(n_t), -starts], (np.r_[rows, rows], np.r_[g, r])), shape=(n_t, n)
+        )
+        b.add_rows([upper], lo=-np.inf, hi=0.0, family="rebate_tier", supplier=s)
+        b.add_rows([lower], lo=0.0, hi=np.inf, family="rebate_tier", supplier=s)
         pick = sp.csr_array((np.ones(n_t), (np.zeros(n_t, dtype=np.int64), r)), shape=(1, n))
-        b.add_rows([pick], lo=1.0, hi=1.0, family="rebate_tier", supplier=int(s))
+        b.add_rows([pick], lo=1.0, hi=1.0, family="rebate_tier", supplier=s)

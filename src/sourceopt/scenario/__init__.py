@@ -1,0 +1,1 @@
+"""Load, validate and hold a scenario: the file format, the columnar Scenario, models, variants."""

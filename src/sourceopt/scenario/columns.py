@@ -15,7 +15,9 @@ from sourceopt.scenario.model import ATTR_PREFIX
 from sourceopt.scenario.tables import MAX_PROBLEMS_PER_COLUMN, Column, RawTable
 
 
-def _report(table: RawTable, column: str, bad: np.ndarray, message: str, values: pd.Series) -> list[Problem]:
+def _report(
+    table: RawTable, column: str, bad: np.ndarray, message: str, values: pd.Series
+) -> list[Problem]:
     rows = np.flatnonzero(bad)
     problems = [
         Problem(table.file, table.place(int(r), column), message.format(got=_show(values.iloc[r])))
@@ -24,7 +26,11 @@ def _report(table: RawTable, column: str, bad: np.ndarray, message: str, values:
     if len(rows) > MAX_PROBLEMS_PER_COLUMN:
         more = len(rows) - MAX_PROBLEMS_PER_COLUMN
         problems.append(
-            Problem(table.file, f"{table.label}, column {column}", f"... and {more:,} more rows like these")
+            Problem(
+                table.file,
+                f"{table.label}, column {column}",
+                f"... and {more:,} more rows like these",
+            )
         )
     return problems
 
@@ -36,7 +42,9 @@ def _show(value: object) -> str:
 def _numbers(table: RawTable, col: Column, values: pd.Series) -> tuple[np.ndarray, list[Problem]]:
     present = values.notna().to_numpy()
     if pd.api.types.is_bool_dtype(values):
-        return np.zeros(len(values)), _report(table, col.key, present, "expected a number, got {got}", values)
+        return np.zeros(len(values)), _report(
+            table, col.key, present, "expected a number, got {got}", values
+        )
     if pd.api.types.is_numeric_dtype(values):
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         not_numeric = np.zeros(len(values), dtype=bool)
@@ -46,7 +54,9 @@ def _numbers(table: RawTable, col: Column, values: pd.Series) -> tuple[np.ndarra
             if table.form != "file"  # files hold text or typed columns, never Python bools
             else np.zeros(len(values), dtype=bool)
         )
-        numbers = pd.to_numeric(values.where(~is_bool), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        numbers = pd.to_numeric(values.where(~is_bool), errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
         not_numeric = present & (np.isnan(numbers) | is_bool)
     problems = _report(table, col.key, not_numeric, "expected a number, got {got}", values)
     missing = ~present
@@ -54,14 +64,32 @@ def _numbers(table: RawTable, col: Column, values: pd.Series) -> tuple[np.ndarra
         problems += _report(table, col.key, missing, "missing value (expected a number)", values)
     ok = present & ~not_numeric
     with np.errstate(invalid="ignore"):
-        for attr, test, sign in (("ge", np.less, ">="), ("gt", np.less_equal, ">"), ("le", np.greater, "<=")):
+        for attr, test, sign in (
+            ("ge", np.less, ">="),
+            ("gt", np.less_equal, ">"),
+            ("le", np.greater, "<="),
+        ):
             bound = getattr(col, attr)
             if bound is not None:
                 bad = ok & test(numbers, bound) if attr != "le" else ok & (numbers > bound)
-                problems += _report(table, col.key, bad, f"expected a number {sign} {bound:g}, got {{got}}", values)
-        problems += _report(table, col.key, ok & ~np.isfinite(numbers), "expected a finite number, got {got}", values)
+                problems += _report(
+                    table, col.key, bad, f"expected a number {sign} {bound:g}, got {{got}}", values
+                )
+        problems += _report(
+            table,
+            col.key,
+            ok & ~np.isfinite(numbers),
+            "expected a finite number, got {got}",
+            values,
+        )
     if col.kind == "integer":
-        problems += _report(table, col.key, ok & np.isfinite(numbers) & (numbers != np.round(numbers)), "expected a whole number, got {got}", values)
+        problems += _report(
+            table,
+            col.key,
+            ok & np.isfinite(numbers) & (numbers != np.round(numbers)),
+            "expected a whole number, got {got}",
+            values,
+        )
     return numbers, problems
 
 
@@ -99,8 +127,11 @@ def validate_columns(
             hint = " (attributes are columns named attr.<name>)" if attributes else ""
             expected = ", ".join(sorted(allowed))
             problems.append(
-                Problem(table.file, f"{table.label}, column {name}",
-                        f"unknown column {name!r}; expected columns: {expected}{hint}")
+                Problem(
+                    table.file,
+                    f"{table.label}, column {name}",
+                    f"unknown column {name!r}; expected columns: {expected}{hint}",
+                )
             )
     out: dict[str, object] = {}
     n = len(frame)
@@ -109,7 +140,9 @@ def validate_columns(
             continue
         if key not in frame.columns:
             if col.required:
-                problems.append(Problem(table.file, f"{table.label}", f"missing required column {key!r}"))
+                problems.append(
+                    Problem(table.file, f"{table.label}", f"missing required column {key!r}")
+                )
             out[key] = _default_column(col, n)
             continue
         values = frame[key].reset_index(drop=True)

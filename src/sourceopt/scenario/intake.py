@@ -28,7 +28,13 @@ from sourceopt.scenario.schema import (
     TableFile,
     TierRecord,
 )
-from sourceopt.scenario.tables import RawTable, column_spec, inline_columns, read_table_file, records_table
+from sourceopt.scenario.tables import (
+    RawTable,
+    column_spec,
+    inline_columns,
+    read_table_file,
+    records_table,
+)
 
 RECORD_TYPES: dict[str, type[BaseModel]] = {
     "items": ItemRecord,
@@ -47,14 +53,20 @@ class Intake:
     raw: RawTable
     nested_tiers: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
-            {"offer": np.zeros(0, np.int64), "position": np.zeros(0, np.int64),
-             "from": np.zeros(0), "price": np.zeros(0)}
+            {
+                "offer": np.zeros(0, np.int64),
+                "position": np.zeros(0, np.int64),
+                "from": np.zeros(0),
+                "price": np.zeros(0),
+            }
         )
     )
     file_bytes: bytes = b""
 
 
-def take_table(key: str, value: Any, file: str, base_dir: Path) -> tuple[Intake | None, list[Problem]]:
+def take_table(
+    key: str, value: Any, file: str, base_dir: Path
+) -> tuple[Intake | None, list[Problem]]:
     """Accept one table; None and the problems if it cannot be read at all."""
     if isinstance(value, list):
         return _from_records(key, value, file)
@@ -79,7 +91,9 @@ def take_table(key: str, value: Any, file: str, base_dir: Path) -> tuple[Intake 
     ]
 
 
-def _from_file(key: str, value: dict[str, Any], file: str, base_dir: Path) -> tuple[Intake | None, list[Problem]]:
+def _from_file(
+    key: str, value: dict[str, Any], file: str, base_dir: Path
+) -> tuple[Intake | None, list[Problem]]:
     try:
         ref = TableFile.model_validate(value)
     except ValidationError as exc:
@@ -97,7 +111,9 @@ def _from_file(key: str, value: dict[str, Any], file: str, base_dir: Path) -> tu
 
 
 def _columnar(key: str, raw: RawTable) -> tuple[Intake | None, list[Problem]]:
-    frame, problems = validate_columns(raw, column_spec(RECORD_TYPES[key]), attributes=key in _WITH_ATTRIBUTES)
+    frame, problems = validate_columns(
+        raw, column_spec(RECORD_TYPES[key]), attributes=key in _WITH_ATTRIBUTES
+    )
     if key == "tiers":
         frame = frame.rename(columns={"from": "from"})
     return Intake(frame, raw), problems
@@ -107,7 +123,6 @@ def _from_records(key: str, records: list[Any], file: str) -> tuple[Intake | Non
     parsed, problems = records_table(records, RECORD_TYPES[key], key, file)
     if problems:
         return None, problems
-    raw = RawTable(pd.DataFrame(), key, file, form="records")
     rows = [r.model_dump(by_alias=True) for r in parsed]
     attrs = sorted({a for r in rows for a in r.get("attributes", {})})
     tiers: list[tuple[int, int, float, float]] = []

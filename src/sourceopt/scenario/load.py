@@ -40,10 +40,14 @@ def load_scenario(
         return build_scenario(source, "<scenario>", Path(base_dir or "."), raw, models_dir)
     if str(source) == "-":
         raw = sys.stdin.buffer.read()
-        return build_scenario(parse_document(raw, "<stdin>"), "<stdin>", Path(base_dir or "."), raw, models_dir)
+        return build_scenario(
+            parse_document(raw, "<stdin>"), "<stdin>", Path(base_dir or "."), raw, models_dir
+        )
     path = Path(source)
     data, raw = read_document(path)
-    return build_scenario(data, str(path), Path(base_dir) if base_dir else path.parent, raw, models_dir)
+    return build_scenario(
+        data, str(path), Path(base_dir) if base_dir else path.parent, raw, models_dir
+    )
 
 
 def build_scenario(
@@ -52,7 +56,9 @@ def build_scenario(
     """Validate parsed data into a Scenario (see :func:`load_scenario`)."""
     if not isinstance(data, dict):
         got = "an empty file" if data is None else type(data).__name__
-        raise ScenarioError.single(file, "", f"expected a mapping of scenario keys at the top level, got {got}")
+        raise ScenarioError.single(
+            file, "", f"expected a mapping of scenario keys at the top level, got {got}"
+        )
     problems: list[Problem] = []
     header = _header(data, file, problems)
     tables: dict[str, Intake] = {}
@@ -65,7 +71,9 @@ def build_scenario(
         problems += found
         if intake is not None:
             if key != "tiers" and len(intake.frame) == 0:
-                problems.append(Problem(file, key, f"expected at least one row in {key!r}, got none"))
+                problems.append(
+                    Problem(file, key, f"expected at least one row in {key!r}, got none")
+                )
             tables[key] = intake
     if problems or header is None:
         raise ScenarioError(problems)
@@ -96,9 +104,13 @@ def _assemble(
     items, suppliers, offers = tables["items"], tables["suppliers"], tables["offers"]
     problems = refs.unique_ids(items.frame, items.raw, "item")
     problems += refs.unique_ids(suppliers.frame, suppliers.raw, "supplier")
-    sup_codes, found = refs.codes(offers.frame["supplier"], suppliers.frame["id"], offers.raw, "supplier", "supplier")
+    sup_codes, found = refs.codes(
+        offers.frame["supplier"], suppliers.frame["id"], offers.raw, "supplier", "supplier"
+    )
     problems += found
-    item_codes, found = refs.codes(offers.frame["item"], items.frame["id"], offers.raw, "item", "item")
+    item_codes, found = refs.codes(
+        offers.frame["item"], items.frame["id"], offers.raw, "item", "item"
+    )
     problems += found
     off = offers.frame.copy()
     off["supplier"], off["item"] = sup_codes, item_codes
@@ -138,25 +150,43 @@ def _assemble(
     return scenario, problems
 
 
-def _tier_table(tiers: Intake, offers: pd.DataFrame, suppliers: Intake, items: Intake) -> tuple[pd.DataFrame, list[Problem]]:
+def _tier_table(
+    tiers: Intake, offers: pd.DataFrame, suppliers: Intake, items: Intake
+) -> tuple[pd.DataFrame, list[Problem]]:
     frame = tiers.frame
     s, p1 = refs.codes(frame["supplier"], suppliers.frame["id"], tiers.raw, "supplier", "supplier")
     i, p2 = refs.codes(frame["item"], items.frame["id"], tiers.raw, "item", "item")
     pair = pd.MultiIndex.from_arrays([offers["supplier"].to_numpy(), offers["item"].to_numpy()])
     offer = pair.get_indexer(pd.MultiIndex.from_arrays([s, i]))
     bad = np.flatnonzero((offer < 0) & (s >= 0) & (i >= 0))
-    problems = p1 + p2 + [
-        Problem(tiers.raw.file, tiers.raw.place(int(r), "item"),
-                f"no offer of supplier {frame['supplier'].iat[r]!r} for item {frame['item'].iat[r]!r} to attach this tier to")
-        for r in bad[:10]
-    ]
-    out = pd.DataFrame({"offer": offer, "from": frame["from"].to_numpy(float), "price": frame["price"].to_numpy(float)})
+    problems = (
+        p1
+        + p2
+        + [
+            Problem(
+                tiers.raw.file,
+                tiers.raw.place(int(r), "item"),
+                f"no offer of supplier {frame['supplier'].iat[r]!r} for item "
+                f"{frame['item'].iat[r]!r} to attach this tier to",
+            )
+            for r in bad[:10]
+        ]
+    )
+    out = pd.DataFrame(
+        {
+            "offer": offer,
+            "from": frame["from"].to_numpy(float),
+            "price": frame["price"].to_numpy(float),
+        }
+    )
     ok = offer >= 0
     problems += refs.increasing_tiers(out[ok].reset_index(drop=True), tiers.raw, nested=False)
     return out[ok], problems
 
 
-def _bundles(header: ScenarioHeader, suppliers: pd.DataFrame, items: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+def _bundles(
+    header: ScenarioHeader, suppliers: pd.DataFrame, items: pd.DataFrame, file: str
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     sup_index, item_index = pd.Index(suppliers["id"]), pd.Index(items["id"])
     problems: list[Problem] = []
     rows, units = [], []
@@ -167,12 +197,16 @@ def _bundles(header: ScenarioHeader, suppliers: pd.DataFrame, items: pd.DataFram
         seen.add(bundle.id)
         s = sup_index.get_indexer([bundle.supplier])[0]
         if s < 0:
-            problems.append(Problem(file, f"bundles[{b}].supplier", f"unknown supplier {bundle.supplier!r}"))
+            problems.append(
+                Problem(file, f"bundles[{b}].supplier", f"unknown supplier {bundle.supplier!r}")
+            )
         rows.append((bundle.id, int(s), float(bundle.price)))
         for item, n in bundle.units.items():
             i = item_index.get_indexer([item])[0]
             if i < 0:
-                problems.append(Problem(file, f"bundles[{b}].units.{item}", f"unknown item {item!r}"))
+                problems.append(
+                    Problem(file, f"bundles[{b}].units.{item}", f"unknown item {item!r}")
+                )
             units.append((b, int(i), float(n)))
     frame = pd.DataFrame(rows, columns=["id", "supplier", "price"]).astype(
         {"supplier": np.int64, "price": float}
@@ -183,7 +217,9 @@ def _bundles(header: ScenarioHeader, suppliers: pd.DataFrame, items: pd.DataFram
     return frame, unit_frame, problems
 
 
-def _rebates(header: ScenarioHeader, suppliers: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+def _rebates(
+    header: ScenarioHeader, suppliers: pd.DataFrame, file: str
+) -> tuple[pd.DataFrame, list[Problem]]:
     sup_index = pd.Index(suppliers["id"])
     problems: list[Problem] = []
     rows = []
@@ -191,26 +227,47 @@ def _rebates(header: ScenarioHeader, suppliers: pd.DataFrame, file: str) -> tupl
     for r, rebate in enumerate(header.rebates):
         s = sup_index.get_indexer([rebate.supplier])[0]
         if s < 0:
-            problems.append(Problem(file, f"rebates[{r}].supplier", f"unknown supplier {rebate.supplier!r}"))
+            problems.append(
+                Problem(file, f"rebates[{r}].supplier", f"unknown supplier {rebate.supplier!r}")
+            )
         if rebate.supplier in seen:
-            problems.append(Problem(file, f"rebates[{r}].supplier", f"a second rebate for supplier {rebate.supplier!r} (give one rebate with several tiers)"))
+            problems.append(
+                Problem(
+                    file,
+                    f"rebates[{r}].supplier",
+                    f"a second rebate for supplier {rebate.supplier!r} "
+                    "(give one rebate with several tiers)",
+                )
+            )
         seen.add(rebate.supplier)
         last = -1.0
         for t, tier in enumerate(rebate.tiers):
             if tier.from_spend <= last:
-                problems.append(Problem(file, f"rebates[{r}].tiers[{t}].from_spend", f"tier thresholds must increase: {tier.from_spend:g} follows {last:g}"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"rebates[{r}].tiers[{t}].from_spend",
+                        f"tier thresholds must increase: {tier.from_spend:g} follows {last:g}",
+                    )
+                )
             last = tier.from_spend
             rows.append((int(s), float(tier.from_spend), float(tier.percent)))
     frame = pd.DataFrame(rows, columns=["supplier", "from_spend", "percent"])
     return frame.astype({"supplier": np.int64, "from_spend": float, "percent": float}), problems
 
 
-def _adopt_model(scenario: Scenario, header: ScenarioHeader, file: str, base_dir: Path, models_dir: str | Path | None) -> Scenario:
+def _adopt_model(
+    scenario: Scenario,
+    header: ScenarioHeader,
+    file: str,
+    base_dir: Path,
+    models_dir: str | Path | None,
+) -> Scenario:
     taken: set[str] = set()
     rules, origins = [], []
     objective = header.objective
     if header.model is not None:
-        model, path = load_model(header.model, base_dir, file, models_dir)
+        model, _ = load_model(header.model, base_dir, file, models_dir)
         named = default_names(model.rules, taken)
         rules += named
         origins += [f"model:{model.name}"] * len(named)
@@ -232,7 +289,14 @@ def _check_rules(scenario: Scenario, header: ScenarioHeader, file: str) -> list[
         place = f"rules[{k - n_model}]" if own else f"model {scenario.model!r} rules[{k}]"
         name = str(rule.name)
         if name in names:
-            problems.append(Problem(file, f"{place}.name", f"duplicate rule name {name!r} (rule names must be unique, including the model's)"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{place}.name",
+                    f"duplicate rule name {name!r} "
+                    "(rule names must be unique, including the model's)",
+                )
+            )
         names[name] = k
         problems += check_rule(rule, scenario, file, place)
     problems += check_penalties(scenario, file)
@@ -240,7 +304,13 @@ def _check_rules(scenario: Scenario, header: ScenarioHeader, file: str) -> list[
     for v, variant in enumerate(scenario.variants):
         place = f"variants[{v}]"
         if variant.name == "base" or variant.name in variant_names:
-            problems.append(Problem(file, f"{place}.name", f"duplicate variant name {variant.name!r} ('base' is the scenario itself)"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{place}.name",
+                    f"duplicate variant name {variant.name!r} ('base' is the scenario itself)",
+                )
+            )
         variant_names.add(variant.name)
         problems += check_variant(variant, scenario, file, place)
         for r, rule in enumerate(default_names(variant.add_rules, set(names))):

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from sourceopt.errors import Problem
 
-_UNION_BRANCH_FOR_INPUT = {dict: "model", list: "list", str: "literal"}
+_UNION_BRANCH_FOR_INPUT: dict[type, str] = {dict: "model", list: "list", str: "literal"}
 
 
 def key_path(parts: Sequence[str | int]) -> str:
@@ -29,10 +29,9 @@ def _walk(data: Any, loc: Sequence[str | int]) -> tuple[list[str | int], list[st
     tags: list[str] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             path.append(part)
             node = node[part]
         elif isinstance(part, str) and _looks_like_tag(part):
@@ -74,8 +73,12 @@ def _describe(err: dict[str, Any]) -> str:
     if kind == "union_tag_not_found":
         return "missing required key 'type'"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        sign = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
-                "less_than": "<"}[kind]
+        sign = {
+            "greater_than_equal": ">=",
+            "greater_than": ">",
+            "less_than_equal": "<=",
+            "less_than": "<",
+        }[kind]
         bound = next(iter(ctx.values()), "?")
         return f"expected a number {sign} {bound}, got {got!r}"
     if kind == "literal_error":
@@ -112,7 +115,8 @@ def _short(value: Any) -> str:
 def problems_from(exc: ValidationError, data: Any, file: str, prefix: str = "") -> list[Problem]:
     """Problems for every error of `exc`, with key paths into `data` (prefixed by `prefix`)."""
     grouped: dict[str, list[tuple[list[str], dict[str, Any]]]] = {}
-    for err in exc.errors(include_url=False):
+    for details in exc.errors(include_url=False):
+        err: dict[str, Any] = dict(details)
         path, tags = _walk(data, err["loc"])
         place = key_path(path)
         if prefix:

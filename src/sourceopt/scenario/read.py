@@ -24,7 +24,7 @@ class _StrictSafeLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             mark = event.start_mark
             raise yaml.constructor.ConstructorError(
                 None,
@@ -87,7 +87,7 @@ def parse_document(data: bytes, name: str) -> Any:
                 name, f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}"
             ) from None
     try:
-        return yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=_StrictSafeLoader)
     except yaml.YAMLError as exc:
         raise ScenarioError.single(
             name, _yaml_problem_place(exc), _yaml_problem_text(exc)

@@ -16,9 +16,18 @@ def _listing(ids: pd.Series, limit: int = 8) -> str:
 
 
 def _each(table: RawTable, rows: np.ndarray, column: str, message: str) -> list[Problem]:
-    out = [Problem(table.file, table.place(int(r), column), message.format(row=int(r))) for r in rows[:MAX_PROBLEMS_PER_COLUMN]]
+    out = [
+        Problem(table.file, table.place(int(r), column), message.format(row=int(r)))
+        for r in rows[:MAX_PROBLEMS_PER_COLUMN]
+    ]
     if len(rows) > MAX_PROBLEMS_PER_COLUMN:
-        out.append(Problem(table.file, f"{table.label}, column {column}", f"... and {len(rows) - MAX_PROBLEMS_PER_COLUMN:,} more rows like these"))
+        out.append(
+            Problem(
+                table.file,
+                f"{table.label}, column {column}",
+                f"... and {len(rows) - MAX_PROBLEMS_PER_COLUMN:,} more rows like these",
+            )
+        )
     return out
 
 
@@ -28,33 +37,54 @@ def unique_ids(frame: pd.DataFrame, table: RawTable, what: str) -> list[Problem]
     dup = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
     rows = np.flatnonzero(dup)
     return [
-        Problem(table.file, table.place(int(r), "id"), f"duplicate {what} id {ids.iloc[r]!r} (ids must be unique)")
+        Problem(
+            table.file,
+            table.place(int(r), "id"),
+            f"duplicate {what} id {ids.iloc[r]!r} (ids must be unique)",
+        )
         for r in rows[:MAX_PROBLEMS_PER_COLUMN]
     ]
 
 
-def codes(values: pd.Series, ids: pd.Series, table: RawTable, column: str, what: str) -> tuple[np.ndarray, list[Problem]]:
+def codes(
+    values: pd.Series, ids: pd.Series, table: RawTable, column: str, what: str
+) -> tuple[np.ndarray, list[Problem]]:
     """Integer codes of references into `ids`; problems for references that do not exist."""
     index = pd.Index(ids)
     found = index.get_indexer(values.astype(object))
     bad = np.flatnonzero((found < 0) & values.notna().to_numpy())
     problems = [
-        Problem(table.file, table.place(int(r), column), f"unknown {what} {values.iloc[r]!r}; known {what}s: {_listing(ids)}")
+        Problem(
+            table.file,
+            table.place(int(r), column),
+            f"unknown {what} {values.iloc[r]!r}; known {what}s: {_listing(ids)}",
+        )
         for r in bad[:MAX_PROBLEMS_PER_COLUMN]
     ]
     if len(bad) > MAX_PROBLEMS_PER_COLUMN:
-        problems.append(Problem(table.file, f"{table.label}, column {column}", f"... and {len(bad) - MAX_PROBLEMS_PER_COLUMN:,} more unknown references"))
+        problems.append(
+            Problem(
+                table.file,
+                f"{table.label}, column {column}",
+                f"... and {len(bad) - MAX_PROBLEMS_PER_COLUMN:,} more unknown references",
+            )
+        )
     return found.astype(np.int64), problems
 
 
 def unique_pairs(offers: pd.DataFrame, table: RawTable) -> list[Problem]:
     """At most one offer per (supplier, item)."""
     dup = offers.duplicated(subset=["supplier", "item"], keep="first").to_numpy()
-    return _each(table, np.flatnonzero(dup), "item", "a second offer for the same supplier and item (at most one offer per pair)")
+    return _each(
+        table,
+        np.flatnonzero(dup),
+        "item",
+        "a second offer for the same supplier and item (at most one offer per pair)",
+    )
 
 
 def increasing_tiers(tiers: pd.DataFrame, table: RawTable, nested: bool) -> list[Problem]:
-    """Tier thresholds strictly increase within each offer (in the order given, for nested tiers)."""
+    """Tier thresholds strictly increase within each offer (nested tiers: in the order given)."""
     if len(tiers) == 0:
         return []
     offer = tiers["offer"].to_numpy()
@@ -64,9 +94,14 @@ def increasing_tiers(tiers: pd.DataFrame, table: RawTable, nested: bool) -> list
         bad = np.flatnonzero(same & (start[1:] <= start[:-1])) + 1
         pos = tiers["position"].to_numpy()
         return [
-            Problem(table.file, f"{table.label}[{offer[r]}].tiers[{pos[r]}].from",
-                    f"tier thresholds must increase: {start[r]:g} follows {start[r - 1]:g}")
+            Problem(
+                table.file,
+                f"{table.label}[{offer[r]}].tiers[{pos[r]}].from",
+                f"tier thresholds must increase: {start[r]:g} follows {start[r - 1]:g}",
+            )
             for r in bad[:MAX_PROBLEMS_PER_COLUMN]
         ]
     dup = tiers.duplicated(subset=["offer", "from"], keep="first").to_numpy()
-    return _each(table, np.flatnonzero(dup), "from", "two tiers with the same threshold for one offer")
+    return _each(
+        table, np.flatnonzero(dup), "from", "two tiers with the same threshold for one offer"
+    )

@@ -25,20 +25,25 @@ def default_names(rules: Sequence[Rule], taken: set[str]) -> list[Rule]:
     named: list[Rule] = []
     for rule in rules:
         counts[rule.type] = counts.get(rule.type, 0) + 1
+        named_rule = rule
         if rule.name is None:
             name = f"{rule.type}-{counts[rule.type]}"
             while name in taken:
                 name += "'"
-            rule = rule.model_copy(update={"name": name})
-        taken.add(str(rule.name))
-        named.append(rule)
+            named_rule = rule.model_copy(update={"name": name})
+        taken.add(str(named_rule.name))
+        named.append(named_rule)
     return named
 
 
-def _unknown_ids(selector: Selector, known: set[str], what: str, file: str, place: str) -> list[Problem]:
+def _unknown_ids(
+    selector: Selector, known: set[str], what: str, file: str, place: str
+) -> list[Problem]:
     if not isinstance(selector, list):
         return []
-    listing = ", ".join(sorted(known)[:8]) + (f", ... ({len(known)} in all)" if len(known) > 8 else "")
+    listing = ", ".join(sorted(known)[:8]) + (
+        f", ... ({len(known)} in all)" if len(known) > 8 else ""
+    )
     return [
         Problem(file, f"{place}[{k}]", f"unknown {what} {v!r}; known {what}s: {listing}")
         for k, v in enumerate(selector)
@@ -53,7 +58,9 @@ def check_rule(rule: Rule, scenario: Scenario, file: str, place: str) -> list[Pr
     problems: list[Problem] = []
     if isinstance(rule, AwardRule):
         if rule.supplier not in suppliers:
-            problems += _unknown_ids([rule.supplier], suppliers, "supplier", file, f"{place}.supplier")
+            problems += _unknown_ids(
+                [rule.supplier], suppliers, "supplier", file, f"{place}.supplier"
+            )
         if rule.item not in items:
             problems += _unknown_ids([rule.item], items, "item", file, f"{place}.item")
         return [Problem(p.file, p.place.removesuffix("[0]"), p.message) for p in problems]
@@ -77,51 +84,75 @@ def _selected_offers(scenario: Scenario, rule: Rule) -> np.ndarray:
     return np.asarray(s[offers["supplier"].to_numpy()] & i[offers["item"].to_numpy()])
 
 
-def _attribute_defined(scenario: Scenario, name: str, rule: Rule | None, file: str, place: str) -> list[Problem]:
-    selected = _selected_offers(scenario, rule) if rule is not None else np.ones(scenario.n_offers, bool)
+def _attribute_defined(
+    scenario: Scenario, name: str, rule: Rule | None, file: str, place: str
+) -> list[Problem]:
+    selected = (
+        _selected_offers(scenario, rule) if rule is not None else np.ones(scenario.n_offers, bool)
+    )
     values = scenario.offer_attribute(name)
     missing = np.flatnonzero(selected & np.isnan(values))
     bundle_sup = scenario.bundles["supplier"].to_numpy()
     if rule is not None:
-        bundle_sup = bundle_sup[supplier_mask(scenario, getattr(rule, "suppliers", "all"))[bundle_sup]]
-    missing_sup = sorted({int(s) for s in bundle_sup if np.isnan(scenario.supplier_attribute(name)[s])})
+        bundle_sup = bundle_sup[
+            supplier_mask(scenario, getattr(rule, "suppliers", "all"))[bundle_sup]
+        ]
+    missing_sup = sorted(
+        {int(s) for s in bundle_sup if np.isnan(scenario.supplier_attribute(name)[s])}
+    )
     if len(missing) == 0 and not missing_sup:
         return []
     sup_ids = scenario.suppliers["id"].to_numpy()
-    pairs = [
-        f"{sup_ids[scenario.offers['supplier'].iat[r]]}/{scenario.items['id'].iat[scenario.offers['item'].iat[r]]}"
-        for r in missing[:5]
-    ]
+    item_ids = scenario.items["id"].to_numpy()
+    o_sup, o_item = scenario.offers["supplier"].to_numpy(), scenario.offers["item"].to_numpy()
+    pairs = [f"{sup_ids[o_sup[r]]}/{item_ids[o_item[r]]}" for r in missing[:5]]
     pairs += [f"{sup_ids[s]} (bundles)" for s in missing_sup[:5]]
     more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
     return [
-        Problem(file, place, f"attribute {name!r} is not defined for every selected offer: missing for "
-                f"{', '.join(pairs)}{more} (set it on the offer or its supplier; missing values are never taken as 0)")
+        Problem(
+            file,
+            place,
+            f"attribute {name!r} is not defined for every selected offer: missing for "
+            f"{', '.join(pairs)}{more} (set it on the offer or its supplier; "
+            "missing values are never taken as 0)",
+        )
     ]
 
 
-def _finite_capacity(scenario: Scenario, rule: BackupCoverageRule, file: str, place: str) -> list[Problem]:
+def _finite_capacity(
+    scenario: Scenario, rule: BackupCoverageRule, file: str, place: str
+) -> list[Problem]:
     sel = supplier_mask(scenario, rule.suppliers)
     items = item_mask(scenario, rule.items)
     offers = scenario.offers
     on = items[offers["item"].to_numpy()]
     cap_offers = np.bincount(
-        offers["supplier"].to_numpy()[on], weights=offers["capacity"].to_numpy(float)[on], minlength=scenario.n_suppliers
+        offers["supplier"].to_numpy()[on],
+        weights=offers["capacity"].to_numpy(float)[on],
+        minlength=scenario.n_suppliers,
     )
     cap = np.minimum(scenario.suppliers["capacity"].to_numpy(float), cap_offers)
     bad = np.flatnonzero(sel & ~np.isfinite(cap))
     if len(bad) == 0:
         return []
     names = ", ".join(str(scenario.suppliers["id"].iat[s]) for s in bad[:8])
-    return [Problem(file, place, f"backup_coverage needs a finite capacity for every selected supplier; "
-                    f"set `capacity` on these suppliers or their offers: {names}")]
+    return [
+        Problem(
+            file,
+            place,
+            f"backup_coverage needs a finite capacity for every selected supplier; "
+            f"set `capacity` on these suppliers or their offers: {names}",
+        )
+    ]
 
 
 def check_penalties(scenario: Scenario, file: str) -> list[Problem]:
     """Every attribute an objective penalty uses is defined for every offer."""
     problems: list[Problem] = []
     for k, penalty in enumerate(scenario.objective.penalties):
-        problems += _attribute_defined(scenario, penalty.attribute, None, file, f"objective.penalties[{k}].attribute")
+        problems += _attribute_defined(
+            scenario, penalty.attribute, None, file, f"objective.penalties[{k}].attribute"
+        )
     return problems
 
 
@@ -131,10 +162,20 @@ def check_variant(variant: Variant, scenario: Scenario, file: str, place: str) -
     rules = set(scenario.rule_names)
     for k, name in enumerate(variant.drop_rules):
         if name not in rules:
-            problems.append(Problem(file, f"{place}.drop_rules[{k}]", f"unknown rule {name!r}; rules are: {', '.join(sorted(rules)) or 'none'}"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{place}.drop_rules[{k}]",
+                    f"unknown rule {name!r}; rules are: {', '.join(sorted(rules)) or 'none'}",
+                )
+            )
     suppliers = set(scenario.suppliers["id"])
-    problems += _unknown_ids(variant.exclude_suppliers, suppliers, "supplier", file, f"{place}.exclude_suppliers")
+    problems += _unknown_ids(
+        variant.exclude_suppliers, suppliers, "supplier", file, f"{place}.exclude_suppliers"
+    )
     for sup in variant.price_scale:
         if sup not in suppliers:
-            problems.append(Problem(file, f"{place}.price_scale.{sup}", f"unknown supplier {sup!r}"))
+            problems.append(
+                Problem(file, f"{place}.price_scale.{sup}", f"unknown supplier {sup!r}")
+            )
     return problems

@@ -78,9 +78,7 @@ def item_mask(scenario: Scenario, selector: Selector) -> np.ndarray:
     if selector.attribute is not None:
         for name, tests in selector.attribute.items():
             col = ATTR_PREFIX + name
-            values = (
-                table[col].to_numpy(float) if col in table else np.full(len(table), np.nan)
-            )
+            values = table[col].to_numpy(float) if col in table else np.full(len(table), np.nan)
             for op, bound in tests.items():
                 with np.errstate(invalid="ignore"):
                     mask &= _COMPARE[op](values, bound) & ~np.isnan(values)

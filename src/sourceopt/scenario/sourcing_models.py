@@ -55,7 +55,9 @@ def find_model(ref: str, base_dir: Path, file: str, models_dir: str | Path | Non
     if ref in models:
         return models[ref]
     names = ", ".join(sorted(models)) or "none (no models folder found)"
-    raise ScenarioError.single(file, "model", f"unknown sourcing model {ref!r}; available models: {names}")
+    raise ScenarioError.single(
+        file, "model", f"unknown sourcing model {ref!r}; available models: {names}"
+    )
 
 
 def read_model(path: Path) -> ModelDocument:
@@ -69,7 +71,9 @@ def read_model(path: Path) -> ModelDocument:
         raise ScenarioError(problems_from(exc, data, str(path))) from None
 
 
-def load_model(ref: str, base_dir: Path, file: str, models_dir: str | Path | None = None) -> tuple[ModelDocument, Path]:
+def load_model(
+    ref: str, base_dir: Path, file: str, models_dir: str | Path | None = None
+) -> tuple[ModelDocument, Path]:
     """Find and read the model a scenario refers to."""
     path = find_model(ref, base_dir, file, models_dir)
     return read_model(path), path

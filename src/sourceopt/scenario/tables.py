@@ -22,7 +22,6 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sourceopt.errors import Problem
 from sourceopt.scenario.messages import problems_from
-from sourceopt.scenario.model import ATTR_PREFIX
 
 MAX_TABLE_ROWS = 20_000_000
 MAX_TABLE_FILE_BYTES = 8 * 1024**3
@@ -130,13 +129,15 @@ def read_table_file(path: Path, key: str, scenario_file: str) -> RawTable | Prob
         return Problem(scenario_file, where, f"table file not found: {path}")
     if path.stat().st_size > MAX_TABLE_FILE_BYTES:
         return Problem(
-            str(path), "", f"the table file is larger than the limit of {MAX_TABLE_FILE_BYTES:,} bytes"
+            str(path),
+            "",
+            f"the table file is larger than the limit of {MAX_TABLE_FILE_BYTES:,} bytes",
         )
     try:
         frame = _read_csv(path) if suffix == ".csv" else _read_parquet(path)
-    except _TooManyRows as exc:
+    except _TooManyRowsError as exc:
         return Problem(str(path), "", str(exc))
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a user input problem
+    except Exception as exc:
         kind = "CSV" if suffix == ".csv" else "Parquet"
         return Problem(str(path), "", f"cannot read the {kind} file: {exc}")
     if len(frame) > MAX_TABLE_ROWS:
@@ -144,7 +145,7 @@ def read_table_file(path: Path, key: str, scenario_file: str) -> RawTable | Prob
     return RawTable(frame, path.name, str(path))
 
 
-class _TooManyRows(Exception):
+class _TooManyRowsError(Exception):
     pass
 
 
@@ -159,7 +160,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
     rows = pq.ParquetFile(path).metadata.num_rows
     if rows > MAX_TABLE_ROWS:
-        raise _TooManyRows(f"the file claims {rows:,} rows; the limit is {MAX_TABLE_ROWS:,}")
+        raise _TooManyRowsError(f"the file claims {rows:,} rows; the limit is {MAX_TABLE_ROWS:,}")
     return pd.read_parquet(path)
 
 

@@ -39,7 +39,9 @@ def apply_variant(scenario: Scenario, name: str) -> Scenario:
     offers = scenario.offers.copy()
     offers["price"] = offers["price"] * factor[offers["supplier"].to_numpy()]
     tiers = scenario.tiers.copy()
-    tiers["price"] = tiers["price"] * factor[offers["supplier"].to_numpy()[tiers["offer"].to_numpy()]]
+    tiers["price"] = (
+        tiers["price"] * factor[offers["supplier"].to_numpy()[tiers["offer"].to_numpy()]]
+    )
     bundles = scenario.bundles.copy()
     bundles["price"] = bundles["price"] * factor[bundles["supplier"].to_numpy()]
     # excluded suppliers stay listed (rules may name them) but offer nothing

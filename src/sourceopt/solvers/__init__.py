@@ -1,0 +1,1 @@
+"""Solver backends: the Backend protocol, the lazy registry, one adapter module per solver."""

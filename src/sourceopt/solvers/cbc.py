@@ -98,6 +98,28 @@ def _is_feasible(program: Program, x: np.ndarray, tol: float = 1e-6) -> bool:
     )
 
 
+def _stopped(
+    program: Program, x: np.ndarray, objective: float, log: str, text: str, common: dict[str, Any]
+) -> RawResult:
+    """A run CBC stopped at a limit with a point: FEASIBLE, with the log's bound if any."""
+    limit = _log_limit(log)
+    if not program.is_mip and not _is_feasible(program, x):  # an interrupted simplex point
+        return RawResult(Status.NO_SOLUTION, message=text, limit=limit, **common)
+    bound = _log_value(log, "Lower bound:")
+    bound = None if bound is None else bound + program.offset
+    gap = None if bound is None else relative_gap(objective, bound)
+    return RawResult(
+        Status.FEASIBLE,
+        x=x,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        message=text,
+        limit=limit,
+        **common,
+    )
+
+
 class CbcBackend:
     """CBC through PuLP (LP and MIP, duals for LPs); stopped runs report CBC's bound."""
 
@@ -238,23 +260,7 @@ class CbcBackend:
         x = np.array([0.0 if v.varValue is None else v.varValue for v in xs], dtype=float)
         objective = float(program.solver_objective() @ x + program.offset)
         if sol == const.LpSolutionIntegerFeasible:
-            if not program.is_mip and not _is_feasible(program, x):
-                return RawResult(  # an interrupted simplex point is not an award
-                    Status.NO_SOLUTION, message=text, limit=_log_limit(log), **common
-                )
-            bound = _log_value(log, "Lower bound:")
-            bound = None if bound is None else bound + program.offset
-            gap = None if bound is None else relative_gap(objective, bound)
-            return RawResult(
-                Status.FEASIBLE,
-                x=x,
-                objective=objective,
-                bound=bound,
-                gap=gap,
-                message=text,
-                limit=_log_limit(log),
-                **common,
-            )
+            return _stopped(program, x, objective, log, text, common)
         duals = None if program.is_mip else self._duals(program, rows)
         slack = max(_ABS_GAP, float(options.mip_gap) * abs(objective)) if program.is_mip else 0.0
         return RawResult(

@@ -69,6 +69,10 @@ if TYPE_CHECKING:
 GRID_SCALING = 1000.0  # continuous columns on a 1/1000 grid (coarser for very wide domains)
 MAX_BOUND = 1e7  # CP-SAT's mip_max_bound: the largest magnitude a scaled domain may have
 _MAX_SEED = 2**31 - 1
+# OR-Tools 9.15's MIP presolve (GLOP preprocessors run before the scaling) can declare a valid
+# model invalid (seen on a 2 x 2 LP, after "Propagation limit reached"); the run is then
+# repeated once with mip_presolve_level = 0, which CP-SAT's own presolve makes up for.
+_SPURIOUS_INVALID = "MODEL_INVALID"
 _PRESOLVE_PROOF = "infeasible during MIP presolve"  # SatSolveProto's text, before scaling
 _MESSAGES = {
     "integer_grid": (
@@ -136,6 +140,12 @@ class CpSatBackend:
 
         def run(proto: Any) -> tuple[Any, Any]:
             model = mo.Model.from_model_proto(proto)
+            try:
+                return mo.solve(model, mo.SolverType.CP_SAT, params=params), model
+            except Exception as exc:  # see _SPURIOUS_INVALID
+                if _SPURIOUS_INVALID not in describe(exc) or params.cp_sat.mip_presolve_level == 0:
+                    raise
+            params.cp_sat.mip_presolve_level = 0
             return mo.solve(model, mo.SolverType.CP_SAT, params=params), model
 
         narrower = restriction(program)

@@ -65,11 +65,11 @@ class HighsBackend:
 
         self._highspy = highspy
         with _quiet_stdout():
-            self.version = str(highspy.Highs().version())
+            self.version = str(highspy.Highs().version())  # type: ignore[no-untyped-call]
 
     def _new(self, options: SolveOptions) -> Any:
         with _quiet_stdout():
-            h = self._highspy.Highs()
+            h = self._highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", bool(options.verbose))
         h.setOptionValue("random_seed", int(options.seed))
         h.setOptionValue("threads", int(options.threads))

@@ -17,7 +17,9 @@ def by_item(ctx: Context, pairs: np.ndarray, m: sp.csr_array) -> tuple[sp.csr_ar
     return grouping(groups, len(items)) @ m, items
 
 
-def by_supplier(ctx: Context, pairs: np.ndarray, m: sp.csr_array) -> tuple[sp.csr_array, np.ndarray]:
+def by_supplier(
+    ctx: Context, pairs: np.ndarray, m: sp.csr_array
+) -> tuple[sp.csr_array, np.ndarray]:
     """Rows of `m` summed per supplier over the selected pairs; also the suppliers, in order."""
     sups = np.unique(ctx.pair_supplier[pairs])
     where = np.full(ctx.scenario.n_suppliers, -1)
@@ -36,7 +38,9 @@ def bounds(lo: float | None, hi: float | None) -> tuple[float, float]:
     return (-np.inf if lo is None else lo), (np.inf if hi is None else hi)
 
 
-def per_item_rows(ctx: Context, pairs: np.ndarray, m: sp.csr_array, items: np.ndarray) -> sp.csr_array:
+def per_item_rows(
+    ctx: Context, pairs: np.ndarray, m: sp.csr_array, items: np.ndarray
+) -> sp.csr_array:
     """One row per item in `items`: the selected rows of `m` on that item (empty if none)."""
     grouped, found = by_item(ctx, pairs, m)
     where = np.full(ctx.scenario.n_items, -1)

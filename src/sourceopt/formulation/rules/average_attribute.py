@@ -25,9 +25,7 @@ def build(rule: AverageAttributeRule, ctx: Context, ref: int) -> None:
         item: np.ndarray | int = item_ids
     else:
         weights, item = total(ctx, sel, m), -1
-    kw = {"family": "average_attribute", "rule": str(rule.name), "soft": rule.soft,
-          "rule_ref": ref, "item": item}
     for bound, lo, hi in ((rule.max, -np.inf, 0.0), (rule.min, 0.0, np.inf)):
         if bound is not None:
             shifted = sp.csr_array(weights @ sp.diags_array(attr - bound))
-            ctx.builder.add_rows([shifted], lo=lo, hi=hi, **kw)
+            ctx.add_rule_rows(rule, ref, [shifted], lo=lo, hi=hi, item=item)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from sourceopt.formulation.context import Context
 from sourceopt.formulation.rules._shared import bounds, total
 from sourceopt.scenario.schema import AwardRule
@@ -14,5 +13,14 @@ def build(rule: AwardRule, ctx: Context, ref: int) -> None:
     i = ctx.scenario.item_code(rule.item)
     pair = (ctx.pair_supplier == s) & (ctx.pair_item == i)
     lo, hi = bounds(rule.min_units, rule.max_units)
-    ctx.builder.add_rows([total(ctx, pair, ctx.V)], lo=lo, hi=hi, family="award",
-                         rule=str(rule.name), supplier=s, item=i, soft=rule.soft, rule_ref=ref)
+    ctx.builder.add_rows(
+        [total(ctx, pair, ctx.V)],
+        lo=lo,
+        hi=hi,
+        family="award",
+        rule=str(rule.name),
+        supplier=s,
+        item=i,
+        soft=rule.soft,
+        rule_ref=ref,
+    )

@@ -2,7 +2,8 @@
 
 With c_t = min(capacity_t, sum of t's offer capacities on I'), V_t its volume on I' and z_t
 "t is awarded": sum_{t != s} (c_t z_t - V_t) >= coverage * V_s for each selected s. Written
-sparsely with one auxiliary column G = sum_t (c_t z_t - V_t):  G - c_s z_s + (1 - coverage) V_s >= 0.
+sparsely with one auxiliary column G = sum_t (c_t z_t - V_t):
+G - c_s z_s + (1 - coverage) V_s >= 0.
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
     items = ctx.selected_items(rule)
     offers = sc.offers
     on = items[offers["item"].to_numpy()]
-    offer_cap = np.bincount(offers["supplier"].to_numpy()[on],
-                            weights=offers["capacity"].to_numpy(float)[on], minlength=sc.n_suppliers)
+    offer_cap = np.bincount(
+        offers["supplier"].to_numpy()[on],
+        weights=offers["capacity"].to_numpy(float)[on],
+        minlength=sc.n_suppliers,
+    )
     cap = np.minimum(sc.suppliers["capacity"].to_numpy(float), offer_cap)[sups]
     z = ctx.supplier_indicators(sups, floor=True)
     g = b.add_columns(1, kind="auxiliary", lo=-np.inf, ref=ref)
@@ -36,9 +40,21 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
     volume = ctx.widen(volume)
     ones = np.ones((1, k))
     definition = sp.csr_array(([1.0], ([0], g)), shape=(1, n))
-    b.add_rows([definition, sp.csr_array(-(ones @ zc)), sp.csr_array(ones @ volume)], lo=0.0,
-               hi=0.0, family="backup_coverage_total", rule=str(rule.name))
+    b.add_rows(
+        [definition, sp.csr_array(-(ones @ zc)), sp.csr_array(ones @ volume)],
+        lo=0.0,
+        hi=0.0,
+        family="backup_coverage_total",
+        rule=str(rule.name),
+    )
     gcol = sp.csr_array((np.ones(k), (r, np.full(k, g[0]))), shape=(k, n))
-    b.add_rows([gcol, -zc, (1.0 - rule.coverage) * volume], lo=0.0, hi=np.inf,
-               family="backup_coverage", rule=str(rule.name), supplier=sups, soft=rule.soft,
-               rule_ref=ref)
+    b.add_rows(
+        [gcol, -zc, (1.0 - rule.coverage) * volume],
+        lo=0.0,
+        hi=np.inf,
+        family="backup_coverage",
+        rule=str(rule.name),
+        supplier=sups,
+        soft=rule.soft,
+        rule_ref=ref,
+    )

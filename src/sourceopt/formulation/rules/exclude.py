@@ -10,5 +10,12 @@ from sourceopt.scenario.schema import ExcludeRule
 def build(rule: ExcludeRule, ctx: Context, ref: int) -> None:
     """Add the row of one exclude rule (one row, so a conflict can name the rule)."""
     sel = ctx.selected_pairs(rule)
-    ctx.builder.add_rows([total(ctx, sel, ctx.V)], lo=0.0, hi=0.0, family="exclude",
-                         rule=str(rule.name), soft=rule.soft, rule_ref=ref)
+    ctx.builder.add_rows(
+        [total(ctx, sel, ctx.V)],
+        lo=0.0,
+        hi=0.0,
+        family="exclude",
+        rule=str(rule.name),
+        soft=rule.soft,
+        rule_ref=ref,
+    )

@@ -22,5 +22,13 @@ def build(rule: MaxItemsPerSupplierRule, ctx: Context, ref: int) -> None:
     pairs = np.flatnonzero(np.isin(ctx.pair_supplier, sups) & items[ctx.pair_item])
     owners, row = np.unique(ctx.pair_supplier[pairs], return_inverse=True)
     m = sp.csr_array((np.ones(len(cols)), (row, cols)), shape=(len(owners), ctx.builder.n_cols))
-    ctx.builder.add_rows([m], lo=-np.inf, hi=float(rule.max), family="max_items_per_supplier",
-                         rule=str(rule.name), supplier=owners, soft=rule.soft, rule_ref=ref)
+    ctx.builder.add_rows(
+        [m],
+        lo=-np.inf,
+        hi=float(rule.max),
+        family="max_items_per_supplier",
+        rule=str(rule.name),
+        supplier=owners,
+        soft=rule.soft,
+        rule_ref=ref,
+    )

@@ -21,26 +21,45 @@ def build(rule: MaxShareRule, ctx: Context, ref: int) -> None:
     lim = rule.limit
     demand = ctx.scenario.items["demand"].to_numpy(float)
     m = ctx.V if rule.measure == "volume" else ctx.E
-    kw = {"family": "max_share", "rule": str(rule.name), "soft": rule.soft, "rule_ref": ref}
     items_sel = ctx.selected_items(rule)
     in_items = items_sel[ctx.pair_item]  # every supplier's pairs on the selected items
     if rule.per == "item":
         rows = np.flatnonzero(sel)
         if rule.measure == "volume":
-            ctx.builder.add_rows([m[rows]], lo=-np.inf, hi=lim * demand[ctx.pair_item[rows]],
-                                 supplier=ctx.pair_supplier[rows], item=ctx.pair_item[rows], **kw)
+            ctx.add_rule_rows(
+                rule,
+                ref,
+                [m[rows]],
+                lo=-np.inf,
+                hi=lim * demand[ctx.pair_item[rows]],
+                supplier=ctx.pair_supplier[rows],
+                item=ctx.pair_item[rows],
+            )
             return
         per_item, items = by_item(ctx, in_items, m)
         where = np.full(ctx.scenario.n_items, -1)
         where[items] = np.arange(len(items))
-        ctx.builder.add_rows([m[rows], -lim * per_item[where[ctx.pair_item[rows]]]], lo=-np.inf,
-                             hi=0.0, supplier=ctx.pair_supplier[rows], item=ctx.pair_item[rows], **kw)
+        ctx.add_rule_rows(
+            rule,
+            ref,
+            [m[rows], -lim * per_item[where[ctx.pair_item[rows]]]],
+            lo=-np.inf,
+            hi=0.0,
+            supplier=ctx.pair_supplier[rows],
+            item=ctx.pair_item[rows],
+        )
         return
     own, sups = by_supplier(ctx, sel, m)
     if rule.measure == "volume":
         d = float(demand[items_sel].sum())
-        ctx.builder.add_rows([own], lo=-np.inf, hi=lim * d, supplier=sups, **kw)
+        ctx.add_rule_rows(rule, ref, [own], lo=-np.inf, hi=lim * d, supplier=sups)
         return
     whole = total(ctx, in_items, m)
-    ctx.builder.add_rows([own, -lim * whole[np.zeros(len(sups), dtype=np.int64)]], lo=-np.inf,
-                         hi=0.0, supplier=sups, **kw)
+    ctx.add_rule_rows(
+        rule,
+        ref,
+        [own, -lim * whole[np.zeros(len(sups), dtype=np.int64)]],
+        lo=-np.inf,
+        hi=0.0,
+        supplier=sups,
+    )

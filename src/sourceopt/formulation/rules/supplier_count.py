@@ -22,7 +22,6 @@ def build(rule: SupplierCountRule, ctx: Context, ref: int) -> None:
     sups = np.flatnonzero(supplier_mask(ctx.scenario, rule.suppliers))
     floor = rule.min is not None and rule.min > 0
     lo, hi = bounds(rule.min, rule.max)
-    kw = {"family": "supplier_count", "rule": str(rule.name), "soft": rule.soft, "rule_ref": ref}
     b = ctx.builder
     if rule.per == "item":
         cols = ctx.indicators(sups, items, per_item=True, floor=floor)
@@ -32,10 +31,11 @@ def build(rule: SupplierCountRule, ctx: Context, ref: int) -> None:
         pairs = np.flatnonzero(np.isin(ctx.pair_supplier, sups) & items[ctx.pair_item])
         col_item = where[ctx.pair_item[pairs]]
         m = sp.csr_array((np.ones(len(cols)), (col_item, cols)), shape=(len(b_items), b.n_cols))
-        b.add_rows([m], lo=lo, hi=hi, item=b_items, **kw)
+        ctx.add_rule_rows(rule, ref, [m], lo=lo, hi=hi, item=b_items)
         return
     has = np.isin(sups, ctx.pair_supplier[items[ctx.pair_item]])
     cols = ctx.indicators(sups[has], items, per_item=False, floor=floor)
-    m = sp.csr_array((np.ones(len(cols)), (np.zeros(len(cols), dtype=np.int64), cols)),
-                     shape=(1, b.n_cols))
-    b.add_rows([m], lo=lo, hi=hi, **kw)
+    m = sp.csr_array(
+        (np.ones(len(cols)), (np.zeros(len(cols), dtype=np.int64), cols)), shape=(1, b.n_cols)
+    )
+    ctx.add_rule_rows(rule, ref, [m], lo=lo, hi=hi)
