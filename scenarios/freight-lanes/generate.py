@@ -119,9 +119,9 @@ def make_lanes(rng: np.random.Generator) -> pd.DataFrame:
     for k, mode in zip(chosen, modes, strict=True):
         origin, dest = pairs[int(k)]
         miles = max(road_miles(origin, dest), 180.0)
-        per_mile = 2.45 if mode == "FTL" else 2.95
+        per_mile = 2.32 if mode == "FTL" else 2.82  # today's contract rates
         loads = int(np.clip(rng.lognormal(np.log(110), 0.7), 12, 600))
-        baseline = (per_mile * miles + 150.0) * rng.uniform(0.97, 1.08)
+        baseline = (per_mile * miles + 160.0) * rng.uniform(0.98, 1.06)
         rows.append(
             {
                 "id": f"{origin}-{dest}-{mode}",
