@@ -197,7 +197,7 @@ def document(scenario: Scenario, program: Program, raw: RawResult, *, seed: int)
                     soft=r.soft,
                     value=r.value,
                     bound=r.bound,
-                    binding=r.binding,
+                    binding=r.binding or r.violation > 0,
                     violation=r.violation,
                 )
                 for r in check.rules

@@ -48,16 +48,24 @@ def _numbers(table: RawTable, col: Column, values: pd.Series) -> tuple[np.ndarra
     if pd.api.types.is_numeric_dtype(values):
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         not_numeric = np.zeros(len(values), dtype=bool)
-    else:
-        is_bool = (
-            np.fromiter((isinstance(v, bool) for v in values), bool, len(values))
-            if table.form != "file"  # files hold text or typed columns, never Python bools
-            else np.zeros(len(values), dtype=bool)
+    elif table.form == "file" and not table.label.lower().endswith(".csv"):
+        kind = "text" if pd.api.types.is_string_dtype(values) else str(values.dtype)
+        where = f"{table.label}, column {col.key}"
+        message = f"expected a numeric column, got a {kind} column (store numbers as numbers)"
+        return np.full(len(values), np.nan), [Problem(table.file, where, message)]
+    elif table.label.lower().endswith(".csv"):  # CSV cells are text: parse them
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        not_numeric = present & np.isnan(numbers)
+    else:  # typed sources (Parquet, inline JSON/YAML columns): text is not a number
+        real = np.fromiter(
+            (isinstance(v, int | float) and not isinstance(v, bool) for v in values),
+            bool,
+            len(values),
         )
-        numbers = pd.to_numeric(values.where(~is_bool), errors="coerce").to_numpy(
+        numbers = pd.to_numeric(values.where(real), errors="coerce").to_numpy(
             dtype=float, na_value=np.nan
         )
-        not_numeric = present & (np.isnan(numbers) | is_bool)
+        not_numeric = present & ~real
     problems = _report(table, col.key, not_numeric, "expected a number, got {got}", values)
     missing = ~present
     if col.required and not col.nullable:

@@ -114,7 +114,9 @@ def _assemble(
     problems += found
     off = offers.frame.copy()
     off["supplier"], off["item"] = sup_codes, item_codes
-    problems += refs.unique_pairs(off, offers.raw)
+    problems += refs.unique_pairs(
+        off, offers.raw, offers.frame["supplier"].to_numpy(), offers.frame["item"].to_numpy()
+    )
     problems += refs.increasing_tiers(offers.nested_tiers, offers.raw, nested=True)
     tiers = offers.nested_tiers[["offer", "from", "price"]]
     if "tiers" in tables:

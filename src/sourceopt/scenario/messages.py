@@ -68,6 +68,8 @@ def _describe(err: dict[str, Any]) -> str:
         return f"unknown key {err['loc'][-1]!r} (check the spelling; unknown keys are errors)"
     if kind == "missing":
         return f"missing required key {err['loc'][-1]!r}"
+    if kind == "finite_number":
+        return f"expected a finite number, got {got!r}"
     if kind == "union_tag_invalid":
         return f"unknown type {ctx.get('tag')!r}; valid types are: {ctx.get('expected_tags')}"
     if kind == "union_tag_not_found":
@@ -118,6 +120,8 @@ def problems_from(exc: ValidationError, data: Any, file: str, prefix: str = "") 
     for details in exc.errors(include_url=False):
         err: dict[str, Any] = dict(details)
         path, tags = _walk(data, err["loc"])
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            path = [*path, "type"]
         place = key_path(path)
         if prefix:
             place = f"{prefix}.{place}" if place and not place.startswith("[") else prefix + place

@@ -51,7 +51,12 @@ def codes(
 ) -> tuple[np.ndarray, list[Problem]]:
     """Integer codes of references into `ids`; problems for references that do not exist."""
     index = pd.Index(ids)
-    found = index.get_indexer(values.astype(object))
+    if not index.is_unique:  # duplicates are reported apart; refer to the first of each
+        index = index.drop_duplicates(keep="first")
+        first = pd.Index(ids).get_indexer_for(index)
+        found = np.where((pos := index.get_indexer(values.astype(object))) >= 0, first[pos], -1)
+    else:
+        found = index.get_indexer(values.astype(object))
     bad = np.flatnonzero((found < 0) & values.notna().to_numpy())
     problems = [
         Problem(
@@ -72,15 +77,21 @@ def codes(
     return found.astype(np.int64), problems
 
 
-def unique_pairs(offers: pd.DataFrame, table: RawTable) -> list[Problem]:
+def unique_pairs(
+    offers: pd.DataFrame, table: RawTable, supplier_ids: np.ndarray, item_ids: np.ndarray
+) -> list[Problem]:
     """At most one offer per (supplier, item)."""
-    dup = offers.duplicated(subset=["supplier", "item"], keep="first").to_numpy()
-    return _each(
-        table,
-        np.flatnonzero(dup),
-        "item",
-        "a second offer for the same supplier and item (at most one offer per pair)",
-    )
+    dup = np.flatnonzero(offers.duplicated(subset=["supplier", "item"], keep="first").to_numpy())
+    return [
+        Problem(
+            table.file,
+            table.place(int(r), "item"),
+            f"a second offer of supplier {sup!r} for item {item!r} (at most one offer per pair)",
+        )
+        for r, sup, item in zip(
+            dup[:MAX_PROBLEMS_PER_COLUMN], supplier_ids[dup], item_ids[dup], strict=False
+        )
+    ]
 
 
 def increasing_tiers(tiers: pd.DataFrame, table: RawTable, nested: bool) -> list[Problem]:

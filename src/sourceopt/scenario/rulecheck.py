@@ -71,7 +71,7 @@ def check_rule(rule: Rule, scenario: Scenario, file: str, place: str) -> list[Pr
     if problems:
         return problems
     if isinstance(rule, AverageAttributeRule):
-        problems += _attribute_defined(scenario, rule.attribute, rule, file, place)
+        problems += _attribute_defined(scenario, rule.attribute, rule, file, f"{place}.attribute")
     if isinstance(rule, BackupCoverageRule):
         problems += _finite_capacity(scenario, rule, file, place)
     return problems

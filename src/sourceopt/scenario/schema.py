@@ -21,7 +21,7 @@ ScenarioName = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$", min_length=1, 
 class Strict(BaseModel):
     """Base of every format type: unknown keys are errors, values are not coerced from text."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 # --- tables -------------------------------------------------------------------------------
@@ -48,7 +48,9 @@ class Tier(Strict):
     )
     price: NonNeg
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class ItemRecord(Strict):
@@ -95,7 +97,9 @@ class TierRecord(Strict):
     from_: Annotated[float, Field(gt=0, alias="from")]
     price: NonNeg
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class BundleRecord(Strict):
