@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sourceopt.formulation.build import build_program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
@@ -36,5 +38,8 @@ def solve(
     )
     engine = get_backend(backend or settings.backend)
     program = build_program(chosen)
-    raw = engine.solve(program, options)
-    return SolveResult(document(chosen, program, raw, seed=options.seed))
+    # half the requested gap goes to the solver: the tie-break allowance uses the rest
+    raw = engine.solve(program, replace(options, mip_gap=options.mip_gap / 2))
+    exact = engine.capabilities.continuous
+    doc = document(chosen, program, raw, seed=options.seed, mip_gap=options.mip_gap, exact=exact)
+    return SolveResult(doc)
