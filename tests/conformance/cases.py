@@ -1001,3 +1001,23 @@ case(
     allocation={("S1", "A"): 10, ("S1", "B"): 10 / 21, ("S2", "B"): 200 / 21},
     integral=False,
 )
+
+# --- 38 soft rule with a fractional violation (whole units) ------------------------------------
+# A (5). S1 @10, S2 @20. max_share 0.5 (per item, volume), soft at 1 per unit over 2.5.
+# S1 = x <= 2.5: 10x + 20(5-x) = 100 - 10x -> 75 at x = 2.5.
+# x > 2.5: 100 - 10x + 1(x - 2.5) = 97.5 - 9x -> x = 5: 52.5 (violation 2.5 units).
+# Objective 52.5, total_cost 50: S1 5. Units are whole, so an integer-only backend must reach
+# it too (the violation 2.5 is a property of the award, not a column to be rounded). Unique.
+case(
+    "soft_rule_fractional_violation",
+    scenario(
+        "soft-fractional",
+        [item("A", 5)],
+        [sup("S1"), sup("S2")],
+        [offer("S1", "A", 10), offer("S2", "A", 20)],
+        rules=[{"type": "max_share", "limit": 0.5, "soft": {"penalty": 1}}],
+    ),
+    objective=52.5,
+    total_cost=50,
+    allocation={("S1", "A"): 5},
+)

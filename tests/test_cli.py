@@ -1,0 +1,195 @@
+"""The `sourceopt` command line, end to end through click's CliRunner.
+
+Exit codes (see ``sourceopt.cli``): 0 solved/valid, 2 usage, 3 invalid input, 4 infeasible.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from sourceopt.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+LAPTOPS = str(SCENARIOS / "laptops.yaml")
+INFEASIBLE = str(SCENARIOS / "infeasible-setaside.yaml")
+CHIPS = str(SCENARIOS / "resilient-chips.yaml")
+
+JSON_KEYS = {
+    "scenario",
+    "variant",
+    "status",
+    "objective",
+    "total_cost",
+    "cost",
+    "allocations",
+    "suppliers",
+    "kpis",
+    "rules",
+    "solver",
+    "verification",
+    "input_sha256",
+}
+
+# A tiny scenario: 2 items, 2 suppliers, 3 offers, no rules (plain lowest cost).
+# Optimum by hand: item B is offered only by S2 -> 50 x 5 = 250. For item A, S1 (10) is
+# cheaper than S2 (12) but S1's capacity is 60 units, so 60 x 10 = 600 from S1 and the
+# remaining 40 x 12 = 480 from S2 (S2 ships 90 units, well under its 200). No fixed costs.
+# Objective = 600 + 480 + 250 = 1330.
+SMALL = """\
+sourceopt: 1
+name: cli-small
+currency: USD
+items:
+  - {id: A, demand: 100, unit: ea, baseline_price: 12}
+  - {id: B, demand: 50, unit: ea, baseline_price: 6}
+suppliers:
+  - {id: S1, name: Alpha, country: US, capacity: 60}
+  - {id: S2, name: Beta, country: DE, capacity: 200}
+offers:
+  - {supplier: S1, item: A, price: 10}
+  - {supplier: S2, item: A, price: 12}
+  - {supplier: S2, item: B, price: 5}
+"""
+SMALL_OPTIMUM = 1330.0
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def _invoke(runner: CliRunner, args: list[str], input: str | None = None) -> Result:
+    return runner.invoke(cli, args, input=input)
+
+
+def _json(result: Result) -> Any:
+    return json.loads(result.stdout)
+
+
+def test_solve_laptops_summary(runner: CliRunner) -> None:
+    result = _invoke(runner, ["solve", LAPTOPS])
+    assert result.exit_code == 0, result.output
+    assert "OPTIMAL" in result.output
+    assert "Allocations" in result.output
+    assert "verified" in result.output
+
+
+def test_solve_laptops_json_contract(runner: CliRunner) -> None:
+    result = _invoke(runner, ["solve", LAPTOPS, "--json"])
+    assert result.exit_code == 0, result.output
+    doc = _json(result)
+    assert set(doc) == JSON_KEYS
+    assert doc["status"] == "optimal"
+    assert doc["variant"] == "base"
+    assert doc["verification"]["ok"] is True
+
+
+def test_solve_infeasible_exits_4(runner: CliRunner) -> None:
+    result = _invoke(runner, ["solve", INFEASIBLE])
+    assert result.exit_code == 4, result.output
+    assert "INFEASIBLE" in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_solve_stdin_small_scenario(runner: CliRunner) -> None:
+    result = _invoke(runner, ["solve", "-", "--json"], input=SMALL)
+    assert result.exit_code == 0, result.output
+    doc = _json(result)
+    assert doc["status"] == "optimal"
+    assert doc["objective"] == SMALL_OPTIMUM
+    assert doc["verification"]["ok"] is True
+    units = {(a["supplier"], a["item"]): a["units"] for a in doc["allocations"]}
+    assert units == {("S1", "A"): 60, ("S2", "A"): 40, ("S2", "B"): 50}
+
+
+def test_all_variants_json(runner: CliRunner) -> None:
+    result = _invoke(runner, ["solve", LAPTOPS, "--all-variants", "--json"])
+    assert result.exit_code == 0, result.output
+    docs = _json(result)
+    assert isinstance(docs, list)
+    declared = [v["name"] for v in yaml.safe_load(Path(LAPTOPS).read_text())["variants"]]
+    assert [d["variant"] for d in docs] == ["base", *declared]
+    assert all(set(d) == JSON_KEYS for d in docs)
+
+
+def test_unknown_variant_exits_3(runner: CliRunner) -> None:
+    result = _invoke(runner, ["solve", LAPTOPS, "--variant", "nope"])
+    assert result.exit_code == 3, result.output
+    assert "nope" in result.output
+    for name in yaml.safe_load(Path(LAPTOPS).read_text())["variants"]:
+        assert name["name"] in result.output
+    assert "Traceback" not in result.output
+
+
+def test_variant_and_all_variants_is_usage_error(runner: CliRunner) -> None:
+    result = _invoke(runner, ["solve", LAPTOPS, "--variant", "a", "--all-variants"])
+    assert result.exit_code == 2, result.output
+
+
+def test_csv_output(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _invoke(runner, ["solve", LAPTOPS, "--json", "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    for name in ("allocations.csv", "suppliers.csv", "rules.csv", "result.json"):
+        assert (out / name).is_file(), name
+    allocations = _json(result)["allocations"]
+    with (out / "allocations.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(allocations)
+    for row, alloc in zip(rows, allocations, strict=True):
+        assert row["supplier"] == alloc["supplier"]
+        assert row["item"] == alloc["item"]
+        assert float(row["units"]) == pytest.approx(alloc["units"])
+        assert float(row["spend"]) == pytest.approx(alloc["spend"])
+    written = json.loads((out / "result.json").read_text())
+    assert written["allocations"] == allocations
+
+
+def test_cbc_matches_highs(runner: CliRunner) -> None:
+    objectives = {}
+    for backend in ("highs", "cbc"):
+        result = _invoke(runner, ["solve", "-", "--json", "--backend", backend], input=SMALL)
+        assert result.exit_code == 0, result.output
+        doc = _json(result)
+        assert doc["solver"]["backend" if "backend" in doc["solver"] else "name"] == backend
+        objectives[backend] = doc["objective"]
+    assert objectives["cbc"] == pytest.approx(objectives["highs"], abs=1e-6)
+    assert objectives["highs"] == SMALL_OPTIMUM
+
+
+def test_deterministic_allocations(runner: CliRunner) -> None:
+    runs = []
+    for _ in range(2):
+        result = _invoke(runner, ["solve", CHIPS, "--json"])
+        assert result.exit_code == 0, result.output
+        runs.append(json.dumps(_json(result)["allocations"]))
+    assert runs[0] == runs[1]
+
+
+def test_missing_file_exits_3(runner: CliRunner) -> None:
+    result = _invoke(runner, ["solve", "missing.yaml"])
+    assert result.exit_code == 3, result.output
+    assert "file not found" in result.output
+
+
+def test_backends_lists_all(runner: CliRunner) -> None:
+    result = _invoke(runner, ["backends"])
+    assert result.exit_code == 0, result.output
+    for name in ("highs", "cbc", "scip", "cpsat"):
+        assert name in result.output
+
+
+def test_models_lists_builtin(runner: CliRunner) -> None:
+    result = _invoke(runner, ["models"])
+    assert result.exit_code == 0, result.output
+    for name in ("lowest-cost", "dual-source", "resilient", "us-public-sector"):
+        assert name in result.output
