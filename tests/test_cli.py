@@ -160,7 +160,7 @@ def test_cbc_matches_highs(runner: CliRunner) -> None:
         result = _invoke(runner, ["solve", "-", "--json", "--backend", backend], input=SMALL)
         assert result.exit_code == 0, result.output
         doc = _json(result)
-        assert doc["solver"]["backend" if "backend" in doc["solver"] else "name"] == backend
+        assert doc["solver"]["backend"] == backend
         objectives[backend] = doc["objective"]
     assert objectives["cbc"] == pytest.approx(objectives["highs"], abs=1e-6)
     assert objectives["highs"] == SMALL_OPTIMUM

@@ -37,6 +37,7 @@ class Case:
     integral: bool = True
     variant: str = "base"
     tie: bool = False  # several optimal awards: assert the objective and determinism only
+    cost: dict[str, float] | None = None  # expected entries of the cost breakdown
 
 
 # --- small builders -----------------------------------------------------------------------
@@ -246,6 +247,7 @@ case(
     total_cost=235,
     allocation={("S1", "A"): 5, ("S2", "A"): 15, ("S2", "B"): 10},
     bundles=frozenset({"b1"}),
+    cost={"purchase": 85, "bundles": 150, "fixed": 0, "rebates": 0, "penalties": 0},
 )
 
 # --- 08 bundle rejected ---------------------------------------------------------------------
@@ -312,6 +314,7 @@ case(
     objective=800,
     total_cost=800,
     allocation={("S1", "A"): 100},
+    cost={"purchase": 1000, "rebates": 200, "penalties": 0},
 )
 
 # --- 11 rebate threshold not reached ---------------------------------------------------------
@@ -330,6 +333,7 @@ case(
     objective=1010,
     total_cost=1010,
     allocation={("S1", "A"): 90, ("S2", "A"): 10},
+    cost={"purchase": 1010, "rebates": 0},
 )
 
 # --- 12 fixed costs: one supplier is cheaper ---------------------------------------------------
@@ -348,6 +352,7 @@ case(
     objective=1150,
     total_cost=1150,
     allocation={("S2", "A"): 100},
+    cost={"purchase": 1100, "fixed": 50},
 )
 
 # --- 13 fixed costs: two suppliers are cheaper -------------------------------------------------
@@ -365,6 +370,7 @@ case(
     objective=1140,
     total_cost=1140,
     allocation={("S1", "A"): 60, ("S2", "A"): 40},
+    cost={"purchase": 1040, "fixed": 100},
 )
 
 # --- 14 supplier min_units -------------------------------------------------------------------
@@ -649,6 +655,7 @@ case(
     objective=1350,
     total_cost=1100,
     allocation={("S1", "A"): 50, ("S2", "A"): 50},
+    cost={"purchase": 1100, "penalties": 250},
 )
 
 # --- 25 budget infeasible ------------------------------------------------------------------------
@@ -743,6 +750,7 @@ case(
     objective=1040,
     total_cost=1000,
     allocation={("S1", "A"): 100},
+    cost={"purchase": 1000, "penalties": 40},
 )
 
 # --- 29 soft rule: complying is cheaper -------------------------------------------------------
@@ -790,6 +798,7 @@ case(
     objective=1550,
     total_cost=1500,
     allocation={("S2", "A"): 100, ("S1", "B"): 50},
+    cost={"purchase": 1500, "penalties": 50},
 )
 
 # --- 31 objective penalty per volume, offer attribute override -------------------------------
@@ -814,6 +823,7 @@ case(
     objective=1310,
     total_cost=1300,
     allocation={("S2", "A"): 100, ("S1", "B"): 20},
+    cost={"purchase": 1300, "penalties": 10},
 )
 
 # --- 32/33 a scenario with a what-if variant ---------------------------------------------------
@@ -1020,4 +1030,5 @@ case(
     objective=52.5,
     total_cost=50,
     allocation={("S1", "A"): 5},
+    cost={"purchase": 50, "penalties": 2.5},
 )

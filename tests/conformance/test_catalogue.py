@@ -100,6 +100,8 @@ def test_case(case: Case, backend: str) -> None:
     assert doc["objective"] == _approx(case.objective)
     assert doc["total_cost"] == _approx(case.total_cost)
     assert all(k in doc["cost"] for k in COST_KEYS), doc["cost"]
+    for key, value in (case.cost or {}).items():
+        assert doc["cost"][key] == _approx(value), f"cost.{key}: {doc['cost']}"
     assert res.verification.ok, res.to_dict()["verification"]
     assert doc["verification"]["ok"] is True
 

@@ -151,7 +151,7 @@ def validate_columns(
                 problems.append(
                     Problem(table.file, f"{table.label}", f"missing required column {key!r}")
                 )
-            out[key] = _default_column(col, n)
+            out[key] = default_column(col, n)
             continue
         values = frame[key].reset_index(drop=True)
         if col.kind in ("number", "integer"):
@@ -173,7 +173,8 @@ def validate_columns(
     return pd.DataFrame(out, index=pd.RangeIndex(n)), problems
 
 
-def _default_column(col: Column, n: int) -> object:
+def default_column(col: Column, n: int) -> object:
+    """A column of `n` defaults (NaN numbers, empty tags, no text)."""
     if col.kind in ("number", "integer"):
         return np.full(n, np.nan if col.default is None else float(col.default))
     if col.kind == "tags":

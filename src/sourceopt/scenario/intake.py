@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from sourceopt.errors import Problem
-from sourceopt.scenario.columns import validate_columns
+from sourceopt.scenario.columns import default_column, validate_columns
 from sourceopt.scenario.messages import problems_from
 from sourceopt.scenario.model import ATTR_PREFIX
 from sourceopt.scenario.schema import (
@@ -114,15 +114,13 @@ def _columnar(key: str, raw: RawTable) -> tuple[Intake | None, list[Problem]]:
     frame, problems = validate_columns(
         raw, column_spec(RECORD_TYPES[key]), attributes=key in _WITH_ATTRIBUTES
     )
-    if key == "tiers":
-        frame = frame.rename(columns={"from": "from"})
     return Intake(frame, raw), problems
 
 
 def _from_records(key: str, records: list[Any], file: str) -> tuple[Intake | None, list[Problem]]:
     parsed, problems = records_table(records, RECORD_TYPES[key], key, file)
     if problems:
-        return None, problems
+        return _references_only(key, records, file), problems
     rows = [r.model_dump(by_alias=True) for r in parsed]
     attrs = sorted({a for r in rows for a in r.get("attributes", {})})
     tiers: list[tuple[int, int, float, float]] = []
@@ -144,3 +142,23 @@ def _from_records(key: str, records: list[Any], file: str) -> tuple[Intake | Non
         {"offer": np.int64, "position": np.int64, "from": float, "price": float}
     )
     return Intake(frame, RawTable(frame, key, file, form="records"), nested), []
+
+
+def _references_only(key: str, records: list[Any], file: str) -> Intake:
+    """A stand-in table of the records' ids and references only (the rest unset).
+
+    Used when some records are invalid, so that references between tables can still be
+    checked and every problem reported at once; it never becomes a Scenario.
+    """
+    spec = column_spec(RECORD_TYPES[key])
+    columns: dict[str, object] = {}
+    for name, col in spec.items():
+        if col.kind == "text":
+            columns[name] = [
+                r.get(name) if isinstance(r, dict) and isinstance(r.get(name), str) else None
+                for r in records
+            ]
+        elif col.kind not in ("attributes", "nested"):
+            columns[name] = default_column(col, len(records))
+    frame = pd.DataFrame(columns)
+    return Intake(frame, RawTable(frame, key, file, form="records"))

@@ -75,7 +75,11 @@ def build_scenario(
                     Problem(file, key, f"expected at least one row in {key!r}, got none")
                 )
             tables[key] = intake
-    if problems or header is None:
+    if not all(k in tables for k in ("items", "suppliers", "offers")):
+        raise ScenarioError(problems)
+    if header is None:  # still check references between the tables, then stop
+        problems += _assemble(_STAND_IN, tables, file, base_dir)[1]
+        problems += _raw_variant_problems(data, file)
         raise ScenarioError(problems)
     scenario, found = _assemble(header, tables, file, base_dir)
     problems += found
@@ -87,6 +91,31 @@ def build_scenario(
         raise ScenarioError(problems)
     digest = sha256_of(raw, *(t.file_bytes for t in tables.values()))
     return scenario.with_changes(input_sha256=digest)
+
+
+_STAND_IN = ScenarioHeader(sourceopt=1, name="stand-in")
+
+
+def _raw_variant_problems(data: dict[str, Any], file: str) -> list[Problem]:
+    """Variants dropping rules that are not in the file (checked even if a rule is invalid)."""
+    rules, variants = data.get("rules", []), data.get("variants", [])
+    if "model" in data or not isinstance(rules, list) or not isinstance(variants, list):
+        return []
+    names, counts = set(), dict[str, int]()
+    for rule in rules:
+        kind = rule.get("type") if isinstance(rule, dict) else None
+        counts[str(kind)] = counts.get(str(kind), 0) + 1
+        name = rule.get("name") if isinstance(rule, dict) else None
+        names.add(name if isinstance(name, str) else f"{kind}-{counts[str(kind)]}")
+    problems = []
+    for v, variant in enumerate(variants):
+        drops = variant.get("drop_rules", []) if isinstance(variant, dict) else []
+        for k, name in enumerate(drops if isinstance(drops, list) else []):
+            if isinstance(name, str) and name not in names:
+                known = ", ".join(sorted(names)) or "none"
+                where = f"variants[{v}].drop_rules[{k}]"
+                problems.append(Problem(file, where, f"unknown rule {name!r}; rules are: {known}"))
+    return problems
 
 
 def _header(data: dict[str, Any], file: str, problems: list[Problem]) -> ScenarioHeader | None:
