@@ -5,12 +5,47 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sourceopt.formulation.build import build_program
+from sourceopt.formulation.program import Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.variants import apply_variant
 from sourceopt.solution import document
 from sourceopt.solvers.base import SolveOptions
 from sourceopt.solvers.registry import get_backend
+
+
+def solve_options(
+    scenario: Scenario,
+    *,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    seed: int | None = None,
+    threads: int | None = None,
+) -> SolveOptions:
+    """The scenario's solver settings, with any given option taking precedence."""
+    settings = scenario.solver
+    return SolveOptions(
+        time_limit=time_limit if time_limit is not None else settings.time_limit,
+        mip_gap=mip_gap if mip_gap is not None else settings.mip_gap,
+        seed=seed if seed is not None else settings.seed,
+        threads=threads if threads is not None else settings.threads,
+    )
+
+
+def solve_program(
+    scenario: Scenario, program: Program, options: SolveOptions, backend: str | None = None
+) -> SolveResult:
+    """Solve an already built program of `scenario` and verify the award against `scenario`.
+
+    Analyses use this to re-solve an edited program (a rule's rows dropped, a bound moved)
+    without rebuilding it; `scenario` must describe the same rules as the program.
+    """
+    engine = get_backend(backend or scenario.solver.backend)
+    # half the requested gap goes to the solver: the tie-break allowance uses the rest
+    raw = engine.solve(program, replace(options, mip_gap=options.mip_gap / 2))
+    exact = engine.capabilities.continuous
+    doc = document(scenario, program, raw, seed=options.seed, mip_gap=options.mip_gap, exact=exact)
+    return SolveResult(doc)
 
 
 def solve(
@@ -28,18 +63,9 @@ def solve(
     Options default to the scenario's ``solver`` settings. Infeasible, unbounded and limited
     runs are answers (see ``result.status``), not exceptions.
     """
-    settings = scenario.solver
     chosen = apply_variant(scenario, variant)
-    options = SolveOptions(
-        time_limit=time_limit if time_limit is not None else settings.time_limit,
-        mip_gap=mip_gap if mip_gap is not None else settings.mip_gap,
-        seed=seed if seed is not None else settings.seed,
-        threads=threads if threads is not None else settings.threads,
+    options = solve_options(
+        scenario, time_limit=time_limit, mip_gap=mip_gap, seed=seed, threads=threads
     )
-    engine = get_backend(backend or settings.backend)
-    program = build_program(chosen)
-    # half the requested gap goes to the solver: the tie-break allowance uses the rest
-    raw = engine.solve(program, replace(options, mip_gap=options.mip_gap / 2))
-    exact = engine.capabilities.continuous
-    doc = document(chosen, program, raw, seed=options.seed, mip_gap=options.mip_gap, exact=exact)
-    return SolveResult(doc)
+    get_backend(backend or scenario.solver.backend)  # an unknown backend fails before building
+    return solve_program(chosen, build_program(chosen), options, backend)

@@ -53,6 +53,10 @@ def fail(exc: SourceoptError) -> None:
     sys.exit(EXIT_BACKEND if isinstance(exc, BackendError) else EXIT_USAGE)
 
 
-from sourceopt.cli import commands as _commands  # noqa: E402,F401  (registers the commands)
+# importing the command modules registers their commands on `cli`
+from sourceopt.cli import analysis_commands as _analysis  # noqa: E402,F401
+from sourceopt.cli import batch_commands as _batch  # noqa: E402,F401
+from sourceopt.cli import commands as _commands  # noqa: E402,F401
+from sourceopt.cli import diagnose_commands as _diagnose  # noqa: E402,F401
 
 __all__ = ["Path", "cli", "fail", "main"]

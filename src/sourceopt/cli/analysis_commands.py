@@ -1,0 +1,1 @@
+"""Analysis commands (rules, compare, frontier): being written."""

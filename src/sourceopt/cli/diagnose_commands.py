@@ -1,0 +1,1 @@
+"""Diagnosis commands (explain, price-to-win, stress): being written."""
