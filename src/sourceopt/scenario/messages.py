@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sourceopt.errors import Problem
+from sourceopt.scenario.schema import RULE_TYPES
 
 _UNION_BRANCH_FOR_INPUT: dict[type, str] = {dict: "model", list: "list", str: "literal"}
 
@@ -45,19 +46,7 @@ def _looks_like_tag(part: str) -> bool:
     return "[" in part or part[:1].isupper() or part.endswith("Rule") or part in _RULE_TAGS
 
 
-_RULE_TAGS = frozenset(
-    {
-        "max_share",
-        "supplier_count",
-        "group_share",
-        "exclude",
-        "award",
-        "average_attribute",
-        "budget",
-        "max_items_per_supplier",
-        "backup_coverage",
-    }
-)
+_RULE_TAGS = frozenset(RULE_TYPES)
 
 
 def _describe(err: dict[str, Any]) -> str:

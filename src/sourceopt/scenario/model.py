@@ -115,6 +115,17 @@ class Scenario:
             return self.suppliers[col].to_numpy(float)
         return np.full(self.n_suppliers, np.nan)
 
+    def capacity_on(self, items: np.ndarray) -> np.ndarray:
+        """Per supplier: min(its capacity, the sum of its offers' capacities on `items` (mask))."""
+        offers = self.offers
+        on = items[offers["item"].to_numpy()]
+        offered = np.bincount(
+            offers["supplier"].to_numpy()[on],
+            weights=offers["capacity"].to_numpy(float)[on],
+            minlength=self.n_suppliers,
+        )
+        return np.asarray(np.minimum(self.suppliers["capacity"].to_numpy(float), offered))
+
     def baseline_cost(self) -> float:
         """Demand times today's price, over items that have a baseline price."""
         base = self.items["baseline_price"].to_numpy(float)

@@ -123,15 +123,7 @@ def _finite_capacity(
     scenario: Scenario, rule: BackupCoverageRule, file: str, place: str
 ) -> list[Problem]:
     sel = supplier_mask(scenario, rule.suppliers)
-    items = item_mask(scenario, rule.items)
-    offers = scenario.offers
-    on = items[offers["item"].to_numpy()]
-    cap_offers = np.bincount(
-        offers["supplier"].to_numpy()[on],
-        weights=offers["capacity"].to_numpy(float)[on],
-        minlength=scenario.n_suppliers,
-    )
-    cap = np.minimum(scenario.suppliers["capacity"].to_numpy(float), cap_offers)
+    cap = scenario.capacity_on(item_mask(scenario, rule.items))
     bad = np.flatnonzero(sel & ~np.isfinite(cap))
     if len(bad) == 0:
         return []

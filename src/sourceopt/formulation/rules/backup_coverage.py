@@ -23,15 +23,7 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
     if not sel.any():
         return
     volume, sups = by_supplier(ctx, sel, ctx.V)
-    items = ctx.selected_items(rule)
-    offers = sc.offers
-    on = items[offers["item"].to_numpy()]
-    offer_cap = np.bincount(
-        offers["supplier"].to_numpy()[on],
-        weights=offers["capacity"].to_numpy(float)[on],
-        minlength=sc.n_suppliers,
-    )
-    cap = np.minimum(sc.suppliers["capacity"].to_numpy(float), offer_cap)[sups]
+    cap = sc.capacity_on(ctx.selected_items(rule))[sups]
     z = ctx.supplier_indicators(sups, floor=True)
     g = b.add_columns(1, kind="auxiliary", lo=-np.inf, ref=ref)
     n, k = b.n_cols, len(sups)
