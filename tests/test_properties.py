@@ -242,6 +242,11 @@ def _integral_award(res: Any) -> bool:
     return bool(all(abs(u - round(u)) <= 1e-6 for u in units))
 
 
+def _solver(res: Any) -> dict[str, Any]:
+    """The solver part of the result, for assertion messages."""
+    return dict(res.to_dict()["solver"])
+
+
 def _check_verified(res: Any, backend: str) -> None:
     if _status(res) in HAS_AWARD:
         assert res.verification.ok, f"{backend}: {res.to_dict()['verification']}"
@@ -260,13 +265,13 @@ def test_backends_agree_and_awards_verify(sc: dict[str, Any]) -> None:
         _check_verified(res, b)
     ref = results["highs"]
     ref_status = _status(ref)
-    assert ref_status in {"optimal", "infeasible"}, f"highs: {ref_status}"
+    assert ref_status in {"optimal", "infeasible"}, f"highs: {ref_status} {_solver(ref)}"
     has_soft = any("soft" in r for r in sc.get("rules", []))
     for b, res in results.items():
         status = _status(res)
         continuous = get_backend(b).capabilities.continuous
         if continuous:
-            assert status == ref_status, f"{b}: {status}, highs: {ref_status}"
+            assert status == ref_status, f"{b}: {status} {_solver(res)}, highs: {ref_status}"
             if status == "optimal":
                 assert _close(res.objective, ref.objective), (b, res.objective, ref.objective)
             continue
@@ -301,7 +306,7 @@ def test_adding_a_rule_never_lowers_the_objective(data: Any) -> None:
     if _status(base) == "infeasible":
         assert _status(tighter) == "infeasible"
         return
-    assert _status(base) == "optimal"
+    assert _status(base) == "optimal", _solver(base)
     if _status(tighter) == "optimal":
         assert tighter.objective >= base.objective - REL * abs(base.objective) - 1e-6, (
             rule,
@@ -341,7 +346,7 @@ def test_scaling_prices_scales_the_cost(sc: dict[str, Any], k: float) -> None:
     base, scaled = _run(sc), _run(_scale_prices(sc, k))
     _check_verified(base, "highs")
     _check_verified(scaled, "highs")
-    assert _status(scaled) == _status(base)
+    assert _status(scaled) == _status(base), (_solver(base), _solver(scaled))
     if _status(base) != "optimal":
         return
     assert _close(scaled.objective, k * base.objective), (k, base.objective, scaled.objective)

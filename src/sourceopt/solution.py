@@ -183,7 +183,7 @@ def document(
     check = verify(scenario, award, reported_objective=claimed)
     cost = check.cost
     if raw.bound is not None and np.isfinite(raw.bound):
-        bound = raw.bound - program.tie_break_bound()
+        bound = raw.bound - program.tie_break_allowance(cost.objective)
         gap = relative_gap(cost.objective, bound)
         solver = solver.model_copy(update={"bound": bound, "gap": gap})
         if raw.status is Status.OPTIMAL and gap > mip_gap * (1 + 1e-9):

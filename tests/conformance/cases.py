@@ -1032,3 +1032,37 @@ case(
     allocation={("S1", "A"): 5},
     cost={"purchase": 50, "penalties": 2.5},
 )
+
+# --- 39 a cheap award beside expensive offers (a plain LP) ----------------------------------
+# A (10). S1 @1, S2 @1000, S3 @1000, no limits: S1 takes all 10 -> 10. A pure LP; every
+# backend proves it optimal (no limit stops anything, so the status must be "optimal").
+case(
+    "cheap_award_beside_expensive_offers",
+    scenario(
+        "cheap-beside-expensive",
+        [item("A", 10)],
+        [sup("S1"), sup("S2"), sup("S3")],
+        [offer("S1", "A", 1), offer("S2", "A", 1000), offer("S3", "A", 1000)],
+    ),
+    objective=10,
+    total_cost=10,
+    allocation={("S1", "A"): 10},
+)
+
+# --- 40 an all-units tier price is not optional (spend shares use the price really paid) ------
+# A (10): only S1 @10, tier from 10 @8. B (1): only S2 @90. At most 50 % of the spend to S2.
+# The award is forced: S1 10 of A, all-units at the tier price (q = 10 >= from): 80; S2 1 of B:
+# 90. S2's share of spend = 90 / 170 = 52.9 % > 50 % -> infeasible. (Pricing S1's 10 units at
+# the base price @10 would make the share 90 / 190 = 47.4 % - but at q = 10 the tier price is
+# what is paid, so that award does not exist.)
+case(
+    "tier_price_not_inflatable",
+    scenario(
+        "tier-not-inflatable",
+        [item("A", 10), item("B", 1)],
+        [sup("S1"), sup("S2")],
+        [offer("S1", "A", 10, tiers=[{"from": 10, "price": 8}]), offer("S2", "B", 90)],
+        rules=[{"type": "group_share", "max": 0.5, "suppliers": ["S2"], "measure": "spend"}],
+    ),
+    status="infeasible",
+)

@@ -1,1 +1,294 @@
-"""Analysis commands (rules, compare, frontier): being written."""
+"""Analysis commands: rules (cost of each rule), compare (variants side by side), frontier."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from sourceopt.cli import EXIT_UNVERIFIED, cli, fail
+from sourceopt.cli.commands import exit_code
+from sourceopt.cli.render import money, table
+from sourceopt.errors import SourceoptError
+from sourceopt.result import SolveResult
+from sourceopt.scenario.load import load_scenario
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _solver_options(func: F) -> F:
+    """The options every analysis shares (backend, limits, models folder, JSON output)."""
+    for option in reversed(
+        [
+            click.option(
+                "--backend", type=click.Choice(["highs", "cbc", "scip", "cpsat"]), default=None
+            ),
+            click.option(
+                "--time-limit",
+                type=click.FloatRange(min=0, min_open=True),
+                default=None,
+                help="seconds per solve",
+            ),
+            click.option(
+                "--gap", type=click.FloatRange(0, 1), default=None, help="relative MIP gap"
+            ),
+            click.option("--json", "as_json", is_flag=True, help="print the analysis JSON"),
+            click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _code(results: list[SolveResult], unverified: bool = False) -> int:
+    code = max(exit_code(r) for r in results)
+    return EXIT_UNVERIFIED if unverified and code == 0 else code
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2%}"
+
+
+@cli.command("rules")
+@click.argument("file")
+@click.option("--variant", default="base", help="price the rules of this variant")
+@click.option("--rule", "only", multiple=True, help="price only this rule (repeatable)")
+@_solver_options
+def rules_command(
+    file: str,
+    variant: str,
+    only: tuple[str, ...],
+    backend: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    as_json: bool,
+    models_dir: str | None,
+) -> None:
+    """Cost of each rule: the objective with and without it, binding, dual price (LP)."""
+    from sourceopt.analysis.rule_costs import rule_costs
+
+    try:
+        scenario = load_scenario(file, models_dir=models_dir)
+        costs = rule_costs(
+            scenario,
+            variant=variant,
+            rules=list(only) or None,
+            backend=backend,
+            time_limit=time_limit,
+            mip_gap=gap,
+        )
+    except SourceoptError as exc:
+        fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(costs.to_dict(), indent=2))
+    else:
+        click.echo(_rules_text(costs))
+    sys.exit(_code([costs.base], not all(r.verified for r in costs.rules)))
+
+
+def _rules_text(costs: Any) -> str:
+    head = f"{costs.scenario} / {costs.variant}: cost of each rule"
+    lines = [head, "=" * len(head)]
+    lines.append(f"objective with every rule: {money(costs.objective, costs.currency)}")
+    rows = [
+        [
+            r.name,
+            r.type,
+            r.origin,
+            r.binding,
+            r.objective_without,
+            r.rule_cost,
+            "-" if r.rule_cost_pct is None else f"{r.rule_cost_pct:.3g} %",
+            r.status_without.value,
+            r.dual,
+            r.note,
+        ]
+        for r in costs.rules
+    ]
+    headers = ["rule", "type", "origin", "binding", "without it", "rule cost", "%", "status"]
+    lines.append(table([*headers, "dual", "note"], rows))
+    if len(costs.row_duals):
+        lines += ["", "Dual prices of binding rule rows (objective change per unit of the bound)"]
+        d = costs.row_duals
+        lines.append(
+            table(
+                ["rule", "supplier", "item", "dual", "per"],
+                [list(r) for r in d[["rule", "supplier", "item", "dual", "per"]].itertuples(False)],
+            )
+        )
+    return "\n".join(lines)
+
+
+@cli.command("compare")
+@click.argument("file")
+@click.option("--variants", default=None, help="comma-separated variant names (default: all)")
+@click.option("--diff", nargs=2, default=None, metavar="A B", help="what moved from A to B")
+@_solver_options
+def compare_command(
+    file: str,
+    variants: str | None,
+    diff: tuple[str, str] | None,
+    backend: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    as_json: bool,
+    models_dir: str | None,
+) -> None:
+    """Variants side by side; with --diff A B, every allocation that moved and why it cost more."""
+    from sourceopt.analysis.compare import compare_variants, diff_compared
+
+    if diff and variants:
+        raise click.UsageError("give either --variants or --diff, not both")
+    names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
+    opts: dict[str, Any] = {"backend": backend, "time_limit": time_limit, "mip_gap": gap}
+    try:
+        scenario = load_scenario(file, models_dir=models_dir)
+        if diff:
+            comparison = compare_variants(scenario, variants=list(dict.fromkeys(diff)), **opts)
+            result = diff_compared(scenario, comparison, diff[0], diff[1])
+        else:
+            comparison = compare_variants(scenario, variants=names, **opts)
+    except SourceoptError as exc:
+        fail(exc)
+        return
+    if as_json:
+        out = result.to_dict() if diff else comparison.to_dict()
+        click.echo(json.dumps(out, indent=2))
+    else:
+        click.echo(_diff_text(result, scenario.currency) if diff else _compare_text(comparison))
+    results = list(comparison.results.values())
+    sys.exit(_code(results, not all(r.verified for r in comparison.rows)))
+
+
+def _compare_text(c: Any) -> str:
+    head = f"{c.scenario}: variants side by side"
+    groups = sorted({g for r in c.rows for g in r.group_shares})
+    rows = [
+        [
+            r.variant,
+            r.status.value,
+            r.total_cost,
+            r.objective,
+            r.savings,
+            _pct(None if r.savings_pct is None else r.savings_pct / 100),
+            r.supplier_count,
+            _pct(r.max_supplier_share),
+            r.hhi,
+            *[_pct(r.group_shares.get(g)) for g in groups],
+            sum(r.soft_violations.values()),
+            "-" if r.gap is None else f"{r.gap:.1e}",
+        ]
+        for r in c.rows
+    ]
+    headers = ["variant", "status", "total cost", "objective", "savings", "savings %"]
+    headers += ["suppliers", "max share", "HHI", *groups, "soft violations", "gap"]
+    return "\n".join([head, "=" * len(head), table(headers, rows)])
+
+
+def _diff_text(d: Any, currency: str) -> str:
+    head = f"{d.a} -> {d.b}: what moved"
+    lines = [head, "=" * len(head)]
+    lines.append(f"objective change {money(d.objective_change, currency)}")
+    lines.append(
+        f"  price effect {money(d.price_effect)} (the old award at the new prices)"
+        f"   rule effect {money(d.rule_effect)} (the award moved)"
+    )
+    lines += ["", "Allocations that moved"]
+    m = d.moves
+    lines.append(
+        table(
+            ["supplier", "item", "units from", "units to", "change"],
+            [[r[0], r[1], r[2], r[3], r[3] - r[2]] for r in m.itertuples(index=False)],
+        )
+    )
+    lines += ["", "Suppliers"]
+    lines.append(
+        table(
+            ["supplier", "units from", "units to", "spend from", "spend to", "spend change"],
+            [list(r) for r in d.suppliers.itertuples(index=False)],
+        )
+    )
+    return "\n".join(lines)
+
+
+@cli.command("frontier")
+@click.argument("file")
+@click.option(
+    "--against",
+    required=True,
+    help="max_share, supplier_count, group_share:<tag>, average:<attribute>, hhi",
+)
+@click.option("--points", type=click.IntRange(min=2), default=8, show_default=True)
+@click.option(
+    "--direction",
+    type=click.Choice(["at-most", "at-least"]),
+    default=None,
+    help="bound the metric from above or below (default: the metric's own)",
+)
+@click.option("--variant", default="base")
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="draw it (.png or .svg)",
+)
+@_solver_options
+def frontier_command(
+    file: str,
+    against: str,
+    points: int,
+    direction: str | None,
+    variant: str,
+    plot_path: str | None,
+    backend: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    as_json: bool,
+    models_dir: str | None,
+) -> None:
+    """Cost-versus-metric efficient frontier (epsilon-constraint), knee marked."""
+    from sourceopt.analysis.frontier import frontier
+    from sourceopt.analysis.plot import plot_frontier
+
+    try:
+        scenario = load_scenario(file, models_dir=models_dir)
+        front = frontier(
+            scenario,
+            against,
+            points=points,
+            direction=direction.replace("-", "_") if direction else None,
+            variant=variant,
+            backend=backend,
+            time_limit=time_limit,
+            mip_gap=gap,
+        )
+        if plot_path:
+            plot_frontier(front, plot_path)
+    except SourceoptError as exc:
+        fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(front.to_dict(), indent=2))
+    else:
+        click.echo(_frontier_text(front))
+    results = [front.base, *(p.result for p in front.points)]
+    sys.exit(_code(results, not all(p.verified for p in front.points)))
+
+
+def _frontier_text(f: Any) -> str:
+    way = f.direction.replace("_", " ")
+    head = f"{f.scenario} / {f.variant}: cost against {f.metric} ({way} the bound)"
+    rows = [
+        [p.bound, p.value, p.objective, p.status.value, "<- knee" if p.knee else ""]
+        for p in f.points
+    ]
+    lines = [head, "=" * len(head)]
+    if not rows:
+        return "\n".join([*lines, f"no award without a bound: {f.status.value}"])
+    lines.append(table(["bound", "value", "objective", "status", ""], rows))
+    return "\n".join(lines)

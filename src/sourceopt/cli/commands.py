@@ -113,7 +113,15 @@ def solve_command(
         docs = [r.to_dict() for r in results]
         click.echo(json.dumps(docs if all_variants else docs[0], indent=2))
     else:
-        click.echo("\n\n".join(summary(r.document, scenario.currency) for r in results))
+        from sourceopt.cli.diagnose_commands import why_block  # infeasible: name the conflict
+
+        click.echo(
+            "\n\n".join(
+                summary(r.document, scenario.currency)
+                + why_block(scenario, r, backend, time_limit, gap)
+                for r in results
+            )
+        )
     if csv_dir:
         _write_csv(Path(csv_dir), results)
     sys.exit(max(exit_code(r) for r in results))

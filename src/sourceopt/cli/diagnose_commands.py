@@ -1,1 +1,251 @@
-"""Diagnosis commands (explain, price-to-win, stress): being written."""
+"""Diagnosis commands: explain (infeasibility), price-to-win, stress (supplier failure).
+
+Each parses, calls one library function of :mod:`sourceopt.analysis`, and renders a table or
+the analysis JSON (``--json``). Exit codes: explain follows the scenario's status (0 with an
+award, 4 infeasible, 5 no award); price-to-win and stress give 0, or 7 if a re-solve's award
+failed verification; unknown suppliers or variants are usage errors (2).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from sourceopt.cli import EXIT_NO_AWARD, EXIT_OK, EXIT_UNVERIFIED, cli, fail
+from sourceopt.cli.render import money, table
+from sourceopt.errors import SourceoptError
+from sourceopt.result import SolveResult
+from sourceopt.scenario.load import load_scenario
+from sourceopt.scenario.model import Scenario
+from sourceopt.solvers.base import Status
+
+F = TypeVar("F", bound=Callable[..., Any])
+_STATUS_EXIT = {Status.OPTIMAL: EXIT_OK, Status.FEASIBLE: EXIT_OK, Status.INFEASIBLE: 4}
+
+
+def _options(func: F) -> F:
+    """Options the three commands share."""
+    for option in reversed(
+        [
+            click.option("--variant", default="base", help="analyse this variant"),
+            click.option(
+                "--backend", type=click.Choice(["highs", "cbc", "scip", "cpsat"]), default=None
+            ),
+            click.option(
+                "--time-limit",
+                type=click.FloatRange(min=0, min_open=True),
+                default=None,
+                help="seconds per solve",
+            ),
+            click.option(
+                "--gap", type=click.FloatRange(0, 1), default=None, help="relative MIP gap"
+            ),
+            click.option("--json", "as_json", is_flag=True, help="print the analysis JSON"),
+            click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _load(file: str, models_dir: str | None) -> Scenario:
+    try:
+        return load_scenario(file, models_dir=models_dir)
+    except SourceoptError as exc:
+        fail(exc)
+        raise  # fail() exits; this line is never reached
+
+
+def why_block(
+    scenario: Scenario,
+    result: SolveResult,
+    backend: str | None = None,
+    time_limit: float | None = None,
+    gap: float | None = None,
+) -> str:
+    """For an infeasible result: a short "Why" block naming a minimal conflict ('' otherwise)."""
+    if result.status is not Status.INFEASIBLE:
+        return ""
+    from sourceopt.analysis.explain import explain
+
+    try:
+        why = explain(
+            scenario,
+            variant=result.document.variant,
+            backend=backend,
+            time_limit=time_limit,
+            mip_gap=gap,
+            relax=False,
+        )
+    except SourceoptError as exc:  # the summary stands on its own; say why there is no "Why"
+        return f"\n\nWhy: could not be diagnosed ({exc})"
+    if not why.conflict:
+        return "\n\nWhy: the offers' own structure admits no award (no rule or datum to blame)"
+    lines = ["", "", "Why: these cannot all hold together (a minimal conflict):"]
+    lines += [f"  - {m.message}" for m in why.conflict]
+    lines.append("`sourceopt explain` proposes the cheapest relaxation.")
+    return "\n".join(lines)
+
+
+@cli.command("explain")
+@click.argument("file")
+@_options
+def explain_command(
+    file: str,
+    variant: str,
+    backend: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    as_json: bool,
+    models_dir: str | None,
+) -> None:
+    """Why a scenario is infeasible (a minimal conflict) and its cheapest relaxation."""
+    from sourceopt.analysis.explain import explain
+
+    scenario = _load(file, models_dir)
+    try:
+        out = explain(
+            scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=gap
+        )
+    except SourceoptError as exc:
+        fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(out.to_dict(), indent=2))
+    else:
+        click.echo(_explain_text(out, scenario.currency))
+    code = _STATUS_EXIT.get(out.status, EXIT_NO_AWARD)
+    sys.exit(EXIT_UNVERIFIED if code == EXIT_OK and not out.verified else code)
+
+
+def _explain_text(out: Any, currency: str) -> str:
+    head = f"{out.scenario} / {out.variant}: {out.status.value.upper()}"
+    lines = [head, "=" * len(head)]
+    if out.status is not Status.INFEASIBLE:
+        lines.append("nothing to explain: the scenario has an award (`sourceopt solve` shows it)")
+        return "\n".join(lines)
+    proof = "minimal" if out.minimal else "conflicting (not proven minimal: a solve hit a limit)"
+    lines += ["", f"Conflict ({proof}, found by {out.method}):"]
+    lines += [f"  - {m.message}" for m in out.conflict]
+    rel = out.relaxation
+    if rel is None:
+        lines += ["", "No relaxation of the rules and data restores feasibility."]
+        return "\n".join(lines)
+    lines += ["", f"Cheapest relaxation: objective {money(rel.objective, currency)}"]
+    rows = [[v.rule, v.amount, v.penalty] for v in rel.violations]
+    lines.append(table(["relax", "by", "penalty"], rows))
+    doc = rel.result.document
+    if doc.verification is not None:
+        verdict = "verified" if doc.verification.ok else "VERIFICATION FAILED"
+        lines.append(
+            f"relaxed award: total cost {money(doc.total_cost, currency)}, "
+            f"{len(doc.allocations)} allocations ({verdict})"
+        )
+    return "\n".join(lines)
+
+
+@cli.command("price-to-win")
+@click.argument("file")
+@click.option("--supplier", default=None, help="only this supplier's offers")
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1e-4,
+    show_default=True,
+    help="relative to each offer's price",
+)
+@_options
+def price_to_win_command(
+    file: str,
+    supplier: str | None,
+    tolerance: float,
+    variant: str,
+    backend: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    as_json: bool,
+    models_dir: str | None,
+) -> None:
+    """The highest unit price at which each losing offer would win, and what it would win."""
+    from sourceopt.analysis.price_to_win import price_to_win
+
+    scenario = _load(file, models_dir)
+    try:
+        out = price_to_win(
+            scenario,
+            supplier=supplier,
+            variant=variant,
+            backend=backend,
+            time_limit=time_limit,
+            mip_gap=gap,
+            tolerance=tolerance,
+        )
+    except SourceoptError as exc:
+        fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(out.to_dict(), indent=2))
+    else:
+        head = f"{out.scenario} / {out.variant}: price to win (objective {money(out.objective)})"
+        rows = [
+            [o.supplier, o.item, o.price, o.price_to_win, o.units_now, o.units_at_price]
+            for o in out.offers
+        ]
+        headers = ["supplier", "item", "price", "price to win", "wins now", "wins at it"]
+        body = table(headers, rows) if rows else "every offer already wins all it can carry"
+        click.echo(f"{head}\n{'=' * len(head)}\n{body}")
+    sys.exit(EXIT_OK if out.verified else EXIT_UNVERIFIED)
+
+
+@cli.command("stress")
+@click.argument("file")
+@click.option("--keep", is_flag=True, help="hold the other awards; only the failed volume moves")
+@click.option("--supplier", default=None, help="only this awarded supplier")
+@_options
+def stress_command(
+    file: str,
+    keep: bool,
+    supplier: str | None,
+    variant: str,
+    backend: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    as_json: bool,
+    models_dir: str | None,
+) -> None:
+    """Cost of each awarded supplier failing, uncovered demand, worst first."""
+    from sourceopt.analysis.stress import stress
+
+    scenario = _load(file, models_dir)
+    try:
+        out = stress(
+            scenario,
+            variant=variant,
+            keep=keep,
+            supplier=supplier,
+            backend=backend,
+            time_limit=time_limit,
+            mip_gap=gap,
+        )
+    except SourceoptError as exc:
+        fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(out.to_dict(), indent=2))
+    else:
+        mode = "others held" if out.keep else "others free"
+        head = f"{out.scenario} / {out.variant}: supplier failure ({mode})"
+        rows = [
+            [s.supplier, s.status_without.value, s.objective_without, s.delta, s.uncovered_units]
+            for s in out.suppliers
+        ]
+        headers = ["supplier fails", "status", "objective without", "extra cost", "uncovered"]
+        click.echo(
+            f"{head}\n{'=' * len(head)}\nobjective with everyone: {money(out.objective)}\n"
+            + table(headers, rows)
+        )
+    sys.exit(EXIT_OK if out.verified else EXIT_UNVERIFIED)

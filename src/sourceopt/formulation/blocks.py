@@ -22,9 +22,26 @@ Sparse = Any  # a scipy sparse matrix or array
 
 @dataclass
 class _Block:
-    rows: np.ndarray
-    cols: np.ndarray
-    vals: np.ndarray
+    """The rows of one ``add_rows`` call: CSR parts (local rows) and extra (row, col, value)."""
+
+    first: int
+    n: int
+    parts: list[sp.csr_array]
+    extra: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+
+    def matrix(self, n_cols: int) -> sp.csr_array:
+        """The block as one canonical CSR matrix of `n_cols` columns."""
+        out: sp.csr_array | None = None
+        for part in self.parts:
+            part.resize((self.n, n_cols))
+            out = part if out is None else sp.csr_array(out + part)
+        for rows, cols, vals in self.extra:
+            coo = sp.csr_array((vals, (rows - self.first, cols)), shape=(self.n, n_cols))
+            out = coo if out is None else sp.csr_array(out + coo)
+        if out is None:
+            return sp.csr_array((self.n, n_cols))
+        out.sum_duplicates()
+        return out
 
 
 @dataclass
@@ -108,9 +125,8 @@ class ProgramBuilder:
         """Add rows ``lo <= sum(parts) x <= hi``; a soft rule gets slack columns priced per unit."""
         n = max(p.shape[0] for p in parts)
         first = self.n_rows
-        for part in parts:
-            coo = sp.coo_array(part)
-            self._blocks.append(_Block(coo.row + first, coo.col, coo.data.astype(float)))
+        block = _Block(first, n, [sp.csr_array(p, dtype=float, copy=True) for p in parts])
+        self._blocks.append(block)
         lo_a = np.broadcast_to(np.asarray(lo, dtype=float), (n,)).copy()
         hi_a = np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy()
         self._row_lo.append(lo_a)
@@ -133,7 +149,7 @@ class ProgramBuilder:
                 cols = self.add_columns(
                     len(r), kind="slack", cost=soft.penalty, ref=rule_ref, counts_as_cost=False
                 )
-                self._blocks.append(_Block(r, cols, np.full(len(r), sign)))
+                block.extra.append((r, cols, np.full(len(r), sign)))
         return rows
 
     def upper_bounds(self) -> np.ndarray:
@@ -160,11 +176,10 @@ class ProgramBuilder:
         cost = np.concatenate(self._cost) + total(self._extra_cost)
         true_cost = np.concatenate(self._true_cost) + total(self._extra_true)
         cat = np.concatenate
-        rows = cat([b.rows for b in self._blocks]) if self._blocks else np.zeros(0, np.int64)
-        cols = cat([b.cols for b in self._blocks]) if self._blocks else np.zeros(0, np.int64)
-        vals = cat([b.vals for b in self._blocks]) if self._blocks else np.zeros(0)
-        a = sp.csr_matrix((vals, (rows, cols)), shape=(self.n_rows, n))
-        a.sum_duplicates()
+        if self._blocks:  # blocks are canonical and in row order: stacking keeps that
+            a = sp.csr_matrix(sp.vstack([b.matrix(n) for b in self._blocks], format="csr"))
+        else:
+            a = sp.csr_matrix((self.n_rows, n))
         a.eliminate_zeros()
         col_labels = pd.concat(self._col_labels, ignore_index=True)
         col_labels["scenario"] = self.scenario

@@ -27,10 +27,10 @@ def build_program(scenario: Scenario) -> Program:
         family = DEFERRED.get(rule.type)
         if family is not None:
             family(rule, ctx, ref)
-    program, _ = builder.build()
+    program, true_cost = builder.build()
     kinds = program.columns["kind"].to_numpy()
     suppliers = program.columns["supplier"].to_numpy()
-    return _with_tie_break(program, tie_break(ctx, kinds, suppliers))
+    return _with_tie_break(program, tie_break(kinds, suppliers, true_cost, scenario.n_suppliers))
 
 
 def _with_tie_break(program: Program, tb: np.ndarray) -> Program:

@@ -28,6 +28,22 @@ def grouping(groups: np.ndarray, n_groups: int) -> sp.csr_array:
     )
 
 
+def group_sum(groups: np.ndarray, n_groups: int, m: sp.csr_array) -> sp.csr_array:
+    """``grouping(groups, n_groups) @ m``: the rows of `m` summed per group, without a product.
+
+    Only the selected rows are touched (a CSR row gather), then their entries are relabelled
+    with their group and summed: linear in the selected entries, where the sparse product
+    walks all of `m`. The result is canonical (sorted indices, duplicates summed).
+    """
+    rows = np.flatnonzero(groups >= 0)
+    m = sp.csr_array(m)
+    sub = m if len(rows) == len(groups) else sp.csr_array(m[rows])
+    owner = np.repeat(np.asarray(groups, dtype=np.int64)[rows], np.diff(sub.indptr))
+    out = sp.csr_array((sub.data, (owner, sub.indices)), shape=(n_groups, m.shape[1]), dtype=float)
+    out.sum_duplicates()
+    return out
+
+
 @dataclass
 class Context:
     """The scenario, the builder and the award expressions shared by all rule families."""
@@ -40,8 +56,10 @@ class Context:
     E: sp.csr_array  # spend per pair
     attribute_source: np.ndarray  # per column: offer code (>= 0) or -(supplier code) - 1
     pair_max_units: np.ndarray  # tightest upper bound on each pair's units
-    _indicators: dict[tuple[int, int], int] = field(default_factory=dict)
+    _pair_indicator: np.ndarray | None = None  # per pair: its per-item binary (-1: none)
+    _set_indicators: dict[bytes, np.ndarray] = field(default_factory=dict)  # per supplier
     _floored: set[int] = field(default_factory=set)
+    _attributes: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_pairs(self) -> int:
@@ -90,14 +108,17 @@ class Context:
 
     def column_attribute(self, name: str) -> np.ndarray:
         """The attribute per program column (offer's, else supplier's; NaN where undefined)."""
-        src = self.attribute_source
-        by_offer = self.scenario.offer_attribute(name)
-        by_supplier = self.scenario.supplier_attribute(name)
-        out = np.full(len(src), np.nan)
-        off = src >= 0
-        out[off] = by_offer[src[off]]
-        sup = src < -1
-        out[sup] = by_supplier[-src[sup] - 2]
+        out = self._attributes.get(name)
+        if out is None:
+            src = self.attribute_source
+            by_offer = self.scenario.offer_attribute(name)
+            by_supplier = self.scenario.supplier_attribute(name)
+            out = np.full(len(src), np.nan)
+            off = src >= 0
+            out[off] = by_offer[src[off]]
+            sup = src < -1
+            out[sup] = by_supplier[-src[sup] - 2]
+            self._attributes[name] = out
         return np.pad(out, (0, self.builder.n_cols - len(out)), constant_values=np.nan)
 
     def indicators(
@@ -111,25 +132,15 @@ class Context:
         `floor`, also units >= q z, q = max(supplier min_units, min(1, M)): the binary may be
         1 only for a real award (models/README.md, "award quantum"). Created once, reused.
         """
-        if per_item:
-            pairs = np.flatnonzero(np.isin(self.pair_supplier, suppliers) & items[self.pair_item])
-            keys = [(int(self.pair_supplier[p]), -1 - int(self.pair_item[p])) for p in pairs]
-            groups = np.full(self.n_pairs, -1)
-            groups[pairs] = np.arange(len(pairs))
-            owners, item_of = self.pair_supplier[pairs], self.pair_item[pairs]
-        else:
-            tag = int.from_bytes(np.packbits(items).tobytes() or b"\0", "little")
-            keys = [(int(s), tag) for s in suppliers]
-            where = np.full(self.scenario.n_suppliers, -1)
-            where[suppliers] = np.arange(len(suppliers))
-            groups = np.where(items[self.pair_item], where[self.pair_supplier], -1)
-            owners, item_of = np.asarray(suppliers, dtype=np.int64), np.full(len(suppliers), -1)
-        cols = np.array([self._indicators.get(k, -1) for k in keys], dtype=np.int64)
-        units = self.widen(grouping(groups, len(keys)) @ self.V)
+        store, slots, groups, owners, item_of = self._slots(suppliers, items, per_item)
+        cols = store[slots].copy()
+        units = self.widen(group_sum(groups, len(slots), self.V))
         cap = self.scenario.suppliers["capacity"].to_numpy(float)[owners]
         big_m = np.minimum(
             cap,
-            np.bincount(groups[groups >= 0], self.pair_max_units[groups >= 0], minlength=len(keys)),
+            np.bincount(
+                groups[groups >= 0], self.pair_max_units[groups >= 0], minlength=len(slots)
+            ),
         )
         new = np.flatnonzero(cols < 0)
         if len(new):
@@ -141,18 +152,40 @@ class Context:
                 supplier=owners[new],
                 item=item_of[new],
             )
-            self._indicators.update({keys[k]: int(cols[k]) for k in new})
+            store[slots[new]] = cols[new]
             self._link(units[new], cols[new], -big_m[new], np.inf, "awarded_link", owners[new])
         if floor:
-            todo = np.array(
-                [k for k in range(len(keys)) if int(cols[k]) not in self._floored], dtype=np.int64
-            )
+            done = np.fromiter(self._floored, dtype=np.int64, count=len(self._floored))
+            todo = np.flatnonzero(~np.isin(cols, done))
             if len(todo):
-                self._floored.update(int(c) for c in cols[todo])
+                self._floored.update(cols[todo].tolist())
                 min_u = self.scenario.suppliers["min_units"].to_numpy(float)[owners[todo]]
                 q = np.maximum(min_u, np.minimum(1.0, big_m[todo]))
                 self._link(units[todo], cols[todo], -q, -np.inf, "awarded_floor", owners[todo])
-        return cols
+        return np.asarray(cols, dtype=np.int64)
+
+    def _slots(
+        self, suppliers: np.ndarray, items: np.ndarray, per_item: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Where the indicators live (store, slots), pair groups, owners and items of each."""
+        if per_item:
+            chosen = np.zeros(self.scenario.n_suppliers, dtype=bool)
+            chosen[suppliers] = True
+            pairs = np.flatnonzero(chosen[self.pair_supplier] & items[self.pair_item])
+            if self._pair_indicator is None:
+                self._pair_indicator = np.full(self.n_pairs, -1, dtype=np.int64)
+            groups = np.full(self.n_pairs, -1)
+            groups[pairs] = np.arange(len(pairs))
+            owners, item_of = self.pair_supplier[pairs], self.pair_item[pairs]
+            return self._pair_indicator, pairs, groups, owners, item_of
+        tag = np.packbits(items).tobytes()
+        if tag not in self._set_indicators:
+            self._set_indicators[tag] = np.full(self.scenario.n_suppliers, -1, np.int64)
+        slots = np.asarray(suppliers, dtype=np.int64)
+        where = np.full(self.scenario.n_suppliers, -1)
+        where[slots] = np.arange(len(slots))
+        groups = np.where(items[self.pair_item], where[self.pair_supplier], -1)
+        return self._set_indicators[tag], slots, groups, slots, np.full(len(slots), -1)
 
     def _link(
         self,

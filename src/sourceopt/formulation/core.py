@@ -9,9 +9,23 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from sourceopt._arrays import unique_inverse
 from sourceopt.formulation.blocks import ProgramBuilder
-from sourceopt.formulation.context import Context, grouping
+from sourceopt.formulation.context import Context, group_sum
 from sourceopt.scenario.model import Scenario
+
+TIER_GAP = 1e-5  # a segment ends this far (relative) below the next tier's threshold
+
+
+def _below(threshold: np.ndarray) -> np.ndarray:
+    """Just below each threshold: units at a threshold are priced by the tier it starts.
+
+    Without the gap both segments would be feasible at exactly the threshold, and a rule on
+    spend could pick the dearer price (see models/README.md, "Segments").
+    """
+    finite = np.isfinite(threshold)
+    gap = TIER_GAP * np.maximum(1.0, np.abs(np.where(finite, threshold, 0.0)))
+    return np.asarray(np.where(finite, threshold - gap, threshold))
 
 
 def segments(scenario: Scenario) -> pd.DataFrame:
@@ -39,7 +53,9 @@ def segments(scenario: Scenario) -> pd.DataFrame:
         {
             "offer": np.r_[np.arange(n), t_off],
             "lo": np.r_[min_u, np.maximum(t_from, min_u[t_off])],
-            "hi": np.r_[np.minimum(first_from, cap), np.minimum(next_from, cap[t_off])],
+            "hi": np.r_[
+                np.minimum(_below(first_from), cap), np.minimum(_below(next_from), cap[t_off])
+            ],
             "price": np.r_[offers["price"].to_numpy(float), tiers["price"].to_numpy(float)],
             "tiered": np.r_[np.isfinite(first_from), np.ones(len(tiers), bool)],
         }
@@ -79,7 +95,7 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
     b_item = bu["item"].to_numpy()
     n_i = scenario.n_items
     keys = np.r_[sup * n_i + item, b_sup * n_i + b_item]
-    pair_keys, inverse = np.unique(keys, return_inverse=True)
+    pair_keys, inverse = unique_inverse(keys, scenario.n_suppliers * n_i)
     pair_seg, pair_bu = inverse[: len(seg)], inverse[len(seg) :]
     n_pairs, n_cols = len(pair_keys), builder.n_cols
     units = bu["units"].to_numpy(float)
@@ -158,16 +174,16 @@ def _segment_choice(
 
 def _demand_and_capacity(ctx: Context) -> None:
     sc, b = ctx.scenario, ctx.builder
-    by_item = grouping(ctx.pair_item, sc.n_items)
+    by_item = group_sum(ctx.pair_item, sc.n_items, ctx.V)
     demand = sc.items["demand"].to_numpy(float)
-    b.add_rows([by_item @ ctx.V], lo=demand, hi=demand, family="demand", item=np.arange(sc.n_items))
+    b.add_rows([by_item], lo=demand, hi=demand, family="demand", item=np.arange(sc.n_items))
     cap = sc.suppliers["capacity"].to_numpy(float)
     finite = np.flatnonzero(np.isfinite(cap))
     if len(finite):
         groups = np.full(sc.n_suppliers, -1)
         groups[finite] = np.arange(len(finite))
-        by_sup = grouping(groups[ctx.pair_supplier], len(finite))
-        b.add_rows([by_sup @ ctx.V], lo=-np.inf, hi=cap[finite], family="capacity", supplier=finite)
+        by_sup = group_sum(groups[ctx.pair_supplier], len(finite), ctx.V)
+        b.add_rows([by_sup], lo=-np.inf, hi=cap[finite], family="capacity", supplier=finite)
 
 
 def _supplier_terms(ctx: Context) -> None:

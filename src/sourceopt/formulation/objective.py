@@ -21,18 +21,15 @@ def add_penalties(ctx: Context) -> None:
         )
 
 
-def tie_break(ctx: Context, kinds: np.ndarray, suppliers: np.ndarray) -> np.ndarray:
+def tie_break(kinds: np.ndarray, suppliers: np.ndarray, price: np.ndarray, n: int) -> np.ndarray:
     """Among equal-cost awards prefer suppliers listed earlier (see models/README.md).
 
-    Each unit through an offer of the supplier at position r (of n) gets TIE_BREAK * p * r / n
-    added to what the solver sees, p the mean positive unit price; reported costs never
-    include it and the reported bound is lowered by its largest possible effect.
+    Each unit through an offer segment of the supplier at position r (of n) costs
+    TIE_BREAK * p * r / n more in what the solver sees, p that segment's unit price; so the
+    perturbation is at most TIE_BREAK of the purchase cost. Reported costs never include it
+    and the reported bound is lowered by its largest possible effect.
     """
-    prices = ctx.scenario.offers["price"].to_numpy(float)
-    positive = prices[prices > 0]
-    scale = float(positive.mean()) if len(positive) else 1.0
     out = np.zeros(len(kinds))
     units = kinds == "offer_units"
-    n = max(ctx.scenario.n_suppliers, 1)
-    out[units] = TIE_BREAK * scale * suppliers[units] / n
+    out[units] = TIE_BREAK * np.maximum(price[units], 0.0) * suppliers[units] / max(n, 1)
     return out

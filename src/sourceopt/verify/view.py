@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sourceopt._arrays import unique_inverse
 from sourceopt.award import Award
 from sourceopt.errors import SourceoptError
 from sourceopt.scenario.model import Scenario
@@ -183,7 +184,7 @@ def build_view(scenario: Scenario, award: Award, tolerance: float) -> AwardView:
     units = np.concatenate([x, np.where(accepted, bu["units"].to_numpy(float), 0.0)])
     spend = np.concatenate([x * prices, b_spend])
     n_s, n_i = scenario.n_suppliers, scenario.n_items
-    keys, pair = np.unique(supplier * n_i + item, return_inverse=True)
+    keys, pair = unique_inverse(supplier * n_i + item, n_s * n_i)
     return AwardView(
         scenario=scenario,
         tolerance=tolerance,

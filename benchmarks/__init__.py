@@ -1,0 +1,1 @@
+"""sourceopt benchmarks: seeded generators x sizes x phases (see benchmarks/README.md)."""

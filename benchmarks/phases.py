@@ -1,0 +1,115 @@
+"""Timed runs: sourceopt by phases, HiGHS alone on the same Program, other backends.
+
+Phases of one sourceopt run (each timed with ``perf_counter``, wall clock):
+
+- ``load``: ``load_scenario`` (read YAML + Parquet or a dict, validate, typed Scenario)
+- ``build``: ``build_program`` (Scenario -> Program: c, CSR A, bounds, integrality, labels)
+- ``handoff``: a HiGHS instance created, options set, the Program passed in bulk
+- ``solve``: ``Highs.run()`` only
+- ``mapback``: solution read back, award mapped to business terms, independently verified,
+  result document (``sourceopt.solution.document``)
+- ``total``: the sum (what ``solve(load_scenario(path))`` costs end to end)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet  # noqa: F401  (imported before timing: imports are not measured)
+
+from sourceopt import load_scenario
+from sourceopt.formulation.build import build_program
+from sourceopt.formulation.program import Program
+from sourceopt.solution import document
+from sourceopt.solve import solve_options, solve_program
+from sourceopt.solvers.base import SolveOptions
+from sourceopt.solvers.highs import HighsBackend
+
+PHASES = ("load", "build", "handoff", "solve", "mapback", "total")
+
+
+def _outcome(doc: Any) -> dict[str, Any]:
+    return {
+        "status": str(doc.status),
+        "objective": doc.objective,
+        "gap": doc.solver.gap,
+        "bound": doc.solver.bound,
+        "verified": bool(doc.verification and doc.verification.ok),
+    }
+
+
+def options_for(scenario: Any, mip_gap: float | None, time_limit: float | None) -> SolveOptions:
+    """The solve options of a benchmark run (the scenario's, overridden where given)."""
+    return solve_options(scenario, mip_gap=mip_gap, time_limit=time_limit)
+
+
+def sourceopt_phases(
+    source: Path | dict[str, Any], *, mip_gap: float | None = None, time_limit: float | None = None
+) -> tuple[dict[str, Any], Any, Program, SolveOptions]:
+    """One sourceopt run of the scenario, phase by phase, with the default backend (HiGHS).
+
+    Returns the record (phase times, outcome), the scenario, the program and the options.
+    """
+    times: dict[str, float] = {}
+    t0 = time.perf_counter()
+    scenario = load_scenario(source)
+    t1 = time.perf_counter()
+    program = build_program(scenario)
+    t2 = time.perf_counter()
+    options = options_for(scenario, mip_gap, time_limit)
+    backend = HighsBackend()
+    t2b = time.perf_counter()  # the backend object (HiGHS version check) is not the hand-off
+    h = backend.prepare(program, replace(options, mip_gap=options.mip_gap / 2))
+    t3 = time.perf_counter()
+    h.run()
+    t4 = time.perf_counter()
+    raw = _map_status(backend, h, program, t4 - t3)
+    doc = document(scenario, program, raw, seed=options.seed, mip_gap=options.mip_gap)
+    t5 = time.perf_counter()
+    times = {
+        "load": t1 - t0,
+        "build": t2 - t1,
+        "handoff": t3 - t2b,
+        "solve": t4 - t3,
+        "mapback": t5 - t4,
+    }
+    times["total"] = sum(times.values())
+    record = {
+        "phases": times,
+        **_outcome(doc),
+        "n_cols": program.n_cols,
+        "n_rows": program.n_rows,
+        "nnz": int(program.A.nnz),
+        "n_int": int(program.integrality.sum()),
+    }
+    return record, scenario, program, options
+
+
+def _map_status(backend: HighsBackend, h: Any, program: Program, elapsed: float) -> Any:
+    """The RawResult of a finished run (as ``HighsBackend.run`` maps it)."""
+    name = h.getModelStatus().name
+    text = h.modelStatusToString(h.getModelStatus())
+    return backend._result(h, program, name, text, elapsed)
+
+
+def highs_alone(program: Program, options: SolveOptions) -> float:
+    """Seconds HiGHS needs for ``run()`` on an already built and passed Program."""
+    backend = HighsBackend()
+    h = backend.prepare(program, replace(options, mip_gap=options.mip_gap / 2))
+    start = time.perf_counter()
+    h.run()
+    return time.perf_counter() - start
+
+
+def with_backend(
+    scenario: Any, program: Program, options: SolveOptions, backend: str
+) -> dict[str, Any]:
+    """Solve the built program with another backend: wall time of solve + map back, outcome."""
+    start = time.perf_counter()
+    result = solve_program(scenario, program, options, backend)
+    elapsed = time.perf_counter() - start
+    doc = result.document
+    return {"backend": backend, "seconds": elapsed, "solver_s": doc.solver.time_s, **_outcome(doc)}

@@ -1,0 +1,160 @@
+"""A minimal conflicting set of groups: the solver's IIS as a seed, a deletion filter to finish.
+
+The deletion filter needs only a feasibility oracle, so it works with every backend: it keeps
+a set of groups known to be infeasible together and tries to switch groups off, a chunk at a
+time (halving the chunk when that breaks the conflict); a group survives only if switching it
+off alone, from a superset of the final set, made the program feasible. Infeasibility is
+monotone (fewer constraints never make a program infeasible), so the survivors are an
+irreducible set: switching any one of them off makes the rest feasible.
+
+When the backend declares an IIS (HiGHS), the IIS of the program's LP relaxation is mapped to
+groups through the row labels (rule rows to their rule, demand rows to ``demand:<item>``,
+capacity rows, offer column bounds, and the segment and award links of a supplier to
+``capacity:<supplier>``); if those groups are infeasible on their own they seed the filter,
+which then only confirms minimality.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from sourceopt.analysis.diagnose_common import Setup, feasible
+from sourceopt.analysis.groups import GroupedProgram
+from sourceopt.formulation.program import Program
+from sourceopt.solvers.base import Status
+
+_CAPACITY_ROWS = ("capacity", "segment_upper", "awarded_link", "capacity_lifted")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Groups that cannot hold together, and how that was established."""
+
+    members: tuple[int, ...]  # group positions
+    method: str  # "iis" (seeded by the solver's IIS) or "deletion filter"
+    minimal: bool  # every survivor was proven necessary (no solve stopped undecided)
+    solves: int  # feasibility solves used
+
+
+def find_conflict(setup: Setup, grouped: GroupedProgram) -> Conflict:
+    """A minimal set of groups that is infeasible with the structure alone."""
+    solves = 0
+    undecided = False
+
+    def infeasible(enforced: list[int]) -> bool:
+        nonlocal solves, undecided
+        solves += 1
+        status = feasible(setup, grouped.with_only(enforced))
+        if status not in (Status.INFEASIBLE, Status.OPTIMAL, Status.FEASIBLE):
+            undecided = True
+        return status is Status.INFEASIBLE
+
+    everything = list(range(len(grouped.groups)))
+    start, method = everything, "deletion filter"
+    seed = iis_seed(setup, grouped)
+    if seed is not None and len(seed) < len(everything) and infeasible(seed):
+        start, method = seed, "iis"
+    elif not infeasible(everything):  # the solver said infeasible, the oracle disagrees
+        return Conflict((), method, False, solves)
+    members = deletion_filter(start, infeasible)
+    return Conflict(tuple(members), method, not undecided, solves)
+
+
+def deletion_filter(start: list[int], infeasible: Callable[[list[int]], bool]) -> list[int]:
+    """Shrink an infeasible set to an irreducible one (chunks first, then one at a time)."""
+    keep = list(start)
+    i = 0
+    size = max(1, len(keep) // 2)
+    while i < len(keep):
+        size = min(size, len(keep) - i)
+        trial = keep[:i] + keep[i + size :]
+        if infeasible(trial):
+            keep = trial
+        elif size > 1:
+            size //= 2
+        else:
+            i += 1
+            size = max(1, (len(keep) - i) // 2)
+    return keep
+
+
+def iis_seed(setup: Setup, grouped: GroupedProgram) -> list[int] | None:
+    """Groups named by the backend's IIS of the LP relaxation (None if there is none)."""
+    engine = setup.engine
+    if not engine.capabilities.iis or not hasattr(engine, "pass_program"):
+        return None
+    relaxed = _lp_relaxation(grouped.with_off([]))
+    try:
+        rows, cols = _highs_iis(engine, relaxed, setup)
+    except Exception:  # an IIS is an accelerator only: the filter works without it
+        return None
+    if rows is None:
+        return None
+    return _to_groups(grouped, rows, cols)
+
+
+def _lp_relaxation(program: Program) -> Program:
+    n = program.n_cols
+    return replace(
+        program,
+        c=np.zeros(n),
+        tie_break=np.zeros(n),
+        offset=0.0,
+        integrality=np.zeros(n, dtype=bool),
+    )
+
+
+def _highs_iis(engine: Any, program: Program, setup: Setup) -> tuple[Any, Any]:
+    """Rows and upper-bounded columns of HiGHS's irreducible infeasible subsystem."""
+    import highspy
+
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", int(setup.options.threads))
+    if setup.options.time_limit is not None:
+        h.setOptionValue("time_limit", float(setup.options.time_limit))
+    engine.pass_program(h, program)
+    h.run()
+    if h.getModelStatus().name != "kInfeasible":
+        return None, None
+    h.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyIrreducible))
+    status, iis = h.getIis()
+    if status.name == "kError" or not iis.valid_:
+        return None, None
+    upper = (
+        int(highspy.IisBoundStatus.kIisBoundStatusUpper),
+        int(highspy.IisBoundStatus.kIisBoundStatusBoxed),
+    )
+    cols = [c for c, b in zip(iis.col_index_, iis.col_bound_, strict=True) if int(b) in upper]
+    return np.asarray(iis.row_index_, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+
+
+def _to_groups(grouped: GroupedProgram, rows: np.ndarray, cols: np.ndarray) -> list[int]:
+    """Map IIS rows and column bounds to groups through the labels."""
+    program = grouped.program
+    owner = np.full(program.n_rows, -1)
+    by_supplier: dict[int, int] = {}
+    for k, g in enumerate(grouped.groups):
+        owner[g.rows] = k
+        if g.kind == "capacity":
+            by_supplier[g.code] = k
+    family = program.rows["family"].to_numpy()
+    row_sup = program.rows["supplier"].to_numpy()
+    found = {int(owner[r]) for r in rows if owner[r] >= 0}
+    found |= {
+        by_supplier[int(row_sup[r])]
+        for r in rows
+        if family[r] in _CAPACITY_ROWS and int(row_sup[r]) in by_supplier
+    }
+    kind = program.columns["kind"].to_numpy()
+    col_sup = program.columns["supplier"].to_numpy()
+    found |= {
+        by_supplier[int(col_sup[c])]
+        for c in cols
+        if kind[c] == "offer_units" and int(col_sup[c]) in by_supplier
+    }
+    return sorted(found)

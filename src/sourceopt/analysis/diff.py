@@ -1,0 +1,144 @@
+"""The difference between two solved variants: allocations that moved, and why the cost changed.
+
+The objective change B - A is split into a *price effect* (A's award priced with B's prices
+minus A's own total cost: the same units, the new prices) and a *rule effect* (the rest: the
+award moved because rules, demand or availability changed, or because new prices made another
+award cheaper). See models/README.md, "Variants side by side".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sourceopt.award import Award
+from sourceopt.result import SolveResult
+from sourceopt.scenario.model import Scenario
+from sourceopt.verify import verify
+
+UNITS_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class VariantDiff:
+    """What changed from variant ``a`` to variant ``b``.
+
+    ``moves``: supplier, item, units_from, units_to (every pair whose units differ);
+    ``suppliers``: units and spend per supplier in both; the objective change and its split.
+    """
+
+    a: str
+    b: str
+    objective_change: float | None
+    price_effect: float | None
+    rule_effect: float | None
+    moves: pd.DataFrame
+    suppliers: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the ``compare --diff`` JSON of SCENARIO-FORMAT.md."""
+        return {
+            "from": self.a,
+            "to": self.b,
+            "objective_change": self.objective_change,
+            "moves": [
+                {
+                    "supplier": str(s),
+                    "item": str(i),
+                    "units_from": float(f),
+                    "units_to": float(t),
+                }
+                for s, i, f, t in zip(
+                    self.moves["supplier"],
+                    self.moves["item"],
+                    self.moves["units_from"].to_numpy(float),
+                    self.moves["units_to"].to_numpy(float),
+                    strict=True,
+                )
+            ],
+        }
+
+
+def _by(result: SolveResult, keys: list[str]) -> pd.DataFrame:
+    alloc = result.allocations
+    return alloc.groupby(keys, sort=False)[["units", "spend"]].sum()
+
+
+def _both(a: SolveResult, b: SolveResult, keys: list[str]) -> pd.DataFrame:
+    """Units and spend per key in A and in B (``*_from``, ``*_to``; 0 where absent)."""
+    both = pd.merge(
+        _by(a, keys),
+        _by(b, keys),
+        how="outer",
+        left_index=True,
+        right_index=True,
+        suffixes=("_from", "_to"),
+    )
+    return both.fillna(0.0).reset_index()
+
+
+def diff_results(
+    scenario_a: Scenario, scenario_b: Scenario, a: SolveResult, b: SolveResult
+) -> VariantDiff:
+    """Compare two verified results of variants of one scenario (see the module)."""
+    pairs = _both(a, b, ["supplier", "item"])
+    delta = pairs["units_to"].to_numpy(float) - pairs["units_from"].to_numpy(float)
+    moved = np.abs(delta) > UNITS_TOLERANCE
+    order = _file_order(scenario_a, pairs)
+    moves = pairs.loc[moved].assign(_o=order[moved]).sort_values("_o")
+    moves = moves[["supplier", "item", "units_from", "units_to"]].reset_index(drop=True)
+    sups = _both(a, b, ["supplier"])
+    s_pos = {s: k for k, s in enumerate(scenario_a.suppliers["id"])}
+    sups = sups.assign(_o=sups["supplier"].map(s_pos)).sort_values("_o", kind="stable")
+    sups["spend_change"] = sups["spend_to"] - sups["spend_from"]
+    sups = sups[["supplier", "units_from", "units_to", "spend_from", "spend_to", "spend_change"]]
+    sups = sups.reset_index(drop=True)
+    change = price = rule = None
+    if a.has_award and b.has_award:
+        change = b.objective - a.objective
+        price = _priced_at(scenario_a, scenario_b, a) - a.total_cost
+        rule = change - price
+    return VariantDiff(scenario_a.variant, scenario_b.variant, change, price, rule, moves, sups)
+
+
+def _file_order(scenario: Scenario, pairs: pd.DataFrame) -> np.ndarray:
+    """Sort key: supplier then item, in the scenario's file order."""
+    s_pos = {s: k for k, s in enumerate(scenario.suppliers["id"])}
+    i_pos = {i: k for k, i in enumerate(scenario.items["id"])}
+    s = pairs["supplier"].map(s_pos).to_numpy(float)
+    i = pairs["item"].map(i_pos).to_numpy(float)
+    return np.asarray(s * (len(i_pos) + 1) + i)
+
+
+def award_of(scenario: Scenario, result: SolveResult) -> Award:
+    """The result's award as units per offer and accepted bundles of `scenario`."""
+    alloc = result.allocations
+    offers = scenario.offers
+    sup_ids = scenario.suppliers["id"].to_numpy(dtype=object)
+    item_ids = scenario.items["id"].to_numpy(dtype=object)
+    keys = pd.Series(
+        np.arange(len(offers)),
+        index=pd.MultiIndex.from_arrays(
+            [sup_ids[offers["supplier"].to_numpy()], item_ids[offers["item"].to_numpy()]]
+        ),
+    )
+    by_offer = alloc[alloc["source"] == "offer"]
+    units = np.zeros(len(offers))
+    if len(by_offer):
+        idx = pd.MultiIndex.from_arrays([by_offer["supplier"], by_offer["item"]])
+        units[keys.loc[idx].to_numpy()] = by_offer["units"].to_numpy(float)
+    taken = set(alloc.loc[alloc["source"] != "offer", "source"])
+    bundles = scenario.bundles["id"].isin(taken).to_numpy()
+    return Award(units, bundles)
+
+
+def _priced_at(scenario_a: Scenario, scenario_b: Scenario, a: SolveResult) -> float:
+    """Total cost of A's award at B's prices (bundles B no longer has keep A's price)."""
+    check = verify(scenario_b, award_of(scenario_b, a))
+    b_ids = set(scenario_b.bundles["id"])
+    alloc = a.allocations
+    gone = alloc[(alloc["source"] != "offer") & ~alloc["source"].isin(b_ids)]
+    return float(check.cost.total_cost + gone["spend"].sum())

@@ -1,0 +1,251 @@
+"""Price-to-win: the highest unit price at which a losing offer would be awarded.
+
+For each offer that wins nothing (or less than it could carry), the offer's prices (its base
+price and every tier, scaled together) are lowered in the built program (its cost
+coefficients, and its entries in spend-measured rows: spend shares and averages, budgets,
+rebates) and the program is re-solved. The offer's units are non-increasing in its price, so
+the prices at which it wins (more) form an interval [0, p*). Where no spend row sees the
+offer and it wins nothing now (the feasible awards do not depend on its price), p* is found
+by exact parametric steps (each re-solve's award is a line in the price; its crossing with
+the best award without the offer is a lower bound on p*), confirmed by a re-solve just above;
+otherwise, or to finish, by bisection on [0, price] to a relative tolerance. See
+models/README.md, "Price-to-win".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from sourceopt.analysis.diagnose_common import (
+    Run,
+    Setup,
+    offer_reach,
+    offer_units,
+    prepare,
+    run,
+    supplier_code,
+)
+from sourceopt.errors import AnalysisError
+from sourceopt.formulation.core import segments
+from sourceopt.scenario.model import Scenario
+
+_FIELDS = ["supplier", "item", "price", "price_to_win", "units_at_price"]
+
+
+@dataclass(frozen=True)
+class OfferToWin:
+    """One offer's price-to-win (None: no price wins) and what it would win just below it."""
+
+    supplier: str
+    item: str
+    price: float
+    price_to_win: float | None
+    units_at_price: float
+    units_now: float
+    method: str  # "parametric", "bisection" or "none" (no price wins)
+    solves: int
+
+
+@dataclass(frozen=True)
+class PriceToWin:
+    """Price-to-win of every offer that wins nothing or less than it could."""
+
+    scenario: str
+    variant: str
+    objective: float
+    offers: tuple[OfferToWin, ...]
+    verified: bool  # every re-solve's award passed the independent verifier
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per offer: supplier, item, price, price_to_win, units_at_price, units_now."""
+        cols = [*_FIELDS, "units_now", "method", "solves"]
+        return pd.DataFrame([o.__dict__ for o in self.offers], columns=cols)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{scenario, offers: [{supplier, item, price, price_to_win, units_at_price}]}``."""
+        return {
+            "scenario": self.scenario,
+            "offers": [{k: getattr(o, k) for k in _FIELDS} for o in self.offers],
+        }
+
+
+def price_to_win(
+    scenario: Scenario,
+    *,
+    supplier: str | None = None,
+    variant: str = "base",
+    backend: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    tolerance: float = 1e-6,
+) -> PriceToWin:
+    """The price-to-win of each offer (of `supplier`, if given) that wins less than it could.
+
+    `tolerance` is relative to the offer's price: the reported price is within
+    ``tolerance * price`` of the true threshold.
+    """
+    setup = prepare(
+        scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
+    )
+    chosen = setup.scenario
+    only = None if supplier is None else supplier_code(chosen, supplier)
+    base = run(setup, chosen, setup.program)
+    if not base.has_award or base.raw.x is None:
+        raise AnalysisError(
+            f"no award to bid against: scenario {chosen.name!r} ({chosen.variant}) is "
+            f"{base.raw.status.value}; `sourceopt explain` shows why"
+        )
+    pricer = _Pricer(setup, base)
+    out = [pricer.offer(int(o), tolerance) for o in pricer.candidates(only)]
+    return PriceToWin(
+        chosen.name, chosen.variant, base.result.objective, tuple(out), pricer.verified
+    )
+
+
+class _Pricer:
+    """Re-prices one offer at a time in the built program and re-solves."""
+
+    def __init__(self, setup: Setup, base: Run) -> None:
+        self.setup, self.base = setup, base
+        sc, p = setup.scenario, setup.program
+        assert base.raw.x is not None
+        self.now = offer_units(p, sc, base.raw.x)
+        self.reach = offer_reach(p, sc)
+        kind = p.columns["kind"].to_numpy()
+        self.ref = np.where(kind == "offer_units", p.columns["ref"].to_numpy(), -1)
+        spend_rules = {str(r.name) for r in sc.rules if getattr(r, "measure", "") == "spend"}
+        rows = p.rows
+        self.spend_rows = (
+            rows["family"].isin(["budget", "rebate_spend"]) | rows["rule"].isin(spend_rules)
+        ).to_numpy()
+        self.price_part = np.zeros(p.n_cols)
+        cols = np.flatnonzero(kind == "offer_units")
+        seg_price = segments(sc)["price"].to_numpy(float)
+        if len(seg_price) == len(cols):
+            self.price_part[cols] = seg_price * self._spend_weight()[self.ref[cols]]
+        self.verified = True
+        self.solves = 0
+        self._touched: tuple[int, sp.csr_matrix] = (-1, sp.csr_matrix((0, 0)))
+
+    def _spend_weight(self) -> np.ndarray:
+        """Per offer: 1 + the spend penalties' weight x attribute (the price's cost multiple)."""
+        sc = self.setup.scenario
+        out = np.ones(sc.n_offers)
+        for pen in sc.objective.penalties:
+            if pen.per == "spend":
+                out += pen.weight * np.nan_to_num(sc.offer_attribute(pen.attribute))
+        return out
+
+    def candidates(self, supplier: int | None) -> np.ndarray:
+        """Offers that could carry more than they win (of one supplier, if given)."""
+        sc = self.setup.scenario
+        room = self.reach - self.now > 1e-6 * np.maximum(1.0, self.reach)
+        if supplier is not None:
+            room &= sc.offers["supplier"].to_numpy() == supplier
+        return np.flatnonzero(room)
+
+    def solve_at(self, offer: int, factor: float) -> np.ndarray | None:
+        """The award's column values with the offer's prices times `factor` (None: no award)."""
+        sc, p = self.setup.scenario, self.setup.program
+        cols = self.ref == offer
+        c = p.c - (1.0 - factor) * np.where(cols, self.price_part, 0.0)
+        if self._touched[0] != offer:  # the offer's entries in spend rows, once per offer
+            rows, picked = sp.diags(self.spend_rows.astype(float)), sp.diags(cols.astype(float))
+            self._touched = (offer, sp.csr_matrix(rows @ p.A @ picked))
+        touched = self._touched[1]
+        a = p.A if touched.nnz == 0 else sp.csr_matrix(p.A + (factor - 1.0) * touched)
+        program = replace(p, c=c, A=a)
+        offers = sc.offers.copy()
+        offers.loc[offers.index[offer], "price"] *= factor
+        tiers = sc.tiers.copy()
+        tiers.loc[tiers["offer"].to_numpy() == offer, "price"] *= factor
+        result = run(self.setup, sc.with_changes(offers=offers, tiers=tiers), program)
+        if not result.has_award or result.raw.x is None:
+            return None
+        self.verified &= result.verified
+        self.solves += 1
+        return result.raw.x
+
+    def wins(self, offer: int, factor: float) -> tuple[bool, float, np.ndarray | None]:
+        """Whether the offer wins more than now at `factor` times its prices; units; values."""
+        x = self.solve_at(offer, factor)
+        if x is None:
+            return False, 0.0, None
+        sc, p = self.setup.scenario, self.setup.program
+        units = float(offer_units(p, sc, x)[offer])
+        return units > self.now[offer] + 1e-6 * max(1.0, self.reach[offer]), units, x
+
+    def offer(self, offer: int, tol: float) -> OfferToWin:
+        """The threshold for one offer: parametric steps where exact, then bisection."""
+        sc = self.setup.scenario
+        row = sc.offers.iloc[offer]
+        price = float(row["price"])
+        sup = str(sc.suppliers["id"].iat[int(row["supplier"])])
+        item = str(sc.items["id"].iat[int(row["item"])])
+        now = float(self.now[offer])
+        self.solves = 0
+        won, units, x = self.wins(offer, 0.0)
+        if not won or price <= 0 or x is None:
+            return OfferToWin(sup, item, price, None, now, now, "none", self.solves)
+        lo, hi, method = 0.0, 1.0, "bisection"
+        if self._price_blind(offer):
+            lo, hi, units = self._parametric(offer, x, units, tol)
+            method = "parametric" if hi - lo <= tol else method
+        while hi - lo > tol:
+            mid = (lo + hi) / 2
+            ok, u, _ = self.wins(offer, mid)
+            lo, hi, units = (mid, hi, u) if ok else (lo, mid, units)
+        ptw = _shortest(lo * price, hi * price)
+        return OfferToWin(sup, item, price, ptw, units, now, method, self.solves)
+
+    def _price_blind(self, offer: int) -> bool:
+        """The offer wins nothing now and no spend row sees its price (feasibility fixed)."""
+        cols = np.flatnonzero(self.ref == offer)
+        seen = self.setup.program.A[:, cols][self.spend_rows].nnz > 0
+        return self.now[offer] <= 0 and not seen
+
+    def _parametric(
+        self, offer: int, x: np.ndarray, units: float, tol: float
+    ) -> tuple[float, float, float]:
+        """Exact steps (Dinkelbach) from a winning award to the threshold; a bracket [lo, hi].
+
+        An award that gives the offer units costs R + f P at factor f (P its cost through the
+        offer at the full price); it stays feasible at every f, so where R + f P = V0 (the
+        best award without the offer) the offer at least ties: a lower bound on the
+        threshold. Re-solving there gives a steeper award or proves the tie.
+        """
+        c = self.setup.program.c
+        p = np.where(self.ref == offer, self.price_part, 0.0)  # this offer's cost at full price
+        assert self.base.raw.x is not None
+        best = float(c @ self.base.raw.x)
+        lo = 0.0
+        for _ in range(50):
+            cost, through = float(c @ x), float(p @ x)
+            step = (best - (cost - through)) / through if through > 0 else lo
+            if step >= 1.0:  # the award with the offer ties at its own price already
+                return 1.0, 1.0, units
+            ok, u, nxt = (False, units, None) if step <= lo + tol / 2 else self.wins(offer, step)
+            if ok and nxt is not None:  # a steeper award: step further
+                lo, units, x = step, u, nxt
+                continue
+            # x costs exactly `best` at `step`: the offer ties there, so step <= threshold;
+            # no better award there (within the gap): confirm just above
+            lo = max(lo, step)
+            above, u, _ = self.wins(offer, min(1.0, lo + tol / 2))
+            return (lo + tol / 2, 1.0, u) if above else (lo, lo + tol / 2, units)
+        return lo, 1.0, units
+
+
+def _shortest(lo: float, hi: float) -> float:
+    """The value with the fewest decimals in [lo, hi] (the threshold is known to lie there)."""
+    for digits in range(13):
+        value = round((lo + hi) / 2, digits)
+        if lo <= value <= hi:
+            return value
+    return (lo + hi) / 2

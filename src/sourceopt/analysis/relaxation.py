@@ -1,0 +1,290 @@
+"""The cheapest relaxation of an infeasible scenario: elastic slacks, solved by priority.
+
+Every hard rule row gets slacks on its finite sides (as if the rule were soft), every demand
+row a shortfall slack, every capacity an overflow slack (the supplier's capacity row, and a
+new row per capacitated offer once its column bound is lifted). A unit of violation is priced
+in money: spend rows (spend-measured shares and averages, budgets) at 1 per unit of money,
+unit rows (volumes, locks, bans, capacity) at the highest unit price offered, a unit of
+demand short at the highest price offered for that item, count rows (suppliers, items) at
+the highest price times the largest demand.
+
+Priorities are honoured lexicographically: data first (a capacity is exceeded or a demand cut
+only if relaxing every rule cannot restore feasibility), then rules from the highest priority
+down; each level's priced violation is minimised with the lower levels free, then capped at
+its minimum; a last solve minimises the scenario's own objective under all the caps. The
+award is verified against the scenario with the relaxed rules made soft at those prices and
+the relaxed data moved to what the award uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from sourceopt.analysis.diagnose_common import Run, Setup, documented, offer_units
+from sourceopt.analysis.edits import fix_columns, with_columns, with_row, with_rows
+from sourceopt.analysis.groups import Group, GroupedProgram
+from sourceopt.formulation.program import Program
+from sourceopt.result import SolveResult
+from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.schema import Soft
+from sourceopt.scenario.selectors import item_mask
+
+_SPEND_TYPES = ("budget",)
+_COUNT_TYPES = ("supplier_count", "max_items_per_supplier")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """How far one rule (or datum) is relaxed, in its own units, and what that is priced at."""
+
+    rule: str
+    amount: float
+    penalty: float
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """The cheapest relaxation: its objective, the violations, the verified relaxed award."""
+
+    objective: float
+    violations: tuple[Violation, ...]
+    result: SolveResult
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per violation: rule, amount, penalty."""
+        return pd.DataFrame(
+            [v.__dict__ for v in self.violations], columns=["rule", "amount", "penalty"]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{objective, violations: [{rule, amount, penalty}]}``."""
+        return {"objective": self.objective, "violations": [v.__dict__ for v in self.violations]}
+
+
+@dataclass(frozen=True)
+class _Elastic:
+    program: Program
+    slack_group: np.ndarray  # per slack column: its group
+    slack_cols: np.ndarray
+    weight: np.ndarray  # per group: money per unit of violation
+
+
+def unit_weight(scenario: Scenario, group: Group) -> float:
+    """Money per unit of a group's violation (see the module docstring)."""
+    off, tiers = scenario.offers, scenario.tiers
+    prices = np.r_[off["price"].to_numpy(float), tiers["price"].to_numpy(float)]
+    top = float(prices.max()) if len(prices) and prices.max() > 0 else 1.0
+    if group.kind == "demand":  # a unit short is worth the most anyone asks for the item
+        items = off["item"].to_numpy()
+        on = np.r_[items, items[tiers["offer"].to_numpy()]] == group.code
+        return float(prices[on].max()) if on.any() and prices[on].max() > 0 else top
+    if group.kind != "rule":
+        return top
+    rule: Any = scenario.rules[group.code]
+    if rule.type in _SPEND_TYPES or getattr(rule, "measure", "volume") == "spend":
+        return 1.0
+    if rule.type in _COUNT_TYPES:
+        return top * float(scenario.items["demand"].max())
+    return top
+
+
+def cheapest_relaxation(setup: Setup, grouped: GroupedProgram) -> Relaxation | None:
+    """Relax the fewest, lowest-priority rules by the least (None if even that fails)."""
+    scenario = setup.scenario
+    el = _elastic(scenario, grouped)
+    priority = np.array([g.priority for g in grouped.groups])
+    current = replace(el.program, tie_break=np.zeros(el.program.n_cols), offset=0.0)
+    options = replace(setup.options, mip_gap=setup.options.mip_gap / 2)
+    for level in sorted(set(priority.tolist()), reverse=True):
+        cols = el.slack_cols[priority[el.slack_group] == level]
+        obj = np.zeros(current.n_cols)
+        obj[cols] = el.weight[el.slack_group[priority[el.slack_group] == level]]
+        raw = setup.engine.solve(replace(current, c=obj), options)
+        if raw.x is None:
+            return None
+        value = float(obj @ raw.x)
+        if value <= 1e-9:
+            current = fix_columns(current, cols, 0.0)
+        else:
+            cap = value * (1 + 1e-7) + 1e-9
+            current = with_row(current, obj, hi=cap, family="relaxation_budget")
+    return _final(setup, grouped, el, current, options)
+
+
+def _final(
+    setup: Setup, grouped: GroupedProgram, el: _Elastic, current: Program, options: Any
+) -> Relaxation | None:
+    base = setup.program
+    n_extra = current.n_cols - base.n_cols
+    c = np.r_[base.c, np.zeros(n_extra)]
+    is_rule = np.array([grouped.groups[g].kind == "rule" for g in el.slack_group], dtype=bool)
+    c[el.slack_cols[is_rule]] += el.weight[el.slack_group[is_rule]]
+    final = replace(
+        current, c=c, tie_break=np.r_[base.tie_break, np.zeros(n_extra)], offset=base.offset
+    )
+    raw = setup.engine.solve(final, options)
+    if raw.x is None:
+        return None
+    x = raw.x
+    amount = np.bincount(el.slack_group, weights=x[el.slack_cols], minlength=len(grouped.groups))
+    priced = amount * el.weight
+    noise = 1e-6 * max(1.0, float(priced.sum()))  # within the level caps' tolerance
+    violated = [k for k in range(len(amount)) if amount[k] > 1e-6 and priced[k] > noise]
+    violations = tuple(
+        Violation(grouped.groups[k].name, float(amount[k]), float(amount[k] * el.weight[k]))
+        for k in violated
+    )
+    relaxed = _relaxed_scenario(setup.scenario, grouped, el, violated, final, x)
+    run: Run = documented(setup, relaxed, final, raw)
+    data = sum(
+        v.penalty
+        for k, v in zip(violated, violations, strict=True)
+        if grouped.groups[k].kind != "rule"
+    )
+    objective = run.result.objective + data
+    return Relaxation(objective, violations, run.result)
+
+
+def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
+    """The program with every capacity lifted and every group's rows elastic."""
+    p = grouped.program
+    row_lo, row_hi, col_hi = p.row_lo.copy(), p.row_hi.copy(), p.col_hi.copy()
+    for g in grouped.groups:
+        if g.kind == "capacity":
+            grouped.lifted(g, row_lo, row_hi, col_hi)
+    program = replace(p, row_lo=row_lo, row_hi=row_hi, col_hi=col_hi)
+    program, offer_rows = _offer_capacity_rows(scenario, program, grouped)
+    family = program.rows["family"].to_numpy()
+    rows, signs, owners = [], [], []
+    for k, g in enumerate(grouped.groups):
+        mine = np.r_[g.rows, offer_rows.get(k, np.zeros(0, np.int64))].astype(np.int64)
+        if g.kind == "rule":  # its measured rows; definitions (backup_coverage_total) hold
+            mine = mine[family[mine] == scenario.rules[g.code].type]
+        over = mine[np.isfinite(program.row_hi[mine])] if g.kind != "demand" else mine[:0]
+        under = mine[np.isfinite(program.row_lo[mine])] if g.kind != "capacity" else mine[:0]
+        rows += [over, under]
+        signs += [np.full(len(over), -1.0), np.full(len(under), 1.0)]
+        owners += [np.full(len(over) + len(under), k)]
+    r, sign, owner = np.concatenate(rows), np.concatenate(signs), np.concatenate(owners)
+    refs = np.array([g.code if g.kind == "rule" else -1 for g in grouped.groups], dtype=np.int64)
+    program, cols = with_columns(program, len(r), kind="slack", ref=refs[owner] if len(r) else -1)
+    entries = sp.csr_matrix((sign, (r, cols)), shape=program.A.shape)
+    program = replace(program, A=(program.A + entries).tocsr())
+    program = _shares_of_bought(scenario, program, grouped, owner, cols)
+    weight = np.array([unit_weight(scenario, g) for g in grouped.groups])
+    return _Elastic(program, owner.astype(np.int64), cols, weight)
+
+
+def _shares_of_bought(
+    scenario: Scenario,
+    program: Program,
+    grouped: GroupedProgram,
+    owner: np.ndarray,
+    cols: np.ndarray,
+) -> Program:
+    """Volume shares measured against what is bought: a bound b x D becomes b x (D - cut).
+
+    A volume share row bounds units by a share of the demand (a constant); when demand is cut,
+    the scenario measures the share of what is bought, so the cut of each item in the row
+    enters it with the share as coefficient (one-sided rows; a row with both a minimum and a
+    maximum keeps the full demand).
+    """
+    cut = np.full(scenario.n_items, -1)
+    for k, g in enumerate(grouped.groups):
+        if g.kind == "demand" and np.any(owner == k):
+            cut[g.code] = cols[owner == k][0]
+    family = program.rows["family"].to_numpy()
+    row_item = program.rows["item"].to_numpy()
+    rows, where, vals = [], [], []
+    for g in grouped.groups:
+        rule: Any = scenario.rules[g.code] if g.kind == "rule" else None
+        if rule is None or rule.type not in ("max_share", "group_share"):
+            continue
+        if rule.measure != "volume":
+            continue
+        share = (
+            rule.limit if rule.type == "max_share" else (rule.min if rule.max is None else rule.max)
+        )
+        if rule.type == "group_share" and rule.min is not None and rule.max is not None:
+            continue
+        chosen = np.flatnonzero(item_mask(scenario, rule.items) & (cut >= 0))
+        for r in g.rows[family[g.rows] == rule.type]:
+            items = chosen if row_item[r] < 0 else np.intersect1d(chosen, [row_item[r]])
+            rows.append(np.full(len(items), r))
+            where.append(cut[items])
+            vals.append(np.full(len(items), float(share)))
+    if not rows:
+        return program
+    extra = sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(where))),
+        shape=program.A.shape,
+    )
+    return replace(program, A=(program.A + extra).tocsr())
+
+
+def _offer_capacity_rows(
+    scenario: Scenario, program: Program, grouped: GroupedProgram
+) -> tuple[Program, dict[int, np.ndarray]]:
+    """Rows ``units through offer o <= its capacity`` for the capacitated offers lifted."""
+    kind = program.columns["kind"].to_numpy()
+    ref = program.columns["ref"].to_numpy()
+    cap = scenario.offers["capacity"].to_numpy(float)
+    o_sup = scenario.offers["supplier"].to_numpy()
+    out: dict[int, np.ndarray] = {}
+    for k, g in enumerate(grouped.groups):
+        if g.kind != "capacity" or not len(g.lift_cols):
+            continue
+        offers = np.unique(ref[g.lift_cols])
+        offers = offers[np.isfinite(cap[offers]) & (o_sup[offers] == g.code)]
+        cols = np.flatnonzero((kind == "offer_units") & np.isin(ref, offers))
+        if not len(offers):
+            continue
+        where = np.searchsorted(offers, ref[cols])
+        m = sp.csr_matrix((np.ones(len(cols)), (where, cols)), shape=(len(offers), program.n_cols))
+        first = program.n_rows
+        program = with_rows(
+            program, m, lo=-np.inf, hi=cap[offers], family="offer_capacity", supplier=g.code
+        )
+        out[k] = np.arange(first, first + len(offers))
+    return program, out
+
+
+def _relaxed_scenario(
+    scenario: Scenario,
+    grouped: GroupedProgram,
+    el: _Elastic,
+    violated: list[int],
+    program: Program,
+    x: np.ndarray,
+) -> Scenario:
+    """The scenario the relaxed award satisfies: relaxed rules soft, relaxed data moved."""
+    rules = list(scenario.rules)
+    items = scenario.items.copy()
+    suppliers = scenario.suppliers.copy()
+    offers = scenario.offers.copy()
+    award = x.copy()
+    award[el.slack_cols] = 0.0  # what the award itself delivers, before any slack
+    activity = program.A @ award
+    for k in violated:
+        g = grouped.groups[k]
+        if g.kind == "rule":
+            soft = Soft(penalty=float(el.weight[k]))
+            rules[g.code] = rules[g.code].model_copy(update={"soft": soft})
+        elif g.kind == "demand":
+            items.loc[items.index[g.code], "demand"] = float(activity[g.rows].sum())
+        else:
+            got = float(activity[g.rows].sum()) if len(g.rows) else 0.0
+            cap = suppliers["capacity"].to_numpy(float).copy()
+            cap[g.code] = max(cap[g.code], got)
+            suppliers["capacity"] = cap
+            units = offer_units(program, scenario, x)
+            offers["capacity"] = np.maximum(offers["capacity"].to_numpy(float), units)
+    return scenario.with_changes(
+        rules=tuple(rules), items=items, suppliers=suppliers, offers=offers
+    )

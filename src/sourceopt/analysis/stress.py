@@ -1,0 +1,220 @@
+"""Supplier-failure stress: what each awarded supplier's failure would cost, and what is lost.
+
+For each supplier in the award, the built program is re-solved with that supplier's offer and
+bundle columns fixed at zero (and manual ``award`` locks on it void): the other awards are
+free to move, or, with ``keep``, held at least where they are so that only the failed
+supplier's volume moves. If no award satisfies the rules without it, the demand that cannot
+be covered at all is the least total shortfall with every hard rule dropped (only offers,
+capacities and the structure hold). Suppliers are ranked worst first: uncovered units, then
+no award, then the cost of re-sourcing. See models/README.md, "Supplier-failure stress".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from sourceopt.analysis.diagnose_common import (
+    Run,
+    Setup,
+    offer_units,
+    prepare,
+    run,
+    supplier_code,
+)
+from sourceopt.analysis.edits import with_columns, with_rows
+from sourceopt.errors import AnalysisError
+from sourceopt.formulation.program import Program
+from sourceopt.scenario.model import Scenario
+from sourceopt.solvers.base import Status
+
+_FIELDS = ["supplier", "objective_without", "delta", "uncovered_units", "status_without"]
+
+
+@dataclass(frozen=True)
+class SupplierFailure:
+    """The award without one supplier: its objective, the extra cost, what cannot be covered."""
+
+    supplier: str
+    objective_without: float | None
+    delta: float | None
+    uncovered_units: float | None
+    status_without: Status
+
+
+@dataclass(frozen=True)
+class StressResult:
+    """Every awarded supplier's failure, worst first."""
+
+    scenario: str
+    variant: str
+    objective: float
+    suppliers: tuple[SupplierFailure, ...]
+    keep: bool
+    verified: bool  # every re-solve's award passed the independent verifier
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per awarded supplier, worst first."""
+        return pd.DataFrame([self._row(s) for s in self.suppliers], columns=_FIELDS)
+
+    @staticmethod
+    def _row(s: SupplierFailure) -> dict[str, Any]:
+        return {**s.__dict__, "status_without": s.status_without.value}
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{scenario, objective, suppliers: [...]}`` (SCENARIO-FORMAT.md, "Analyses")."""
+        return {
+            "scenario": self.scenario,
+            "objective": self.objective,
+            "suppliers": [self._row(s) for s in self.suppliers],
+        }
+
+
+def stress(
+    scenario: Scenario,
+    *,
+    variant: str = "base",
+    keep: bool = False,
+    supplier: str | None = None,
+    backend: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+) -> StressResult:
+    """Re-solve without each awarded supplier (or only `supplier`), worst failure first."""
+    setup = prepare(
+        scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
+    )
+    chosen, program = setup.scenario, setup.program
+    only = None if supplier is None else supplier_code(chosen, supplier)
+    base = run(setup, chosen, program)
+    if not base.has_award or base.raw.x is None:
+        raise AnalysisError(
+            f"no award to stress: scenario {chosen.name!r} ({chosen.variant}) is "
+            f"{base.raw.status.value}; `sourceopt explain` shows why"
+        )
+    units = offer_units(program, chosen, base.raw.x)
+    awarded = _awarded(program, chosen, base.raw.x)
+    if only is not None:
+        if only not in awarded:
+            ids = ", ".join(str(chosen.suppliers["id"].iat[s]) for s in awarded)
+            raise AnalysisError(f"supplier {supplier!r} is not in the award; awarded: {ids}")
+        awarded = [only]
+    objective = base.result.objective
+    verified, failures = True, []
+    for s in awarded:
+        failure, ok = _without(setup, base, s, units if keep else None, objective)
+        failures.append(failure)
+        verified &= ok
+    failures.sort(key=_severity)
+    return StressResult(chosen.name, chosen.variant, objective, tuple(failures), keep, verified)
+
+
+def _severity(f: SupplierFailure) -> tuple[float, int, float]:
+    no_award = f.objective_without is None
+    return (-(f.uncovered_units or 0.0), 0 if no_award else 1, -(f.delta or 0.0))
+
+
+def _awarded(program: Program, scenario: Scenario, x: np.ndarray) -> list[int]:
+    """Suppliers that receive units (through offers or bundles), in file order."""
+    kind = program.columns["kind"].to_numpy()
+    sup = program.columns["supplier"].to_numpy()
+    carries = np.isin(kind, ("offer_units", "bundle")) & (x > 1e-6)
+    return sorted({int(s) for s in sup[carries]})
+
+
+def _without(
+    setup: Setup, base: Run, s: int, keep: np.ndarray | None, objective: float
+) -> tuple[SupplierFailure, bool]:
+    """The award re-solved without supplier `s` (others held at their units with `keep`)."""
+    sc = setup.scenario
+    program, scenario = _fail(setup, s)
+    if keep is not None:
+        program = _hold(program, sc, base, s, keep)
+    result = run(setup, scenario, program)
+    sid = str(sc.suppliers["id"].iat[s])
+    status = result.raw.status
+    if result.has_award:
+        obj = result.result.objective
+        return SupplierFailure(sid, obj, obj - objective, 0.0, status), result.verified
+    uncovered = _uncovered(setup, program) if status is Status.INFEASIBLE else None
+    return SupplierFailure(sid, None, None, uncovered, status), True
+
+
+def _fail(setup: Setup, s: int) -> tuple[Program, Scenario]:
+    """Program and scenario without supplier `s`: its columns at zero, its locks void."""
+    sc, p = setup.scenario, setup.program
+    kind = p.columns["kind"].to_numpy()
+    gone = np.isin(kind, ("offer_units", "bundle")) & (p.columns["supplier"].to_numpy() == s)
+    col_hi = p.col_hi.copy()
+    col_hi[gone] = 0.0
+    sid = str(sc.suppliers["id"].iat[s])
+    locks = [k for k, r in enumerate(sc.rules) if r.type == "award" and r.supplier == sid]
+    names = {str(sc.rules[k].name) for k in locks}
+    row_lo, row_hi = p.row_lo.copy(), p.row_hi.copy()
+    void = p.rows["rule"].isin(names).to_numpy()
+    row_lo[void], row_hi[void] = -np.inf, np.inf
+    program = replace(p, col_hi=col_hi, row_lo=row_lo, row_hi=row_hi)
+    suppliers = sc.suppliers.copy()
+    suppliers.loc[suppliers.index[s], "capacity"] = 0.0
+    offers = sc.offers.copy()
+    offers.loc[offers["supplier"].to_numpy() == s, "capacity"] = 0.0
+    keep = [k for k in range(len(sc.rules)) if k not in locks]
+    scenario = sc.with_changes(
+        suppliers=suppliers,
+        offers=offers,
+        rules=tuple(sc.rules[k] for k in keep),
+        rule_origins=tuple(sc.rule_origins[k] for k in keep),
+    )
+    return program, scenario
+
+
+def _hold(program: Program, sc: Scenario, base: Run, s: int, units: np.ndarray) -> Program:
+    """Rows keeping every other awarded offer at least at its units; other bundles kept."""
+    kind = program.columns["kind"].to_numpy()
+    ref = program.columns["ref"].to_numpy()
+    o_sup = sc.offers["supplier"].to_numpy()
+    held = np.flatnonzero((units > 1e-6) & (o_sup != s))
+    cols = np.flatnonzero((kind == "offer_units") & np.isin(ref, held))
+    where = np.searchsorted(held, ref[cols])
+    m = sp.csr_matrix((np.ones(len(cols)), (where, cols)), shape=(len(held), program.n_cols))
+    program = with_rows(program, m, lo=units[held], hi=np.inf, family="stress_keep")
+    assert base.raw.x is not None
+    taken = (kind == "bundle") & (base.raw.x > 0.5) & (program.columns["supplier"].to_numpy() != s)
+    col_lo = program.col_lo.copy()
+    col_lo[taken] = 1.0
+    return replace(program, col_lo=col_lo)
+
+
+def _uncovered(setup: Setup, program: Program) -> float | None:
+    """Least total demand shortfall with every hard rule dropped (None if still infeasible)."""
+    sc = setup.scenario
+    hard = {str(r.name) for r in sc.rules if r.soft is None}
+    rows = program.rows
+    row_lo, row_hi = program.row_lo.copy(), program.row_hi.copy()
+    drop = rows["rule"].isin(hard).to_numpy()
+    row_lo[drop], row_hi[drop] = -np.inf, np.inf
+    demand = np.flatnonzero((rows["family"] == "demand").to_numpy())
+    edited, short = with_columns(
+        replace(program, row_lo=row_lo, row_hi=row_hi), len(demand), kind="slack"
+    )
+    entries = sp.csr_matrix(
+        (np.ones(len(demand)), (demand, short)), shape=(edited.n_rows, edited.n_cols)
+    )
+    c = np.zeros(edited.n_cols)
+    c[short] = 1.0
+    edited = replace(
+        edited,
+        A=(edited.A + entries).tocsr(),
+        c=c,
+        tie_break=np.zeros(edited.n_cols),
+        offset=0.0,
+    )
+    raw = setup.engine.solve(edited, setup.options)
+    if raw.x is None:
+        return None
+    return float(np.round(raw.x[short].sum(), 6))

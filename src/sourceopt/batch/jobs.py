@@ -1,0 +1,172 @@
+"""Jobs: one (scenario file, variant, options) to solve, with its input hash and job key.
+
+Planning runs in the parent and stays cheap: it reads each file's bytes once and parses a
+document only when it must (``--variants all``, or the file may refer to table or model
+files). Planning never validates: the worker loads the file and reports every problem as that
+job's failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sourceopt.errors import SourceoptError
+from sourceopt.scenario.read import sha256_of
+
+SCHEMA = 1  # bump when the meaning of a stored result changes: keys then change too
+_TABLE_KEYS = ("items", "suppliers", "offers", "tiers")
+
+
+class BatchError(SourceoptError):
+    """A batch cannot start: no scenario files, a bad option, an unusable output folder."""
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """Solve options that are part of every job key."""
+
+    backend: str | None = None
+    time_limit: float | None = None
+    mip_gap: float | None = None
+    models_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One solve: a scenario file, a variant, the options, and the hash of every input byte."""
+
+    file: str  # absolute path
+    variant: str
+    options: JobOptions
+    input_hash: str
+    key: str  # hash of all of the above: what resume and the index are keyed by
+    name: str  # stable relative name of the file, used for the result's path
+
+    @property
+    def result_path(self) -> str:
+        """Where the result goes, relative to the output folder."""
+        return f"results/{self.name}/{self.variant}.json"
+
+
+def job_key(file: str, variant: str, input_hash: str, options: JobOptions) -> str:
+    """The key of a job: same file, variant, input bytes and options give the same key."""
+    from sourceopt import __version__
+
+    payload = {
+        "schema": SCHEMA,
+        "version": __version__,
+        "file": file,
+        "variant": variant,
+        "input": input_hash,
+        "options": asdict(options),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def parse_variants(spec: str | None) -> tuple[str, ...] | None:
+    """``--variants``: None (``all``), or the listed names; default: base only."""
+    if spec is None or not spec.strip():
+        return ("base",)
+    if spec.strip() == "all":
+        return None
+    names = tuple(dict.fromkeys(n.strip() for n in spec.split(",") if n.strip()))
+    if not names:
+        raise BatchError(f"--variants: expected 'all' or a comma list of names, got {spec!r}")
+    return names
+
+
+def plan_jobs(
+    files: Sequence[Path], variants: tuple[str, ...] | None, options: JobOptions
+) -> list[Job]:
+    """Every job of a batch, in file order then variant order."""
+    jobs: list[Job] = []
+    for path, name in zip(files, result_names(files), strict=True):
+        raw = path.read_bytes()
+        data = _peek(raw, path) if variants is None or _may_refer(raw) else None
+        found = variants if variants is not None else _variants_of(data)
+        input_hash = sha256_of(raw, *_dependency_bytes(data, path, options.models_dir))
+        file = str(path.resolve())
+        for variant in found:
+            key = job_key(file, variant, input_hash, options)
+            jobs.append(Job(file, variant, options, input_hash, key, name))
+    return jobs
+
+
+def result_names(files: Sequence[Path]) -> list[str]:
+    """A unique, readable name per file: its path relative to the working folder."""
+    names = []
+    for path in files:
+        rel = os.path.relpath(path.resolve())
+        parts = ["_up_" if p == ".." else p for p in Path(rel).parts if p not in ("/", "")]
+        names.append("/".join(parts))
+    return names
+
+
+def _may_refer(raw: bytes) -> bool:
+    """Whether a document may name other files (tables or a model) its hash must cover."""
+    return b"file" in raw or b"model" in raw
+
+
+def _peek(raw: bytes, path: Path) -> dict[str, Any] | None:
+    """Parse a document for planning only (fast loader; None when it does not parse)."""
+    try:
+        text = raw.decode("utf-8")
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            data = yaml.load(text, Loader=loader)  # a safe loader
+    except (UnicodeDecodeError, ValueError, yaml.YAMLError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _variants_of(data: dict[str, Any] | None) -> tuple[str, ...]:
+    names = ["base"]
+    variants = data.get("variants") if data else None
+    for v in variants if isinstance(variants, list) else []:
+        name = v.get("name") if isinstance(v, dict) else None
+        if isinstance(name, str) and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _dependency_bytes(
+    data: dict[str, Any] | None, path: Path, models_dir: str | None
+) -> Iterable[bytes]:
+    """The bytes of the table and model files a document names (a marker when missing)."""
+    if data is None:
+        return []
+    refs: list[Path] = []
+    for key in _TABLE_KEYS:
+        value = data.get(key)
+        if isinstance(value, dict) and isinstance(value.get("file"), str):
+            refs.append(path.parent / value["file"])
+    model = data.get("model")
+    if isinstance(model, str) and model:
+        refs.append(_model_path(model, path, models_dir))
+    out = []
+    for ref in refs:
+        try:
+            out.append(ref.read_bytes())
+        except OSError:
+            out.append(f"missing:{ref}".encode())
+    return out
+
+
+def _model_path(ref: str, path: Path, models_dir: str | None) -> Path:
+    from sourceopt.errors import ScenarioError
+    from sourceopt.scenario.sourcing_models import find_model
+
+    try:
+        return find_model(ref, path.parent, str(path), models_dir)
+    except ScenarioError:
+        return path.parent / ref

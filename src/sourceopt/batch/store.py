@@ -1,0 +1,171 @@
+"""The output folder of a batch: results written atomically, an index of done jobs, summaries.
+
+Layout of ``DIR``::
+
+    results/<file>/<variant>.json   exactly SolveResult.to_dict(), or a failure record
+    index.jsonl                     one line per finished job: key, file, variant, result, row
+    summary.csv, summary.parquet    one row per job of the last run
+
+Every file is written to a temporary name and moved into place (``os.replace``), so a kill
+at any moment leaves either the old file or the new one; the index line is appended only
+after its result is in place, so whatever the index lists is there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sourceopt.batch.jobs import BatchError, Job
+from sourceopt.batch.supervise import Outcome
+
+COLUMNS = (
+    "file",
+    "scenario",
+    "variant",
+    "status",
+    "total_cost",
+    "baseline_cost",
+    "savings",
+    "savings_pct",
+    "suppliers",
+    "max_share",
+    "hhi",
+    "gap",
+    "solve_s",
+    "wall_s",
+    "verification",
+    "error",
+)
+SOLVED = ("optimal", "feasible")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+def summary_row(job: Job, record: dict[str, Any], wall_s: float) -> dict[str, Any]:
+    """The summary table's row for one finished job."""
+    kpis = record.get("kpis") or {}
+    solver = record.get("solver") or {}
+    verification = record.get("verification")
+    verdict = "" if verification is None else "ok" if verification.get("ok") else "failed"
+    return {
+        "file": job.name,
+        "scenario": record.get("scenario"),
+        "variant": record.get("variant", job.variant),
+        "status": record.get("status"),
+        "total_cost": record.get("total_cost"),
+        "baseline_cost": kpis.get("baseline_cost"),
+        "savings": kpis.get("savings"),
+        "savings_pct": kpis.get("savings_pct"),
+        "suppliers": kpis.get("supplier_count"),
+        "max_share": kpis.get("max_supplier_share"),
+        "hhi": kpis.get("hhi"),
+        "gap": solver.get("gap"),
+        "solve_s": solver.get("time_s"),
+        "wall_s": round(wall_s, 4),
+        "verification": verdict,
+        "error": _error_text(record, verdict),
+    }
+
+
+def _error_text(record: dict[str, Any], verdict: str) -> str:
+    if record.get("status") == "error" and "reason" in record:
+        return f"{record.get('kind', 'error')}: {record['reason']}"
+    if verdict == "failed":
+        problems = (record.get("verification") or {}).get("problems") or []
+        return "verification failed: " + "; ".join(str(p) for p in problems[:3])
+    solver = record.get("solver") or {}
+    if record.get("status") not in SOLVED:
+        return str(solver.get("message") or record.get("status") or "")
+    return ""
+
+
+def is_failure(row: dict[str, Any]) -> bool:
+    """Whether a summary row counts as a failed scenario (not solved, or not verified)."""
+    return row.get("status") not in SOLVED or row.get("verification") == "failed"
+
+
+class ResultStore:
+    """An output folder: saves outcomes as they finish and remembers which jobs are done."""
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.root = Path(out_dir)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BatchError(f"cannot create the output folder {self.root}: {exc}") from None
+        self.index_path = self.root / "index.jsonl"
+        self.entries = read_index(self.root)
+        self._mend_index()
+
+    def _mend_index(self) -> None:
+        """End a torn last index line (a kill mid-append) so the next entry starts afresh."""
+        if self.index_path.is_file() and self.index_path.stat().st_size > 0:
+            with open(self.index_path, "rb+") as index:
+                index.seek(-1, os.SEEK_END)
+                if index.read(1) != b"\n":
+                    index.write(b"\n")
+
+    def done(self, job: Job) -> dict[str, Any] | None:
+        """The index entry of `job` if it finished before (and its result is still there)."""
+        entry = self.entries.get(job.key)
+        if entry is None or not (self.root / entry["result"]).is_file():
+            return None
+        return entry
+
+    def save(self, outcome: Outcome) -> dict[str, Any]:
+        """Write one outcome's result and add it to the index; returns its index entry."""
+        job = outcome.job
+        write_atomic(self.root / job.result_path, json.dumps(outcome.record, indent=2).encode())
+        entry = {
+            "key": job.key,
+            "file": job.file,
+            "variant": job.variant,
+            "result": job.result_path,
+            "attempts": outcome.attempts,
+            "row": summary_row(job, outcome.record, outcome.wall_s),
+        }
+        with open(self.index_path, "a", encoding="utf-8") as index:
+            index.write(json.dumps(entry) + "\n")
+        self.entries[job.key] = entry
+        return entry
+
+    def write_summary(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Write summary.csv and summary.parquet (one row per job, in job order)."""
+        frame = pd.DataFrame(list(rows), columns=list(COLUMNS))
+        for column in COLUMNS[4:14]:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+        frame["suppliers"] = frame["suppliers"].astype("Int64")
+        write_atomic(self.root / "summary.csv", frame.to_csv(index=False).encode())
+        tmp = self.root / f".summary.parquet.{os.getpid()}.tmp"
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, self.root / "summary.parquet")
+
+
+def read_index(root: Path) -> dict[str, dict[str, Any]]:
+    """The index of an output folder: job key -> latest entry (a torn last line is ignored)."""
+    entries: dict[str, dict[str, Any]] = {}
+    path = root / "index.jsonl"
+    if not path.is_file():
+        return entries
+    with open(path, encoding="utf-8") as index:
+        for line in index:
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(entry, dict) and "key" in entry and "result" in entry:
+                entries[entry["key"]] = entry
+    return entries

@@ -1,0 +1,226 @@
+"""Supervising one worker process: start it, hand it a job, enforce the deadline, replace it.
+
+:func:`run_supervised` is the one place where limits hold; the local pool and the Dask
+executor both call it, so a job gets the same wall-clock watchdog, memory cap, crash handling
+and retries wherever it runs. The worker is a fresh interpreter (``python -m
+sourceopt.batch.worker``, never a fork) talking over two ``multiprocessing`` pipes; it is
+started with :mod:`subprocess` so that it can also be started from daemonic processes such
+as Dask workers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import IO, Any
+
+from sourceopt.batch.jobs import Job
+from sourceopt.batch.worker import DEFAULT_TIME_LIMIT, failure
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-job limits: worker memory, watchdog grace beyond the time limit, crash retries."""
+
+    memory_mb: int = 4096
+    grace: float = 30.0
+    retries: int = 0
+    startup: float = 180.0  # seconds a new worker may take to import and warm up
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished job: its record (a result or a failure), seconds in the worker, attempts."""
+
+    job: Job
+    record: dict[str, Any]
+    wall_s: float
+    attempts: int = 1
+
+
+class WorkerDiedError(Exception):
+    """The worker process ended (crash, kill, failed start); the message says how."""
+
+
+class WorkerHandle:
+    """One long-lived worker process, started on first use and replaced when it dies."""
+
+    def __init__(self, memory_mb: int) -> None:
+        self.memory_mb = memory_mb
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._to: Connection | None = None
+        self._from: Connection | None = None
+        self._stderr: IO[bytes] | None = None
+        self._lock = threading.RLock()
+        self._closed = False
+
+    @property
+    def ready(self) -> bool:
+        """Whether a warm worker is running."""
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self) -> None:
+        """Spawn a worker process (it warms up in the background; see :meth:`wait_ready`)."""
+        with self._lock:
+            if self._closed:
+                raise WorkerDiedError("the batch is stopping")
+            self.kill()
+            self._spawn()
+
+    def _spawn(self) -> None:
+        child_in, parent_out = os.pipe()
+        parent_in, child_out = os.pipe()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by kill())
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        argv = [sys.executable, "-m", "sourceopt.batch.worker"]
+        self._proc = subprocess.Popen(
+            [*argv, str(child_in), str(child_out), str(self.memory_mb)],
+            pass_fds=(child_in, child_out),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=self._stderr,
+            env=env,
+        )
+        os.close(child_in)
+        os.close(child_out)
+        self._to = Connection(parent_out, readable=False)
+        self._from = Connection(parent_in, writable=False)
+
+    def wait_ready(self, timeout: float) -> None:
+        """Start the worker if needed and wait until it has imported everything."""
+        if self.ready:
+            return
+        self.start()
+        message = self.receive(timeout)
+        if message is None:
+            self.kill()
+            raise WorkerDiedError(f"the worker did not start within {timeout:g} s")
+        if message[0] != "ready":
+            raise WorkerDiedError(f"unexpected first message {message[0]!r}")
+
+    def send(self, job: Job | None) -> None:
+        """Hand the worker a job (None asks it to stop)."""
+        if self._to is None:
+            raise WorkerDiedError("the worker is not running")
+        try:
+            self._to.send(job)
+        except OSError:
+            raise WorkerDiedError(self.death()) from None
+
+    def receive(self, timeout: float) -> tuple[Any, ...] | None:
+        """The worker's next message, or None if none came within `timeout` seconds."""
+        if self._from is None:
+            raise WorkerDiedError("the worker is not running")
+        try:
+            if not self._from.poll(max(timeout, 0.0)):
+                return None
+            message: tuple[Any, ...] = self._from.recv()
+        except (EOFError, OSError):
+            raise WorkerDiedError(self.death()) from None
+        return message
+
+    def death(self) -> str:
+        """How the worker ended: its signal or exit code, and the last line it wrote."""
+        if self._proc is None:
+            return "not started"
+        try:
+            code = self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            code = self._proc.wait()
+        how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+        tail = self._stderr_tail()
+        self.kill()
+        return f"{how}: {tail}" if tail else how
+
+    def _stderr_tail(self) -> str:
+        if self._stderr is None:
+            return ""
+        self._stderr.seek(0, os.SEEK_END)
+        size = self._stderr.tell()
+        self._stderr.seek(max(0, size - 2000))
+        lines = self._stderr.read().decode(errors="replace").strip().splitlines()
+        return lines[-1][:300] if lines else ""
+
+    def kill(self) -> None:
+        """Kill the worker now (if running) and release its pipes."""
+        with self._lock:
+            if self._proc is not None:
+                if self._proc.poll() is None:
+                    self._proc.kill()
+                self._proc.wait()
+            for conn in (self._to, self._from):
+                if conn is not None:
+                    conn.close()
+            if self._stderr is not None:
+                self._stderr.close()
+            self._proc = self._to = self._from = self._stderr = None
+
+    def shutdown(self) -> None:
+        """Kill the worker and never start another (the batch is over or interrupted)."""
+        with self._lock:
+            self._closed = True
+            self.kill()
+
+    def close(self) -> None:
+        """Ask the worker to stop, and kill it if it does not within a second."""
+        if self.ready and self._proc is not None:
+            try:
+                self.send(None)
+                self._proc.wait(timeout=1)
+            except (WorkerDiedError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
+
+
+def run_supervised(handle: WorkerHandle, job: Job, limits: Limits) -> Outcome:
+    """Run one job on `handle` within `limits`; a crash is retried up to ``limits.retries``."""
+    attempts = 0
+    while True:
+        attempts += 1
+        record, wall, crashed = _attempt(handle, job, limits)
+        if not crashed or attempts > limits.retries:
+            return Outcome(job, record, wall, attempts)
+
+
+def _attempt(handle: WorkerHandle, job: Job, limits: Limits) -> tuple[dict[str, Any], float, bool]:
+    """One try: (record, seconds, whether the worker crashed)."""
+    try:
+        handle.wait_ready(limits.startup)
+    except WorkerDiedError as exc:
+        return failure(job, "crash", f"the worker process could not start ({exc})"), 0.0, True
+    start = time.monotonic()
+    limit = job.options.time_limit or DEFAULT_TIME_LIMIT
+    deadline = start + limit + limits.grace
+    try:
+        handle.send(job)
+        while True:
+            message = handle.receive(deadline - time.monotonic())
+            if message is None:
+                handle.kill()
+                wall = time.monotonic() - start
+                reason = (
+                    f"killed after {wall:.1f} s: no result within the time limit ({limit:g} s) "
+                    f"plus the grace period ({limits.grace:g} s)"
+                )
+                return failure(job, "timeout", reason), wall, False
+            if message[0] == "limit":
+                limit = float(message[2])
+                deadline = time.monotonic() + limit + limits.grace
+            elif message[0] == "done":
+                if message[4]:
+                    handle.close()
+                return message[2], float(message[3]), False
+    except WorkerDiedError as exc:
+        wall = time.monotonic() - start
+        return failure(job, "crash", f"the worker process died while solving ({exc})"), wall, True

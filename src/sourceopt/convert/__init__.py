@@ -1,0 +1,1 @@
+"""Converters from public benchmark formats to sourceopt scenarios (scenario dicts)."""

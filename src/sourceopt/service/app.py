@@ -1,0 +1,114 @@
+"""The FastAPI application: :func:`create_app` wires the store, workers and routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+from starlette.middleware.base import RequestResponseEndpoint
+
+import sourceopt
+from sourceopt.service import errors
+from sourceopt.service.dispatcher import Dispatcher
+from sourceopt.service.documents import REQUEST_MODELS, ErrorDoc
+from sourceopt.service.kinds import available_kinds
+from sourceopt.service.limits import BodyLimit, RateLimiter
+from sourceopt.service.metrics import Metrics
+from sourceopt.service.routes import health, jobs, models, solve, validate
+from sourceopt.service.runner import make_runner
+from sourceopt.service.settings import Settings
+from sourceopt.service.state import Service
+from sourceopt.service.store import Store
+
+log = logging.getLogger("sourceopt.service")
+
+
+def start_service(settings: Settings, metrics: Metrics) -> Service:
+    """Open the store (migrating it), start the workers and the dispatcher."""
+    store = Store(settings.store_url)
+    runner = make_runner(
+        settings.executor, settings.workers, settings.memory_mb, settings.scheduler
+    )
+    dispatcher = Dispatcher(store, runner, settings, metrics)
+    dispatcher.start()
+    limiter = RateLimiter(settings.rate_per_minute)
+    return Service(settings, store, runner, dispatcher, metrics, limiter, available_kinds())
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service's ASGI app; the store and workers start with the app's lifespan."""
+    settings = settings or Settings()
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service = start_service(settings, metrics)
+        app.state.service = service
+        log.info("sourceopt service ready: store %s, kinds %s", settings.store_url, service.kinds)
+        try:
+            yield
+        finally:
+            service.dispatcher.stop()
+            service.runner.close()
+            service.store.close()
+
+    app = FastAPI(
+        title="sourceopt",
+        version=sourceopt.__version__,
+        description="Supplier-sourcing optimisation as a service: scenario in, verified award "
+        "out. Every /v1 route needs `Authorization: Bearer KEY`.",
+        lifespan=lifespan,
+    )
+    for router in (health.router, validate.router, jobs.router, solve.router, models.router):
+        app.include_router(router)
+    errors.install(app)
+
+    @app.middleware("http")
+    async def _count(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        metrics.request(response.status_code)
+        return response
+
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        )
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The generated schema, plus the request types read by hand (scenario, job request)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    models: tuple[type[BaseModel], ...] = (*REQUEST_MODELS, ErrorDoc)
+    for model in models:
+        found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in found.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault(model.__name__, found)
+    error_ref = {"$ref": "#/components/schemas/ErrorDoc"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            answer = operation.get("responses", {}).get("422")
+            if answer is not None:
+                answer["content"] = {"application/json": {"schema": error_ref}}
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    app.openapi_schema = schema
+    return schema

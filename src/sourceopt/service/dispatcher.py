@@ -1,0 +1,186 @@
+"""The dispatcher: threads that claim queued jobs from the store and hand them to the runner.
+
+One thread per worker slot claims a job, runs it through the :class:`JobRunner` (which blocks
+in its own thread, never on the event loop) and records the outcome. A housekeeping thread
+renews the leases of running jobs, notices cancellations asked through any replica, and
+re-queues jobs whose server died (their lease ran out).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from concurrent.futures import Future
+from typing import Any
+
+from sourceopt.service.metrics import Metrics
+from sourceopt.service.runner import JobRunner
+from sourceopt.service.settings import Settings
+from sourceopt.service.store import FINISHED, JobRow, Store
+from sourceopt.service.worker import failure
+
+log = logging.getLogger("sourceopt.service")
+GRACE_SECONDS = 30.0
+
+
+class Dispatcher:
+    """Claims jobs and runs them; wakes at once on a local submit, else polls the store."""
+
+    def __init__(self, store: Store, runner: JobRunner, settings: Settings, metrics: Metrics):
+        self.store, self.runner, self.settings, self.metrics = store, runner, settings, metrics
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self._wake = threading.Condition()
+        self._stop = threading.Event()
+        self._running: dict[str, threading.Event] = {}
+        self._waiters: dict[str, list[Future[None]]] = {}
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Recover jobs a previous server left running, then start the threads."""
+        recovered = self.store.recover(
+            self.settings.max_attempts, time.time(), everything=self.store.embedded
+        )
+        if recovered:
+            log.warning("re-queued or failed %d job(s) left running by a stopped server", recovered)
+        slots = max(1, self.settings.workers)
+        targets = [self._work] * slots + [self._housekeep]
+        for n, target in enumerate(targets):
+            thread = threading.Thread(target=target, name=f"sourceopt-dispatch-{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        """Stop claiming; running jobs are cancelled by the runner's close."""
+        self._stop.set()
+        with self._lock:
+            for flag in self._running.values():
+                flag.set()
+        self.notify()
+
+    def notify(self) -> None:
+        """Wake the claiming threads (a job was submitted here)."""
+        with self._wake:
+            self._wake.notify_all()
+
+    def cancel(self, job_id: str) -> None:
+        """Stop a job running here now (the store's flag reaches the other replicas)."""
+        with self._lock:
+            flag = self._running.get(job_id)
+        if flag is not None:
+            flag.set()
+
+    def waiter(self, job_id: str) -> Future[None]:
+        """A future done when this server finishes the job."""
+        future: Future[None] = Future()
+        with self._lock:
+            self._waiters.setdefault(job_id, []).append(future)
+        return future
+
+    def forget(self, job_id: str, future: Future[None]) -> None:
+        """Drop a waiter that stopped waiting."""
+        with self._lock:
+            found = self._waiters.get(job_id, [])
+            if future in found:
+                found.remove(future)
+            if not found:
+                self._waiters.pop(job_id, None)
+
+    def alive(self) -> bool:
+        """Whether every dispatcher thread is running."""
+        return bool(self._threads) and all(t.is_alive() for t in self._threads)
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            try:
+                job = self.store.claim(self.name, self.settings.lease_seconds, time.time())
+            except Exception:
+                log.exception("claiming a job failed; retrying")
+                job = None
+                time.sleep(1)
+            if job is None:
+                with self._wake:
+                    self._wake.wait(0.5)
+                continue
+            self._execute(job)
+
+    def _execute(self, job: JobRow) -> None:
+        flag = threading.Event()
+        with self._lock:
+            self._running[job.id] = flag
+        started = time.monotonic()
+        try:
+            outcome = self.runner.run(self._payload(job), self._seconds(job), flag.is_set)
+        except Exception:
+            log.exception("running job %s failed", job.id)
+            outcome = failure("internal", "internal error while running the job")
+        finally:
+            with self._lock:
+                self._running.pop(job.id, None)
+        if self._stop.is_set() and outcome.get("status") == "cancelled":
+            return  # the server is stopping: leave the job to be re-queued
+        self._record(job, outcome, time.monotonic() - started)
+
+    def _record(self, job: JobRow, outcome: dict[str, Any], seconds: float) -> None:
+        status = str(outcome.get("status", "failed"))
+        result = json.dumps(outcome["result"]) if "result" in outcome else None
+        error = json.dumps(outcome["error"]) if status != "succeeded" else None
+        self.store.finish(job.id, status, result, error)
+        self.metrics.observe(job.kind, status, seconds)
+        with self._lock:
+            futures = self._waiters.pop(job.id, [])
+        for future in futures:
+            if not future.done():
+                future.set_result(None)
+
+    def _payload(self, job: JobRow) -> dict[str, Any]:
+        request = json.loads(job.request)
+        files = self.store.files(job.seq) if request.get("uploaded") else {}
+        models = self.settings.models_dir
+        raw = files.pop(request["file"], None) if request.get("file") in files else None
+        return {
+            "kind": job.kind,
+            "scenario": request["scenario"],
+            "options": request.get("options") or {},
+            "files": files,
+            "file": request.get("file"),
+            "raw": raw,
+            "models_dir": str(models) if models else None,
+        }
+
+    def _seconds(self, job: JobRow) -> float:
+        options = json.loads(job.request).get("options") or {}
+        limit = options.get("time_limit")
+        if isinstance(limit, int | float) and limit > 0:
+            return min(float(limit) + GRACE_SECONDS, self.settings.job_seconds)
+        return self.settings.job_seconds
+
+    def _housekeep(self) -> None:
+        interval = max(0.2, min(2.0, self.settings.lease_seconds / 3))
+        while not self._stop.wait(min(interval, 0.25)):
+            try:
+                self._tick(interval)
+            except Exception:
+                log.exception("housekeeping failed; retrying")
+
+    _last_renew = 0.0
+
+    def _tick(self, interval: float) -> None:
+        with self._lock:
+            running = dict(self._running)
+        if running:
+            cancelled = self.store.renew(list(running), time.time() + self.settings.lease_seconds)
+            for job_id in cancelled:
+                running[job_id].set()
+        clock = time.monotonic()
+        if clock - self._last_renew > interval:
+            self._last_renew = clock
+            self.store.recover(self.settings.max_attempts, time.time())
+            self.metrics.set_counts(self.store.counts())
+
+
+__all__ = ["FINISHED", "Dispatcher"]

@@ -1,0 +1,113 @@
+"""A request's scenario to a validated Scenario: the library's own loader, made safe to serve.
+
+One loader serves the CLI and the service (:func:`sourceopt.scenario.load.build_scenario`), so
+the problems and their messages are the same. Before it runs, references are confined: a
+table ``{file: ...}`` may only name a file uploaded with the request, and ``model:`` may only
+name a model of the server's models folder (no absolute paths, no ``..``).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sourceopt.errors import Problem, ScenarioError
+from sourceopt.scenario.load import build_scenario
+from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.schema import TABLE_KEYS
+
+REQUEST_FILE = "<scenario>"
+
+
+def safe_name(name: str) -> bool:
+    """Whether an uploaded file name is a plain name (no folders, no ``..``, not hidden)."""
+    pure = PurePosixPath(name.replace("\\", "/"))
+    return len(pure.parts) == 1 and not name.startswith(".") and 0 < len(name) <= 255
+
+
+def reference_problems(
+    data: Any, file: str, uploaded: Mapping[str, bytes], models_dir: Path | None
+) -> list[Problem]:
+    """Table references outside the uploaded files and model references outside the folder."""
+    if not isinstance(data, dict):
+        return []
+    problems = []
+    for key in TABLE_KEYS:
+        value = data.get(key)
+        if isinstance(value, dict) and isinstance(value.get("file"), str):
+            name = value["file"]
+            if not safe_name(name) or name not in uploaded:
+                names = ", ".join(sorted(uploaded)) or "none"
+                problems.append(
+                    Problem(
+                        file,
+                        f"{key}.file",
+                        f"table file {name!r} was not uploaded with the request (uploaded: "
+                        f"{names}); send the table inline or upload it as multipart form data",
+                    )
+                )
+    model = data.get("model")
+    if isinstance(model, str) and not _model_allowed(model, models_dir):
+        problems.append(
+            Problem(
+                file,
+                "model",
+                f"model {model!r} is not allowed here: name a model of the server's models "
+                "folder (GET /v1/models); paths are refused",
+            )
+        )
+    return problems
+
+
+def _model_allowed(ref: str, models_dir: Path | None) -> bool:
+    if "/" in ref or "\\" in ref or ".." in ref or ref.startswith("~"):
+        return False
+    if ref.endswith((".yaml", ".yml", ".json")):
+        return models_dir is not None and (models_dir / ref).is_file()
+    return True
+
+
+def _resolve_model(data: Any, models_dir: Path | None) -> Any:
+    if not isinstance(data, dict):
+        return data
+    model = data.get("model")
+    if isinstance(model, str) and models_dir is not None and model.endswith((".yaml", ".yml")):
+        return {**data, "model": str((models_dir / model).resolve())}
+    return data
+
+
+def load_request(
+    data: Any,
+    uploaded: Mapping[str, bytes] | None = None,
+    models_dir: Path | None = None,
+    file: str = REQUEST_FILE,
+    raw: bytes | None = None,
+) -> Scenario:
+    """Validate a request's scenario (and its uploaded tables); raises ScenarioError."""
+    uploaded = uploaded or {}
+    problems = reference_problems(data, file, uploaded, models_dir)
+    if problems:
+        raise ScenarioError(problems)
+    if raw is None:
+        raw = json.dumps(data, sort_keys=True, default=str).encode()
+    if not uploaded:
+        return build_scenario(_resolve_model(data, models_dir), file, Path("."), raw, models_dir)
+    with tempfile.TemporaryDirectory(prefix="sourceopt-upload-") as folder:
+        base = Path(folder)
+        for name, content in uploaded.items():
+            (base / name).write_bytes(content)
+        try:
+            return build_scenario(_resolve_model(data, models_dir), file, base, raw, models_dir)
+        except ScenarioError as exc:
+            raise ScenarioError(_strip_folder(exc.problems, folder)) from None
+
+
+def _strip_folder(problems: tuple[Problem, ...], folder: str) -> list[Problem]:
+    prefix = folder.rstrip("/") + "/"
+    return [
+        Problem(p.file.replace(prefix, ""), p.place, p.message.replace(prefix, ""))
+        for p in problems
+    ]

@@ -1,0 +1,130 @@
+"""``/v1/jobs``: submit, read, cancel and list the caller's jobs."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from sourceopt.service.documents import ErrorDoc, JobDoc, JobPage, JobStatus
+from sourceopt.service.errors import ApiError
+from sourceopt.service.routes import AUTH_ERRORS, BODY_ERRORS, scenario_body
+from sourceopt.service.state import Caller, Service, ServiceDep
+from sourceopt.service.store import JobRow
+from sourceopt.service.submission import Submission, check, read_submission
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorDoc}}
+
+
+def job_body(job: JobRow, *, with_result: bool = True) -> dict[str, Any]:
+    """A job's JSON (the stored result is passed through as it is)."""
+    doc = JobDoc(
+        id=job.id,
+        kind=job.kind,
+        status=job.status,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        attempts=job.attempts,
+        cancel_requested=job.cancel_requested,
+    ).model_dump(mode="json")
+    if with_result and job.result is not None:
+        doc["result"] = json.loads(job.result)
+    if job.error is not None:
+        doc["error"] = json.loads(job.error)
+    return doc
+
+
+def queue_or_503(service: Service) -> None:
+    """503 with Retry-After when the queue is full."""
+    depth = service.store.queue_depth()
+    if depth >= service.settings.max_queue:
+        seconds = service.settings.retry_after_seconds
+        raise ApiError(
+            503,
+            "queue-full",
+            f"the queue is full ({depth:,} jobs waiting); retry in {seconds} s",
+            headers={"Retry-After": str(seconds)},
+        )
+
+
+def enqueue(
+    service: Service, key_id: str, submission: Submission, idempotency_key: str | None
+) -> tuple[JobRow, bool]:
+    """Validate and store a job (in a worker thread); raises ApiError."""
+    queue_or_503(service)
+    check(submission, service.settings, service.kinds)
+    job, created = service.store.submit(
+        key_id,
+        submission.kind,
+        submission.stored(),
+        submission.sha256(),
+        idempotency_key,
+        submission.files_to_store(),
+    )
+    if not created and job.request_sha256 != submission.sha256():
+        raise ApiError(
+            409,
+            "idempotency-conflict",
+            "this Idempotency-Key was used with a different request; use a new key",
+        )
+    if created:
+        service.dispatcher.notify()
+    return job, created
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=JobDoc,
+    responses={**BODY_ERRORS, 409: {"model": ErrorDoc}, 503: {"model": ErrorDoc}},
+    openapi_extra=scenario_body("JobRequest"),
+)
+async def submit_job(
+    request: Request,
+    service: ServiceDep,
+    caller: Caller,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> JSONResponse:
+    """Submit a job; 202 with its id and a Location header (same Idempotency-Key: same job)."""
+    submission = await read_submission(request, envelope=True)
+    job, _ = await run_in_threadpool(enqueue, service, caller, submission, idempotency_key)
+    return JSONResponse(job_body(job), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
+
+
+@router.get("/{job_id}", response_model=JobDoc, responses={**AUTH_ERRORS, **_NOT_FOUND})
+def get_job(job_id: str, service: ServiceDep, caller: Caller) -> JSONResponse:
+    """A job's status, timestamps and, when done, its result or error."""
+    job = service.store.get(job_id, caller)
+    if job is None:
+        raise ApiError(404, "not-found", f"no job {job_id!r} for this key")
+    return JSONResponse(job_body(job))
+
+
+@router.delete("/{job_id}", response_model=JobDoc, responses={**AUTH_ERRORS, **_NOT_FOUND})
+def cancel_job(job_id: str, service: ServiceDep, caller: Caller) -> JSONResponse:
+    """Cancel a job: a queued one at once, a running one within two seconds."""
+    job = service.store.cancel(job_id, caller)
+    if job is None:
+        raise ApiError(404, "not-found", f"no job {job_id!r} for this key")
+    service.dispatcher.cancel(job.id)
+    return JSONResponse(job_body(job, with_result=False))
+
+
+@router.get("", response_model=JobPage, responses={**AUTH_ERRORS, 422: {"model": ErrorDoc}})
+def list_jobs(
+    service: ServiceDep,
+    caller: Caller,
+    status: JobStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None,
+) -> JSONResponse:
+    """The caller's jobs, newest first; pass `next_cursor` back as `cursor` for the next page."""
+    rows = service.store.page(caller, status, limit, int(cursor) if cursor else None)
+    next_cursor = str(rows[-1].seq) if len(rows) == limit else None
+    jobs = [job_body(r, with_result=False) for r in rows]
+    return JSONResponse({"jobs": jobs, "next_cursor": next_cursor})

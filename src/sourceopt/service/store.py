@@ -1,0 +1,333 @@
+"""The job store: SQLAlchemy 2 over SQLite (WAL, the embedded default) or PostgreSQL.
+
+Jobs and their results survive restarts. Workers claim queued jobs one at a time
+(``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several replicas share one queue; an
+immediate write transaction on SQLite) and hold a lease they renew while the job runs. A job
+whose lease ran out (its server died) is re-queued, up to ``max_attempts`` runs, then failed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    RowMapping,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from sourceopt.service.tables import job_files, jobs
+
+STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+FINISHED = ("succeeded", "failed", "cancelled")
+_MIGRATION_LOCK = 7_270_001
+
+
+def now() -> datetime:
+    """The current time, timezone-aware (UTC)."""
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """One job as stored (request, result and error as JSON text)."""
+
+    seq: int
+    id: str
+    key_id: str
+    kind: str
+    status: str
+    request: str
+    request_sha256: str
+    attempts: int
+    cancel_requested: bool
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    result: str | None
+    error: str | None
+
+    @classmethod
+    def of(cls, row: RowMapping) -> JobRow:
+        """From a result row of the jobs table."""
+        return cls(
+            seq=row["seq"],
+            id=row["id"],
+            key_id=row["key_id"],
+            kind=row["kind"],
+            status=row["status"],
+            request=row["request"],
+            request_sha256=row["request_sha256"],
+            attempts=row["attempts"],
+            cancel_requested=bool(row["cancel_requested"]),
+            created_at=_aware(row["created_at"]) or now(),
+            started_at=_aware(row["started_at"]),
+            finished_at=_aware(row["finished_at"]),
+            result=row["result"],
+            error=row["error"],
+        )
+
+
+def engine_for(url: str) -> Engine:
+    """An engine for a store URL (``sqlite:///file.db`` or ``postgresql://...``)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "busy_timeout=30000", "synchronous=NORMAL"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the store's schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Store:
+    """Jobs in a SQL database; every method is one short transaction."""
+
+    def __init__(self, url: str, *, run_migrations: bool = True) -> None:
+        self.url = url
+        self.engine = engine_for(url)
+        if run_migrations:
+            migrate(self.engine)
+
+    @property
+    def embedded(self) -> bool:
+        """Whether this is the single-server SQLite store."""
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A transaction."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    def ping(self) -> None:
+        """Raise if the database cannot be reached."""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
+    def submit(
+        self,
+        key_id: str,
+        kind: str,
+        request: str,
+        sha: str,
+        idempotency_key: str | None = None,
+        files: Mapping[str, bytes] | None = None,
+    ) -> tuple[JobRow, bool]:
+        """Queue a job; with an idempotency key already used, the earlier job and False."""
+        if idempotency_key is not None:
+            found = self._by_idempotency(key_id, idempotency_key)
+            if found is not None:
+                return found, False
+        values = {
+            "id": uuid.uuid4().hex,
+            "key_id": key_id,
+            "kind": kind,
+            "status": "queued",
+            "request": request,
+            "request_sha256": sha,
+            "idempotency_key": idempotency_key,
+            "attempts": 0,
+            "cancel_requested": False,
+            "created_at": now(),
+        }
+        try:
+            with self.begin() as connection:
+                inserted = connection.execute(insert(jobs).values(**values)).inserted_primary_key
+                seq = inserted[0] if inserted else None
+                for name, content in (files or {}).items():
+                    row = {"job_seq": seq, "name": name, "content": content}
+                    connection.execute(insert(job_files).values(**row))
+        except IntegrityError:
+            found = self._by_idempotency(key_id, idempotency_key or "")
+            if found is None:
+                raise
+            return found, False
+        job = self.get(str(values["id"]))
+        if job is None:  # pragma: no cover - just inserted
+            raise RuntimeError("a job vanished right after it was stored")
+        return job, True
+
+    def _by_idempotency(self, key_id: str, idempotency_key: str) -> JobRow | None:
+        query = select(jobs).where(
+            jobs.c.key_id == key_id, jobs.c.idempotency_key == idempotency_key
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        return JobRow.of(row) if row else None
+
+    def get(self, job_id: str, key_id: str | None = None) -> JobRow | None:
+        """A job by id; with `key_id`, only if that key owns it."""
+        query = select(jobs).where(jobs.c.id == job_id)
+        if key_id is not None:
+            query = query.where(jobs.c.key_id == key_id)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        return JobRow.of(row) if row else None
+
+    def page(self, key_id: str, status: str | None, limit: int, before: int | None) -> list[JobRow]:
+        """A key's jobs, newest first, older than the `before` cursor."""
+        query = select(jobs).where(jobs.c.key_id == key_id)
+        if status is not None:
+            query = query.where(jobs.c.status == status)
+        if before is not None:
+            query = query.where(jobs.c.seq < before)
+        query = query.order_by(jobs.c.seq.desc()).limit(limit)
+        with self.engine.connect() as connection:
+            return [JobRow.of(r) for r in connection.execute(query).mappings()]
+
+    def files(self, seq: int) -> dict[str, bytes]:
+        """The files uploaded with a job."""
+        query = select(job_files.c.name, job_files.c.content).where(job_files.c.job_seq == seq)
+        with self.engine.connect() as connection:
+            return {name: bytes(content) for name, content in connection.execute(query)}
+
+    def cancel(self, job_id: str, key_id: str) -> JobRow | None:
+        """Cancel a queued job now, or ask the worker of a running one to stop it."""
+        with self.begin() as connection:
+            queued = (jobs.c.id == job_id) & (jobs.c.key_id == key_id)
+            connection.execute(
+                update(jobs)
+                .where(queued, jobs.c.status == "queued")
+                .values(status="cancelled", finished_at=now(), cancel_requested=True)
+            )
+            connection.execute(
+                update(jobs).where(queued, jobs.c.status == "running").values(cancel_requested=True)
+            )
+        return self.get(job_id, key_id)
+
+    def claim(self, worker: str, lease: float, clock: float) -> JobRow | None:
+        """Take the oldest queued job (skipping rows other replicas hold), or None."""
+        with self.begin() as connection:
+            query = (
+                select(jobs.c.seq)
+                .where(jobs.c.status == "queued")
+                .order_by(jobs.c.seq)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            seq = connection.execute(query).scalar()
+            if seq is None:
+                return None
+            connection.execute(
+                update(jobs)
+                .where(jobs.c.seq == seq)
+                .values(
+                    status="running",
+                    started_at=now(),
+                    worker=worker,
+                    lease_until=clock + lease,
+                    attempts=jobs.c.attempts + 1,
+                )
+            )
+            row = connection.execute(select(jobs).where(jobs.c.seq == seq)).mappings().one()
+        return JobRow.of(row)
+
+    def renew(self, job_ids: list[str], lease_until: float) -> set[str]:
+        """Extend the leases of running jobs; the ids among them asked to cancel."""
+        if not job_ids:
+            return set()
+        with self.begin() as connection:
+            connection.execute(
+                update(jobs)
+                .where(jobs.c.id.in_(job_ids), jobs.c.status == "running")
+                .values(lease_until=lease_until)
+            )
+            query = select(jobs.c.id).where(jobs.c.id.in_(job_ids), jobs.c.cancel_requested)
+            return set(connection.execute(query).scalars())
+
+    def finish(
+        self, job_id: str, status: str, result: str | None = None, error: str | None = None
+    ) -> None:
+        """Record how a running job ended."""
+        with self.begin() as connection:
+            connection.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id, jobs.c.status == "running")
+                .values(status=status, result=result, error=error, finished_at=now())
+            )
+
+    def recover(self, max_attempts: int, clock: float, *, everything: bool = False) -> int:
+        """Re-queue running jobs whose lease ran out (or all: a single server restarting).
+
+        Jobs that already ran `max_attempts` times are failed instead, with the reason.
+        """
+        stale = jobs.c.status == "running"
+        if not everything:
+            stale = stale & (jobs.c.lease_until < clock)
+        reason = (
+            '{"reason": "interrupted", "message": "the server stopped while running this job '
+            f'{max_attempts} times; not retrying (max attempts {max_attempts})"}}'
+        )
+        with self.begin() as connection:
+            failed = connection.execute(
+                update(jobs)
+                .where(stale, jobs.c.attempts >= max_attempts)
+                .values(status="failed", error=reason, finished_at=now())
+            ).rowcount
+            requeued = connection.execute(
+                update(jobs).where(stale).values(status="queued", worker=None, lease_until=None)
+            ).rowcount
+        return int(failed or 0) + int(requeued or 0)
+
+    def counts(self) -> dict[str, int]:
+        """Number of jobs by status."""
+        query = select(jobs.c.status, func.count()).group_by(jobs.c.status)
+        with self.engine.connect() as connection:
+            found = {status: int(n) for status, n in connection.execute(query)}
+        return {status: found.get(status, 0) for status in STATUSES}
+
+    def queue_depth(self) -> int:
+        """Number of queued jobs."""
+        query = select(func.count()).select_from(jobs).where(jobs.c.status == "queued")
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar() or 0)
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()

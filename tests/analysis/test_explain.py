@@ -1,0 +1,197 @@
+"""explain: minimal conflicts in business words and the cheapest relaxation, on tiny cases.
+
+Every expected answer is derived by hand in the comment above its case.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from sourceopt.analysis import conflict as conflict_module
+from sourceopt.analysis.explain import explain
+from sourceopt.cli import cli
+from sourceopt.errors import AnalysisError
+from sourceopt.scenario.load import load_scenario
+from sourceopt.solvers.base import Status
+
+ROOT = Path(__file__).resolve().parents[2]
+SETASIDE = ROOT / "scenarios" / "infeasible-setaside.yaml"
+
+
+def two_rules(lock_priority: int = 0, share_priority: int = 0) -> dict[str, Any]:
+    """Two items of demand 100; S1 bids 10, S2 bids 12 on both; no capacities.
+
+    `lock-s1-a-80` gives S1 at least 80 units of A; `max-half-per-item` allows no supplier more
+    than 50 % of an item, i.e. at most 50 units of A. Those two rules alone conflict (the
+    share row's bound 0.5 x 100 is a constant, so no demand or capacity is involved).
+    """
+    return {
+        "sourceopt": 1,
+        "name": "two-rules",
+        "items": [{"id": "A", "demand": 100}, {"id": "B", "demand": 100}],
+        "suppliers": [{"id": "S1"}, {"id": "S2"}],
+        "offers": [
+            {"supplier": "S1", "item": "A", "price": 10},
+            {"supplier": "S2", "item": "A", "price": 12},
+            {"supplier": "S1", "item": "B", "price": 10},
+            {"supplier": "S2", "item": "B", "price": 12},
+        ],
+        "rules": [
+            {
+                "type": "award",
+                "name": "lock-s1-a-80",
+                "supplier": "S1",
+                "item": "A",
+                "min_units": 80,
+                "priority": lock_priority,
+            },
+            {
+                "type": "max_share",
+                "name": "max-half-per-item",
+                "limit": 0.5,
+                "priority": share_priority,
+            },
+        ],
+    }
+
+
+def test_conflict_is_exactly_the_two_rules() -> None:
+    out = explain(load_scenario(two_rules()))
+    assert out.status is Status.INFEASIBLE
+    assert [m.rule for m in out.conflict] == ["lock-s1-a-80", "max-half-per-item"]
+    assert out.minimal
+    lock, share = (m.message for m in out.conflict)
+    assert "locks S1 on item A to at least 80 units" in lock
+    assert "more than 50% of the volume of each item" in share
+
+
+def test_deletion_filter_alone_finds_the_same_conflict(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conflict_module, "iis_seed", lambda setup, grouped: None)
+    out = explain(load_scenario(two_rules()), relax=False)
+    assert out.method == "deletion filter"
+    assert [m.rule for m in out.conflict] == ["lock-s1-a-80", "max-half-per-item"]
+    assert out.relaxation is None
+
+
+# Relaxation, equal priorities. Either rule gives way by 30 units (lock 80 -> 50, or the
+# share 50 -> 80 units), priced at the top unit price 12: 360 either way. Among those the
+# cheaper award wins: S1 80 of A (800) + S2 20 (240), B split 50/50 (500 + 600) = 2,140,
+# versus 2,200 with the lock relaxed. Objective 2,140 + 360 = 2,500.
+def test_cheapest_relaxation_prices_the_violation() -> None:
+    out = explain(load_scenario(two_rules()))
+    rel = out.relaxation
+    assert rel is not None
+    assert [(v.rule, v.amount, v.penalty) for v in rel.violations] == [
+        ("max-half-per-item", pytest.approx(30), pytest.approx(360))
+    ]
+    assert rel.objective == pytest.approx(2500)
+    assert rel.result.total_cost == pytest.approx(2140)
+    assert out.verified
+
+
+# With the share rule at priority 1, the lower-priority lock gives way first: S1 50 / S2 50
+# on both items = 2,200, plus 30 x 12 = 360 for the lock.
+def test_priorities_change_which_rule_is_relaxed() -> None:
+    out = explain(load_scenario(two_rules(share_priority=1)))
+    rel = out.relaxation
+    assert rel is not None
+    assert [(v.rule, v.amount) for v in rel.violations] == [("lock-s1-a-80", pytest.approx(30))]
+    assert rel.objective == pytest.approx(2560)
+    assert rel.result.total_cost == pytest.approx(2200)
+
+
+# Demand 100 of A; S1 can deliver 60 (its capacity), S2 30 (its offer's capacity): the
+# conflict is the demand and both capacities, no rule. Data give way only when rules cannot
+# help; 10 units short (priced at the top price 11) is cheaper than buying 10 more.
+def test_data_conflict_names_capacities_and_demand() -> None:
+    doc = {
+        "sourceopt": 1,
+        "name": "short",
+        "items": [{"id": "A", "demand": 100, "unit": "pallets"}],
+        "suppliers": [{"id": "S1", "capacity": 60}, {"id": "S2"}],
+        "offers": [
+            {"supplier": "S1", "item": "A", "price": 10},
+            {"supplier": "S2", "item": "A", "price": 11, "capacity": 30},
+        ],
+    }
+    out = explain(load_scenario(doc))
+    assert [m.rule for m in out.conflict] == ["capacity:S1", "capacity:S2", "demand:A"]
+    messages = [m.message for m in out.conflict]
+    assert "at most 60 units in total" in messages[0]
+    assert "at most 30 of A (offer capacities)" in messages[1]
+    assert messages[2] == "item A needs exactly 100 pallets"
+    rel = out.relaxation
+    assert rel is not None
+    assert [(v.rule, v.amount, v.penalty) for v in rel.violations] == [
+        ("demand:A", pytest.approx(10), pytest.approx(110))
+    ]
+    assert rel.objective == pytest.approx(600 + 330 + 110)
+
+
+# A MIP: at least 3 awarded suppliers, but only 2 bid. The rule alone is the conflict.
+def test_supplier_count_alone() -> None:
+    doc = two_rules()
+    doc["rules"] = [{"type": "supplier_count", "name": "three-suppliers", "min": 3}]
+    out = explain(load_scenario(doc))
+    assert [m.rule for m in out.conflict] == ["three-suppliers"]
+    assert "at least 3 awarded suppliers" in out.conflict[0].message
+    assert "2 of them bid" in out.conflict[0].message
+    rel = out.relaxation
+    assert rel is not None
+    assert [(v.rule, v.amount) for v in rel.violations] == [("three-suppliers", pytest.approx(1))]
+
+
+def test_setaside_names_the_rule_and_the_small_businesses() -> None:
+    out = explain(load_scenario(SETASIDE))
+    names = [m.rule for m in out.conflict]
+    assert names[:3] == [
+        "small-business-goal-min-40pct-of-spend",
+        "capacity:campus-clean",
+        "capacity:tri-county-paper",
+    ]
+    assert "worth at most 282,600 USD" in out.conflict[0].message
+    assert out.relaxation is not None
+    assert out.verified
+    assert [v.rule for v in out.relaxation.violations] == [names[0]]
+
+
+def test_feasible_scenario_has_nothing_to_explain() -> None:
+    doc = two_rules()
+    doc["rules"] = []
+    out = explain(load_scenario(doc))
+    assert out.to_dict() == {
+        "scenario": "two-rules",
+        "status": "optimal",
+        "conflict": [],
+        "relaxation": None,
+    }
+
+
+def test_unknown_variant_lists_the_variants() -> None:
+    with pytest.raises(AnalysisError, match=r"unknown variant 'nope'.*variants are: base"):
+        explain(load_scenario(two_rules()), variant="nope")
+
+
+def test_cli_explain_json_and_solve_why(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(yaml.safe_dump(two_rules()))
+    runner = CliRunner()
+    res = runner.invoke(cli, ["explain", str(path), "--json"])
+    assert res.exit_code == 4, res.output
+    data = json.loads(res.output)
+    assert set(data) == {"scenario", "status", "conflict", "relaxation"}
+    assert set(data["relaxation"]) == {"objective", "violations"}
+    assert set(data["relaxation"]["violations"][0]) == {"rule", "amount", "penalty"}
+    text = runner.invoke(cli, ["explain", str(path)])
+    assert "Cheapest relaxation" in text.output
+    assert "max-half-per-item" in text.output
+    solved = runner.invoke(cli, ["solve", str(path)])
+    assert solved.exit_code == 4
+    assert "Why: these cannot all hold together" in solved.output
+    assert "locks S1 on item A" in solved.output
