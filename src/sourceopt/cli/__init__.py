@@ -2,7 +2,8 @@
 
 Exit codes (also in README.md): 0 solved (optimal or feasible) / valid; 1 internal error;
 2 usage error; 3 invalid input; 4 infeasible; 5 no award (a limit hit first, or unbounded);
-6 solver backend unavailable or failed; 7 an award failed verification.
+6 solver backend unavailable or failed; 7 an award failed verification; 8 a batch finished
+with failures; 9 a batch's awards drifted from the expected ones; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sourceopt.errors import BackendError, ScenarioError, SourceoptError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
 EXIT_INFEASIBLE, EXIT_NO_AWARD, EXIT_BACKEND, EXIT_UNVERIFIED = 4, 5, 6, 7
+EXIT_BATCH_FAILURES, EXIT_GOLDEN_DRIFT, EXIT_INTERRUPTED = 8, 9, 130
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

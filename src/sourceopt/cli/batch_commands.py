@@ -16,10 +16,16 @@ from typing import Any
 
 import click
 
-from sourceopt.cli import EXIT_OK, cli, fail
+from sourceopt.cli import (
+    EXIT_BATCH_FAILURES,
+    EXIT_GOLDEN_DRIFT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    cli,
+    fail,
+)
 from sourceopt.errors import SourceoptError
 
-EXIT_BATCH_FAILURES, EXIT_GOLDEN_DRIFT, EXIT_INTERRUPTED = 8, 9, 130
 _SHOWN = 10
 
 
