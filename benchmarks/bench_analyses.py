@@ -32,6 +32,11 @@ def _timed(func: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
     return time.perf_counter() - start, out
 
 
+def _show(key: str, value: Any) -> None:
+    shown = f"{value:.2f} s" if isinstance(value, float) else str(value)
+    print(f"{key:>30}: {shown}", flush=True)
+
+
 def rebuild_rules(path: Path) -> float:
     """Every rule: load the file, drop the rule, build, solve, verify."""
     start = time.perf_counter()
@@ -61,12 +66,7 @@ def run(family: str, offers: int, points: int, seed: int, folder: Path) -> dict[
     t_load, sc = _timed(load_scenario, path)
     t_build, program = _timed(build_program, sc)
     t_solve, base = _timed(solve_program, sc, program, solve_options(sc))
-    t_rules, costs = _timed(rule_costs, sc)
-    t_rules_rb = rebuild_rules(path)
-    t_front, front = _timed(frontier, sc, "max_share", points=points)
-    grid = [p.bound for p in front.points[1:]]  # the first point is the unbounded solve
-    t_front_rb = rebuild_frontier(path, grid)
-    return {
+    figures: dict[str, Any] = {
         "family": family,
         "offers": offers,
         "rows x cols": f"{program.n_rows} x {program.n_cols}",
@@ -75,13 +75,19 @@ def run(family: str, offers: int, points: int, seed: int, folder: Path) -> dict[
         "build": t_build,
         "solve": t_solve,
         "status": base.status.value,
-        "rules": len(costs.rules),
-        "rules reuse": t_rules,
-        "rules rebuild": t_rules_rb,
-        "frontier points": len(front.points),
-        "frontier reuse": t_front,
-        "frontier rebuild (grid only)": t_front_rb,
     }
+    for key, value in figures.items():
+        _show(key, value)
+    t_rules, costs = _timed(rule_costs, sc)
+    _show("rules", len(costs.rules))
+    _show("rules reuse", t_rules)
+    _show("rules rebuild", rebuild_rules(path))
+    t_front, front = _timed(frontier, sc, "max_share", points=points)
+    _show("frontier points", len(front.points))
+    _show("frontier reuse", t_front)
+    grid = [p.bound for p in front.points[1:]]  # the first point is the unbounded solve
+    _show("frontier rebuild (grid only)", rebuild_frontier(path, grid))
+    return figures
 
 
 def main() -> None:
@@ -93,11 +99,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for family in args.family:
-            figures = run(family, args.offers, args.points, args.seed, Path(tmp))
-            for key, value in figures.items():
-                shown = f"{value:.2f} s" if isinstance(value, float) else str(value)
-                print(f"{key:>30}: {shown}")
-            print()
+            run(family, args.offers, args.points, args.seed, Path(tmp))
+            print(flush=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -120,8 +121,10 @@ class ResultDocument(_Doc):
 class SolveResult:
     """A solve's result: the JSON document plus pandas views and honest accessors."""
 
-    def __init__(self, document: ResultDocument) -> None:
+    def __init__(self, document: ResultDocument, duals: np.ndarray | None = None) -> None:
         self.document = document
+        self.duals = duals
+        """Row duals of the solved program (LPs on a backend that has them; else None)."""
 
     @property
     def status(self) -> Status:

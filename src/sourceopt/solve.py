@@ -38,14 +38,16 @@ def solve_program(
     """Solve an already built program of `scenario` and verify the award against `scenario`.
 
     Analyses use this to re-solve an edited program (a rule's rows dropped, a bound moved)
-    without rebuilding it; `scenario` must describe the same rules as the program.
+    without rebuilding it; `scenario` must describe the same rules as the program. For LPs on
+    a backend that has them, the result carries the row duals (``result.duals``).
     """
     engine = get_backend(backend or scenario.solver.backend)
     # half the requested gap goes to the solver: the tie-break allowance uses the rest
     raw = engine.solve(program, replace(options, mip_gap=options.mip_gap / 2))
     exact = engine.capabilities.continuous
     doc = document(scenario, program, raw, seed=options.seed, mip_gap=options.mip_gap, exact=exact)
-    return SolveResult(doc)
+    duals = raw.duals if engine.capabilities.duals and not program.is_mip else None
+    return SolveResult(doc, duals)
 
 
 def solve(

@@ -18,9 +18,8 @@ from sourceopt.analysis import (
     with_rows,
     without_rule,
 )
-from sourceopt.analysis.resolve import resolve
 from sourceopt.formulation.program import Program
-from sourceopt.solve import solve_options
+from sourceopt.solve import solve_options, solve_program
 
 SCENARIO: dict[str, Any] = {
     "sourceopt": 1,
@@ -76,8 +75,8 @@ def test_drop_rule_prunes_indicators_only_it_used() -> None:
     # the edited program solves to the same award as a fresh build without the rule
     smaller = without_rule(sc, "three")
     options = solve_options(sc)
-    a = resolve(smaller, edited, options).result
-    b = resolve(smaller, build_program(smaller), options).result
+    a = solve_program(smaller, edited, options)
+    b = solve_program(smaller, build_program(smaller), options)
     assert a.verification.ok
     assert a.objective == pytest.approx(b.objective)
 

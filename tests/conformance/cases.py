@@ -1066,3 +1066,30 @@ case(
     ),
     status="infeasible",
 )
+
+
+# --- supplier min_units counts all its items, also under a per-item supplier count ----------
+# A (30), B (30); S1 @1 (min_units 40 in total), S2 @2, S3 @3; at least 2 suppliers per item.
+# Each item needs a second supplier, which gets the award quantum of 1 unit: S2 (cheaper than
+# S3) takes 1 of A and 1 of B; S1 takes the other 29 + 29 = 58 >= 40 units (its minimum is a
+# total over its items, not per item). 58 x 1 + 2 x 2 = 62. Unique (S3 is dearer than S2).
+case(
+    "supplier_min_units_with_item_counts",
+    scenario(
+        "min-units-item-counts",
+        [item("A", 30), item("B", 30)],
+        [sup("S1", min_units=40), sup("S2"), sup("S3")],
+        [
+            offer("S1", "A", 1),
+            offer("S1", "B", 1),
+            offer("S2", "A", 2),
+            offer("S2", "B", 2),
+            offer("S3", "A", 3),
+            offer("S3", "B", 3),
+        ],
+        rules=[{"type": "supplier_count", "min": 2, "per": "item"}],
+    ),
+    objective=62,
+    total_cost=62,
+    allocation={("S1", "A"): 29, ("S1", "B"): 29, ("S2", "A"): 1, ("S2", "B"): 1},
+)

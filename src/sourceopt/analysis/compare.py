@@ -17,7 +17,6 @@ import pandas as pd
 
 from sourceopt.analysis.diff import VariantDiff, diff_results
 from sourceopt.analysis.edits import drop_rule, fix_columns, without_rule
-from sourceopt.analysis.resolve import resolve
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
 from sourceopt.formulation.program import Program
@@ -25,7 +24,7 @@ from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Variant
 from sourceopt.scenario.variants import apply_variant, variant_names
-from sourceopt.solve import solve_options
+from sourceopt.solve import solve_options, solve_program
 from sourceopt.solvers.base import SolveOptions, Status
 from sourceopt.solvers.registry import get_backend
 
@@ -160,7 +159,7 @@ def _solve_all(
     out = {}
     for name in names:
         chosen, program = variant_program(scenario, base, name)
-        out[name] = resolve(chosen, program, options, backend).result
+        out[name] = solve_program(chosen, program, options, backend)
     return out
 
 

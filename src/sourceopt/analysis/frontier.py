@@ -18,13 +18,12 @@ import numpy as np
 import pandas as pd
 
 from sourceopt.analysis.metrics import AT_LEAST, Metric, measure, parse_metric, prepare
-from sourceopt.analysis.resolve import resolve
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.variants import apply_variant
-from sourceopt.solve import solve_options
+from sourceopt.solve import solve_options, solve_program
 from sourceopt.solvers.base import Status
 from sourceopt.solvers.registry import get_backend
 
@@ -118,7 +117,7 @@ def frontier(
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
     get_backend(backend or scenario.solver.backend)
     program = build_program(chosen)
-    first = resolve(chosen, program, options, backend).result
+    first = solve_program(chosen, program, options, backend)
     head = (chosen.name, chosen.variant, metric.name, metric.direction, chosen.currency)
     m0 = measure(metric, chosen, first)
     if m0 is None:
@@ -128,7 +127,7 @@ def frontier(
 
     def solve_at(bound: float) -> SolveResult:
         if bound not in solved:
-            solved[bound] = resolve(chosen, eps.at(bound), options, backend).result
+            solved[bound] = solve_program(chosen, eps.at(bound), options, backend)
         return solved[bound]
 
     best = _best_bound(metric, m0, solve_at, points)

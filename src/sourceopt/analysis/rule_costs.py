@@ -15,13 +15,12 @@ import numpy as np
 import pandas as pd
 
 from sourceopt.analysis.edits import drop_rule, rule_position, without_rule
-from sourceopt.analysis.resolve import resolve
 from sourceopt.formulation.build import build_program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Rule
 from sourceopt.scenario.variants import apply_variant
-from sourceopt.solve import solve_options
+from sourceopt.solve import solve_options, solve_program
 from sourceopt.solvers.base import Status
 from sourceopt.solvers.registry import get_backend
 
@@ -116,22 +115,22 @@ def rule_costs(
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
     get_backend(backend or scenario.solver.backend)
     program = build_program(chosen)
-    base = resolve(chosen, program, options, backend)
-    by_name = {r.name: r for r in base.result.document.rules}
+    base = solve_program(chosen, program, options, backend)
+    by_name = {r.name: r for r in base.document.rules}
     origins = dict(zip(chosen.rule_names, chosen.rule_origins, strict=True))
     duals = _row_duals(chosen, program.rows, base.duals)
     out = []
     for name in names:
         rule = chosen.rules[rule_position(chosen, name)]
         edited = drop_rule(program, name, chosen)
-        without = resolve(without_rule(chosen, name), edited, options, backend)
+        without = solve_program(without_rule(chosen, name), edited, options, backend)
         doc = by_name.get(name)
         rule_dual = None
         if base.duals is not None:
             rule_dual = float(duals.loc[duals["rule"] == name, "dual"].sum())
         binding = doc is not None and doc.binding
-        out.append(_priced(rule, origins[name], base.result, without.result, binding, rule_dual))
-    return RuleCosts(chosen.name, chosen.variant, chosen.currency, base.result, tuple(out), duals)
+        out.append(_priced(rule, origins[name], base, without, binding, rule_dual))
+    return RuleCosts(chosen.name, chosen.variant, chosen.currency, base, tuple(out), duals)
 
 
 def _priced(

@@ -129,8 +129,9 @@ class Context:
         One per supplier (over the `items` mask together) or, with `per_item`, one per
         (supplier, item) pair; returned in the order of `suppliers` (or of the pairs, sorted).
         Upper link: units <= M z with M the tightest bound from capacities and demand. With
-        `floor`, also units >= q z, q = max(supplier min_units, min(1, M)): the binary may be
-        1 only for a real award (models/README.md, "award quantum"). Created once, reused.
+        `floor`, also units >= q z, q = min(1, M) (and at least the supplier's min_units for a
+        binary over all its items): the binary may be 1 only for a real award
+        (models/README.md, "award quantum"). Created once, reused.
         """
         store, slots, groups, owners, item_of = self._slots(suppliers, items, per_item)
         cols = store[slots].copy()
@@ -159,8 +160,10 @@ class Context:
             todo = np.flatnonzero(~np.isin(cols, done))
             if len(todo):
                 self._floored.update(cols[todo].tolist())
+                # a supplier's min_units is about all its units: only a whole-supplier binary
+                whole = not per_item and bool(items.all())
                 min_u = self.scenario.suppliers["min_units"].to_numpy(float)[owners[todo]]
-                q = np.maximum(min_u, np.minimum(1.0, big_m[todo]))
+                q = np.maximum(min_u if whole else 0.0, np.minimum(1.0, big_m[todo]))
                 self._link(units[todo], cols[todo], -q, -np.inf, "awarded_floor", owners[todo])
         return np.asarray(cols, dtype=np.int64)
 
