@@ -84,7 +84,9 @@ def test_diff_with_known_moves_and_cost_split() -> None:
     # 20 units moved from 10 to 5.5
     assert d.rule_effect == pytest.approx(-90.0)
     doc = d.to_dict()
-    assert set(doc) == {"from", "to", "objective_change", "moves"}
+    # the contract's keys plus the documented split of the change
+    assert set(doc) == {"from", "to", "objective_change", "price_effect", "rule_effect", "moves"}
+    assert doc["price_effect"] == pytest.approx(d.price_effect)
     assert doc["moves"][0] == {"supplier": "S1", "item": "A", "units_from": 60.0, "units_to": 40.0}
 
 

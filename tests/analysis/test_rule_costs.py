@@ -78,6 +78,7 @@ def test_json_is_the_contract() -> None:
         "rule_cost_pct",
         "status_without",
         "dual",
+        "note",  # an added key (the format allows additions)
     }
     assert doc["rules"][0]["status_without"] == "optimal"
 

@@ -39,11 +39,16 @@ class VariantDiff:
     suppliers: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the ``compare --diff`` JSON of SCENARIO-FORMAT.md."""
+        """The ``compare --diff`` JSON of SCENARIO-FORMAT.md, with two added keys.
+
+        ``price_effect`` and ``rule_effect`` split the objective change (models/README.md).
+        """
         return {
             "from": self.a,
             "to": self.b,
             "objective_change": self.objective_change,
+            "price_effect": self.price_effect,
+            "rule_effect": self.rule_effect,
             "moves": [
                 {
                     "supplier": str(s),

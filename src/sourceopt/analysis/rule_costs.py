@@ -44,7 +44,10 @@ class RuleCost:
     verified: bool
 
     def to_dict(self) -> dict[str, Any]:
-        """The rule's entry of the ``rules`` analysis JSON (SCENARIO-FORMAT.md)."""
+        """The rule's entry of the ``rules`` analysis JSON (SCENARIO-FORMAT.md), plus a key.
+
+        The added ``note`` says, e.g., "changes nothing" or "without it ... unbounded".
+        """
         return {
             "name": self.name,
             "type": self.type,
@@ -54,6 +57,7 @@ class RuleCost:
             "rule_cost_pct": self.rule_cost_pct,
             "status_without": self.status_without.value,
             "dual": self.dual,
+            "note": self.note,
         }
 
 
