@@ -47,8 +47,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 class Load:
-    def __init__(self, url: str, key: str, budget: int) -> None:
-        self.url, self.key, self.budget = url, key, budget
+    def __init__(self, url: str, key: str, budget: int, poll: str = "wait") -> None:
+        self.url, self.key, self.budget, self.poll = url, key, budget, poll
         self.lock = threading.Lock()
         self.requests = 0
         self.errors_5xx = 0
@@ -83,8 +83,9 @@ class Load:
                 with self.lock:
                     self.submitted.append(job_id)
                 delay = 0.005
+                params = {"wait": "10"} if self.poll == "wait" else None
                 while self.take():
-                    job = self.call(client, "GET", f"/v1/jobs/{job_id}").json()
+                    job = self.call(client, "GET", f"/v1/jobs/{job_id}", params=params).json()
                     if job["status"] not in ("queued", "running"):
                         self.e2e_s.append(time.perf_counter() - start)
                         break
@@ -120,17 +121,28 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--poll",
+        choices=("wait", "backoff"),
+        default="wait",
+        help="wait: long poll GET /v1/jobs/{id}?wait=10 (a server without it answers at "
+        "once, and the client backs off); backoff: plain polls from 5 ms, x1.5, up to 100 ms",
+    )
     args = parser.parse_args()
     scenario = load_scenario(SCENARIO)
-    local = []
+    local, local_load = [], []
     for _ in range(20):
         start = time.perf_counter()
         solve(scenario)
         local.append(time.perf_counter() - start)
+    for _ in range(20):
+        start = time.perf_counter()
+        solve(load_scenario(SCENARIO))
+        local_load.append(time.perf_counter() - start)
     with tempfile.TemporaryDirectory() as folder:
         process, url, key = start_server(Path(folder), args.workers)
         try:
-            load = Load(url, key, args.requests)
+            load = Load(url, key, args.requests, args.poll)
             threads = [threading.Thread(target=load.client_loop) for _ in range(args.clients)]
             began = time.perf_counter()
             for thread in threads:
@@ -142,7 +154,7 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(30)
-    report(args, load, elapsed, lost, local)
+    report(args, load, elapsed, lost, local, local_load)
 
 
 def count_lost(url: str, key: str, ids: list[str]) -> int:
@@ -163,15 +175,24 @@ def count_lost(url: str, key: str, ids: list[str]) -> int:
     return lost
 
 
-def report(args: Any, load: Load, elapsed: float, lost: int, local: list[float]) -> None:
+def report(
+    args: Any, load: Load, elapsed: float, lost: int, local: list[float], local_load: list[float]
+) -> None:
     inproc = statistics.median(local) * 1000
+    inproc_load = statistics.median(local_load) * 1000
     print(f"requests {load.requests} from {args.clients} clients, {args.workers} workers")
+    print(f"polling: {args.poll}")
     print(f"elapsed {elapsed:.1f} s, throughput {load.requests / elapsed:.0f} req/s")
     print(f"5xx responses {load.errors_5xx}, jobs {len(load.submitted)}, lost {lost}")
     print(f"submit p50 {pct(load.submit_s, 0.5):.1f} ms, p99 {pct(load.submit_s, 0.99):.1f} ms")
     print(f"end-to-end p50 {pct(load.e2e_s, 0.5):.1f} ms, p99 {pct(load.e2e_s, 0.99):.1f} ms")
-    print(f"in-process solve p50 {inproc:.1f} ms")
-    print(f"service overhead at p50 {pct(load.e2e_s, 0.5) - inproc:.1f} ms")
+    print(f"in-process solve(scenario) p50 {inproc:.1f} ms (scenario loaded beforehand)")
+    print(f"in-process solve(load_scenario(dict)) p50 {inproc_load:.1f} ms")
+    print(f"service overhead at p50 vs solve(scenario) {pct(load.e2e_s, 0.5) - inproc:.1f} ms")
+    print(
+        "service overhead at p50 vs solve(load_scenario(dict)) "
+        f"{pct(load.e2e_s, 0.5) - inproc_load:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from sourceopt.scenario.read import read_document
 from sourceopt.scenario.schema import TABLE_KEYS
 
 FINISHED = ("succeeded", "failed", "cancelled")
+LONG_POLL_SECONDS = 10.0  # how long one poll may wait on the server for the job to finish
 
 
 class ServiceError(SourceoptError):
@@ -36,6 +37,7 @@ class Client:
     def __init__(self, url: str, key: str, *, timeout: float = 60.0) -> None:
         import httpx
 
+        self._long_poll = max(0.0, min(LONG_POLL_SECONDS, timeout / 2))
         self._http = httpx.Client(
             base_url=url.rstrip("/"), headers={"Authorization": f"Bearer {key}"}, timeout=timeout
         )
@@ -69,21 +71,35 @@ class Client:
             answer = self._http.post("/v1/jobs", files=files, data=data, headers=headers)
         return str(_checked(answer)["id"])
 
-    def job(self, job_id: str) -> dict[str, Any]:
-        """A job's JSON (status, timestamps, result or error)."""
-        return _checked(self._http.get(f"/v1/jobs/{job_id}"))
+    def job(self, job_id: str, wait: float = 0.0) -> dict[str, Any]:
+        """A job's JSON (status, timestamps, result or error).
+
+        With `wait` (seconds, at most 30) the server answers as soon as the job finishes, or
+        after `wait` seconds with the job still queued or running.
+        """
+        params = {"wait": f"{wait:g}"} if wait > 0 else None
+        return _checked(self._http.get(f"/v1/jobs/{job_id}", params=params))
 
     def wait(self, job_id: str, timeout: float | None = None) -> Any:
-        """Poll (with back-off) until the job ends; a SolveResult for a solve, else the JSON."""
+        """Poll until the job ends; a SolveResult for a solve, else the JSON.
+
+        Each poll is a long poll (the server answers when the job finishes); against a
+        server that answers at once, polls back off from 20 ms to 2 s.
+        """
         delay, deadline = 0.02, None if timeout is None else time.monotonic() + timeout
         while True:
-            job = self.job(job_id)
+            wait = self._long_poll
+            if deadline is not None:
+                wait = max(0.0, min(wait, deadline - time.monotonic()))
+            asked = time.monotonic()
+            job = self.job(job_id, wait)
             if job["status"] in FINISHED:
                 return _outcome(job)
             if deadline is not None and time.monotonic() > deadline:
                 raise ServiceError(f"job {job_id} still {job['status']} after {timeout:g} s")
-            time.sleep(delay)
-            delay = min(delay * 1.5, 2.0)
+            if time.monotonic() - asked < wait / 2 or wait == 0:
+                time.sleep(delay)  # the server did not hold the request: back off
+                delay = min(delay * 1.5, 2.0)
 
     def solve(
         self, scenario: dict[str, Any] | str | Path, timeout: float | None = None, **options: Any

@@ -214,3 +214,18 @@ def test_models(server: Server) -> None:
         assert "resilient" in names
         assert client.get("/v1/models/resilient").json()["name"] == "resilient"
         assert client.get("/v1/models/nope").status_code == 404
+
+
+def test_long_poll_answers_when_the_job_ends(server: Server) -> None:
+    with server.client() as client:
+        job = client.post("/v1/jobs", json={"scenario": small()}).json()
+        done = client.get(f"/v1/jobs/{job['id']}", params={"wait": 30}).json()
+        assert done["status"] == "succeeded", done
+        assert done["result"]["scenario"] == "small"
+        slow_job = client.post("/v1/jobs", json={"scenario": slow()}).json()
+        asked = time.monotonic()
+        still = client.get(f"/v1/jobs/{slow_job['id']}", params={"wait": 0.3}).json()
+        assert still["status"] in ("queued", "running")
+        assert 0.25 < time.monotonic() - asked < 5
+        client.delete(f"/v1/jobs/{slow_job['id']}")
+        assert client.get(f"/v1/jobs/{job['id']}", params={"wait": 31}).status_code == 422

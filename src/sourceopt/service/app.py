@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
-from starlette.middleware.base import RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import sourceopt
 from sourceopt.service import errors
@@ -38,6 +38,26 @@ def start_service(settings: Settings, metrics: Metrics) -> Service:
     dispatcher.start()
     limiter = RateLimiter(settings.rate_per_minute)
     return Service(settings, store, runner, dispatcher, metrics, limiter, available_kinds())
+
+
+class CountResponses:
+    """ASGI middleware counting responses by status (plain ASGI: no per-request task)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; count the status of the response it starts."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def counting(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.metrics.request(int(message["status"]))
+            await send(message)
+
+        await self.app(scope, receive, counting)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -68,12 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     errors.install(app)
 
-    @app.middleware("http")
-    async def _count(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        metrics.request(response.status_code)
-        return response
-
+    app.add_middleware(CountResponses, metrics=metrics)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

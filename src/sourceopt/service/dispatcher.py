@@ -14,9 +14,11 @@ import os
 import socket
 import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import Future
 from typing import Any
 
+from sourceopt.scenario.model import Scenario
 from sourceopt.service.metrics import Metrics
 from sourceopt.service.runner import JobRunner
 from sourceopt.service.settings import Settings
@@ -25,6 +27,7 @@ from sourceopt.service.worker import failure
 
 log = logging.getLogger("sourceopt.service")
 GRACE_SECONDS = 30.0
+PREPARED_OFFERS = 1_000_000  # offers of validated scenarios kept for the workers, in all
 
 
 class Dispatcher:
@@ -39,6 +42,30 @@ class Dispatcher:
         self._waiters: dict[str, list[Future[None]]] = {}
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self._prepared: OrderedDict[str, Scenario] = OrderedDict()
+        self._prepared_offers = 0
+
+    def prepared(self, job_id: str, scenario: Scenario) -> None:
+        """Keep the scenario validated at submit for the worker (it then skips loading it).
+
+        Only an optimisation: a job claimed without it (another replica, a restart, evicted
+        under the memory budget) is loaded from its stored request by the worker.
+        """
+        if scenario.n_offers > PREPARED_OFFERS:
+            return
+        with self._lock:
+            self._prepared[job_id] = scenario
+            self._prepared_offers += scenario.n_offers
+            while self._prepared_offers > PREPARED_OFFERS and self._prepared:
+                _, dropped = self._prepared.popitem(last=False)
+                self._prepared_offers -= dropped.n_offers
+
+    def _take_prepared(self, job_id: str) -> Scenario | None:
+        with self._lock:
+            scenario = self._prepared.pop(job_id, None)
+            if scenario is not None:
+                self._prepared_offers -= scenario.n_offers
+        return scenario
 
     def start(self) -> None:
         """Recover jobs a previous server left running, then start the threads."""
@@ -139,6 +166,10 @@ class Dispatcher:
 
     def _payload(self, job: JobRow) -> dict[str, Any]:
         request = json.loads(job.request)
+        scenario = self._take_prepared(job.id)
+        if scenario is not None:
+            options = request.get("options") or {}
+            return {"kind": job.kind, "options": options, "scenario": None, "loaded": scenario}
         files = self.store.files(job.seq) if request.get("uploaded") else {}
         models = self.settings.models_dir
         raw = files.pop(request["file"], None) if request.get("file") in files else None

@@ -34,6 +34,7 @@ from sourceopt.service.tables import job_files, jobs
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 FINISHED = ("succeeded", "failed", "cancelled")
 _MIGRATION_LOCK = 7_270_001
+_WRITE = "sourceopt_write"  # execution option: a write transaction (SQLite: BEGIN IMMEDIATE)
 
 
 def now() -> datetime:
@@ -106,7 +107,10 @@ def engine_for(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # writers take the write lock up front (no deadlock-prone lock upgrade); readers use
+        # a deferred transaction, which in WAL mode never waits for a writer
+        immediate = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -131,8 +135,9 @@ class Store:
     def __init__(self, url: str, *, run_migrations: bool = True) -> None:
         self.url = url
         self.engine = engine_for(url)
+        self._writer = self.engine.execution_options(**{_WRITE: True})
         if run_migrations:
-            migrate(self.engine)
+            migrate(self._writer)
 
     @property
     def embedded(self) -> bool:
@@ -141,8 +146,8 @@ class Store:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """A transaction."""
-        with self.engine.begin() as connection:
+        """A write transaction (on SQLite it holds the write lock from its start)."""
+        with self._writer.begin() as connection:
             yield connection
 
     def ping(self) -> None:
@@ -188,10 +193,13 @@ class Store:
             if found is None:
                 raise
             return found, False
-        job = self.get(str(values["id"]))
-        if job is None:  # pragma: no cover - just inserted
-            raise RuntimeError("a job vanished right after it was stored")
-        return job, True
+        if seq is None:  # pragma: no cover - every supported database returns the key
+            job = self.get(str(values["id"]))
+            if job is None:
+                raise RuntimeError("a job vanished right after it was stored")
+            return job, True
+        stored = {**values, "seq": seq, "started_at": None, "finished_at": None}
+        return JobRow.of({**stored, "result": None, "error": None}), True  # type: ignore[arg-type]
 
     def _by_idempotency(self, key_id: str, idempotency_key: str) -> JobRow | None:
         query = select(jobs).where(

@@ -1,8 +1,9 @@
 """What runs inside a worker process: one job payload in, one outcome out (plain data).
 
-A payload is ``{kind, scenario, options, files, models_dir}``; an outcome is
-``{"status": "succeeded", "result": ...}`` or ``{"status": "failed", "error": {reason,
-message, problems?}}``. Nothing here raises: every failure becomes an outcome.
+A payload is ``{kind, scenario, options, files, models_dir}`` (the stored request, loaded
+here) or ``{kind, options, loaded}`` (the Scenario the API process validated at submit); an
+outcome is ``{"status": "succeeded", "result": ...}`` or ``{"status": "failed", "error":
+{reason, message, problems?}}``. Nothing here raises: every failure becomes an outcome.
 """
 
 from __future__ import annotations
@@ -29,13 +30,15 @@ def execute(payload: dict[str, Any]) -> dict[str, Any]:
 
     models_dir = payload.get("models_dir")
     try:
-        scenario = load_request(
-            payload["scenario"],
-            payload.get("files") or {},
-            Path(models_dir) if models_dir else None,
-            file=payload.get("file") or "<scenario>",
-            raw=payload.get("raw"),
-        )
+        scenario = payload.get("loaded")  # validated at submit by the API process
+        if scenario is None:
+            scenario = load_request(
+                payload["scenario"],
+                payload.get("files") or {},
+                Path(models_dir) if models_dir else None,
+                file=payload.get("file") or "<scenario>",
+                raw=payload.get("raw"),
+            )
         result = run_kind(payload["kind"], scenario, dict(payload.get("options") or {}))
     except ScenarioError as exc:
         problems = [{"file": p.file, "place": p.place, "message": p.message} for p in exc.problems]

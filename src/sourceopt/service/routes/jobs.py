@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
@@ -13,11 +16,36 @@ from sourceopt.service.documents import ErrorDoc, JobDoc, JobPage, JobStatus
 from sourceopt.service.errors import ApiError
 from sourceopt.service.routes import AUTH_ERRORS, BODY_ERRORS, scenario_body
 from sourceopt.service.state import Caller, Service, ServiceDep
-from sourceopt.service.store import JobRow
+from sourceopt.service.store import FINISHED, JobRow
 from sourceopt.service.submission import Submission, check, read_submission
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorDoc}}
+MAX_WAIT_SECONDS = 30.0
+STORE_RECHECK_SECONDS = 0.5  # a job finished by another replica is seen within this
+
+
+async def wait_finished(
+    service: Service, job_id: str, key_id: str | None, seconds: float
+) -> JobRow | None:
+    """The job once it has finished, or as it is after `seconds` (None: no such job).
+
+    Wakes at once when this server finishes the job; a job run by another replica is
+    noticed by re-reading the store every half second. Never blocks a thread while waiting.
+    """
+    future = service.dispatcher.waiter(job_id)
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            current = await run_in_threadpool(service.store.get, job_id, key_id)
+            left = deadline - time.monotonic()
+            if current is None or current.status in FINISHED or left <= 0:
+                return current
+            with contextlib.suppress(TimeoutError):
+                waited = asyncio.shield(asyncio.wrap_future(future))
+                await asyncio.wait_for(waited, min(left, STORE_RECHECK_SECONDS))
+    finally:
+        service.dispatcher.forget(job_id, future)
 
 
 def job_body(job: JobRow, *, with_result: bool = True) -> dict[str, Any]:
@@ -57,7 +85,7 @@ def enqueue(
 ) -> tuple[JobRow, bool]:
     """Validate and store a job (in a worker thread); raises ApiError."""
     queue_or_503(service)
-    check(submission, service.settings, service.kinds)
+    scenario = check(submission, service.settings, service.kinds)
     job, created = service.store.submit(
         key_id,
         submission.kind,
@@ -73,6 +101,7 @@ def enqueue(
             "this Idempotency-Key was used with a different request; use a new key",
         )
     if created:
+        service.dispatcher.prepared(job.id, scenario)
         service.dispatcher.notify()
     return job, created
 
@@ -97,9 +126,28 @@ async def submit_job(
 
 
 @router.get("/{job_id}", response_model=JobDoc, responses={**AUTH_ERRORS, **_NOT_FOUND})
-def get_job(job_id: str, service: ServiceDep, caller: Caller) -> JSONResponse:
-    """A job's status, timestamps and, when done, its result or error."""
-    job = service.store.get(job_id, caller)
+async def get_job(
+    job_id: str,
+    service: ServiceDep,
+    caller: Caller,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=MAX_WAIT_SECONDS,
+            description="seconds to wait for the job to finish before answering (long poll)",
+        ),
+    ] = 0,
+) -> JSONResponse:
+    """A job's status, timestamps and, when done, its result or error.
+
+    With `wait`, the answer comes as soon as the job finishes, or after `wait` seconds with
+    the job still queued or running: one request instead of a polling loop.
+    """
+    if wait > 0:
+        job = await wait_finished(service, job_id, caller, wait)
+    else:
+        job = await run_in_threadpool(service.store.get, job_id, caller)
     if job is None:
         raise ApiError(404, "not-found", f"no job {job_id!r} for this key")
     return JSONResponse(job_body(job))

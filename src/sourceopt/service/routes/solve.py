@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import time
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,7 +14,7 @@ from sourceopt.result import ResultDocument
 from sourceopt.service.documents import ErrorDoc
 from sourceopt.service.errors import ApiError
 from sourceopt.service.routes import BODY_ERRORS, scenario_body
-from sourceopt.service.routes.jobs import queue_or_503
+from sourceopt.service.routes.jobs import queue_or_503, wait_finished
 from sourceopt.service.state import Caller, Service, ServiceDep
 from sourceopt.service.store import FINISHED, JobRow
 from sourceopt.service.submission import Submission, check, read_submission
@@ -43,25 +40,15 @@ def _enqueue_small(service: Service, caller: str, submission: Submission) -> Job
     job, _ = service.store.submit(
         caller, "solve", submission.stored(), submission.sha256(), None, submission.files_to_store()
     )
+    service.dispatcher.prepared(job.id, scenario)
     service.dispatcher.notify()
     return job
 
 
 async def _wait(service: Service, job: JobRow, seconds: float) -> JobRow:
-    future = service.dispatcher.waiter(job.id)
-    deadline = time.monotonic() + seconds
-    try:
-        while True:
-            current = await run_in_threadpool(service.store.get, job.id)
-            if current is not None and current.status in FINISHED:
-                return current
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), min(left, 0.5))
-    finally:
-        service.dispatcher.forget(job.id, future)
+    current = await wait_finished(service, job.id, None, seconds)
+    if current is not None and current.status in FINISHED:
+        return current
     await run_in_threadpool(service.store.cancel, job.id, job.key_id)
     service.dispatcher.cancel(job.id)
     raise ApiError(408, "timeout", f"the solve took longer than {seconds:g} s; " + _USE_JOBS)
