@@ -1,11 +1,11 @@
 """Supervising one worker process: start it, hand it a job, enforce the deadline, replace it.
 
-:func:`run_supervised` is the one place where limits hold; the local pool and the Dask
-executor both call it, so a job gets the same wall-clock watchdog, memory cap, crash handling
-and retries wherever it runs. The worker is a fresh interpreter (``python -m
-sourceopt.batch.worker``, never a fork) talking over two ``multiprocessing`` pipes; it is
-started with :mod:`subprocess` so that it can also be started from daemonic processes such
-as Dask workers.
+:func:`run_supervised` is the one place where limits hold; the local pool, the Dask
+executor and the HTTP service's runner all call it, so a job gets the same wall-clock
+watchdog, memory cap, crash handling, retries and cancellation wherever it runs. The worker
+is a fresh interpreter (``python -m sourceopt.batch.worker``, never a fork) talking over two
+``multiprocessing`` pipes; it is started with :mod:`subprocess` so that it can also be started
+from daemonic processes such as Dask workers.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -50,11 +51,25 @@ class WorkerDiedError(Exception):
     """The worker process ended (crash, kill, failed start); the message says how."""
 
 
-class WorkerHandle:
-    """One long-lived worker process, started on first use and replaced when it dies."""
+POLL_SECONDS = 0.1  # how often a running job's `cancelled()` is asked
 
-    def __init__(self, memory_mb: int) -> None:
+
+class WorkerHandle:
+    """One long-lived worker process, started on first use and replaced when it dies.
+
+    With `die_with_parent` the worker asks the kernel to kill it when the thread that started
+    it ends (``PR_SET_PDEATHSIG``, Linux): start such a worker from a thread that lives as
+    long as the process (the service's), never from a short-lived one. The worker's stderr is
+    kept (its last line explains a crash) unless `capture_stderr` is false: it then writes to
+    this process's stderr (the service's log).
+    """
+
+    def __init__(
+        self, memory_mb: int, die_with_parent: bool = False, capture_stderr: bool = True
+    ) -> None:
         self.memory_mb = memory_mb
+        self.die_with_parent = die_with_parent
+        self.capture_stderr = capture_stderr
         self._proc: subprocess.Popen[bytes] | None = None
         self._to: Connection | None = None
         self._from: Connection | None = None
@@ -78,13 +93,17 @@ class WorkerHandle:
     def _spawn(self) -> None:
         child_in, parent_out = os.pipe()
         parent_in, child_out = os.pipe()
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by kill())
+        if self.capture_stderr:
+            self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by kill())
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         argv = [sys.executable, "-m", "sourceopt.batch.worker"]
+        argv += [str(child_in), str(child_out), str(self.memory_mb)]
+        if self.die_with_parent:
+            argv.append("die-with-parent")
         self._proc = subprocess.Popen(
-            [*argv, str(child_in), str(child_out), str(self.memory_mb)],
+            argv,
             pass_fds=(child_in, child_out),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -183,17 +202,36 @@ class WorkerHandle:
         self.kill()
 
 
-def run_supervised(handle: WorkerHandle, job: Job, limits: Limits) -> Outcome:
-    """Run one job on `handle` within `limits`; a crash is retried up to ``limits.retries``."""
+def run_supervised(
+    handle: WorkerHandle,
+    job: Job,
+    limits: Limits,
+    cancelled: Callable[[], bool] | None = None,
+    seconds: float | None = None,
+) -> Outcome:
+    """Run one job on `handle` within `limits`; a crash is retried up to ``limits.retries``.
+
+    `cancelled` is asked about every :data:`POLL_SECONDS` while the job runs: when it turns
+    true the worker is killed (the next job gets a fresh one) and the record is a failure of
+    kind ``cancelled``. `seconds` caps the job's wall clock outright (in the worker, from when
+    it is handed the job); without it the watchdog allows the job's solver time limit plus
+    ``limits.grace``.
+    """
     attempts = 0
     while True:
         attempts += 1
-        record, wall, crashed = _attempt(handle, job, limits)
+        record, wall, crashed = _attempt(handle, job, limits, cancelled, seconds)
         if not crashed or attempts > limits.retries:
             return Outcome(job, record, wall, attempts)
 
 
-def _attempt(handle: WorkerHandle, job: Job, limits: Limits) -> tuple[dict[str, Any], float, bool]:
+def _attempt(
+    handle: WorkerHandle,
+    job: Job,
+    limits: Limits,
+    cancelled: Callable[[], bool] | None,
+    seconds: float | None,
+) -> tuple[dict[str, Any], float, bool]:
     """One try: (record, seconds, whether the worker crashed)."""
     try:
         handle.wait_ready(limits.startup)
@@ -201,20 +239,29 @@ def _attempt(handle: WorkerHandle, job: Job, limits: Limits) -> tuple[dict[str, 
         return failure(job, "crash", f"the worker process could not start ({exc})"), 0.0, True
     start = time.monotonic()
     limit = job.options.time_limit or DEFAULT_TIME_LIMIT
-    deadline = start + limit + limits.grace
+    deadline = start + (seconds if seconds is not None else limit + limits.grace)
     try:
         handle.send(job)
         while True:
-            message = handle.receive(deadline - time.monotonic())
+            left = deadline - time.monotonic()
+            message = handle.receive(min(left, POLL_SECONDS) if cancelled else left)
+            if message is None and cancelled is not None and cancelled():
+                handle.kill()
+                return failure(job, "cancelled", "cancelled"), time.monotonic() - start, False
+            if message is None and time.monotonic() < deadline:
+                continue
             if message is None:
                 handle.kill()
                 wall = time.monotonic() - start
-                reason = (
-                    f"killed after {wall:.1f} s: no result within the time limit ({limit:g} s) "
-                    f"plus the grace period ({limits.grace:g} s)"
-                )
+                if seconds is not None:
+                    reason = f"the job ran longer than its limit of {seconds:g} s"
+                else:
+                    reason = (
+                        f"killed after {wall:.1f} s: no result within the time limit "
+                        f"({limit:g} s) plus the grace period ({limits.grace:g} s)"
+                    )
                 return failure(job, "timeout", reason), wall, False
-            if message[0] == "limit":
+            if message[0] == "limit" and seconds is None:
                 limit = float(message[2])
                 deadline = time.monotonic() + limit + limits.grace
             elif message[0] == "done":

@@ -1,15 +1,18 @@
 """The worker process: a long-lived loop that imports sourceopt once and solves job after job.
 
-Started as ``python -m sourceopt.batch.worker IN_FD OUT_FD MEMORY_MB`` by
+Started as ``python -m sourceopt.batch.worker IN_FD OUT_FD MEMORY_MB [die-with-parent]`` by
 :class:`sourceopt.batch.supervise.WorkerHandle`. It caps its own address space
-(``RLIMIT_AS``), ignores Ctrl-C (the parent decides when it stops), and talks over two pipes:
+(``RLIMIT_AS``), ignores Ctrl-C (the parent decides when it stops), optionally has the kernel
+kill it when the thread that started it dies (``PR_SET_PDEATHSIG``, on Linux: the service uses
+this so that a SIGKILLed server leaves no orphans), and talks over two pipes:
 
 - parent -> worker: a :class:`~sourceopt.batch.jobs.Job`, or ``None`` to stop;
 - worker -> parent: ``("ready", pid)`` once warm, ``("limit", key, seconds)`` when the job's
   solver time limit is known (the parent's watchdog then allows that plus a grace period),
   and ``("done", key, record, wall_seconds, stop)``.
 
-``record`` is exactly ``SolveResult.to_dict()``, or a failure record (:func:`failure`).
+``record`` is exactly ``SolveResult.to_dict()`` (an inline job's: its kind's result, see
+:mod:`sourceopt.batch.execute`), or a failure record (:func:`failure`).
 With ``SOURCEOPT_TEST_HOOKS=1`` scenarios named ``test-hook-crash``, ``test-hook-hang`` and
 ``test-hook-memory`` kill the worker, hang past every limit, or exhaust its memory: the
 tests use them to prove the parent survives all three.
@@ -36,7 +39,8 @@ def failure(job: Job, kind: str, reason: str, scenario: str | None = None) -> di
     """The record of a job that produced no result: status ``error``, a kind and a reason.
 
     Kinds: ``invalid`` (the file), ``backend``, ``timeout`` (killed by the watchdog),
-    ``memory``, ``crash`` (the worker died), ``internal`` (a bug).
+    ``memory``, ``crash`` (the worker died), ``internal`` (a bug), ``cancelled`` (killed on
+    request); inline jobs also ``invalid-options`` (:mod:`sourceopt.batch.execute`).
     """
     return {
         "scenario": scenario or Path(job.file).stem,
@@ -46,6 +50,16 @@ def failure(job: Job, kind: str, reason: str, scenario: str | None = None) -> di
         "reason": reason,
         "file": job.file,
     }
+
+
+def is_failure(record: Any) -> bool:
+    """Whether a job's record is a failure record (:func:`failure`) rather than a result."""
+    return (
+        isinstance(record, dict)
+        and record.get("status") == "error"
+        and "kind" in record
+        and "reason" in record
+    )
 
 
 class Solver:
@@ -59,6 +73,11 @@ class Solver:
         """Solve one job; returns its record and whether this process should now stop."""
         from sourceopt.errors import BackendError, ScenarioError, SourceoptError
 
+        if job.inline:
+            from sourceopt.batch.execute import execute
+
+            record = execute(job, self.memory_mb)
+            return record, is_failure(record) and record["kind"] in ("memory", "internal")
         try:
             return self._solve(job, announce), False
         except ScenarioError as exc:
@@ -81,7 +100,7 @@ class Solver:
         from sourceopt.solve import solve
 
         scenario = self._load(job)
-        _test_hook(scenario.name, self.memory_mb)
+        misbehave_for_tests(scenario.name, self.memory_mb)
         limit = job.options.time_limit or scenario.solver.time_limit or DEFAULT_TIME_LIMIT
         if announce is not None:
             announce(limit)
@@ -106,7 +125,7 @@ class Solver:
         return scenario
 
 
-def _test_hook(name: str, memory_mb: int) -> None:
+def misbehave_for_tests(name: str, memory_mb: int) -> None:
     """Misbehave on purpose, for the tests only (``SOURCEOPT_TEST_HOOKS=1``)."""
     if os.environ.get("SOURCEOPT_TEST_HOOKS") != "1" or not name.startswith("test-hook-"):
         return
@@ -132,7 +151,11 @@ def limit_memory(memory_mb: int) -> None:
 
 def serve(inbox: Connection, outbox: Connection, memory_mb: int) -> None:
     """The loop: warm up, say ready, then solve each job received until told to stop."""
-    from sourceopt.solve import solve  # noqa: F401  (pay the imports once, up front)
+    # pay the imports once, up front (inline jobs need the request loader and the kinds)
+    import sourceopt.batch.execute
+    import sourceopt.batch.intake
+    import sourceopt.batch.kinds  # noqa: F401
+    from sourceopt.solve import solve  # noqa: F401
     from sourceopt.solvers.registry import get_backend
 
     get_backend("highs")
@@ -152,9 +175,22 @@ def serve(inbox: Connection, outbox: Connection, memory_mb: int) -> None:
             return
 
 
+def die_with_parent() -> None:
+    """On Linux, have the kernel kill this process when the thread that started it dies."""
+    import contextlib
+    import ctypes
+
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the worker process."""
-    in_fd, out_fd, memory_mb = (int(a) for a in (argv or sys.argv[1:])[:3])
+    args = argv or sys.argv[1:]
+    in_fd, out_fd, memory_mb = (int(a) for a in args[:3])
+    if "die-with-parent" in args[3:]:
+        die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit_memory(memory_mb)
     inbox = Connection(in_fd, writable=False)

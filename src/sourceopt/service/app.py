@@ -13,10 +13,10 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import sourceopt
+from sourceopt.batch.kinds import available_kinds
 from sourceopt.service import errors
 from sourceopt.service.dispatcher import Dispatcher
 from sourceopt.service.documents import REQUEST_MODELS, ErrorDoc
-from sourceopt.service.kinds import available_kinds
 from sourceopt.service.limits import BodyLimit, RateLimiter
 from sourceopt.service.metrics import Metrics
 from sourceopt.service.routes import health, jobs, models, solve, validate

@@ -18,12 +18,12 @@ from collections import OrderedDict
 from concurrent.futures import Future
 from typing import Any
 
+from sourceopt.batch.jobs import Job, inline_job
 from sourceopt.scenario.model import Scenario
 from sourceopt.service.metrics import Metrics
-from sourceopt.service.runner import JobRunner
+from sourceopt.service.runner import JobRunner, failure
 from sourceopt.service.settings import Settings
 from sourceopt.service.store import FINISHED, JobRow, Store
-from sourceopt.service.worker import failure
 
 log = logging.getLogger("sourceopt.service")
 GRACE_SECONDS = 30.0
@@ -141,7 +141,7 @@ class Dispatcher:
             self._running[job.id] = flag
         started = time.monotonic()
         try:
-            outcome = self.runner.run(self._payload(job), self._seconds(job), flag.is_set)
+            outcome = self.runner.run(self._job(job), self._seconds(job), flag.is_set)
         except Exception:
             log.exception("running job %s failed", job.id)
             outcome = failure("internal", "internal error while running the job")
@@ -164,24 +164,26 @@ class Dispatcher:
             if not future.done():
                 future.set_result(None)
 
-    def _payload(self, job: JobRow) -> dict[str, Any]:
+    def _job(self, job: JobRow) -> Job:
+        """The batch job that runs `job`: its validated Scenario, or its stored request."""
         request = json.loads(job.request)
+        options = request.get("options") or {}
         scenario = self._take_prepared(job.id)
         if scenario is not None:
-            options = request.get("options") or {}
-            return {"kind": job.kind, "options": options, "scenario": None, "loaded": scenario}
+            return inline_job(job.id, job.kind, scenario, options)
         files = self.store.files(job.seq) if request.get("uploaded") else {}
         models = self.settings.models_dir
         raw = files.pop(request["file"], None) if request.get("file") in files else None
-        return {
-            "kind": job.kind,
-            "scenario": request["scenario"],
-            "options": request.get("options") or {},
-            "files": files,
-            "file": request.get("file"),
-            "raw": raw,
-            "models_dir": str(models) if models else None,
-        }
+        return inline_job(
+            job.id,
+            job.kind,
+            request["scenario"],
+            options,
+            file=request.get("file"),
+            uploads=files,
+            raw=raw,
+            models_dir=str(models) if models else None,
+        )
 
     def _seconds(self, job: JobRow) -> float:
         options = json.loads(job.request).get("options") or {}

@@ -1,35 +1,57 @@
-"""Where jobs execute: worker processes with hard wall-clock and memory limits, or Dask.
+"""Where jobs execute: the batch's supervised worker processes, or Dask.
 
 The API process never runs a solver itself. :class:`JobRunner` is the one seam: the
-dispatcher hands it a payload and a way to ask "was this cancelled?", and gets an outcome
-back (see :mod:`sourceopt.service.worker`). :class:`ProcessRunner` keeps a pool of reusable
-spawned processes, each under ``RLIMIT_AS``; a cancelled or overrunning job's process is
-killed (SIGKILL) and replaced, so a cancel takes effect within a poll interval (0.1 s).
+dispatcher hands it an inline :class:`~sourceopt.batch.jobs.Job`, a wall-clock cap and a way to
+ask "was this cancelled?", and gets an outcome back: ``{"status": "succeeded", "result": ...}``,
+``{"status": "failed", "error": {reason, message, problems?}}`` or ``{"status":
+"cancelled", ...}``. :class:`WorkerRunner` is a thin adapter over the batch's worker
+supervision (:mod:`sourceopt.batch.supervise`): the same worker processes, memory cap
+(``RLIMIT_AS``), watchdog and cancellation (the worker is killed within 0.1 s and replaced).
+The service's workers differ only in that they start with the server (``/readyz`` checks
+them), a crash is never retried, and each dies with the server (``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import queue
 import threading
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from sourceopt.service.worker import failure
+from sourceopt.batch.jobs import Job
+from sourceopt.batch.supervise import Limits, WorkerDiedError, WorkerHandle, run_supervised
+from sourceopt.batch.worker import is_failure
 
 Outcome = dict[str, Any]
 POLL_SECONDS = 0.1
+STARTUP_SECONDS = 120.0
 CANCELLED: Outcome = {"status": "cancelled", "error": {"reason": "cancelled", "message": ""}}
+# batch failure kinds whose service reason differs
+REASONS = {"crash": "worker-died", "error": "invalid-options"}
+
+
+def failure(reason: str, message: str, **extra: Any) -> Outcome:
+    """A failed outcome."""
+    return {"status": "failed", "error": {"reason": reason, "message": message, **extra}}
+
+
+def outcome_of(record: Any) -> Outcome:
+    """A batch record (a result, or ``{status: error, kind, reason}``) as a service outcome."""
+    if not is_failure(record):
+        return {"status": "succeeded", "result": record}
+    if record["kind"] == "cancelled":
+        return dict(CANCELLED)
+    extra = {"problems": record["problems"]} if "problems" in record else {}
+    return failure(REASONS.get(record["kind"], record["kind"]), str(record["reason"]), **extra)
 
 
 class JobRunner(Protocol):
-    """Runs one job payload to an outcome, honouring a wall-clock limit and cancellation."""
+    """Runs one inline job to an outcome, honouring a wall-clock limit and cancellation."""
 
-    def run(
-        self, payload: dict[str, Any], seconds: float, cancelled: Callable[[], bool]
-    ) -> Outcome:
-        """Run `payload`; stop it when `cancelled()` turns true or after `seconds`."""
+    def run(self, job: Job, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
+        """Run `job`; stop it when `cancelled()` turns true or after `seconds`."""
         ...
 
     def healthy(self) -> bool:
@@ -41,107 +63,51 @@ class JobRunner(Protocol):
         ...
 
 
-class _Worker:
-    """One spawned worker process and the pipe to it."""
+class WorkerRunner:
+    """`workers` batch worker processes, started now, reused, killed and replaced on overrun.
 
-    def __init__(self, memory_mb: int) -> None:
-        from sourceopt.service.worker import serve_forever
-
-        context = multiprocessing.get_context("spawn")
-        self.connection, child = context.Pipe()
-        self.process = context.Process(
-            target=serve_forever, args=(child, memory_mb), daemon=True, name="sourceopt-worker"
-        )
-        self.process.start()
-        child.close()
-        self.ready = False
-
-    def wait_ready(self, seconds: float) -> bool:
-        """Wait for the worker's imports to finish."""
-        if not self.ready and self.connection.poll(seconds):
-            self.ready = self.connection.recv().get("status") == "ready"
-        return self.ready
-
-    def kill(self) -> None:
-        """Stop the process at once."""
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.connection.close()
-
-
-class ProcessRunner:
-    """A pool of reusable worker processes (spawned; memory-limited; killed on overrun)."""
+    Start it from a thread that lives as long as the server (the workers die with the thread
+    that started them); replacements are started by the dispatcher's threads.
+    """
 
     def __init__(self, workers: int, memory_mb: int) -> None:
-        self.memory_mb = memory_mb
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-        self._closed = False
-        for _ in range(workers):
-            self._add()
+        self.limits = Limits(memory_mb=memory_mb, retries=0, startup=STARTUP_SECONDS)
+        self._handles = [
+            WorkerHandle(memory_mb, die_with_parent=True, capture_stderr=False)
+            for _ in range(max(1, workers))
+        ]
+        self._idle: queue.SimpleQueue[WorkerHandle] = queue.SimpleQueue()
+        self._closed = threading.Event()
+        for handle in self._handles:
+            handle.start()
+            self._idle.put(handle)
 
-    def _add(self) -> None:
-        worker = _Worker(self.memory_mb)
-        with self._lock:
-            self._all.add(worker)
-        self._idle.put(worker)
-
-    def _replace(self, worker: _Worker) -> None:
-        worker.kill()
-        with self._lock:
-            self._all.discard(worker)
-        if not self._closed:
-            self._add()
-
-    def run(
-        self, payload: dict[str, Any], seconds: float, cancelled: Callable[[], bool]
-    ) -> Outcome:
-        """Run `payload` in an idle worker; kill and replace it on cancel, timeout or crash."""
-        worker = self._idle.get()
+    def run(self, job: Job, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
+        """Run `job` on an idle worker; see :func:`sourceopt.batch.supervise.run_supervised`."""
+        handle = self._idle.get()
         try:
-            if not worker.wait_ready(120):
-                self._replace(worker)
-                return failure("worker", "the worker process did not start")
-            worker.connection.send(payload)
-            return self._await(worker, seconds, cancelled)
-        except (EOFError, OSError, BrokenPipeError):
-            code = worker.process.exitcode
-            self._replace(worker)
-            return failure(
-                "worker-died",
-                f"the worker process died (exit code {code}); the job may exceed the memory limit",
-            )
+            done = run_supervised(handle, job, self.limits, cancelled, seconds)
+            self._revive(handle)
+        finally:
+            self._idle.put(handle)
+        return outcome_of(done.record)
 
-    def _await(self, worker: _Worker, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
-        deadline = time.monotonic() + seconds
-        while not worker.connection.poll(POLL_SECONDS):
-            if cancelled():
-                self._replace(worker)
-                return dict(CANCELLED)
-            if time.monotonic() > deadline:
-                self._replace(worker)
-                return failure("timeout", f"the job ran longer than its limit of {seconds:g} s")
-            if not worker.process.is_alive():
-                raise EOFError
-        outcome: Outcome = worker.connection.recv()
-        self._idle.put(worker)
-        return outcome
+    def _revive(self, handle: WorkerHandle) -> None:
+        """Start a fresh worker in place of a killed or stopped one, so /readyz holds."""
+        if handle.ready or self._closed.is_set():
+            return
+        with contextlib.suppress(WorkerDiedError):  # the runner is closing
+            handle.start()
 
     def healthy(self) -> bool:
-        """Whether every pool process is alive."""
-        with self._lock:
-            return bool(self._all) and all(w.process.is_alive() for w in self._all)
+        """Whether every worker process is alive."""
+        return not self._closed.is_set() and all(h.ready for h in self._handles)
 
     def close(self) -> None:
-        """Kill every worker process."""
-        self._closed = True
-        with self._lock:
-            workers = list(self._all)
-            self._all.clear()
-        for worker in workers:
-            worker.kill()
+        """Kill every worker process (and start no more)."""
+        self._closed.set()
+        for handle in self._handles:
+            handle.shutdown()
 
 
 class DaskRunner:
@@ -156,19 +122,17 @@ class DaskRunner:
 
         self.client = Client(scheduler, timeout=30)  # type: ignore[no-untyped-call]
 
-    def run(
-        self, payload: dict[str, Any], seconds: float, cancelled: Callable[[], bool]
-    ) -> Outcome:
-        """Submit `payload` to the cluster and wait, polling for cancellation."""
+    def run(self, job: Job, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
+        """Submit `job` to the cluster and wait, polling for cancellation."""
         from distributed import TimeoutError as DaskTimeout
 
-        from sourceopt.service.worker import execute
+        from sourceopt.batch.execute import execute
 
-        future = self.client.submit(execute, payload, pure=False)
+        future = self.client.submit(execute, job, pure=False)
         deadline = time.monotonic() + seconds
         while True:
             try:
-                outcome: Outcome = future.result(timeout=POLL_SECONDS * 5)
+                record = future.result(timeout=POLL_SECONDS * 5)
             except DaskTimeout:
                 if cancelled():
                     future.cancel()  # type: ignore[no-untyped-call]
@@ -179,7 +143,7 @@ class DaskRunner:
                 continue
             except Exception as exc:
                 return failure("worker-died", f"the Dask task failed: {type(exc).__name__}")
-            return outcome
+            return outcome_of(record)
 
     def healthy(self) -> bool:
         """Whether the scheduler answers and has workers."""
@@ -199,4 +163,4 @@ def make_runner(executor: str, workers: int, memory_mb: int, scheduler: str | No
         if not scheduler:
             raise ValueError("--executor dask needs --scheduler ADDRESS")
         return DaskRunner(scheduler)
-    return ProcessRunner(workers, memory_mb)
+    return WorkerRunner(workers, memory_mb)

@@ -16,13 +16,13 @@ from fastapi import Request
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from sourceopt.batch.intake import REQUEST_FILE, load_request, safe_name
 from sourceopt.errors import Problem, ScenarioError
 from sourceopt.scenario.messages import problems_from
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.read import parse_document
 from sourceopt.service.documents import JobOptions
 from sourceopt.service.errors import ApiError
-from sourceopt.service.intake import REQUEST_FILE, load_request, safe_name
 from sourceopt.service.limits import size_problems
 from sourceopt.service.settings import Settings
 

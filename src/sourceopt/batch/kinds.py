@@ -1,7 +1,8 @@
 """Job kinds: ``solve`` and the analyses that exist, each a library call returning JSON data.
 
 Analyses live in :mod:`sourceopt.analysis` (written separately); a kind is offered only when
-its library function can be imported, so the service grows with the library.
+its library function can be imported, so inline jobs (batch workers, the service) grow with
+the library.
 """
 
 from __future__ import annotations
