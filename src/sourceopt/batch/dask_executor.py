@@ -5,8 +5,11 @@ job to a long-lived sourceopt worker process that it keeps beside the Dask worke
 Dask worker thread, started on first use, reused by every later task) through
 :func:`~sourceopt.batch.supervise.run_supervised`, so the memory cap, the watchdog that kills
 a stuck solve and crash retries hold exactly as in the local pool, and a crash never takes the
-Dask worker down. Scenario files are read by the Dask workers: they must see the same paths
-(a shared filesystem). Results come back to the caller, which writes the output folder.
+Dask worker down. A task may also carry a wall-clock cap and the name of a
+:class:`distributed.Event` that cancels it: the task polls the event while the job runs and,
+once it is set, kills the worker process (the HTTP service's Dask runner uses this).
+Scenario files are read by the Dask workers: they must see the same paths (a shared
+filesystem). Results come back to the caller, which writes the output folder.
 
 Needs the optional extra ``sourceopt[dask]``.
 """
@@ -32,8 +35,15 @@ def _shutdown_handles() -> None:
         handle.shutdown()
 
 
-def run_on_dask_worker(job: Job, limits: Limits) -> Outcome:
-    """The Dask task: run one job on this Dask worker thread's own sourceopt worker process."""
+def run_on_dask_worker(
+    job: Job, limits: Limits, seconds: float | None = None, cancel: str | None = None
+) -> Outcome:
+    """The Dask task: run one job on this Dask worker thread's own sourceopt worker process.
+
+    `seconds` caps the job's wall clock and `cancel` names a ``distributed.Event`` whose
+    setting stops the job (its worker process is killed); see
+    :func:`~sourceopt.batch.supervise.run_supervised`.
+    """
     slot = (threading.get_ident(), limits.memory_mb)
     with _LOCK:
         handle = _HANDLES.get(slot)
@@ -41,7 +51,23 @@ def run_on_dask_worker(job: Job, limits: Limits) -> Outcome:
             if not _HANDLES:
                 atexit.register(_shutdown_handles)
             handle = _HANDLES[slot] = WorkerHandle(limits.memory_mb)
-    return run_supervised(handle, job, limits)
+    cancelled = _event_is_set(cancel) if cancel else None
+    return run_supervised(handle, job, limits, cancelled, seconds)
+
+
+def _event_is_set(name: str) -> Callable[[], bool]:
+    """A `cancelled()` for :func:`run_supervised`: whether the Dask event `name` is set."""
+    from distributed import Event
+
+    event = Event(name)  # type: ignore[no-untyped-call]
+
+    def cancelled() -> bool:
+        try:
+            return bool(event.is_set())  # type: ignore[no-untyped-call]
+        except Exception:  # the scheduler is unreachable: keep solving, the watchdog holds
+            return False
+
+    return cancelled
 
 
 class DaskExecutor:

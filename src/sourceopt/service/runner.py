@@ -17,6 +17,7 @@ import contextlib
 import queue
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -30,6 +31,8 @@ STARTUP_SECONDS = 120.0
 CANCELLED: Outcome = {"status": "cancelled", "error": {"reason": "cancelled", "message": ""}}
 # batch failure kinds whose service reason differs
 REASONS = {"crash": "worker-died", "error": "invalid-options"}
+DASK_CANCEL_WAIT_SECONDS = 1.0  # a cancelled Dask task that has not answered by then is dropped
+DASK_BACKSTOP_SECONDS = 30.0  # beyond the cap and worker start-up, before a task is abandoned
 
 
 def failure(reason: str, message: str, **extra: Any) -> Outcome:
@@ -113,37 +116,80 @@ class WorkerRunner:
 class DaskRunner:
     """Sends jobs to an existing Dask cluster (``--executor dask --scheduler ADDRESS``).
 
-    The cluster's workers must have sourceopt installed; their own memory limits apply
-    (Dask's nanny restarts a worker over its limit), and a cancel cancels the future.
+    Each job is one task of the batch's Dask executor
+    (:func:`~sourceopt.batch.dask_executor.run_on_dask_worker`): the Dask worker hands it to a
+    supervised sourceopt worker process beside it, with the same memory cap, wall-clock cap
+    and crash handling as :class:`WorkerRunner`. The cluster's workers must have sourceopt
+    installed. A cancel sets a ``distributed.Event`` named after the job, which the task polls
+    while the job runs: it kills the worker process, and the task returns a cancelled record.
     """
 
-    def __init__(self, scheduler: str) -> None:
+    def __init__(self, scheduler: str, memory_mb: int = Limits.memory_mb) -> None:
         from distributed import Client
 
         self.client = Client(scheduler, timeout=30)  # type: ignore[no-untyped-call]
+        self.limits = Limits(memory_mb=memory_mb, retries=0, startup=STARTUP_SECONDS)
+        self._events: dict[str, Any] = {}  # the cancel events of the jobs running now
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
 
     def run(self, job: Job, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
-        """Submit `job` to the cluster and wait, polling for cancellation."""
+        """Submit `job` to the cluster and wait; a cancel or the cap stops it on its worker."""
+        from distributed import Event
         from distributed import TimeoutError as DaskTimeout
 
-        from sourceopt.batch.execute import execute
+        from sourceopt.batch.dask_executor import run_on_dask_worker
 
-        future = self.client.submit(execute, job, pure=False)
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                record = future.result(timeout=POLL_SECONDS * 5)
-            except DaskTimeout:
-                if cancelled():
-                    future.cancel()  # type: ignore[no-untyped-call]
-                    return dict(CANCELLED)
-                if time.monotonic() > deadline:
-                    future.cancel()  # type: ignore[no-untyped-call]
-                    return failure("timeout", f"the job ran longer than its limit of {seconds:g} s")
-                continue
-            except Exception as exc:
-                return failure("worker-died", f"the Dask task failed: {type(exc).__name__}")
-            return outcome_of(record)
+        tag = uuid.uuid4().hex
+        event = Event(f"sourceopt-cancel-{tag}", client=self.client)  # type: ignore[no-untyped-call]
+        with self._lock:
+            self._events[tag] = event
+        future = self.client.submit(
+            run_on_dask_worker,
+            job,
+            self.limits,
+            seconds,
+            event.name,
+            key=f"sourceopt-job-{tag}",
+            pure=False,
+        )
+        # the task enforces `seconds` once its worker process is warm; this is the backstop
+        deadline = time.monotonic() + seconds + self.limits.startup + DASK_BACKSTOP_SECONDS
+        asked: float | None = None  # when the cancel was passed on to the task
+        finished = False
+        try:
+            while True:
+                try:
+                    done = future.result(timeout=POLL_SECONDS)
+                except DaskTimeout:
+                    now = time.monotonic()
+                    if asked is None and (cancelled() or self._closed.is_set()):
+                        event.set()  # type: ignore[no-untyped-call]
+                        asked = now
+                    elif asked is not None and now > asked + DASK_CANCEL_WAIT_SECONDS:
+                        future.cancel()  # type: ignore[no-untyped-call]  # queued, or lost
+                        return dict(CANCELLED)
+                    if now > deadline:
+                        event.set()  # type: ignore[no-untyped-call]
+                        future.cancel()  # type: ignore[no-untyped-call]
+                        return failure(
+                            "timeout", f"the job ran longer than its limit of {seconds:g} s"
+                        )
+                    continue
+                except Exception as exc:
+                    finished = True
+                    if asked is not None or self._closed.is_set():
+                        return dict(CANCELLED)
+                    return failure("worker-died", f"the Dask task failed: {type(exc).__name__}")
+                finished = True
+                return outcome_of(done.record)
+        finally:
+            with self._lock:
+                self._events.pop(tag, None)
+            if finished and not self._closed.is_set():
+                # forget the event on the scheduler; an abandoned task keeps it, set, to see
+                with contextlib.suppress(Exception):
+                    event.clear()  # type: ignore[no-untyped-call]
 
     def healthy(self) -> bool:
         """Whether the scheduler answers and has workers."""
@@ -153,7 +199,13 @@ class DaskRunner:
             return False
 
     def close(self) -> None:
-        """Disconnect from the cluster."""
+        """Stop the jobs running on the cluster and disconnect from it."""
+        self._closed.set()
+        with self._lock:
+            events = list(self._events.values())
+        for event in events:
+            with contextlib.suppress(Exception):
+                event.set()
         self.client.close()  # type: ignore[no-untyped-call]
 
 
@@ -162,5 +214,5 @@ def make_runner(executor: str, workers: int, memory_mb: int, scheduler: str | No
     if executor == "dask":
         if not scheduler:
             raise ValueError("--executor dask needs --scheduler ADDRESS")
-        return DaskRunner(scheduler)
+        return DaskRunner(scheduler, memory_mb)
     return WorkerRunner(workers, memory_mb)
