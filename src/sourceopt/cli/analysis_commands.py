@@ -4,43 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from sourceopt.cli import EXIT_UNVERIFIED, cli, fail
 from sourceopt.cli.commands import exit_code
+from sourceopt.cli.options import solver_options
 from sourceopt.cli.render import money, table
 from sourceopt.errors import SourceoptError
 from sourceopt.result import SolveResult
 from sourceopt.scenario.load import load_scenario
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _solver_options(func: F) -> F:
-    """The options every analysis shares (backend, limits, models folder, JSON output)."""
-    for option in reversed(
-        [
-            click.option(
-                "--backend", type=click.Choice(["highs", "cbc", "scip", "cpsat"]), default=None
-            ),
-            click.option(
-                "--time-limit",
-                type=click.FloatRange(min=0, min_open=True),
-                default=None,
-                help="seconds per solve",
-            ),
-            click.option(
-                "--gap", type=click.FloatRange(0, 1), default=None, help="relative MIP gap"
-            ),
-            click.option("--json", "as_json", is_flag=True, help="print the analysis JSON"),
-            click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None),
-        ]
-    ):
-        func = option(func)
-    return func
 
 
 def _code(results: list[SolveResult], unverified: bool = False) -> int:
@@ -56,7 +30,7 @@ def _pct(value: float | None) -> str:
 @click.argument("file")
 @click.option("--variant", default="base", help="price the rules of this variant")
 @click.option("--rule", "only", multiple=True, help="price only this rule (repeatable)")
-@_solver_options
+@solver_options
 def rules_command(
     file: str,
     variant: str,
@@ -127,7 +101,7 @@ def _rules_text(costs: Any) -> str:
 @click.argument("file")
 @click.option("--variants", default=None, help="comma-separated variant names (default: all)")
 @click.option("--diff", nargs=2, default=None, metavar="A B", help="what moved from A to B")
-@_solver_options
+@solver_options
 def compare_command(
     file: str,
     variants: str | None,
@@ -237,7 +211,7 @@ def _diff_text(d: Any, currency: str) -> str:
     default=None,
     help="draw it (.png or .svg)",
 )
-@_solver_options
+@solver_options
 def frontier_command(
     file: str,
     against: str,

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from sourceopt.cli import EXIT_NO_AWARD, EXIT_OK, EXIT_UNVERIFIED, cli, fail
+from sourceopt.cli.options import solver_options
 from sourceopt.cli.render import money, table
 from sourceopt.errors import SourceoptError
 from sourceopt.result import SolveResult
@@ -28,28 +29,10 @@ _STATUS_EXIT = {Status.OPTIMAL: EXIT_OK, Status.FEASIBLE: EXIT_OK, Status.INFEAS
 
 
 def _options(func: F) -> F:
-    """Options the three commands share."""
-    for option in reversed(
-        [
-            click.option("--variant", default="base", help="analyse this variant"),
-            click.option(
-                "--backend", type=click.Choice(["highs", "cbc", "scip", "cpsat"]), default=None
-            ),
-            click.option(
-                "--time-limit",
-                type=click.FloatRange(min=0, min_open=True),
-                default=None,
-                help="seconds per solve",
-            ),
-            click.option(
-                "--gap", type=click.FloatRange(0, 1), default=None, help="relative MIP gap"
-            ),
-            click.option("--json", "as_json", is_flag=True, help="print the analysis JSON"),
-            click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None),
-        ]
-    ):
-        func = option(func)
-    return func
+    """Options the three commands share: the variant, then the solver options."""
+    return click.option("--variant", default="base", help="analyse this variant")(
+        solver_options(func)
+    )
 
 
 def _load(file: str, models_dir: str | None) -> Scenario:
