@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -45,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(EXIT_INTERNAL)
 
 
-def fail(exc: SourceoptError) -> None:
+def fail(exc: SourceoptError) -> NoReturn:
     """Print a user error (one line per problem) and exit with its code."""
     if isinstance(exc, ScenarioError):
         for problem in exc.problems:

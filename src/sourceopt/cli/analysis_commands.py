@@ -8,11 +8,10 @@ from typing import Any
 
 import click
 
-from sourceopt.cli import EXIT_UNVERIFIED, cli, fail
+from sourceopt.cli import EXIT_UNVERIFIED, cli
 from sourceopt.cli.commands import exit_code
-from sourceopt.cli.options import solver_options
 from sourceopt.cli.render import money, table
-from sourceopt.errors import SourceoptError
+from sourceopt.cli.shared import solver_options, user_errors
 from sourceopt.result import SolveResult
 from sourceopt.scenario.load import load_scenario
 
@@ -44,7 +43,7 @@ def rules_command(
     """Cost of each rule: the objective with and without it, binding, dual price (LP)."""
     from sourceopt.analysis.rule_costs import rule_costs
 
-    try:
+    with user_errors():
         scenario = load_scenario(file, models_dir=models_dir)
         costs = rule_costs(
             scenario,
@@ -54,9 +53,6 @@ def rules_command(
             time_limit=time_limit,
             mip_gap=gap,
         )
-    except SourceoptError as exc:
-        fail(exc)
-        return
     if as_json:
         click.echo(json.dumps(costs.to_dict(), indent=2))
     else:
@@ -119,16 +115,13 @@ def compare_command(
         raise click.UsageError("give either --variants or --diff, not both")
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
     opts: dict[str, Any] = {"backend": backend, "time_limit": time_limit, "mip_gap": gap}
-    try:
+    with user_errors():
         scenario = load_scenario(file, models_dir=models_dir)
         if diff:
             comparison = compare_variants(scenario, variants=list(dict.fromkeys(diff)), **opts)
             result = diff_compared(scenario, comparison, diff[0], diff[1])
         else:
             comparison = compare_variants(scenario, variants=names, **opts)
-    except SourceoptError as exc:
-        fail(exc)
-        return
     if as_json:
         out = result.to_dict() if diff else comparison.to_dict()
         click.echo(json.dumps(out, indent=2))
@@ -229,7 +222,7 @@ def frontier_command(
     from sourceopt.analysis.frontier import frontier
     from sourceopt.analysis.plot import plot_frontier
 
-    try:
+    with user_errors():
         scenario = load_scenario(file, models_dir=models_dir)
         front = frontier(
             scenario,
@@ -243,9 +236,6 @@ def frontier_command(
         )
         if plot_path:
             plot_frontier(front, plot_path)
-    except SourceoptError as exc:
-        fail(exc)
-        return
     if as_json:
         click.echo(json.dumps(front.to_dict(), indent=2))
     else:

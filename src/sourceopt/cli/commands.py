@@ -19,7 +19,8 @@ from sourceopt.cli import (
     fail,
 )
 from sourceopt.cli.render import summary, table
-from sourceopt.errors import ScenarioError, SourceoptError
+from sourceopt.cli.shared import user_errors
+from sourceopt.errors import ScenarioError
 from sourceopt.result import SolveResult
 from sourceopt.scenario.load import load_scenario
 from sourceopt.scenario.variants import variant_names
@@ -99,16 +100,13 @@ def solve_command(
 
     if variant and all_variants:
         raise click.UsageError("give either --variant or --all-variants, not both")
-    try:
+    with user_errors():
         scenario = load_scenario(file, models_dir=models_dir)
         names = variant_names(scenario) if all_variants else (variant or "base",)
         results = [
             solve(scenario, variant=v, backend=backend, time_limit=time_limit, mip_gap=gap)
             for v in names
         ]
-    except SourceoptError as exc:
-        fail(exc)
-        return
     if as_json:
         docs = [r.to_dict() for r in results]
         click.echo(json.dumps(docs if all_variants else docs[0], indent=2))

@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 import click
 
-from sourceopt.cli import EXIT_NO_AWARD, EXIT_OK, EXIT_UNVERIFIED, cli, fail
-from sourceopt.cli.options import solver_options
+from sourceopt.cli import EXIT_NO_AWARD, EXIT_OK, EXIT_UNVERIFIED, cli
 from sourceopt.cli.render import money, table
+from sourceopt.cli.shared import solver_options, user_errors
 from sourceopt.errors import SourceoptError
 from sourceopt.result import SolveResult
 from sourceopt.scenario.load import load_scenario
@@ -33,14 +33,6 @@ def _options(func: F) -> F:
     return click.option("--variant", default="base", help="analyse this variant")(
         solver_options(func)
     )
-
-
-def _load(file: str, models_dir: str | None) -> Scenario:
-    try:
-        return load_scenario(file, models_dir=models_dir)
-    except SourceoptError as exc:
-        fail(exc)
-        raise  # fail() exits; this line is never reached
 
 
 def why_block(
@@ -89,14 +81,11 @@ def explain_command(
     """Why a scenario is infeasible (a minimal conflict) and its cheapest relaxation."""
     from sourceopt.analysis.explain import explain
 
-    scenario = _load(file, models_dir)
-    try:
+    with user_errors():
+        scenario = load_scenario(file, models_dir=models_dir)
         out = explain(
             scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=gap
         )
-    except SourceoptError as exc:
-        fail(exc)
-        return
     if as_json:
         click.echo(json.dumps(out.to_dict(), indent=2))
     else:
@@ -156,8 +145,8 @@ def price_to_win_command(
     """The highest unit price at which each losing offer would win, and what it would win."""
     from sourceopt.analysis.price_to_win import price_to_win
 
-    scenario = _load(file, models_dir)
-    try:
+    with user_errors():
+        scenario = load_scenario(file, models_dir=models_dir)
         out = price_to_win(
             scenario,
             supplier=supplier,
@@ -167,9 +156,6 @@ def price_to_win_command(
             mip_gap=gap,
             tolerance=tolerance,
         )
-    except SourceoptError as exc:
-        fail(exc)
-        return
     if as_json:
         click.echo(json.dumps(out.to_dict(), indent=2))
     else:
@@ -203,8 +189,8 @@ def stress_command(
     """Cost of each awarded supplier failing, uncovered demand, worst first."""
     from sourceopt.analysis.stress import stress
 
-    scenario = _load(file, models_dir)
-    try:
+    with user_errors():
+        scenario = load_scenario(file, models_dir=models_dir)
         out = stress(
             scenario,
             variant=variant,
@@ -214,9 +200,6 @@ def stress_command(
             time_limit=time_limit,
             mip_gap=gap,
         )
-    except SourceoptError as exc:
-        fail(exc)
-        return
     if as_json:
         click.echo(json.dumps(out.to_dict(), indent=2))
     else:

@@ -1,12 +1,14 @@
-"""Command-line options shared by the analysis and diagnosis commands."""
+"""Pieces shared by the commands: the solver options, and user errors turned into exits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
 
+from sourceopt.errors import SourceoptError
 from sourceopt.solvers.registry import backend_names
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,3 +34,14 @@ def solver_options(func: F) -> F:
     ):
         func = option(func)
     return func
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Run a command's work; a SourceoptError is printed (no traceback) and exits with its code."""
+    from sourceopt.cli import fail
+
+    try:
+        yield
+    except SourceoptError as exc:
+        fail(exc)
