@@ -46,7 +46,6 @@ deterministic), ``random_seed``.
 
 from __future__ import annotations
 
-import datetime
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -55,10 +54,10 @@ import numpy as np
 
 from sourceopt.solvers.base import Capabilities, RawResult, SolveOptions, Status
 from sourceopt.solvers.scip import (
-    ABS_GAP,
     describe,
     finish,
     map_termination,
+    mathopt_params,
     model_proto,
     settle,
 )
@@ -68,7 +67,6 @@ if TYPE_CHECKING:
 
 GRID_SCALING = 1000.0  # continuous columns on a 1/1000 grid (coarser for very wide domains)
 MAX_BOUND = 1e7  # CP-SAT's mip_max_bound: the largest magnitude a scaled domain may have
-_MAX_SEED = 2**31 - 1
 # OR-Tools 9.15's MIP presolve (GLOP preprocessors run before the scaling) can declare a valid
 # model invalid (seen on a 2 x 2 LP, after "Propagation limit reached"); the run is then
 # repeated once with mip_presolve_level = 0, which CP-SAT's own presolve makes up for.
@@ -115,16 +113,7 @@ class CpSatBackend:
 
     def params(self, options: SolveOptions) -> Any:
         """MathOpt solve parameters (with CP-SAT's own) for these options."""
-        mo = self._mathopt
-        limit = options.time_limit
-        params = mo.SolveParameters(
-            time_limit=None if limit is None else datetime.timedelta(seconds=float(limit)),
-            relative_gap_tolerance=float(options.mip_gap),
-            absolute_gap_tolerance=ABS_GAP,
-            threads=max(1, int(options.threads)),
-            random_seed=min(max(int(options.seed), 0), _MAX_SEED),
-            enable_output=bool(options.verbose),
-        )
+        params = mathopt_params(self._mathopt, options)
         sat = params.cp_sat
         sat.mip_var_scaling = GRID_SCALING
         sat.mip_max_bound = MAX_BOUND

@@ -189,6 +189,19 @@ def settle(run: Any, program: Program, time_limit: float | None) -> tuple[Status
     return Status.ERROR, f"feasible, but the LP relaxation ended {lp.termination.reason.name}"
 
 
+def mathopt_params(mo: Any, options: SolveOptions) -> Any:
+    """The MathOpt solve parameters every OR-Tools backend shares (limits, gap, seed, threads)."""
+    limit = options.time_limit
+    return mo.SolveParameters(
+        time_limit=None if limit is None else datetime.timedelta(seconds=float(limit)),
+        relative_gap_tolerance=float(options.mip_gap),
+        absolute_gap_tolerance=ABS_GAP,
+        threads=max(1, int(options.threads)),
+        random_seed=min(max(int(options.seed), 0), _MAX_SEED),
+        enable_output=bool(options.verbose),
+    )
+
+
 class ScipBackend:
     """SCIP through OR-Tools MathOpt (LP and MIP; no duals)."""
 
@@ -204,16 +217,7 @@ class ScipBackend:
 
     def params(self, options: SolveOptions) -> Any:
         """MathOpt solve parameters for these options."""
-        mo = self._mathopt
-        limit = options.time_limit
-        return mo.SolveParameters(
-            time_limit=None if limit is None else datetime.timedelta(seconds=float(limit)),
-            relative_gap_tolerance=float(options.mip_gap),
-            absolute_gap_tolerance=ABS_GAP,
-            threads=max(1, int(options.threads)),
-            random_seed=min(max(int(options.seed), 0), _MAX_SEED),
-            enable_output=bool(options.verbose),
-        )
+        return mathopt_params(self._mathopt, options)
 
     def solve(self, program: Program, options: SolveOptions) -> RawResult:
         """Solve with SCIP and map MathOpt's termination honestly."""
