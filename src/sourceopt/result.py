@@ -15,7 +15,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from sourceopt.errors import SolutionUnavailableError
-from sourceopt.solvers.base import Status
+from sourceopt.solvers.base import RawResult, Status
 
 
 class _Doc(BaseModel):
@@ -121,10 +121,17 @@ class ResultDocument(_Doc):
 class SolveResult:
     """A solve's result: the JSON document plus pandas views and honest accessors."""
 
-    def __init__(self, document: ResultDocument, duals: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        document: ResultDocument,
+        duals: np.ndarray | None = None,
+        raw: RawResult | None = None,
+    ) -> None:
         self.document = document
         self.duals = duals
         """Row duals of the solved program (LPs on a backend that has them; else None)."""
+        self.raw = raw
+        """The backend's raw result (column values, ...), for analyses; None when not kept."""
 
     @property
     def status(self) -> Status:

@@ -10,7 +10,7 @@ from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.variants import apply_variant
 from sourceopt.solution import document
-from sourceopt.solvers.base import SolveOptions
+from sourceopt.solvers.base import Backend, RawResult, SolveOptions
 from sourceopt.solvers.registry import get_backend
 
 
@@ -41,13 +41,30 @@ def solve_program(
     without rebuilding it; `scenario` must describe the same rules as the program. For LPs on
     a backend that has them, the result carries the row duals (``result.duals``).
     """
-    engine = get_backend(backend or scenario.solver.backend)
+    return solve_with(get_backend(backend or scenario.solver.backend), scenario, program, options)
+
+
+def solve_with(
+    engine: Backend, scenario: Scenario, program: Program, options: SolveOptions
+) -> SolveResult:
+    """:func:`solve_program` on a backend instance already at hand."""
     # half the requested gap goes to the solver: the tie-break allowance uses the rest
     raw = engine.solve(program, replace(options, mip_gap=options.mip_gap / 2))
+    return verified(engine, scenario, program, raw, options)
+
+
+def verified(
+    engine: Backend, scenario: Scenario, program: Program, raw: RawResult, options: SolveOptions
+) -> SolveResult:
+    """A backend's raw result mapped back through the labels and verified against `scenario`.
+
+    The result keeps the raw result (``result.raw``) and, for LPs on a backend that has them,
+    the row duals (``result.duals``).
+    """
     exact = engine.capabilities.continuous
     doc = document(scenario, program, raw, seed=options.seed, mip_gap=options.mip_gap, exact=exact)
     duals = raw.duals if engine.capabilities.duals and not program.is_mip else None
-    return SolveResult(doc, duals)
+    return SolveResult(doc, duals, raw)
 
 
 def solve(

@@ -18,8 +18,7 @@ from sourceopt.formulation.program import Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.variants import apply_variant, variant_names
-from sourceopt.solution import document
-from sourceopt.solve import solve_options
+from sourceopt.solve import solve_options, solve_with, verified
 from sourceopt.solvers.base import Backend, RawResult, SolveOptions, Status
 from sourceopt.solvers.registry import get_backend
 
@@ -87,23 +86,14 @@ def run(setup: Setup, scenario: Scenario, program: Program) -> Run:
     As :func:`sourceopt.solve.solve_program` (half the gap to the solver, the rest for the
     tie-break), keeping the raw result so that analyses can read slack and unit values.
     """
-    options = setup.options
-    raw = setup.engine.solve(program, replace(options, mip_gap=options.mip_gap / 2))
-    return documented(setup, scenario, program, raw)
+    result = solve_with(setup.engine, scenario, program, setup.options)
+    assert result.raw is not None  # solve_with always keeps it
+    return Run(result.raw, result)
 
 
 def documented(setup: Setup, scenario: Scenario, program: Program, raw: RawResult) -> Run:
     """A raw result mapped back through the labels and verified against `scenario`."""
-    options = setup.options
-    doc = document(
-        scenario,
-        program,
-        raw,
-        seed=options.seed,
-        mip_gap=options.mip_gap,
-        exact=setup.engine.capabilities.continuous,
-    )
-    return Run(raw, SolveResult(doc))
+    return Run(raw, verified(setup.engine, scenario, program, raw, setup.options))
 
 
 def feasible(setup: Setup, program: Program) -> Status:
