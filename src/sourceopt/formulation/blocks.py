@@ -18,6 +18,8 @@ from sourceopt.formulation.program import Program
 from sourceopt.scenario.schema import Soft
 
 Sparse = Any  # a scipy sparse matrix or array
+COLUMN_CODES = ("supplier", "item", "ref")  # integer labels of a column (-1: not about one)
+ROW_CODES = ("supplier", "item")  # integer labels of a row
 
 
 @dataclass
@@ -44,6 +46,63 @@ class _Block:
         return out
 
 
+def _stack(blocks: list[sp.csr_array], n_rows: int, n_cols: int) -> sp.csr_matrix:
+    """Canonical CSR blocks, in row order, one under the other: canonical, nothing sorted."""
+    sizes = [b.nnz for b in blocks]
+    index = np.int32 if max(sum(sizes), n_cols) < np.iinfo(np.int32).max else np.int64
+    indptr = np.zeros(n_rows + 1, dtype=index)
+    row, start = 0, 0
+    for b, size in zip(blocks, sizes, strict=True):
+        indptr[row + 1 : row + b.shape[0] + 1] = b.indptr[1:] + start
+        row, start = row + b.shape[0], start + size
+    data = np.concatenate([b.data for b in blocks]) if blocks else np.zeros(0)
+    indices = np.concatenate([b.indices.astype(index, copy=False) for b in blocks] or [indptr[:0]])
+    a = sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_cols))
+    a.has_sorted_indices = True
+    return a
+
+
+def _repeat_text(values: list[str], picks: np.ndarray) -> pd.Series:
+    """``values[picks]`` as a string column, made in one Arrow ``take``."""
+    import pyarrow as pa
+
+    taken = pa.array(values, pa.large_string()).take(pa.array(picks, pa.int64()))
+    return pd.Series(taken, dtype="str")
+
+
+@dataclass
+class _Labels:
+    """Label columns gathered block by block and made into one table by :meth:`frame`.
+
+    A block's text labels (kind; family and rule) are one value each: kept once per block and
+    expanded at the end, not broadcast into a string column per block.
+    """
+
+    text: tuple[str, ...]
+    codes: tuple[str, ...]
+    _text: list[tuple[str, ...]] = field(default_factory=list)
+    _codes: list[list[np.ndarray]] = field(default_factory=list)
+    _sizes: list[int] = field(default_factory=list)
+
+    def add(self, n: int, text: tuple[str, ...], codes: tuple[np.ndarray | int, ...]) -> None:
+        """Labels of `n` more entries: the same text for all, integer codes (or one for all)."""
+        self._sizes.append(n)
+        self._text.append(text)
+        self._codes.append([np.array(np.broadcast_to(c, (n,)), dtype=np.int64) for c in codes])
+
+    def frame(self, scenario: str) -> pd.DataFrame:
+        """One row per entry: the text columns, the code columns, then ``scenario``."""
+        block = np.repeat(np.arange(len(self._sizes)), self._sizes)
+        columns: dict[str, object] = {
+            name: _repeat_text([t[k] for t in self._text], block)
+            for k, name in enumerate(self.text)
+        }
+        for k, name in enumerate(self.codes):
+            columns[name] = np.concatenate([c[k] for c in self._codes])
+        columns["scenario"] = _repeat_text([scenario], np.zeros(len(block), dtype=np.int64))
+        return pd.DataFrame(columns, copy=False)
+
+
 @dataclass
 class ProgramBuilder:
     """Collects blocks of columns and rows; :meth:`build` stacks them into a Program."""
@@ -54,13 +113,13 @@ class ProgramBuilder:
     _lo: list[np.ndarray] = field(default_factory=list)
     _hi: list[np.ndarray] = field(default_factory=list)
     _int: list[np.ndarray] = field(default_factory=list)
-    _col_labels: list[pd.DataFrame] = field(default_factory=list)
+    _col_labels: _Labels = field(default_factory=lambda: _Labels(("kind",), COLUMN_CODES))
     _extra_cost: list[np.ndarray] = field(default_factory=list)
     _extra_true: list[np.ndarray] = field(default_factory=list)
     _blocks: list[_Block] = field(default_factory=list)
     _row_lo: list[np.ndarray] = field(default_factory=list)
     _row_hi: list[np.ndarray] = field(default_factory=list)
-    _row_labels: list[pd.DataFrame] = field(default_factory=list)
+    _row_labels: _Labels = field(default_factory=lambda: _Labels(("family", "rule"), ROW_CODES))
     n_cols: int = 0
     n_rows: int = 0
 
@@ -89,16 +148,7 @@ class ProgramBuilder:
         self._lo.append(np.broadcast_to(np.asarray(lo, dtype=float), (n,)).copy())
         self._hi.append(np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy())
         self._int.append(np.full(n, integer))
-        self._col_labels.append(
-            pd.DataFrame(
-                {
-                    "kind": kind,
-                    "supplier": np.broadcast_to(np.asarray(supplier, dtype=np.int64), (n,)),
-                    "item": np.broadcast_to(np.asarray(item, dtype=np.int64), (n,)),
-                    "ref": np.broadcast_to(np.asarray(ref, dtype=np.int64), (n,)),
-                }
-            )
-        )
+        self._col_labels.add(n, (kind,), (supplier, item, ref))
         self.n_cols += n
         return idx
 
@@ -131,16 +181,7 @@ class ProgramBuilder:
         hi_a = np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy()
         self._row_lo.append(lo_a)
         self._row_hi.append(hi_a)
-        self._row_labels.append(
-            pd.DataFrame(
-                {
-                    "family": family,
-                    "rule": rule,
-                    "supplier": np.broadcast_to(np.asarray(supplier, dtype=np.int64), (n,)),
-                    "item": np.broadcast_to(np.asarray(item, dtype=np.int64), (n,)),
-                }
-            )
-        )
+        self._row_labels.add(n, (family, rule), (supplier, item))
         self.n_rows += n
         rows = np.arange(first, first + n)
         if soft is not None:
@@ -176,19 +217,14 @@ class ProgramBuilder:
         cost = np.concatenate(self._cost) + total(self._extra_cost)
         true_cost = np.concatenate(self._true_cost) + total(self._extra_true)
         cat = np.concatenate
-        if self._blocks:  # blocks are canonical and in row order: stacking keeps that
-            a = sp.csr_matrix(sp.vstack([b.matrix(n) for b in self._blocks], format="csr"))
-        else:
-            a = sp.csr_matrix((self.n_rows, n))
+        a = _stack([b.matrix(n) for b in self._blocks], self.n_rows, n)
         a.eliminate_zeros()
-        col_labels = pd.concat(self._col_labels, ignore_index=True)
-        col_labels["scenario"] = self.scenario
-        row_labels = (
-            pd.concat(self._row_labels, ignore_index=True)
-            if self._row_labels
-            else pd.DataFrame(columns=["family", "rule", "supplier", "item"])
-        )
-        row_labels["scenario"] = self.scenario
+        col_labels = self._col_labels.frame(self.scenario)
+        if self._blocks:
+            row_labels = self._row_labels.frame(self.scenario)
+        else:
+            row_labels = pd.DataFrame(columns=["family", "rule", "supplier", "item"])
+            row_labels["scenario"] = self.scenario
         program = Program(
             c=cost,
             A=a,

@@ -28,9 +28,9 @@ def build_program(scenario: Scenario) -> Program:
         if family is not None:
             family(rule, ctx, ref)
     program, true_cost = builder.build()
-    kinds = program.columns["kind"].to_numpy()
+    units = (program.columns["kind"] == "offer_units").to_numpy()
     suppliers = program.columns["supplier"].to_numpy()
-    return _with_tie_break(program, tie_break(kinds, suppliers, true_cost, scenario.n_suppliers))
+    return _with_tie_break(program, tie_break(units, suppliers, true_cost, scenario.n_suppliers))
 
 
 def _with_tie_break(program: Program, tb: np.ndarray) -> Program:

@@ -28,18 +28,37 @@ def grouping(groups: np.ndarray, n_groups: int) -> sp.csr_array:
     )
 
 
-def group_sum(groups: np.ndarray, n_groups: int, m: sp.csr_array) -> sp.csr_array:
+def group_sum(
+    groups: np.ndarray, n_groups: int, m: sp.sparray, by_column: sp.csc_array | None = None
+) -> sp.csr_array:
     """``grouping(groups, n_groups) @ m``: the rows of `m` summed per group, without a product.
 
-    Only the selected rows are touched (a CSR row gather), then their entries are relabelled
-    with their group and summed: linear in the selected entries, where the sparse product
-    walks all of `m`. The result is canonical (sorted indices, duplicates summed).
+    Few rows picked (a quarter of the entries or less): those rows are gathered (CSR) and
+    their entries relabelled with their group, linear in what is picked. Most rows: every
+    entry is relabelled column by column (`by_column`, `m` as CSC, if given) and the result
+    transposed back to rows, so that its indices come out sorted and nothing is sorted. The
+    result is canonical (sorted indices, duplicates summed).
     """
-    rows = np.flatnonzero(groups >= 0)
     m = sp.csr_array(m)
-    sub = m if len(rows) == len(groups) else sp.csr_array(m[rows])
-    owner = np.repeat(np.asarray(groups, dtype=np.int64)[rows], np.diff(sub.indptr))
-    out = sp.csr_array((sub.data, (owner, sub.indices)), shape=(n_groups, m.shape[1]), dtype=float)
+    groups = np.asarray(groups, dtype=np.int64)
+    rows = np.flatnonzero(groups >= 0)
+    if 4 * int((m.indptr[rows + 1] - m.indptr[rows]).sum()) <= m.nnz:
+        sub = m if len(rows) == len(groups) else sp.csr_array(m[rows])
+        owner = np.repeat(groups[rows], np.diff(sub.indptr))
+        out = sp.csr_array(
+            (sub.data, (owner, sub.indices)), shape=(n_groups, m.shape[1]), dtype=float
+        )
+        out.sum_duplicates()
+        return out
+    csc = sp.csc_array(m) if by_column is None else by_column
+    owner = groups[csc.indices]
+    data, indptr = np.asarray(csc.data, dtype=float), csc.indptr
+    keep = owner >= 0
+    if not keep.all():
+        kept = np.zeros(len(keep) + 1, dtype=np.int64)
+        np.cumsum(keep, out=kept[1:])
+        data, owner, indptr = data[keep], owner[keep], kept[indptr]  # kept before each column
+    out = sp.csc_array((data, owner, indptr), shape=(n_groups, csc.shape[1])).tocsr()
     out.sum_duplicates()
     return out
 
@@ -60,11 +79,22 @@ class Context:
     _set_indicators: dict[bytes, np.ndarray] = field(default_factory=dict)  # per supplier
     _floored: set[int] = field(default_factory=set)
     _attributes: dict[str, np.ndarray] = field(default_factory=dict)
+    _by_column: dict[int, tuple[sp.csr_array, sp.csc_array]] = field(default_factory=dict)
 
     @property
     def n_pairs(self) -> int:
         """Number of (supplier, item) pairs that can receive units."""
         return len(self.pair_supplier)
+
+    def group_sum(self, groups: np.ndarray, n_groups: int, m: sp.csr_array) -> sp.csr_array:
+        """:func:`group_sum`; `V` and `E` (grouped again and again) are made column-wise once."""
+        if m is self.V or m is self.E:
+            source, by_column = self._by_column.get(id(m), (None, None))
+            if source is not m or by_column is None:
+                by_column = sp.csc_array(m)
+                self._by_column[id(m)] = (m, by_column)
+            return group_sum(groups, n_groups, m, by_column)
+        return group_sum(groups, n_groups, m)
 
     def widen(self, m: sp.csr_array | sp.sparray) -> sp.csr_array:
         """The matrix with as many columns as the program has now."""
@@ -135,7 +165,7 @@ class Context:
         """
         store, slots, groups, owners, item_of = self._slots(suppliers, items, per_item)
         cols = store[slots].copy()
-        units = self.widen(group_sum(groups, len(slots), self.V))
+        units = self.widen(self.group_sum(groups, len(slots), self.V))
         cap = self.scenario.suppliers["capacity"].to_numpy(float)[owners]
         big_m = np.minimum(
             cap,

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from sourceopt._arrays import unique_inverse
 from sourceopt.formulation.blocks import ProgramBuilder
-from sourceopt.formulation.context import Context, group_sum
+from sourceopt.formulation.context import Context
 from sourceopt.scenario.model import Scenario
 
 TIER_GAP = 1e-5  # a segment ends this far (relative) below the next tier's threshold
@@ -49,23 +49,27 @@ def segments(scenario: Scenario) -> pd.DataFrame:
         next_from[np.r_[t_off[1:] != t_off[:-1], True]] = np.inf
     else:
         next_from = np.zeros(0)
-    seg = pd.DataFrame(
+    offer = np.r_[np.arange(n), t_off]
+    lo = np.r_[min_u, np.maximum(t_from, min_u[t_off])]
+    hi = np.r_[np.minimum(_below(first_from), cap), np.minimum(_below(next_from), cap[t_off])]
+    price = np.r_[offers["price"].to_numpy(float), tiers["price"].to_numpy(float)]
+    tiered = np.r_[np.isfinite(first_from), np.ones(len(tiers), bool)]
+    rows = np.flatnonzero((lo <= hi) | (np.arange(len(lo)) < n) & (lo == 0))
+    if len(tiers):  # by offer, then threshold (stable); base segments alone are in order
+        rows = rows[np.lexsort((lo[rows], offer[rows]))]
+    offer, lo = offer[rows], lo[rows]
+    count = np.bincount(offer, minlength=n)
+    return pd.DataFrame(
         {
-            "offer": np.r_[np.arange(n), t_off],
-            "lo": np.r_[min_u, np.maximum(t_from, min_u[t_off])],
-            "hi": np.r_[
-                np.minimum(_below(first_from), cap), np.minimum(_below(next_from), cap[t_off])
-            ],
-            "price": np.r_[offers["price"].to_numpy(float), tiers["price"].to_numpy(float)],
-            "tiered": np.r_[np.isfinite(first_from), np.ones(len(tiers), bool)],
-        }
+            "offer": offer,
+            "lo": lo,
+            "hi": np.maximum(hi[rows], 0.0),
+            "price": price[rows],
+            "tiered": tiered[rows],
+            "binary": (count[offer] > 1) | (lo > 0),
+        },
+        copy=False,
     )
-    seg = seg[(seg["lo"] <= seg["hi"]) | (seg.index < n) & (seg["lo"] == 0)]
-    seg = seg.sort_values(["offer", "lo"], kind="stable").reset_index(drop=True)
-    seg["hi"] = np.maximum(seg["hi"].to_numpy(), 0.0)
-    count = np.bincount(seg["offer"].to_numpy(), minlength=n)
-    seg["binary"] = (count[seg["offer"].to_numpy()] > 1) | (seg["lo"].to_numpy() > 0)
-    return seg
 
 
 def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
@@ -107,9 +111,7 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
     source = np.full(n_cols, -1, dtype=np.int64)
     source[x] = off
     source[u] = -bundles["supplier"].to_numpy() - 2
-    max_units = np.bincount(
-        pair_seg, weights=_offer_max(seg)[np.arange(len(seg))], minlength=n_pairs
-    )
+    max_units = np.bincount(pair_seg, weights=_offer_max(seg), minlength=n_pairs)
     max_units += np.bincount(pair_bu, weights=units, minlength=n_pairs)
     pair_sup, pair_item = pair_keys // n_i, pair_keys % n_i
     max_units = np.minimum(max_units, scenario.items["demand"].to_numpy(float)[pair_item])
@@ -121,10 +123,12 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
 
 def _offer_max(seg: pd.DataFrame) -> np.ndarray:
     """Per segment row: the offer's largest quantity, counted once (on its first segment)."""
-    off = seg["offer"].to_numpy()
-    best = seg.groupby("offer")["hi"].transform("max").to_numpy()
-    first = np.r_[True, off[1:] != off[:-1]]
-    return np.where(first, best, 0.0)
+    off, hi = seg["offer"].to_numpy(), seg["hi"].to_numpy(float)
+    out = np.zeros(len(off))
+    if len(off):  # segments are sorted by offer: each offer's rows are one run
+        first = np.flatnonzero(np.r_[True, off[1:] != off[:-1]])
+        out[first] = np.maximum.reduceat(hi, first)
+    return out
 
 
 def _segment_choice(
@@ -174,7 +178,7 @@ def _segment_choice(
 
 def _demand_and_capacity(ctx: Context) -> None:
     sc, b = ctx.scenario, ctx.builder
-    by_item = group_sum(ctx.pair_item, sc.n_items, ctx.V)
+    by_item = ctx.group_sum(ctx.pair_item, sc.n_items, ctx.V)
     demand = sc.items["demand"].to_numpy(float)
     b.add_rows([by_item], lo=demand, hi=demand, family="demand", item=np.arange(sc.n_items))
     cap = sc.suppliers["capacity"].to_numpy(float)
@@ -182,7 +186,7 @@ def _demand_and_capacity(ctx: Context) -> None:
     if len(finite):
         groups = np.full(sc.n_suppliers, -1)
         groups[finite] = np.arange(len(finite))
-        by_sup = group_sum(groups[ctx.pair_supplier], len(finite), ctx.V)
+        by_sup = ctx.group_sum(groups[ctx.pair_supplier], len(finite), ctx.V)
         b.add_rows([by_sup], lo=-np.inf, hi=cap[finite], family="capacity", supplier=finite)
 
 

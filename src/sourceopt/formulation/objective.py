@@ -21,15 +21,15 @@ def add_penalties(ctx: Context) -> None:
         )
 
 
-def tie_break(kinds: np.ndarray, suppliers: np.ndarray, price: np.ndarray, n: int) -> np.ndarray:
+def tie_break(units: np.ndarray, suppliers: np.ndarray, price: np.ndarray, n: int) -> np.ndarray:
     """Among equal-cost awards prefer suppliers listed earlier (see models/README.md).
 
     Each unit through an offer segment of the supplier at position r (of n) costs
     TIE_BREAK * p * r / n more in what the solver sees, p that segment's unit price; so the
     perturbation is at most TIE_BREAK of the purchase cost. Reported costs never include it
-    and the reported bound is lowered by its largest possible effect.
+    and the reported bound is lowered by its largest possible effect. `units` marks the
+    offer segment columns (kind ``offer_units``), `suppliers` is the supplier of each column.
     """
-    out = np.zeros(len(kinds))
-    units = kinds == "offer_units"
+    out = np.zeros(len(units))
     out[units] = TIE_BREAK * np.maximum(price[units], 0.0) * suppliers[units] / max(n, 1)
     return out

@@ -101,7 +101,11 @@ def _numbers(table: RawTable, col: Column, values: pd.Series) -> tuple[np.ndarra
     return numbers, problems
 
 
-def _text(table: RawTable, col: Column, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
+def _text(
+    table: RawTable, col: Column, values: pd.Series, *, coded: bool
+) -> tuple[pd.Series, list[Problem]]:
+    if coded and isinstance(values.dtype, pd.CategoricalDtype):
+        return _coded_text(table, col, values)
     present = values.notna().to_numpy()
     text = values.astype("string").str.strip()
     problems: list[Problem] = []
@@ -109,6 +113,22 @@ def _text(table: RawTable, col: Column, values: pd.Series) -> tuple[pd.Series, l
         empty = ~present | (text.fillna("") == "").to_numpy()
         problems += _report(table, col.key, empty, "missing value (expected text)", values)
     return text.astype(object).where(present, None), problems
+
+
+def _coded_text(table: RawTable, col: Column, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    """:func:`_text` of a categorical column, done on its distinct values: still categorical."""
+    codes = values.cat.codes.to_numpy()
+    stripped = pd.Series(values.cat.categories).astype("string").str.strip()
+    relabel, distinct = pd.factorize(stripped.to_numpy(dtype=object))
+    new = np.full(len(codes), -1, dtype=relabel.dtype)
+    present = codes >= 0
+    new[present] = relabel[codes[present]]
+    problems: list[Problem] = []
+    if col.required:
+        blank = np.append(distinct == "", True)  # code -1 (missing) picks the last: True
+        problems += _report(table, col.key, blank[new], "missing value (expected text)", values)
+    text = pd.Categorical.from_codes(new, categories=pd.Index(distinct, dtype=object))
+    return pd.Series(text), problems
 
 
 def _tags(values: pd.Series) -> list[frozenset[str]]:
@@ -124,9 +144,13 @@ def _tags(values: pd.Series) -> list[frozenset[str]]:
 
 
 def validate_columns(
-    table: RawTable, spec: dict[str, Column], *, attributes: bool
+    table: RawTable, spec: dict[str, Column], *, attributes: bool, coded: bool = False
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check a raw table against the spec; return the typed frame and the problems."""
+    """Check a raw table against the spec; return the typed frame and the problems.
+
+    Text columns are objects (``None`` where missing); with `coded`, a column that arrives
+    dictionary-encoded (categorical) stays so, its distinct values stripped and checked once.
+    """
     frame = table.frame
     problems: list[Problem] = []
     allowed = {k for k, c in spec.items() if c.kind not in ("attributes", "nested")}
@@ -162,7 +186,7 @@ def validate_columns(
         elif col.kind == "tags":
             out[key] = _tags(values)
         else:
-            text, found = _text(table, col, values)
+            text, found = _text(table, col, values, coded=coded)
             out[key], problems = text, problems + found
     if attributes:
         for name in frame.columns:

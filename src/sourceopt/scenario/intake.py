@@ -30,6 +30,8 @@ from sourceopt.scenario.schema import (
 )
 from sourceopt.scenario.tables import (
     RawTable,
+    ReadAs,
+    as_written,
     column_spec,
     inline_columns,
     read_table_file,
@@ -43,6 +45,7 @@ RECORD_TYPES: dict[str, type[BaseModel]] = {
     "tiers": TierRecord,
 }
 _WITH_ATTRIBUTES = ("suppliers", "offers")
+_CODED = ("offers", "tiers")  # text columns are references, resolved to codes: kept encoded
 
 
 @dataclass
@@ -61,7 +64,6 @@ class Intake:
             }
         )
     )
-    file_bytes: bytes = b""
 
 
 def take_table(
@@ -101,19 +103,29 @@ def _from_file(
     path = Path(ref.file)
     if not path.is_absolute():
         path = base_dir / path
-    raw = read_table_file(path, key, file)
+    raw = read_table_file(path, key, file, _read_as(key))
     if isinstance(raw, Problem):
         return None, [raw]
-    intake, problems = _columnar(key, raw)
-    if intake is not None:
-        intake.file_bytes = path.read_bytes()
-    return intake, problems
+    return _columnar(key, raw)
+
+
+def _read_as(key: str) -> ReadAs:
+    """Columns of a table file read typed: numbers; text references of coded tables."""
+    spec = column_spec(RECORD_TYPES[key])
+    return ReadAs(
+        coded=frozenset(k for k, c in spec.items() if c.kind == "text" and key in _CODED),
+        numbers=frozenset(k for k, c in spec.items() if c.kind in ("number", "integer")),
+        number_prefix=ATTR_PREFIX if key in _WITH_ATTRIBUTES else None,
+    )
 
 
 def _columnar(key: str, raw: RawTable) -> tuple[Intake | None, list[Problem]]:
-    frame, problems = validate_columns(
-        raw, column_spec(RECORD_TYPES[key]), attributes=key in _WITH_ATTRIBUTES
-    )
+    spec = column_spec(RECORD_TYPES[key])
+    attributes, coded = key in _WITH_ATTRIBUTES, key in _CODED
+    frame, problems = validate_columns(raw, spec, attributes=attributes, coded=coded)
+    if problems and raw.typed:  # report on the cells as written, as a text read would
+        raw = as_written(raw)
+        frame, problems = validate_columns(raw, spec, attributes=attributes, coded=coded)
     return Intake(frame, raw), problems
 
 

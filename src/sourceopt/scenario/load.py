@@ -89,7 +89,7 @@ def build_scenario(
     problems += _check_rules(scenario, header, file)
     if problems:
         raise ScenarioError(problems)
-    digest = sha256_of(raw, *(t.file_bytes for t in tables.values()))
+    digest = sha256_of(raw, *(t.raw.data for t in tables.values()))
     return scenario.with_changes(input_sha256=digest)
 
 
@@ -144,7 +144,7 @@ def _assemble(
     off = offers.frame.copy()
     off["supplier"], off["item"] = sup_codes, item_codes
     problems += refs.unique_pairs(
-        off, offers.raw, offers.frame["supplier"].to_numpy(), offers.frame["item"].to_numpy()
+        sup_codes, item_codes, offers.raw, offers.frame["supplier"], offers.frame["item"]
     )
     problems += refs.increasing_tiers(offers.nested_tiers, offers.raw, nested=True)
     tiers = offers.nested_tiers[["offer", "from", "price"]]
@@ -188,7 +188,10 @@ def _tier_table(
     s, p1 = refs.codes(frame["supplier"], suppliers.frame["id"], tiers.raw, "supplier", "supplier")
     i, p2 = refs.codes(frame["item"], items.frame["id"], tiers.raw, "item", "item")
     pair = pd.MultiIndex.from_arrays([offers["supplier"].to_numpy(), offers["item"].to_numpy()])
-    offer = pair.get_indexer(pd.MultiIndex.from_arrays([s, i]))
+    first = np.flatnonzero(~pair.duplicated())  # a repeated pair (reported apart): its first
+    found = pair[first].get_indexer(pd.MultiIndex.from_arrays([s, i]))
+    offer = np.full(len(found), -1, dtype=np.int64)
+    offer[found >= 0] = first[found[found >= 0]]
     bad = np.flatnonzero((offer < 0) & (s >= 0) & (i >= 0))
     problems = (
         p1

@@ -49,14 +49,18 @@ def unique_ids(frame: pd.DataFrame, table: RawTable, what: str) -> list[Problem]
 def codes(
     values: pd.Series, ids: pd.Series, table: RawTable, column: str, what: str
 ) -> tuple[np.ndarray, list[Problem]]:
-    """Integer codes of references into `ids`; problems for references that do not exist."""
-    index = pd.Index(ids)
-    if not index.is_unique:  # duplicates are reported apart; refer to the first of each
-        index = index.drop_duplicates(keep="first")
-        first = pd.Index(ids).get_indexer_for(index)
-        found = np.where((pos := index.get_indexer(values.astype(object))) >= 0, first[pos], -1)
+    """Integer codes of references into `ids`; problems for references that do not exist.
+
+    A categorical `values` column is looked up once per distinct value.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cat = values.cat
+        distinct = np.empty(len(cat.categories) + 1, dtype=object)  # the last: None
+        distinct[:-1] = cat.categories.to_numpy(dtype=object)
+        per_value = _positions(ids, distinct)
+        found = per_value[cat.codes.to_numpy()]  # code -1 (missing) picks the last: None's
     else:
-        found = index.get_indexer(values.astype(object))
+        found = _positions(ids, values.astype(object))
     bad = np.flatnonzero((found < 0) & values.notna().to_numpy())
     problems = [
         Problem(
@@ -77,21 +81,43 @@ def codes(
     return found.astype(np.int64), problems
 
 
+def _positions(ids: pd.Series, values: object) -> np.ndarray:
+    """Position of each value in `ids` (of its first occurrence), -1 where absent."""
+    index = pd.Index(ids)
+    if not index.is_unique:  # duplicates are reported apart; refer to the first of each
+        index = index.drop_duplicates(keep="first")
+        first = pd.Index(ids).get_indexer_for(index)
+        pos = index.get_indexer(values)
+        return np.where(pos >= 0, first[pos], -1)
+    return np.asarray(index.get_indexer(values))
+
+
 def unique_pairs(
-    offers: pd.DataFrame, table: RawTable, supplier_ids: np.ndarray, item_ids: np.ndarray
+    supplier: np.ndarray,
+    item: np.ndarray,
+    table: RawTable,
+    supplier_ids: pd.Series,
+    item_ids: pd.Series,
 ) -> list[Problem]:
-    """At most one offer per (supplier, item)."""
-    dup = np.flatnonzero(offers.duplicated(subset=["supplier", "item"], keep="first").to_numpy())
+    """At most one offer per (supplier, item): codes (-1: unknown), and the ids as given."""
+    key = (supplier.astype(np.int64) + 1) * (int(item.max(initial=-1)) + 2) + (item + 1)
+    dup = np.flatnonzero(pd.Series(key).duplicated(keep="first").to_numpy())
     return [
         Problem(
             table.file,
             table.place(int(r), "item"),
-            f"a second offer of supplier {sup!r} for item {item!r} (at most one offer per pair)",
+            f"a second offer of supplier {_given(supplier_ids, r)!r} for item "
+            f"{_given(item_ids, r)!r} (at most one offer per pair)",
         )
-        for r, sup, item in zip(
-            dup[:MAX_PROBLEMS_PER_COLUMN], supplier_ids[dup], item_ids[dup], strict=False
-        )
+        for r in dup[:MAX_PROBLEMS_PER_COLUMN]
     ]
+
+
+def _given(values: pd.Series, row: int) -> object:
+    """The value at a row position; a categorical's missing one is None (as in text columns)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.codes.to_numpy()[row] < 0:
+        return None
+    return values.iloc[row]
 
 
 def increasing_tiers(tiers: pd.DataFrame, table: RawTable, nested: bool) -> list[Problem]:

@@ -9,8 +9,12 @@ shows it: the header is row 1) and the column.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import types
 import typing
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +104,8 @@ class RawTable:
     label: str  # "offers.csv", or "offers" for inline tables
     file: str  # the file problems are reported against
     form: str = "file"  # "file" | "columns" | "records"
+    data: bytes = dataclasses.field(default=b"", repr=False)  # a table file's bytes, read once
+    typed: bool = False  # CSV cells parsed by column type (see :func:`as_written`)
 
     def place(self, row: int, column: str) -> str:
         """The place of a cell, by 0-based row position."""
@@ -110,8 +116,35 @@ class RawTable:
         return f"{self.label} row {row + 2}, column {column}"
 
 
-def read_table_file(path: Path, key: str, scenario_file: str) -> RawTable | Problem:
-    """Read a CSV or Parquet table file; a Problem if it cannot be read."""
+@dataclass(frozen=True)
+class ReadAs:
+    """How a table file's columns may be read, where the format allows.
+
+    `coded` text columns as categoricals (their distinct values checked once), `numbers`
+    (and names starting with `number_prefix`) as floats. Parquet stores its own types: only
+    `coded` applies to it.
+    """
+
+    coded: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    number_prefix: str | None = None
+
+    def csv_dtype(self, name: str) -> Any:
+        """The dtype a CSV column of this name is read as (text unless numbers or coded)."""
+        if name in self.numbers or (self.number_prefix and name.startswith(self.number_prefix)):
+            return float
+        return "category" if name in self.coded else str
+
+
+def read_table_file(
+    path: Path, key: str, scenario_file: str, read_as: ReadAs | None = None
+) -> RawTable | Problem:
+    """Read a CSV or Parquet table file; a Problem if it cannot be read.
+
+    The file is read once; its bytes are kept (``RawTable.data``, for the input digest).
+    Columns are read as `read_as` says where they can be (a CSV whose numbers do not all
+    parse is read as text, ``typed`` false).
+    """
     where = f"{key}.file"
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xls", ".xlsm"):
@@ -133,8 +166,16 @@ def read_table_file(path: Path, key: str, scenario_file: str) -> RawTable | Prob
             "",
             f"the table file is larger than the limit of {MAX_TABLE_FILE_BYTES:,} bytes",
         )
+    read_as = read_as or ReadAs()
+    typed = False
     try:
-        frame = _read_csv(path) if suffix == ".csv" else _read_parquet(path)
+        data = path.read_bytes()
+        if suffix == ".csv":
+            typed_frame = _read_csv_typed(data, read_as)
+            typed = typed_frame is not None
+            frame = typed_frame if typed_frame is not None else _read_csv(data)
+        else:
+            frame = _read_parquet(data, read_as.coded)
     except _TooManyRowsError as exc:
         return Problem(str(path), "", str(exc))
     except Exception as exc:
@@ -142,26 +183,78 @@ def read_table_file(path: Path, key: str, scenario_file: str) -> RawTable | Prob
         return Problem(str(path), "", f"cannot read the {kind} file: {exc}")
     if len(frame) > MAX_TABLE_ROWS:
         return Problem(str(path), "", f"{len(frame):,} rows; the limit is {MAX_TABLE_ROWS:,}")
-    return RawTable(frame, path.name, str(path))
+    return RawTable(frame, path.name, str(path), data=data, typed=typed)
 
 
 class _TooManyRowsError(Exception):
     pass
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+def _read_csv(data: bytes) -> pd.DataFrame:
+    """Every cell as written (text; empty cells missing)."""
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, skipinitialspace=True)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.replace("", np.nan)
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_csv_typed(data: bytes, read_as: ReadAs) -> pd.DataFrame | None:
+    """The CSV with columns typed as `read_as` says; None if a cell does not parse as such.
+
+    The CSV reader parses numbers as ``pd.to_numeric`` parses the text (the same floats); a
+    cell it cannot parse (``n/a``, ``nan``) gives None, and the file is then read as text, so
+    that a problem is reported as before. So do the words the reader would take for 1 and 0
+    (``true``, ``false``) anywhere, and a ``-0`` (text gives 0).
+    """
+    lowered = data.lower()
+    if b"true" in lowered or b"false" in lowered:
+        return None
+    try:
+        header = pd.read_csv(io.BytesIO(data), nrows=0, skipinitialspace=True).columns
+        dtype = {name: read_as.csv_dtype(str(name).strip()) for name in header}
+        if all(t is str for t in dtype.values()):
+            return None
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            dtype=defaultdict(lambda: str, dtype),
+            keep_default_na=False,
+            na_values=[""],
+            skipinitialspace=True,
+        )
+    except ValueError:  # a cell that is not a number, or a file the text reader reports on
+        return None
+    for name, kind in dtype.items():
+        numbers = frame[name].to_numpy() if kind is float else np.zeros(0)
+        if np.any(np.signbit(numbers) & (numbers == 0)):
+            return None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def as_written(table: RawTable) -> RawTable:
+    """A typed CSV table read again as text, so that problems quote cells as written."""
+    if not table.typed:
+        return table
+    return dataclasses.replace(table, frame=_read_csv(table.data), typed=False)
+
+
+def _read_parquet(data: bytes, coded: Collection[str]) -> pd.DataFrame:
+    """As ``pd.read_parquet`` (pandas metadata honoured), `coded` text columns as categoricals."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows = pq.ParquetFile(path).metadata.num_rows
+    parquet = pq.ParquetFile(pa.BufferReader(data))
+    rows = parquet.metadata.num_rows
     if rows > MAX_TABLE_ROWS:
         raise _TooManyRowsError(f"the file claims {rows:,} rows; the limit is {MAX_TABLE_ROWS:,}")
-    return pd.read_parquet(path)
+    text = [
+        f.name
+        for f in parquet.schema_arrow
+        if f.name in coded and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+    ]
+    if text:
+        parquet = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text)
+    frame: pd.DataFrame = parquet.read(use_pandas_metadata=True).to_pandas()
+    return frame
 
 
 def inline_columns(columns: dict[str, list[Any]], key: str, file: str) -> RawTable | Problem:

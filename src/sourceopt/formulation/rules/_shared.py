@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from sourceopt.formulation.context import Context, group_sum
+from sourceopt.formulation.context import Context
 
 
 def by_item(ctx: Context, pairs: np.ndarray, m: sp.csr_array) -> tuple[sp.csr_array, np.ndarray]:
@@ -14,7 +14,7 @@ def by_item(ctx: Context, pairs: np.ndarray, m: sp.csr_array) -> tuple[sp.csr_ar
     where = np.full(ctx.scenario.n_items, -1)
     where[items] = np.arange(len(items))
     groups = np.where(pairs, where[ctx.pair_item], -1)
-    return group_sum(groups, len(items), m), items
+    return ctx.group_sum(groups, len(items), m), items
 
 
 def by_supplier(
@@ -25,12 +25,12 @@ def by_supplier(
     where = np.full(ctx.scenario.n_suppliers, -1)
     where[sups] = np.arange(len(sups))
     groups = np.where(pairs, where[ctx.pair_supplier], -1)
-    return group_sum(groups, len(sups), m), sups
+    return ctx.group_sum(groups, len(sups), m), sups
 
 
 def total(ctx: Context, pairs: np.ndarray, m: sp.csr_array) -> sp.csr_array:
     """The selected rows of `m` summed into one row."""
-    return group_sum(np.where(pairs, 0, -1), 1, m)
+    return ctx.group_sum(np.where(pairs, 0, -1), 1, m)
 
 
 def bounds(lo: float | None, hi: float | None) -> tuple[float, float]:

@@ -17,15 +17,16 @@ from sourceopt.scenario.schema import AverageAttributeRule
 def build(rule: AverageAttributeRule, ctx: Context, ref: int) -> None:
     """Add the rows of one average_attribute rule."""
     sel = ctx.selected_pairs(rule)
-    m = ctx.widen(ctx.V if rule.measure == "volume" else ctx.E)
+    m = ctx.V if rule.measure == "volume" else ctx.E
     attr = np.nan_to_num(ctx.column_attribute(rule.attribute))  # selected columns all defined
     if rule.per == "item":
         item_ids = np.flatnonzero(ctx.selected_items(rule))
-        weights = per_item_rows(ctx, sel, m, item_ids)
+        weights = ctx.widen(per_item_rows(ctx, sel, m, item_ids))
         item: np.ndarray | int = item_ids
     else:
-        weights, item = total(ctx, sel, m), -1
+        weights, item = ctx.widen(total(ctx, sel, m)), -1
     for bound, lo, hi in ((rule.max, -np.inf, 0.0), (rule.min, 0.0, np.inf)):
-        if bound is not None:
-            shifted = sp.csr_array(weights @ sp.diags_array(attr - bound))
+        if bound is not None:  # each weight times its column's (attribute - bound): same pattern
+            scaled = weights.data * (attr - bound)[weights.indices]
+            shifted = sp.csr_array((scaled, weights.indices, weights.indptr), shape=weights.shape)
             ctx.add_rule_rows(rule, ref, [shifted], lo=lo, hi=hi, item=item)
