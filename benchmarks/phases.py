@@ -6,8 +6,8 @@ Phases of one sourceopt run (each timed with ``perf_counter``, wall clock):
 - ``build``: ``build_program`` (Scenario -> Program: c, CSR A, bounds, integrality, labels)
 - ``handoff``: a HiGHS instance created, options set, the Program passed in bulk
 - ``solve``: ``Highs.run()`` only (for MIPs of at least ``WARM_START_MIN_COLS`` columns,
-  preceded by the LP relaxation and the fixed LP that build the start award:
-  ``HighsBackend.run``)
+  preceded by the interior-point relaxation and the restricted MIP that give the start award
+  and the bound: ``HighsBackend.run``)
 - ``mapback``: solution read back, award mapped to business terms, independently verified,
   result document (``sourceopt.solution.document``)
 - ``total``: the sum (what ``solve(load_scenario(path))`` costs end to end)
@@ -85,6 +85,7 @@ def sourceopt_phases(
         "n_rows": program.n_rows,
         "nnz": int(program.A.nnz),
         "n_int": int(program.integrality.sum()),
+        "warm_start": raw.extra,  # relaxation and restricted-MIP figures of large MIPs
     }
     return record, scenario, program, options
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sourceopt.solvers.base import Capabilities, RawResult, SolveOptions, Status, relative_gap
+from sourceopt.solvers.relaxation import lagrangian_bound, promising_columns
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -37,6 +39,18 @@ _ERRORS = (
 _FEASIBLE_POINT = 2  # HiGHS's kSolutionStatusFeasible
 WARM_START_MIN_COLS = 50_000  # "auto" warm start from this many columns (MIPs only)
 WARM_START_SHARE = 0.5  # share of a finite time limit the LP relaxation may use
+IPM_MIN_COLS = 200_000  # the relaxation by interior point (no crossover) from this many columns
+RESTRICTED_SHARE = 0.6  # share of the time left the restricted MIP may use
+
+
+@dataclass(frozen=True)
+class WarmStart:
+    """What :meth:`HighsBackend.warm_start` found: a bound, and an award unless none was."""
+
+    bound: float  # lower bound on the MIP's solver objective (-inf when none is proven)
+    x: np.ndarray | None  # the start award over all columns
+    objective: float  # its solver objective (inf without an award)
+    extra: dict[str, object]  # timings and sizes for the result's solver details
 
 
 @contextmanager
@@ -125,29 +139,27 @@ class HighsBackend:
     def run(self, h: Any, program: Program) -> RawResult:
         """Run a prepared instance (see :meth:`prepare`) and map its status honestly.
 
-        Large MIPs (see :meth:`uses_warm_start`) first get a start award built from the LP
-        relaxation (:meth:`warm_start`); its LP bound also bounds the MIP's objective.
+        Large MIPs (see :meth:`uses_warm_start`) first get a start award and a proven bound
+        from the LP relaxation (:meth:`warm_start`); when the award is within the requested
+        gap of that bound it is returned as optimal without running the whole MIP.
         """
         start = time.perf_counter()
-        lp_bound = None
-        if self.uses_warm_start(program):
-            warm = self.warm_start(h, program)
-            if warm is not None:
-                lp_bound, x0, obj0 = warm
-                gap0 = relative_gap(obj0, lp_bound) if x0 is not None else np.inf
-                if gap0 <= float(h.getOptionValue("mip_rel_gap")[1]):
-                    # the start award is within the requested gap of the LP bound: proven
-                    return RawResult(
-                        Status.OPTIMAL,
-                        x=x0,
-                        objective=obj0,
-                        bound=lp_bound,
-                        gap=gap0,
-                        message="Optimal (start award within the gap of the LP relaxation)",
-                        backend=self.name,
-                        version=self.version,
-                        time_s=time.perf_counter() - start,
-                    )
+        warm = self.warm_start(h, program) if self.uses_warm_start(program) else None
+        if warm is not None:
+            gap0 = relative_gap(warm.objective, warm.bound) if warm.x is not None else np.inf
+            if gap0 <= float(h.getOptionValue("mip_rel_gap")[1]):
+                return RawResult(
+                    Status.OPTIMAL,
+                    x=warm.x,
+                    objective=warm.objective,
+                    bound=warm.bound,
+                    gap=gap0,
+                    message="Optimal (start award within the gap of the relaxation's bound)",
+                    backend=self.name,
+                    version=self.version,
+                    time_s=time.perf_counter() - start,
+                    extra=warm.extra,
+                )
         h.run()
         status = h.modelStatusToString(h.getModelStatus())
         name = h.getModelStatus().name
@@ -157,66 +169,116 @@ class HighsBackend:
             name = h.getModelStatus().name
             status = h.modelStatusToString(h.getModelStatus())
         elapsed = time.perf_counter() - start
-        return self._result(h, program, name, status, elapsed, lp_bound=lp_bound)
+        return self._result(h, program, name, status, elapsed, warm=warm)
 
     def uses_warm_start(self, program: Program) -> bool:
         """Whether :meth:`run` builds a start award first (``self.warm_start_mode``).
 
         ``"auto"`` (default): for MIPs with at least ``WARM_START_MIN_COLS`` columns, where
-        HiGHS's root (cut rounds, sub-MIP) is slow to a first award while the LP relaxation is
-        nearly integral (coupa-like at 100,000 offers: proven optimal in 3.8-8.7 s instead of
-        40.5-83 s; benchmarks/README.md, "coupa-scale"); ``"on"``: every MIP; ``"off"``: never.
+        HiGHS's own root (a dual simplex over every column, cut rounds) is slow to a first
+        award while the LP relaxation is nearly integral (coupa-scale, benchmarks/README.md);
+        ``"on"``: every MIP; ``"off"``: never.
         """
         if not program.is_mip or self.warm_start_mode == "off":
             return False
         return self.warm_start_mode == "on" or program.n_cols >= WARM_START_MIN_COLS
 
-    def warm_start(self, h: Any, program: Program) -> tuple[float, np.ndarray | None, float] | None:
-        """Give a prepared MIP instance a start award from its LP relaxation.
+    def warm_start(self, h: Any, program: Program) -> WarmStart | None:
+        """A proven bound and a start award for a prepared MIP instance, from its relaxation.
 
-        1. Solve the LP relaxation (same instance, ``solve_relaxation``).
-        2. Fix every integer column at its LP value rounded up where it is positive (an
-           awarded indicator is 1 wherever its pair receives units), 0 elsewhere, and re-solve
-           the LP (hot-started from the relaxation's basis) for the continuous columns.
-        3. If that LP is optimal, its point is a feasible award: handed to HiGHS with
-           ``setSolution`` (HiGHS checks it and keeps it as the incumbent only if feasible).
-        The relaxation may use ``WARM_START_SHARE`` of a finite time limit; if it does not
-        finish, the MIP runs without a start for the rest. Bounds, options and the time limit
-        are restored (the time spent here is deducted).
-        Returns (the relaxation's optimal objective, a valid lower bound on the MIP; the start
-        award or None; its objective), or None when the relaxation was not solved to
-        optimality (then nothing is set).
+        1. The LP relaxation (on the same instance) within ``WARM_START_SHARE`` of a finite
+           time limit: by the dual simplex, or from ``IPM_MIN_COLS`` columns by the interior
+           point method without crossover (at 300,000 columns 45 s against 78 s, at 1,080,000
+           227 s against 497 s; at 100,000 the simplex is three times faster).
+        2. Its row duals give a bound valid whatever their accuracy
+           (:func:`~sourceopt.solvers.relaxation.lagrangian_bound`).
+        3. The MIP restricted to the promising columns (integer columns, those the relaxation
+           uses or prices at almost 0) is solved within ``RESTRICTED_SHARE`` of the time
+           left; its award, an award of the whole program, is handed to HiGHS with
+           ``setSolution`` as the incumbent to beat.
+        Options and the time limit of `h` are restored (the time spent here is deducted).
+        Returns None when the relaxation was not solved (then nothing is set).
         """
         started = time.perf_counter()
         limit = float(h.getOptionValue("time_limit")[1])
-        integer = np.flatnonzero(program.integrality > 0).astype(np.int32)
+        cost = program.solver_objective()
         h.setOptionValue("solve_relaxation", True)
-        if np.isfinite(limit):  # the MIP keeps the rest when the relaxation does not finish
+        if program.n_cols >= IPM_MIN_COLS:
+            h.setOptionValue("solver", "ipm")
+            h.setOptionValue("run_crossover", "off")
+        if np.isfinite(limit):
             h.setOptionValue("time_limit", WARM_START_SHARE * limit)
         try:
             h.run()
-            if h.getModelStatus().name != "kOptimal":
-                return None
-            bound = float(h.getInfo().objective_function_value)
-            x = np.asarray(h.getSolution().col_value, dtype=float)
-            lo, hi = program.col_lo[integer], program.col_hi[integer]
-            z = np.clip(np.where(x[integer] > 1e-6, np.ceil(x[integer] - 1e-6), 0.0), lo, hi)
-            h.changeColsBounds(len(integer), integer, z, z)
-            if np.isfinite(limit):
-                h.setOptionValue("time_limit", max(1.0, limit - (time.perf_counter() - started)))
-            h.run()
-            fixed_ok = h.getModelStatus().name == "kOptimal"
-            start = np.asarray(h.getSolution().col_value, dtype=float) if fixed_ok else None
-            objective = float(h.getInfo().objective_function_value) if fixed_ok else np.inf
-            h.changeColsBounds(len(integer), integer, lo.astype(float), hi.astype(float))
+            solved = h.getModelStatus().name == "kOptimal"
+            sol = h.getSolution() if solved else None
         finally:
             h.setOptionValue("solve_relaxation", False)
-            if np.isfinite(limit):
-                h.setOptionValue("time_limit", max(1.0, limit - (time.perf_counter() - started)))
-        if start is not None:
-            start[integer] = np.round(start[integer])
-            h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
-        return bound, start, objective
+            h.setOptionValue("solver", "choose")
+            h.setOptionValue("run_crossover", "on")
+        if sol is None:
+            self._deduct(h, limit, started)
+            return None
+        x_lp = np.asarray(sol.col_value, dtype=float)
+        pricing = lagrangian_bound(program, cost, np.asarray(sol.row_dual, dtype=float))
+        relaxed_s = time.perf_counter() - started
+        columns = promising_columns(program, x_lp, pricing, cost)
+        left = limit - (time.perf_counter() - started)
+        x0 = self._restricted_award(h, program, columns, RESTRICTED_SHARE * left)
+        self._deduct(h, limit, started)
+        objective = float(cost @ x0 + program.offset) if x0 is not None else np.inf
+        if x0 is not None:
+            h.setSolution(len(x0), np.arange(len(x0), dtype=np.int32), x0)
+        extra: dict[str, object] = {
+            "relaxation_s": round(relaxed_s, 3),
+            "restricted_columns": len(columns),
+            "start_s": round(time.perf_counter() - started, 3),
+        }
+        return WarmStart(pricing.bound, x0, objective, extra)
+
+    def _restricted_award(
+        self, h: Any, program: Program, columns: np.ndarray, seconds: float
+    ) -> np.ndarray | None:
+        """The best award of the MIP over `columns` only (others 0) found in `seconds`."""
+        hs = self._highspy
+        with _quiet_stdout():
+            r = hs.Highs()
+        for option in ("output_flag", "random_seed", "threads", "mip_rel_gap", "mip_abs_gap"):
+            r.setOptionValue(option, h.getOptionValue(option)[1])
+        if np.isfinite(seconds):
+            r.setOptionValue("time_limit", max(1.0, seconds))
+        sub = program.A.tocsc()[:, columns]
+        r.passModel(
+            len(columns),
+            program.n_rows,
+            int(sub.nnz),
+            int(hs.MatrixFormat.kColwise),
+            int(hs.ObjSense.kMinimize),
+            float(program.offset),
+            np.ascontiguousarray(program.solver_objective()[columns], dtype=np.float64),
+            np.ascontiguousarray(program.col_lo[columns], dtype=np.float64),
+            np.ascontiguousarray(program.col_hi[columns], dtype=np.float64),
+            np.ascontiguousarray(program.row_lo, dtype=np.float64),
+            np.ascontiguousarray(program.row_hi, dtype=np.float64),
+            sub.indptr.astype(np.int32),
+            sub.indices.astype(np.int32),
+            np.ascontiguousarray(sub.data, dtype=np.float64),
+            program.integrality[columns].astype(np.int32),
+        )
+        r.run()
+        if int(r.getInfo().primal_solution_status) != _FEASIBLE_POINT:
+            return None
+        x = np.zeros(program.n_cols)
+        x[columns] = np.asarray(r.getSolution().col_value, dtype=float)
+        integer = program.integrality > 0
+        x[integer] = np.round(x[integer])
+        return x
+
+    @staticmethod
+    def _deduct(h: Any, limit: float, started: float) -> None:
+        """Restore `h`'s time limit less the time spent since `started`."""
+        if np.isfinite(limit):
+            h.setOptionValue("time_limit", max(1.0, limit - (time.perf_counter() - started)))
 
     def _result(
         self,
@@ -226,11 +288,13 @@ class HighsBackend:
         text: str,
         elapsed: float,
         *,
-        lp_bound: float | None = None,
+        warm: WarmStart | None = None,
     ) -> RawResult:
         info = h.getInfo()
         has_point = int(info.primal_solution_status) == _FEASIBLE_POINT
         common: dict[str, Any] = {"backend": self.name, "version": self.version, "time_s": elapsed}
+        if warm is not None:
+            common["extra"] = warm.extra
         if name == "kModelEmpty":
             return RawResult(
                 Status.OPTIMAL,
@@ -248,15 +312,18 @@ class HighsBackend:
             return RawResult(Status.ERROR, message="HiGHS: infeasible or unbounded", **common)
         if name in _ERRORS:
             return RawResult(Status.ERROR, message=f"HiGHS: {text}", **common)
-        if not has_point:
+        if has_point:
+            sol = h.getSolution()
+            x = np.asarray(sol.col_value, dtype=float)
+            objective = float(info.objective_function_value)
+        elif warm is not None and warm.x is not None:  # HiGHS stopped before taking the start
+            x, objective = warm.x, warm.objective
+        else:
             return RawResult(Status.NO_SOLUTION, message=text, limit=_LIMITS.get(name), **common)
-        sol = h.getSolution()
-        x = np.asarray(sol.col_value, dtype=float)
-        objective = float(info.objective_function_value)
         if program.is_mip:
             bound = float(info.mip_dual_bound)
-            if lp_bound is not None and not bound >= lp_bound:  # the root LP was not finished
-                bound = lp_bound
+            if warm is not None and not bound >= warm.bound:  # the root LP was not finished
+                bound = warm.bound
             duals = None
         else:
             bound = objective if name == "kOptimal" else float("-inf")
