@@ -105,3 +105,27 @@ def test_warm_start_proves_a_start_within_the_gap_without_the_whole_mip() -> Non
     assert raw.x is not None
     assert raw.x.tolist() == pytest.approx([10, 0, 1])
     assert raw.message.startswith("Optimal (start award within the gap")
+
+
+def test_warm_start_infeasible_relaxation_proves_the_mip_infeasible() -> None:
+    # demand 30 but A and B can ship at most 10 each (rows x_a <= 20 z and bounds 10)
+    p = make_program(
+        c=[1, 2, 15],
+        a=[[1, 1, 0], [1, 0, -20]],
+        row_lo=[30, -INF],
+        row_hi=[30, 0],
+        col_lo=[0, 0, 0],
+        col_hi=[10, 10, 1],
+        integer=[False, False, True],
+    )
+    raw = HighsBackend(warm_start="on").solve(p, SolveOptions())
+    assert raw.status is Status.INFEASIBLE
+    assert raw.message == "Infeasible (the LP relaxation is infeasible)"
+
+
+def test_warm_start_mip_infeasible_only_by_integrality() -> None:
+    # 2 z = 1 with z binary: the relaxation (z = 1/2) is feasible, the MIP is not
+    p = make_program(c=[1], a=[[2]], row_lo=[1], row_hi=[1], col_lo=[0], col_hi=[1], integer=[True])
+    raw = HighsBackend(warm_start="on").solve(p, SolveOptions())
+    assert raw.status is Status.INFEASIBLE
+    assert "relaxation" not in raw.message

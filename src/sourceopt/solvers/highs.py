@@ -51,6 +51,7 @@ class WarmStart:
     x: np.ndarray | None  # the start award over all columns
     objective: float  # its solver objective (inf without an award)
     extra: dict[str, object]  # timings and sizes for the result's solver details
+    infeasible: bool = False  # the relaxation is infeasible, so the MIP is too
 
 
 @contextmanager
@@ -145,6 +146,14 @@ class HighsBackend:
         """
         start = time.perf_counter()
         warm = self.warm_start(h, program) if self.uses_warm_start(program) else None
+        if warm is not None and warm.infeasible:
+            return RawResult(
+                Status.INFEASIBLE,
+                message="Infeasible (the LP relaxation is infeasible)",
+                backend=self.name,
+                version=self.version,
+                time_s=time.perf_counter() - start,
+            )
         if warm is not None:
             gap0 = relative_gap(warm.objective, warm.bound) if warm.x is not None else np.inf
             if gap0 <= float(h.getOptionValue("mip_rel_gap")[1]):
@@ -197,7 +206,8 @@ class HighsBackend:
            left; its award, an award of the whole program, is handed to HiGHS with
            ``setSolution`` as the incumbent to beat.
         Options and the time limit of `h` are restored (the time spent here is deducted).
-        Returns None when the relaxation was not solved (then nothing is set).
+        Returns None when the relaxation was not solved (then nothing is set), and a start
+        marked ``infeasible`` when the relaxation is infeasible (so is the MIP).
         """
         started = time.perf_counter()
         limit = float(h.getOptionValue("time_limit")[1])
@@ -210,14 +220,16 @@ class HighsBackend:
             h.setOptionValue("time_limit", WARM_START_SHARE * limit)
         try:
             h.run()
-            solved = h.getModelStatus().name == "kOptimal"
-            sol = h.getSolution() if solved else None
+            relaxed = h.getModelStatus().name
+            sol = h.getSolution() if relaxed == "kOptimal" else None
         finally:
             h.setOptionValue("solve_relaxation", False)
             h.setOptionValue("solver", "choose")
             h.setOptionValue("run_crossover", "on")
         if sol is None:
             self._deduct(h, limit, started)
+            if relaxed == "kInfeasible":
+                return WarmStart(np.inf, None, np.inf, {}, infeasible=True)
             return None
         x_lp = np.asarray(sol.col_value, dtype=float)
         pricing = lagrangian_bound(program, cost, np.asarray(sol.row_dual, dtype=float))
