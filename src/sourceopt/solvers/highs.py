@@ -302,48 +302,34 @@ class HighsBackend:
         *,
         warm: WarmStart | None = None,
     ) -> RawResult:
+        """Map a finished run to a RawResult: HiGHS's point, or the start award if better."""
         info = h.getInfo()
-        has_point = int(info.primal_solution_status) == _FEASIBLE_POINT
         common: dict[str, Any] = {"backend": self.name, "version": self.version, "time_s": elapsed}
         if warm is not None:
             common["extra"] = warm.extra
-        if name == "kModelEmpty":
-            return RawResult(
-                Status.OPTIMAL,
-                x=np.zeros(0),
-                objective=program.offset,
-                bound=program.offset,
-                gap=0.0,
-                **common,
-            )
-        if name == "kInfeasible":
-            return RawResult(Status.INFEASIBLE, message=text, **common)
-        if name == "kUnbounded":
-            return RawResult(Status.UNBOUNDED, message=text, **common)
-        if name == "kUnboundedOrInfeasible":
-            return RawResult(Status.ERROR, message="HiGHS: infeasible or unbounded", **common)
-        if name in _ERRORS:
-            return RawResult(Status.ERROR, message=f"HiGHS: {text}", **common)
-        if has_point:
+        early = _without_point(name, text, program, common)
+        if early is not None:
+            return early
+        x, objective, duals = None, np.inf, None
+        if int(info.primal_solution_status) == _FEASIBLE_POINT:
             sol = h.getSolution()
             x = np.asarray(sol.col_value, dtype=float)
             objective = float(info.objective_function_value)
-        elif warm is not None and warm.x is not None:  # HiGHS stopped before taking the start
-            x, objective = warm.x, warm.objective
-        else:
+            if not program.is_mip and sol.dual_valid:
+                duals = np.asarray(sol.row_dual, dtype=float)
+        if warm is not None and warm.x is not None and warm.objective < objective:
+            x, objective = warm.x, warm.objective  # HiGHS stopped early or did not take it
+        if x is None:
             return RawResult(Status.NO_SOLUTION, message=text, limit=_LIMITS.get(name), **common)
         if program.is_mip:
             bound = float(info.mip_dual_bound)
             if warm is not None and not bound >= warm.bound:  # the root LP was not finished
                 bound = warm.bound
-            duals = None
         else:
             bound = objective if name == "kOptimal" else float("-inf")
-            duals = np.asarray(sol.row_dual, dtype=float) if sol.dual_valid else None
         gap = relative_gap(objective, bound) if np.isfinite(bound) else None
-        status = Status.OPTIMAL if name == "kOptimal" else Status.FEASIBLE
         return RawResult(
-            status,
+            Status.OPTIMAL if name == "kOptimal" else Status.FEASIBLE,
             x=x,
             objective=objective,
             bound=bound,
@@ -353,3 +339,23 @@ class HighsBackend:
             limit=_LIMITS.get(name),
             **common,
         )
+
+
+def _without_point(
+    name: str, text: str, program: Program, common: dict[str, Any]
+) -> RawResult | None:
+    """The result of a HiGHS status that carries no point to read (None for the others)."""
+    if name == "kModelEmpty":
+        offset = program.offset
+        return RawResult(
+            Status.OPTIMAL, x=np.zeros(0), objective=offset, bound=offset, gap=0.0, **common
+        )
+    if name == "kInfeasible":
+        return RawResult(Status.INFEASIBLE, message=text, **common)
+    if name == "kUnbounded":
+        return RawResult(Status.UNBOUNDED, message=text, **common)
+    if name == "kUnboundedOrInfeasible":
+        return RawResult(Status.ERROR, message="HiGHS: infeasible or unbounded", **common)
+    if name in _ERRORS:
+        return RawResult(Status.ERROR, message=f"HiGHS: {text}", **common)
+    return None
