@@ -193,3 +193,24 @@ def test_models_lists_builtin(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     for name in ("lowest-cost", "dual-source", "resilient", "us-public-sector"):
         assert name in result.output
+
+
+def test_summary_shows_the_largest_rows_and_says_how_many_are_left_out() -> None:
+    freight = str(SCENARIOS / "freight-lanes" / "freight-lanes.yaml")
+    runner = CliRunner()
+    award = json.loads(runner.invoke(cli, ["solve", freight, "--json"]).output)
+    allocations = sorted(award["allocations"], key=lambda a: -a["spend"])
+    assert len(allocations) > 5
+
+    short = runner.invoke(cli, ["solve", freight, "--rows", "5"])
+    assert short.exit_code == 0
+    body = short.output.split("\nAllocations\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(body) == 2 + 5 + 1  # header, rule, five rows, the "more" line
+    assert body[2].split()[:2] == [allocations[0]["supplier"], allocations[0]["item"]]
+    more = len(allocations) - 5
+    assert body[-1] == f"... {more:,} more allocations (all of them: --rows 0, --csv DIR or --json)"
+
+    everything = runner.invoke(cli, ["solve", freight, "--rows", "0"])
+    body = everything.output.split("\nAllocations\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(body) == 2 + len(allocations)
+    assert "more allocations" not in everything.output

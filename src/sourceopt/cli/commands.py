@@ -18,7 +18,7 @@ from sourceopt.cli import (
     cli,
     fail,
 )
-from sourceopt.cli.render import summary, table
+from sourceopt.cli.render import SUMMARY_ROWS, summary, table
 from sourceopt.cli.shared import user_errors
 from sourceopt.errors import ScenarioError
 from sourceopt.result import SolveResult
@@ -84,6 +84,13 @@ def validate(files: tuple[str, ...], models_dir: str | None) -> None:
     "--csv", "csv_dir", type=click.Path(file_okay=False), default=None, help="write CSV tables here"
 )
 @click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None)
+@click.option(
+    "--rows",
+    type=click.IntRange(min=0),
+    default=SUMMARY_ROWS,
+    show_default=True,
+    help="rows per table in the summary, largest first (0: all, in the award's order)",
+)
 def solve_command(
     file: str,
     variant: str | None,
@@ -94,6 +101,7 @@ def solve_command(
     as_json: bool,
     csv_dir: str | None,
     models_dir: str | None,
+    rows: int,
 ) -> None:
     """Solve a scenario (`-` reads it from stdin) and show the verified award."""
     from sourceopt.solve import solve
@@ -115,7 +123,7 @@ def solve_command(
 
         click.echo(
             "\n\n".join(
-                summary(r.document, scenario.currency)
+                summary(r.document, scenario.currency, rows)
                 + why_block(scenario, r, backend, time_limit, gap)
                 for r in results
             )

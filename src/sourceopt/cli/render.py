@@ -44,23 +44,25 @@ def money(value: float | None, currency: str = "") -> str:
     return "-" if value is None else f"{value:,.2f}{' ' + currency if currency else ''}"
 
 
-def summary(doc: ResultDocument, currency: str = "USD") -> str:
-    """The readable award summary a sourcing lead sees after `sourceopt solve`."""
+SUMMARY_ROWS = 30  # rows per table in the terminal summary (0: all)
+
+
+def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS) -> str:
+    """The readable award summary a sourcing lead sees after `sourceopt solve`.
+
+    Each table shows at most `rows` rows (0: all): the largest allocations and suppliers by
+    spend, the violated and binding rules first; a line says how many are left out.
+    """
     head = f"{doc.scenario} / {doc.variant}: {doc.status.value.upper()}"
     lines = [head, "=" * len(head)]
     if doc.objective is None or doc.cost is None or doc.kpis is None:
-        lines.append(doc.solver.message or "no award")
-        lines.append(_solver_line(doc))
-        return "\n".join(lines)
-    lines.append(
-        f"total cost   {money(doc.total_cost, currency)}   objective {money(doc.objective)}"
-    )
-    c = doc.cost
-    lines.append(
+        return "\n".join([*lines, doc.solver.message or "no award", _solver_line(doc)])
+    c, k = doc.cost, doc.kpis
+    lines += [
+        f"total cost   {money(doc.total_cost, currency)}   objective {money(doc.objective)}",
         f"  purchase {money(c.purchase)}  bundles {money(c.bundles)}  fixed {money(c.fixed)}"
-        f"  rebates {money(-c.rebates if c.rebates else 0.0)}  penalties {money(c.penalties)}"
-    )
-    k = doc.kpis
+        f"  rebates {money(-c.rebates if c.rebates else 0.0)}  penalties {money(c.penalties)}",
+    ]
     if k.savings is not None:
         pct = f" ({k.savings_pct:.2f} %)" if k.savings_pct is not None else ""
         lines.append(f"savings vs baseline {money(k.baseline_cost)}: {money(k.savings)}{pct}")
@@ -68,47 +70,40 @@ def summary(doc: ResultDocument, currency: str = "USD") -> str:
         f"suppliers awarded {k.supplier_count}   max share {k.max_supplier_share:.1%}"
         f"   HHI {k.hhi:,.0f}"
     )
-    lines += [
-        "",
+    allocations = sorted(doc.allocations, key=lambda a: -a.spend) if rows else doc.allocations
+    lines += _section(
         "Allocations",
-        table(
-            ["supplier", "item", "units", "unit price", "spend", "source"],
-            [
-                [a.supplier, a.item, a.units, a.unit_price, a.spend, a.source]
-                for a in doc.allocations
-            ],
-        ),
-    ]
-    lines += [
-        "",
+        ["supplier", "item", "units", "unit price", "spend", "source"],
+        [[a.supplier, a.item, a.units, a.unit_price, a.spend, a.source] for a in allocations],
+        rows,
+    )
+    suppliers = sorted(doc.suppliers, key=lambda s: -s.spend) if rows else doc.suppliers
+    lines += _section(
         "Suppliers",
-        table(
-            ["supplier", "units", "spend", "share", "items"],
+        ["supplier", "units", "spend", "share", "items"],
+        [
+            [s.supplier, s.units, s.spend, f"{s.share_of_spend:.1%}", len(s.items)]
+            for s in suppliers
+        ],
+        rows,
+    )
+    rules = sorted(doc.rules, key=lambda r: (-r.violation, not r.binding)) if rows else doc.rules
+    lines += _section(
+        "Rules",
+        ["rule", "type", "value", "bound", "binding", "violation"],
+        [
             [
-                [s.supplier, s.units, s.spend, f"{s.share_of_spend:.1%}", len(s.items)]
-                for s in doc.suppliers
-            ],
-        ),
-    ]
-    if doc.rules:
-        lines += [
-            "",
-            "Rules",
-            table(
-                ["rule", "type", "value", "bound", "binding", "violation"],
-                [
-                    [
-                        r.name,
-                        r.type + (" (soft)" if r.soft else ""),
-                        r.value,
-                        r.bound,
-                        r.binding,
-                        r.violation,
-                    ]
-                    for r in doc.rules
-                ],
-            ),
-        ]
+                r.name,
+                r.type + (" (soft)" if r.soft else ""),
+                r.value,
+                r.bound,
+                r.binding,
+                r.violation,
+            ]
+            for r in rules
+        ],
+        rows,
+    )
     lines += ["", _solver_line(doc)]
     v = doc.verification
     if v is not None:
@@ -116,6 +111,22 @@ def summary(doc: ResultDocument, currency: str = "USD") -> str:
         lines.append(f"{verdict} ({len(v.checked)} checks, max violation {v.max_violation:.3g})")
         lines += [f"  - {p}" for p in v.problems]
     return "\n".join(lines)
+
+
+def _section(
+    title: str, headers: Sequence[str], records: Sequence[Sequence[object]], rows: int
+) -> list[str]:
+    """A titled table of at most `rows` records (0: all); nothing when there are none."""
+    if not records:
+        return []
+    shown = records[:rows] if rows else records
+    out = ["", title, table(headers, shown)]
+    if len(shown) < len(records):
+        out.append(
+            f"... {len(records) - len(shown):,} more {title.lower()} "
+            "(all of them: --rows 0, --csv DIR or --json)"
+        )
+    return out
 
 
 def _solver_line(doc: ResultDocument) -> str:
