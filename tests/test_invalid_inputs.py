@@ -60,10 +60,47 @@ def _parquet_wrong_dtype(tmp_path: Path) -> Path:
     return case / "scenario.yaml"
 
 
+def _workbook(name: str, tmp_path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """The committed scenario plus an offers.xlsx with these sheets (written by openpyxl)."""
+    from openpyxl import Workbook
+
+    case = tmp_path / name
+    shutil.copytree(INVALID / name, case)
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(case / "offers.xlsx")
+    return case / "scenario.yaml"
+
+
+_OFFERS: list[list[Any]] = [
+    ["supplier", "item", "price"],
+    ["S1", "A", 10],
+    ["S2", "A", 11],
+    ["S2", "B", 5],
+]
+
+
+def _xlsx_unknown_sheet(tmp_path: Path) -> Path:
+    """A workbook whose offers are on sheet 'Bids'; the scenario asks for 'Offers'."""
+    return _workbook("xlsx-unknown-sheet", tmp_path, {"Bids": _OFFERS, "Notes": [["note"]]})
+
+
+def _xlsx_bad_number(tmp_path: Path) -> Path:
+    """Sheet 'Offers' with the text 'n/a' as the price in cell C4."""
+    rows = [*_OFFERS[:3], ["S2", "B", "n/a"]]
+    return _workbook("xlsx-bad-number", tmp_path, {"Offers": rows})
+
+
 # Cases made at test time (too big to commit, or binary and easier to generate than to review).
 GENERATED: dict[str, Callable[[Path], Path]] = {
     "too-large-file.yaml": _too_large_file,
     "parquet-wrong-dtype": _parquet_wrong_dtype,
+    "xlsx-unknown-sheet": _xlsx_unknown_sheet,
+    "xlsx-bad-number": _xlsx_bad_number,
 }
 
 # Cases loaded in a child process with memory and time limits: a loader that expanded them

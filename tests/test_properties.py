@@ -102,6 +102,15 @@ def _rule_strategy(
             }
         ),
         st.fixed_dictionaries(
+            {
+                "type": st.just("group_share"),
+                "each": st.sampled_from(["country", "tag"]),
+                "max": st.sampled_from([0.6, 0.8]),
+                "per": per,
+                "measure": measure,
+            }
+        ),
+        st.fixed_dictionaries(
             {"type": st.just("exclude"), "suppliers": regular.map(lambda s: [s])}
         ),
         st.fixed_dictionaries(
@@ -191,6 +200,7 @@ def scenarios(draw: st.DrawFn, *, soft: bool = True, extra_rule: bool = False) -
     sc: dict[str, Any] = {
         "sourceopt": 1,
         "name": "generated",
+        "solver": {"time_limit": 60},  # a pathological example fails visibly, never hangs
         "items": items,
         "suppliers": suppliers,
         "offers": offers,

@@ -383,6 +383,69 @@ def test_group_share() -> None:
     assert_fails(v, "item A")
 
 
+def test_group_share_each_country_catches_a_violated_country() -> None:
+    # countries: US = {S1, S3}, CN = {S2}. Spend S1 540, S2 1020, S3 400 (1960 in all).
+    # each country at most 50 % of spend: CN 1020 / 1960 = 0.5204, past by 1020 - 980 = 40
+    # money (the worst row); US (540 + 400) / 1960 = 0.4796 holds.
+    each = {"type": "group_share", "each": "country", "max": 0.5, "measure": "spend"}
+    v, r = check(each)
+    assert (r.value, r.violation, r.group) == (
+        pytest.approx(1020 / 1960),
+        pytest.approx(40.0),
+        "CN",
+    )
+    assert_fails(v, "country CN: share of spend of the country 52.04", "above the maximum 50%")
+    assert not any("country US" in p for p in v.problems)
+    # the same as one rule per country (the format's selectors): the same total violation
+    per_country = [
+        {
+            "type": "group_share",
+            "name": c,
+            "max": 0.5,
+            "measure": "spend",
+            "suppliers": {"country": [c]},
+        }
+        for c in ("CN", "US")
+    ]
+    ten = run(rules=per_country)
+    assert sum(c.violation for c in ten.rules) == pytest.approx(40.0)
+    # at most 55 %: every country within its bound, CN the worst (closest) row
+    v, r = check({**each, "max": 0.55})
+    assert v.ok
+    assert (r.group, r.violation, r.binding) == ("CN", 0.0, False)
+
+
+def test_group_share_each_per_item_and_suppliers_without_a_value() -> None:
+    # per item, volume, at most 70 %. A (100): US S1 60 + S3 bundle 20 = 80 -> past by 10;
+    # CN S2 20. B (50): CN S2 40 -> past by 40 - 35 = 5; US S3 bundle 10.
+    # Rows CN-A 0.2, CN-B 0.8, US-A 0.8, US-B 0.2: the first worst is CN-B. Total 15 units.
+    v, r = check({"type": "group_share", "each": "country", "max": 0.7, "per": "item"})
+    assert (r.value, r.violation, r.group) == (pytest.approx(0.8), pytest.approx(15.0), "CN")
+    assert_fails(v, "country US, item A", "80%")
+    assert_fails(v, "country CN, item B", "80%")
+    # S2 without a country forms no group: only US is limited, and holds at 80 % max
+    t = tables()
+    del t["suppliers"][1]["country"]
+    v, r = check({"type": "group_share", "each": "country", "max": 0.8, "per": "item"}, t=t)
+    assert v.ok
+    assert (r.group, r.value, r.binding) == ("US", pytest.approx(0.8), True)
+
+
+def test_group_share_each_tag_and_nobody_to_group() -> None:
+    # only S1 is tagged (small_business): 60 of 150 units = 0.4 < 0.5, short by 15 units
+    v, r = check({"type": "group_share", "each": "tag", "min": 0.5})
+    assert (r.value, r.violation, r.group) == (
+        pytest.approx(0.4),
+        pytest.approx(15.0),
+        "small_business",
+    )
+    assert_fails(v, "tag small_business", "below the minimum 50%")
+    # no supplier has a region: no group, the rule selects nothing and holds
+    v, r = check({"type": "group_share", "each": "region", "min": 0.5})
+    assert v.ok
+    assert (r.value, r.group) == (None, None)
+
+
 def test_exclude_counts_bundle_units() -> None:
     # S3 gets 10 units of B through its bundle
     v, r = check({"type": "exclude", "suppliers": ["S3"], "items": ["B"]})

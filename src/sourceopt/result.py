@@ -66,7 +66,12 @@ class KpiDoc(_Doc):
 
 
 class RuleDoc(_Doc):
-    """One rule as measured on the award by the verifier."""
+    """One rule as measured on the award by the verifier.
+
+    ``value`` is the worst row's (closest to or furthest past its bound). ``group`` (an added
+    key) names, for a group_share rule with ``each``, the group that row is about (e.g.
+    ``CN``); it is null for every other rule.
+    """
 
     name: str
     type: str
@@ -76,6 +81,7 @@ class RuleDoc(_Doc):
     bound: float | None
     binding: bool
     violation: float
+    group: str | None = None
 
 
 class SolverDoc(_Doc):

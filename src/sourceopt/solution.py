@@ -216,6 +216,7 @@ def document(
                     bound=r.bound,
                     binding=r.binding or r.violation > 0,
                     violation=r.violation,
+                    group=r.group,
                 )
                 for r in check.rules
             ],

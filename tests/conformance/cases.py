@@ -1093,3 +1093,99 @@ case(
     total_cost=62,
     allocation={("S1", "A"): 29, ("S1", "B"): 29, ("S2", "A"): 1, ("S2", "B"): 1},
 )
+
+# --- 41 group_share with each: country, max 50 % of spend -----------------------------------
+# A (100), B (100). CN: C1 A @10, C2 B @10 (two suppliers, one country). MX: M1 A @14 cap 50,
+# B @17. US: U1 A @16, B @15. Each country gets at most 50 % of the total spend T.
+# Without the rule CN takes everything: 2000, CN share 100 %. "CN <= 0.5 T" is
+# "CN spend <= non-CN spend": the gap CN - nonCN starts at 2000 - 0 = 2000 and must reach <= 0.
+# Moving a unit from CN to another country costs the price difference and closes the gap by
+# the two prices together: MX on A +4 for 10 + 14 = 24 (4/24 = 0.167 per unit of gap), US on
+# B +5 for 25 (0.2), US on A +6 for 26 (0.231), MX on B +7 for 27 (0.259). One covering
+# constraint with bounded moves: cheapest per unit of gap first (a fractional knapsack).
+# MX on A up to its capacity 50: gap 2000 - 50 x 24 = 800, cost +200. Then US on B:
+# 800 / 25 = 32 units, cost +160. CN keeps A 50 (C1) and B 68 (C2).
+# Spend: CN 500 + 680 = 1180, MX 700, US 480; T = 2360; CN 1180 / 2360 = 50 % (binding),
+# MX 29.7 %, US 20.3 %. Objective 2000 + 200 + 160 = 2360. Unique (the ratios differ).
+# (Read per supplier instead of per country, C1 and C2 would have 50 % each at 2000.)
+EACH_COUNTRY = scenario(
+    "each-country",
+    [item("A", 100), item("B", 100)],
+    [
+        sup("C1", country="CN"),
+        sup("C2", country="CN"),
+        sup("M1", country="MX"),
+        sup("U1", country="US"),
+    ],
+    [
+        offer("C1", "A", 10),
+        offer("C2", "B", 10),
+        offer("M1", "A", 14, capacity=50),
+        offer("M1", "B", 17),
+        offer("U1", "A", 16),
+        offer("U1", "B", 15),
+    ],
+    rules=[
+        {
+            "type": "group_share",
+            "name": "max-country-share-50pct",
+            "each": "country",
+            "max": 0.5,
+            "per": "category",
+            "measure": "spend",
+        }
+    ],
+)
+case(
+    "group_share_each_country_spend",
+    EACH_COUNTRY,
+    objective=2360,
+    total_cost=2360,
+    allocation={("C1", "A"): 50, ("M1", "A"): 50, ("C2", "B"): 68, ("U1", "B"): 32},
+)
+
+# --- 42 group_share with each: tag, a minimum per item, overlapping tags ----------------------
+# A (100), B (50). S1 [incumbent] A @10, B @10; S2 [small_business, minority] A @12, B @13;
+# S3 [small_business] A @11, B @14; S4 (no tags) A @9, B @9.
+# Rule: among the suppliers tagged small_business or minority (S2, S3), each tag gets at least
+# 20 % of the volume of each item: groups minority = {S2}, small_business = {S2, S3}
+# (incumbent is not among the selected suppliers: no group; S4 has no tag: no group).
+# minority needs S2 >= 20 of A and >= 10 of B; S2's units count for small_business too, so
+# that group is then satisfied as well. The rest goes to the cheapest, S4 @9.
+# A: 80 x 9 + 20 x 12 = 960; B: 40 x 9 + 10 x 13 = 490. Total 1450. Unique.
+# (Were S2 in only one tag's group, small_business would need S3 or minority nothing.)
+case(
+    "group_share_each_tag_min_per_item",
+    scenario(
+        "each-tag",
+        [item("A", 100), item("B", 50)],
+        [
+            sup("S1", tags=["incumbent"]),
+            sup("S2", tags=["small_business", "minority"]),
+            sup("S3", tags=["small_business"]),
+            sup("S4"),
+        ],
+        [
+            offer("S1", "A", 10),
+            offer("S1", "B", 10),
+            offer("S2", "A", 12),
+            offer("S2", "B", 13),
+            offer("S3", "A", 11),
+            offer("S3", "B", 14),
+            offer("S4", "A", 9),
+            offer("S4", "B", 9),
+        ],
+        rules=[
+            {
+                "type": "group_share",
+                "each": "tag",
+                "min": 0.2,
+                "suppliers": {"tags": ["small_business", "minority"]},
+                "per": "item",
+            }
+        ],
+    ),
+    objective=1450,
+    total_cost=1450,
+    allocation={("S4", "A"): 80, ("S2", "A"): 20, ("S4", "B"): 40, ("S2", "B"): 10},
+)

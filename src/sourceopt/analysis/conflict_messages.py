@@ -16,7 +16,7 @@ from scipy.optimize import linprog
 from sourceopt.analysis.groups import Group
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Selector, SelectorFilter
-from sourceopt.scenario.selectors import item_mask, supplier_mask
+from sourceopt.scenario.selectors import each_groups, item_mask, supplier_mask
 
 _SHOWN = 5  # ids listed in a sentence before "and N more"
 
@@ -111,6 +111,8 @@ def _scope(scenario: Scenario, rule: Any) -> str:
 
 
 def _group_share(scenario: Scenario, rule: Any) -> str:
+    if rule.each is not None:
+        return _each_share(scenario, rule)
     who = _who(scenario, rule.suppliers)
     scope = f"the {_measure(rule)} {_scope(scenario, rule)}"
     if rule.min is None:
@@ -132,6 +134,52 @@ def _group_share(scenario: Scenario, rule: Any) -> str:
         text + f"; their capacity on those items is at most {num(units)} units, worth at most "
         f"{num(spend)} {scenario.currency} at their offered prices"
     )
+
+
+_EACH_WORDS = {"country": "from", "region": "in", "tag": "tagged"}
+_EACH_PLURAL = {"country": "countries", "region": "regions", "tag": "tags"}
+
+
+def _each_share(scenario: Scenario, rule: Any) -> str:
+    """A group_share rule with ``each``: its bounds per group, and the groups that fall short.
+
+    For a minimum, what each group's suppliers can deliver at most (units, and money at
+    their offered prices); the groups that cannot reach the minimum (or, for shares of
+    spend, the weakest ones) are named.
+    """
+    sup = supplier_mask(scenario, rule.suppliers)
+    groups = each_groups(scenario, rule.each, sup)
+    names = list(groups.values)
+    listing = f"{len(names)} {_EACH_PLURAL[rule.each]}: {_ids(names)}" if names else "none"
+    who = f"{_who(scenario, rule.suppliers)} ({listing})"
+    scope = f"the {_measure(rule)} {_scope(scenario, rule)}"
+    if rule.min is None:
+        return (
+            f"allows at most {share(rule.max)} of {scope} to each {rule.each} among {who}; "
+            f"suppliers without a {rule.each} are not limited"
+        )
+    text = f"needs at least {share(rule.min)} of {scope} from each {rule.each} among {who}"
+    if rule.max is not None:
+        text += f" (and at most {share(rule.max)})"
+    items = item_mask(scenario, rule.items)
+    demand = float(scenario.items["demand"].to_numpy(float)[items].sum())
+    reached = []
+    for g, name in enumerate(names):
+        mine = np.zeros(scenario.n_suppliers, dtype=bool)
+        mine[groups.supplier[groups.group == g]] = True
+        units = reach(scenario, mine, items, spend=False)
+        reached.append((units, reach(scenario, mine, items, spend=True), name))
+    reached.sort()
+    volume = _measure(rule) == "volume" and rule.per == "category"
+    short = [r for r in reached if r[0] < rule.min * demand] if volume else reached[:_SHOWN]
+    if volume and short:
+        text += f": at least {num(rule.min * demand)} of {num(demand)} units each"
+    parts = [
+        f"the suppliers {_EACH_WORDS[rule.each]} {name} can deliver at most {num(units)} "
+        f"units, worth at most {num(spend)} {scenario.currency}"
+        for units, spend, name in short[:_SHOWN]
+    ]
+    return text + ("; " + "; ".join(parts) if parts else "")
 
 
 def _max_share(scenario: Scenario, rule: Any) -> str:

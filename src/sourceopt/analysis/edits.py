@@ -194,6 +194,7 @@ def with_rows(
         {
             "family": family,
             "rule": rule,
+            "group": "",
             "supplier": np.broadcast_to(np.asarray(supplier, dtype=np.int64), (k,)),
             "item": np.broadcast_to(np.asarray(item, dtype=np.int64), (k,)),
             "scenario": program.name,

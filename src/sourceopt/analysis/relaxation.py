@@ -73,6 +73,7 @@ class _Elastic:
     slack_group: np.ndarray  # per slack column: its group
     slack_cols: np.ndarray
     weight: np.ndarray  # per group: money per unit of violation
+    slack_part: np.ndarray  # per slack column: its row's `each` group ("" for none)
 
 
 def unit_weight(scenario: Scenario, group: Group) -> float:
@@ -132,23 +133,33 @@ def _final(
     if raw.x is None:
         return None
     x = raw.x
-    amount = np.bincount(el.slack_group, weights=x[el.slack_cols], minlength=len(grouped.groups))
-    priced = amount * el.weight
-    noise = 1e-6 * max(1.0, float(priced.sum()))  # within the level caps' tolerance
-    violated = [k for k in range(len(amount)) if amount[k] > 1e-6 and priced[k] > noise]
-    violations = tuple(
-        Violation(grouped.groups[k].name, float(amount[k]), float(amount[k] * el.weight[k]))
-        for k in violated
+    amount = (
+        pd.DataFrame({"group": el.slack_group, "part": el.slack_part, "amount": x[el.slack_cols]})
+        .groupby(["group", "part"], sort=True)["amount"]
+        .sum()
     )
+    priced = amount * el.weight[amount.index.get_level_values("group")]
+    noise = 1e-6 * max(1.0, float(priced.sum()))  # within the level caps' tolerance
+    hit = (amount > 1e-6) & (priced > noise)
+    violations = tuple(
+        Violation(_part_name(grouped.groups[k], part), float(a), float(a * el.weight[k]))
+        for (k, part), a in amount[hit].items()
+    )
+    violated = sorted({int(k) for k, _ in amount[hit].index})
     relaxed = _relaxed_scenario(setup.scenario, grouped, el, violated, final, x)
     run: Run = documented(setup, relaxed, final, raw)
     data = sum(
         v.penalty
-        for k, v in zip(violated, violations, strict=True)
+        for (k, _), v in zip(amount[hit].index, violations, strict=True)
         if grouped.groups[k].kind != "rule"
     )
     objective = run.result.objective + data
     return Relaxation(objective, violations, run.result)
+
+
+def _part_name(group: Group, part: str) -> str:
+    """A violation's name: the group's, with the value of an ``each`` rule's row: ``r[CN]``."""
+    return f"{group.name}[{part}]" if part else group.name
 
 
 def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
@@ -172,13 +183,18 @@ def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
         signs += [np.full(len(over), -1.0), np.full(len(under), 1.0)]
         owners += [np.full(len(over) + len(under), k)]
     r, sign, owner = np.concatenate(rows), np.concatenate(signs), np.concatenate(owners)
+    part = (
+        program.rows["group"].fillna("").to_numpy(dtype=object).astype(str)[r]
+        if "group" in program.rows
+        else np.full(len(r), "")
+    )
     refs = np.array([g.code if g.kind == "rule" else -1 for g in grouped.groups], dtype=np.int64)
     program, cols = with_columns(program, len(r), kind="slack", ref=refs[owner] if len(r) else -1)
     entries = sp.csr_matrix((sign, (r, cols)), shape=program.A.shape)
     program = replace(program, A=(program.A + entries).tocsr())
     program = _shares_of_bought(scenario, program, grouped, owner, cols)
     weight = np.array([unit_weight(scenario, g) for g in grouped.groups])
-    return _Elastic(program, owner.astype(np.int64), cols, weight)
+    return _Elastic(program, owner.astype(np.int64), cols, weight, part)
 
 
 def _shares_of_bought(

@@ -199,8 +199,11 @@ def row_unit(rule: Rule, currency: str = "money") -> str:
 
 
 def _row_duals(scenario: Scenario, rows: pd.DataFrame, duals: np.ndarray | None) -> pd.DataFrame:
-    """Rule rows with a non-zero dual: rule, supplier, item, dual (objective per unit of bound)."""
-    cols = ["rule", "type", "supplier", "item", "dual", "per"]
+    """Rule rows with a non-zero dual: rule, group, supplier, item, dual (per unit of bound).
+
+    ``group`` is the value a row of a rule with ``each`` is about (``CN``), else "".
+    """
+    cols = ["rule", "type", "group", "supplier", "item", "dual", "per"]
     if duals is None:
         return pd.DataFrame(columns=cols)
     rule_of = {str(r.name): r for r in scenario.rules}
@@ -215,6 +218,11 @@ def _row_duals(scenario: Scenario, rows: pd.DataFrame, duals: np.ndarray | None)
         {
             "rule": names,
             "type": family[pick],
+            "group": (
+                rows["group"].fillna("").to_numpy(dtype=object)[pick]
+                if "group" in rows
+                else np.full(len(pick), "", dtype=object)
+            ),
             "supplier": sup_ids[rows["supplier"].to_numpy()[pick]],
             "item": item_ids[rows["item"].to_numpy()[pick]],
             "dual": duals[pick],

@@ -84,10 +84,16 @@ def _rules_text(costs: Any) -> str:
     if len(costs.row_duals):
         lines += ["", "Dual prices of binding rule rows (objective change per unit of the bound)"]
         d = costs.row_duals
+        named = [f"{r}[{g}]" if g else r for r, g in zip(d["rule"], d["group"], strict=True)]
         lines.append(
             table(
                 ["rule", "supplier", "item", "dual", "per"],
-                [list(r) for r in d[["rule", "supplier", "item", "dual", "per"]].itertuples(False)],
+                [
+                    [name, *r]
+                    for name, r in zip(
+                        named, d[["supplier", "item", "dual", "per"]].itertuples(False), strict=True
+                    )
+                ],
             )
         )
     return "\n".join(lines)

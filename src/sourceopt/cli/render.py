@@ -93,7 +93,7 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
         ["rule", "type", "value", "bound", "binding", "violation"],
         [
             [
-                r.name,
+                r.name if r.group is None else f"{r.name}[{r.group}]",
                 r.type + (" (soft)" if r.soft else ""),
                 r.value,
                 r.bound,

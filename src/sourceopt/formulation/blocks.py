@@ -70,25 +70,41 @@ def _repeat_text(values: list[str], picks: np.ndarray) -> pd.Series:
     return pd.Series(taken, dtype="str")
 
 
+Keyed = tuple[Sequence[str], np.ndarray | int]  # text per entry: names, index per entry (-1: "")
+
+
 @dataclass
 class _Labels:
     """Label columns gathered block by block and made into one table by :meth:`frame`.
 
     A block's text labels (kind; family and rule) are one value each: kept once per block and
-    expanded at the end, not broadcast into a string column per block.
+    expanded at the end, not broadcast into a string column per block. *Keyed* text labels
+    (a row's ``group``) vary within a block: a few names and an index into them per entry.
     """
 
     text: tuple[str, ...]
     codes: tuple[str, ...]
+    keyed: tuple[str, ...] = ()
     _text: list[tuple[str, ...]] = field(default_factory=list)
     _codes: list[list[np.ndarray]] = field(default_factory=list)
+    _keyed: list[list[tuple[list[str], np.ndarray]]] = field(default_factory=list)
     _sizes: list[int] = field(default_factory=list)
 
-    def add(self, n: int, text: tuple[str, ...], codes: tuple[np.ndarray | int, ...]) -> None:
+    def add(
+        self,
+        n: int,
+        text: tuple[str, ...],
+        codes: tuple[np.ndarray | int, ...],
+        keyed: tuple[Keyed, ...] = (),
+    ) -> None:
         """Labels of `n` more entries: the same text for all, integer codes (or one for all)."""
         self._sizes.append(n)
         self._text.append(text)
         self._codes.append([np.array(np.broadcast_to(c, (n,)), dtype=np.int64) for c in codes])
+        given = list(keyed) + [((), -1)] * (len(self.keyed) - len(keyed))
+        self._keyed.append(
+            [(list(names), np.array(np.broadcast_to(at, (n,)), np.int64)) for names, at in given]
+        )
 
     def frame(self, scenario: str) -> pd.DataFrame:
         """One row per entry: the text columns, the code columns, then ``scenario``."""
@@ -97,10 +113,21 @@ class _Labels:
             name: _repeat_text([t[k] for t in self._text], block)
             for k, name in enumerate(self.text)
         }
+        for k, name in enumerate(self.keyed):
+            columns[name] = self._keyed_column(k)
         for k, name in enumerate(self.codes):
             columns[name] = np.concatenate([c[k] for c in self._codes])
         columns["scenario"] = _repeat_text([scenario], np.zeros(len(block), dtype=np.int64))
         return pd.DataFrame(columns, copy=False)
+
+    def _keyed_column(self, k: int) -> pd.Series:
+        """The `k`-th keyed label of every entry: each block's names pooled, one take."""
+        pool, picks = [""], []
+        for entries in self._keyed:
+            names, at = entries[k]
+            picks.append(np.where(at >= 0, at + len(pool), 0))
+            pool += names
+        return _repeat_text(pool, np.concatenate(picks) if picks else np.zeros(0, np.int64))
 
 
 @dataclass
@@ -119,7 +146,9 @@ class ProgramBuilder:
     _blocks: list[_Block] = field(default_factory=list)
     _row_lo: list[np.ndarray] = field(default_factory=list)
     _row_hi: list[np.ndarray] = field(default_factory=list)
-    _row_labels: _Labels = field(default_factory=lambda: _Labels(("family", "rule"), ROW_CODES))
+    _row_labels: _Labels = field(
+        default_factory=lambda: _Labels(("family", "rule"), ROW_CODES, ("group",))
+    )
     n_cols: int = 0
     n_rows: int = 0
 
@@ -171,8 +200,14 @@ class ProgramBuilder:
         item: np.ndarray | int = -1,
         soft: Soft | None = None,
         rule_ref: int = -1,
+        groups: Sequence[str] = (),
+        group: np.ndarray | int = -1,
     ) -> np.ndarray:
-        """Add rows ``lo <= sum(parts) x <= hi``; a soft rule gets slack columns priced per unit."""
+        """Add rows ``lo <= sum(parts) x <= hi``; a soft rule gets slack columns priced per unit.
+
+        ``groups``/``group``: the rows' ``group`` labels (the value of an ``each`` rule's field
+        that each row is about): row r is labelled ``groups[group[r]]`` ("" where -1).
+        """
         n = max(p.shape[0] for p in parts)
         first = self.n_rows
         block = _Block(first, n, [sp.csr_array(p, dtype=float, copy=True) for p in parts])
@@ -181,7 +216,7 @@ class ProgramBuilder:
         hi_a = np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy()
         self._row_lo.append(lo_a)
         self._row_hi.append(hi_a)
-        self._row_labels.add(n, (family, rule), (supplier, item))
+        self._row_labels.add(n, (family, rule), (supplier, item), ((groups, group),))
         self.n_rows += n
         rows = np.arange(first, first + n)
         if soft is not None:
@@ -223,7 +258,7 @@ class ProgramBuilder:
         if self._blocks:
             row_labels = self._row_labels.frame(self.scenario)
         else:
-            row_labels = pd.DataFrame(columns=["family", "rule", "supplier", "item"])
+            row_labels = pd.DataFrame(columns=["family", "rule", "group", "supplier", "item"])
             row_labels["scenario"] = self.scenario
         program = Program(
             c=cost,

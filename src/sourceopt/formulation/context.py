@@ -8,6 +8,7 @@ over a selection) is a sparse product with a 0/1 grouping matrix.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,8 +119,10 @@ class Context:
         hi: np.ndarray | float,
         supplier: np.ndarray | int = -1,
         item: np.ndarray | int = -1,
+        groups: Sequence[str] = (),
+        group: np.ndarray | int = -1,
     ) -> None:
-        """Rows of a rule, labelled with its type and name, soft if the rule is."""
+        """Rows of a rule, labelled with its type and name (and group), soft if the rule is."""
         self.builder.add_rows(
             parts,
             lo=lo,
@@ -130,6 +133,8 @@ class Context:
             item=item,
             soft=rule.soft,
             rule_ref=ref,
+            groups=groups,
+            group=group,
         )
 
     def selected_items(self, rule: Rule) -> np.ndarray:

@@ -12,7 +12,10 @@ evaluated with ``c`` alone. Labels are tables with one row per column / row of t
 - ``columns``: ``kind`` (see :data:`COLUMN_KINDS`), ``supplier``, ``item``, ``ref`` (offer,
   bundle, rule or rebate-tier code, -1 if none), ``scenario``
 - ``rows``: ``family`` (``demand``, ``capacity``, ..., or a rule type), ``rule`` (rule name or
-  ``""``), ``supplier``, ``item``, ``scenario``
+  ``""``), ``group`` (for a rule with ``each``: the value of the field the row is about, e.g.
+  ``CN``; else ``""``), ``supplier``, ``item``, ``scenario``. Every row of a rule carries its
+  name in ``rule``, so dropping or pricing a rule by name takes all its groups; reports name
+  a group's rows ``<rule>[<group>]``.
 
 Codes are row positions in the scenario's tables; ``-1`` means "not about one".
 """

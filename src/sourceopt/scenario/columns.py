@@ -48,12 +48,12 @@ def _numbers(table: RawTable, col: Column, values: pd.Series) -> tuple[np.ndarra
     if pd.api.types.is_numeric_dtype(values):
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         not_numeric = np.zeros(len(values), dtype=bool)
-    elif table.form == "file" and not table.label.lower().endswith(".csv"):
+    elif table.form == "file" and not table.text_cells:
         kind = "text" if pd.api.types.is_string_dtype(values) else str(values.dtype)
         where = f"{table.label}, column {col.key}"
         message = f"expected a numeric column, got a {kind} column (store numbers as numbers)"
         return np.full(len(values), np.nan), [Problem(table.file, where, message)]
-    elif table.label.lower().endswith(".csv"):  # CSV cells are text: parse them
+    elif table.text_cells:  # CSV and Excel cells are text as written: parse them
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         not_numeric = present & np.isnan(numbers)
     else:  # typed sources (Parquet, inline JSON/YAML columns): text is not a number

@@ -103,9 +103,9 @@ def _from_file(
     path = Path(ref.file)
     if not path.is_absolute():
         path = base_dir / path
-    raw = read_table_file(path, key, file, _read_as(key))
-    if isinstance(raw, Problem):
-        return None, [raw]
+    raw = read_table_file(path, key, file, _read_as(key), sheet=ref.sheet)
+    if isinstance(raw, list):
+        return None, raw
     return _columnar(key, raw)
 
 
@@ -126,6 +126,9 @@ def _columnar(key: str, raw: RawTable) -> tuple[Intake | None, list[Problem]]:
     if problems and raw.typed:  # report on the cells as written, as a text read would
         raw = as_written(raw)
         frame, problems = validate_columns(raw, spec, attributes=attributes, coded=coded)
+    if raw.cell_problems:  # the reader's word on a cell replaces the validation's
+        refused = {p.place for p in raw.cell_problems}
+        problems = [*raw.cell_problems, *(p for p in problems if p.place not in refused)]
     return Intake(frame, raw), problems
 
 

@@ -54,7 +54,13 @@ def _describe(err: dict[str, Any]) -> str:
     got = err.get("input")
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
-        return f"unknown key {err['loc'][-1]!r} (check the spelling; unknown keys are errors)"
+        key, rule = err["loc"][-1], _rule_type(err["loc"])
+        if key == "each" and rule is not None:
+            return (
+                f"unknown key 'each' on a {rule} rule: only group_share rules take `each` "
+                f"(country, region or tag)"
+            )
+        return f"unknown key {key!r} (check the spelling; unknown keys are errors)"
     if kind == "missing":
         return f"missing required key {err['loc'][-1]!r}"
     if kind == "finite_number":
@@ -73,6 +79,11 @@ def _describe(err: dict[str, Any]) -> str:
         bound = next(iter(ctx.values()), "?")
         return f"expected a number {sign} {bound}, got {got!r}"
     if kind == "literal_error":
+        if err["loc"][-1] == "each":
+            return (
+                f"expected {ctx.get('expected')} (the supplier field whose every value the "
+                f"bounds apply to separately), got {got!r}"
+            )
         return f"expected {ctx.get('expected')}, got {got!r}"
     if kind == "string_pattern_mismatch":
         return f"expected text matching {ctx.get('pattern')}, got {got!r}"
@@ -89,6 +100,11 @@ def _describe(err: dict[str, Any]) -> str:
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     return f"{err['msg'][:1].lower()}{err['msg'][1:]}, got {_short(got)}"
+
+
+def _rule_type(loc: Sequence[Any]) -> str | None:
+    """The rule type a pydantic location passes through (its union tag), if any."""
+    return next((str(p) for p in loc if isinstance(p, str) and p in _RULE_TAGS), None)
 
 
 def _forms(errs: list[tuple[list[str], dict[str, Any]]]) -> str:

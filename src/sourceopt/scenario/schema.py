@@ -31,7 +31,11 @@ class TableFile(Strict):
     """A table kept in its own file (CSV, Parquet or xlsx), path relative to the scenario."""
 
     file: Annotated[str, Field(min_length=1)]
-    sheet: str | None = Field(None, description="sheet name, for .xlsx files only")
+    sheet: str | None = Field(
+        None,
+        description="the sheet of an .xlsx/.xlsm workbook (default: its first sheet); "
+        "for .xlsx files only",
+    )
 
 
 class ColumnTable(Strict):
@@ -198,8 +202,15 @@ class SupplierCountRule(RuleBase):
         return self
 
 
+EachField = Literal["country", "region", "tag"]
+
+
 class GroupShareRule(RuleBase):
-    """The selected suppliers together get between `min` and `max` of the volume or spend."""
+    """The selected suppliers together get between `min` and `max` of the volume or spend.
+
+    With `each`, the bounds apply to every distinct value of that supplier field separately
+    (an added key; see models/README.md, section 6.3).
+    """
 
     type: Literal["group_share"]
     min: Share | None = None
@@ -208,6 +219,15 @@ class GroupShareRule(RuleBase):
     items: Selector = "all"
     per: Per = "category"
     measure: Measure = "volume"
+    each: EachField | None = Field(
+        None,
+        description=(
+            "apply `min`/`max` to each distinct value of this supplier field separately, "
+            "among the selected suppliers: `country`, `region`, or `tag` (each tag; a supplier "
+            "with several tags counts in each of their groups). Suppliers without a value form "
+            "no group and are not limited; with `min`, every value present must reach it"
+        ),
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> GroupShareRule:

@@ -4,12 +4,15 @@ A selector is ``"all"``, a list of ids, or a filter whose entries must all hold:
 ``tags`` (has any of them), ``country``, ``region`` (suppliers), ``group`` (items),
 ``attribute`` (``{name: {gt|ge|lt|le|eq: value}}``; a supplier whose attribute is unset
 does not match). Ids are checked when the scenario is loaded, so here they all exist.
+
+:func:`each_groups` splits the selected suppliers by a field for a rule's ``each`` key.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -83,3 +86,50 @@ def item_mask(scenario: Scenario, selector: Selector) -> np.ndarray:
                 with np.errstate(invalid="ignore"):
                     mask &= _COMPARE[op](values, bound) & ~np.isnan(values)
     return mask
+
+
+@dataclass(frozen=True)
+class EachGroups:
+    """The groups of a rule's ``each`` key: one per distinct value among selected suppliers.
+
+    ``values`` are the group names (the field's values, sorted); membership is given as
+    entries: supplier ``supplier[k]`` belongs to group ``group[k]`` (an index into
+    ``values``). With ``each: tag`` a supplier with several tags is in several groups; a
+    supplier without a value (no country, no region, no tags; blank text counts as none) is
+    in none.
+    """
+
+    field: str
+    values: tuple[str, ...]
+    supplier: np.ndarray
+    group: np.ndarray
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups."""
+        return len(self.values)
+
+
+def each_groups(scenario: Scenario, field: str, selected: np.ndarray) -> EachGroups:
+    """Groups of the suppliers picked by `selected` (a mask) by the values of `field`."""
+    table = scenario.suppliers
+    chosen = np.flatnonzero(selected)
+    if field == "tag":  # a loop over suppliers (never offers): tags are sets
+        tags = table["tags"].to_numpy()[chosen]
+        sizes = np.fromiter((len(t) for t in tags), np.int64, len(chosen))
+        owner = np.repeat(chosen, sizes)
+        text = np.array([str(t).strip() for ts in tags for t in sorted(ts)], dtype=object)
+    else:
+        raw = table[field].to_numpy(dtype=object)[chosen]
+        known = np.asarray(pd.notna(raw), dtype=bool)
+        owner = chosen[known]
+        text = pd.Series(raw[known], dtype=object).astype(str).str.strip().to_numpy(object)
+    keep = text != ""
+    owner, text = owner[keep], text[keep]
+    values, group = np.unique(text.astype(str), return_inverse=True)
+    return EachGroups(
+        field,
+        tuple(str(v) for v in values),
+        np.asarray(owner, dtype=np.int64),
+        np.asarray(group, dtype=np.int64).ravel(),
+    )

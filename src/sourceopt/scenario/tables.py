@@ -1,10 +1,11 @@
 """Record tables (items, suppliers, offers, tiers) read and validated column-wise.
 
 A table arrives as a list of records (validated by the pydantic record type, then flattened),
-as inline columns (``{columns: {...}}``) or as a file (CSV or Parquet). Columns and files are
-validated as whole columns with numpy, against a column spec derived from the same pydantic
-record type, so the format is defined once. Problems name the file, the row (as a spreadsheet
-shows it: the header is row 1) and the column.
+as inline columns (``{columns: {...}}``) or as a file (CSV, Parquet, or a sheet of an Excel
+workbook: excel.py). Columns and files are validated as whole columns with numpy, against a
+column spec derived from the same pydantic record type, so the format is defined once.
+Problems name the file, the row (as a spreadsheet shows it: the header is row 1) and the
+column; for a sheet also the cell (``C7``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import io
 import types
 import typing
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,13 @@ class RawTable:
     form: str = "file"  # "file" | "columns" | "records"
     data: bytes = dataclasses.field(default=b"", repr=False)  # a table file's bytes, read once
     typed: bool = False  # CSV cells parsed by column type (see :func:`as_written`)
+    text_cells: bool = False  # cells are text as written (CSV, Excel): numbers are parsed
+    # a sheet's own row number of each frame row (empty rows skipped); None: position + 2
+    rows: np.ndarray | None = dataclasses.field(default=None, repr=False)
+    # a sheet's column letter of each column, for cell references (``C7``)
+    letters: Mapping[str, str] = dataclasses.field(default_factory=dict, repr=False)
+    # cells refused while reading (a sheet's dates in number columns, formulas never computed)
+    cell_problems: tuple[Problem, ...] = ()
 
     def place(self, row: int, column: str) -> str:
         """The place of a cell, by 0-based row position."""
@@ -113,7 +121,20 @@ class RawTable:
             return f"{self.label}.columns.{column}[{row}]"
         if self.form == "records":
             return f"{self.label}[{row}].{column}"
-        return f"{self.label} row {row + 2}, column {column}"
+        number = row + 2 if self.rows is None else int(self.rows[row])
+        return cell_place(self.label, number, column, self.letters.get(column))
+
+
+def cell_place(label: str, row: int, column: str | None, letter: str | None = None) -> str:
+    """A table file's cell: ``offers.csv row 7, column price``, with ``(cell C7)`` if known.
+
+    `row` is the row number as a spreadsheet shows it (the header is row 1); without a column
+    name (a cell of an unnamed column or of the header), the cell reference alone.
+    """
+    if column is None:
+        return f"{label} cell {letter}{row}"
+    cell = f" (cell {letter}{row})" if letter else ""
+    return f"{label} row {row}, column {column}{cell}"
 
 
 @dataclass(frozen=True)
@@ -129,61 +150,105 @@ class ReadAs:
     numbers: frozenset[str] = frozenset()
     number_prefix: str | None = None
 
+    def number(self, name: str) -> bool:
+        """Whether a column of this name holds numbers."""
+        return name in self.numbers or bool(
+            self.number_prefix and name.startswith(self.number_prefix)
+        )
+
     def csv_dtype(self, name: str) -> Any:
         """The dtype a CSV column of this name is read as (text unless numbers or coded)."""
-        if name in self.numbers or (self.number_prefix and name.startswith(self.number_prefix)):
+        if self.number(name):
             return float
         return "category" if name in self.coded else str
 
 
+_KINDS = {
+    ".csv": "CSV",
+    ".parquet": "Parquet",
+    ".pq": "Parquet",
+    ".xlsx": "Excel",
+    ".xlsm": "Excel",
+}
+_BINARY_EXCEL = {
+    ".xls": "an old binary Excel workbook (.xls)",
+    ".xlsb": "a binary Excel workbook (.xlsb)",
+}
+
+
 def read_table_file(
-    path: Path, key: str, scenario_file: str, read_as: ReadAs | None = None
-) -> RawTable | Problem:
-    """Read a CSV or Parquet table file; a Problem if it cannot be read.
+    path: Path,
+    key: str,
+    scenario_file: str,
+    read_as: ReadAs | None = None,
+    sheet: str | None = None,
+) -> RawTable | list[Problem]:
+    """Read a CSV, Parquet or Excel (``.xlsx``, ``.xlsm``) table file; problems if it cannot.
 
     The file is read once; its bytes are kept (``RawTable.data``, for the input digest).
     Columns are read as `read_as` says where they can be (a CSV whose numbers do not all
-    parse is read as text, ``typed`` false).
+    parse is read as text, ``typed`` false). `sheet` names a workbook's sheet (default: the
+    first); it is a problem for other files.
     """
     where = f"{key}.file"
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xls", ".xlsm"):
-        return Problem(
-            scenario_file,
-            where,
-            f"Excel tables ({path.name}) are not supported yet; save the sheet as CSV or "
-            "Parquet and refer to that file",
-        )
-    if suffix not in (".csv", ".parquet", ".pq"):
-        return Problem(
-            scenario_file, where, f"expected a .csv or .parquet table file, got {path.name!r}"
-        )
+    if suffix in _BINARY_EXCEL:
+        return [
+            Problem(
+                scenario_file,
+                where,
+                f"{path.name} is {_BINARY_EXCEL[suffix]}, which cannot be read; open it in "
+                "Excel and save it as an Excel Workbook (.xlsx), then refer to that file",
+            )
+        ]
+    if suffix not in _KINDS:
+        return [
+            Problem(
+                scenario_file,
+                where,
+                f"expected a .csv, .parquet or .xlsx table file, got {path.name!r}",
+            )
+        ]
+    kind = _KINDS[suffix]
+    if sheet is not None and kind != "Excel":
+        return [
+            Problem(
+                scenario_file,
+                f"{key}.sheet",
+                f"sheet applies to .xlsx files only; {path.name} is a {kind} file",
+            )
+        ]
     if not path.is_file():
-        return Problem(scenario_file, where, f"table file not found: {path}")
+        return [Problem(scenario_file, where, f"table file not found: {path}")]
     if path.stat().st_size > MAX_TABLE_FILE_BYTES:
-        return Problem(
-            str(path),
-            "",
-            f"the table file is larger than the limit of {MAX_TABLE_FILE_BYTES:,} bytes",
-        )
+        return [
+            Problem(
+                str(path),
+                "",
+                f"the table file is larger than the limit of {MAX_TABLE_FILE_BYTES:,} bytes",
+            )
+        ]
     read_as = read_as or ReadAs()
     typed = False
     try:
         data = path.read_bytes()
-        if suffix == ".csv":
+        if kind == "Excel":
+            from sourceopt.scenario.excel import read_sheet
+
+            return read_sheet(data, path, sheet, key, scenario_file, read_as)
+        if kind == "CSV":
             typed_frame = _read_csv_typed(data, read_as)
             typed = typed_frame is not None
             frame = typed_frame if typed_frame is not None else _read_csv(data)
         else:
             frame = _read_parquet(data, read_as.coded)
     except _TooManyRowsError as exc:
-        return Problem(str(path), "", str(exc))
+        return [Problem(str(path), "", str(exc))]
     except Exception as exc:
-        kind = "CSV" if suffix == ".csv" else "Parquet"
-        return Problem(str(path), "", f"cannot read the {kind} file: {exc}")
+        return [Problem(str(path), "", f"cannot read the {kind} file: {exc}")]
     if len(frame) > MAX_TABLE_ROWS:
-        return Problem(str(path), "", f"{len(frame):,} rows; the limit is {MAX_TABLE_ROWS:,}")
-    return RawTable(frame, path.name, str(path), data=data, typed=typed)
+        return [Problem(str(path), "", f"{len(frame):,} rows; the limit is {MAX_TABLE_ROWS:,}")]
+    return RawTable(frame, path.name, str(path), data=data, typed=typed, text_cells=kind == "CSV")
 
 
 class _TooManyRowsError(Exception):

@@ -28,6 +28,7 @@ from sourceopt.scenario.schema import (
 )
 from sourceopt.scenario.selectors import item_mask, supplier_mask
 from sourceopt.verify.checks import Finding, finding, fmt, pct
+from sourceopt.verify.each import group_measures
 from sourceopt.verify.view import AwardView
 
 Scoped = (
@@ -50,7 +51,8 @@ class RuleCheck:
     ``None`` when the rule selects nothing), ``bound`` the bound it is compared with,
     ``binding`` whether some row is at its bound, ``violation`` the total amount past the
     bounds in the units of the rule's linear form, ``ok`` whether a hard rule holds (soft
-    rules are always ok: their violation is priced).
+    rules are always ok: their violation is priced). ``group``: for a rule with ``each``, the
+    group (the field's value, e.g. ``CN``) of the worst row; else ``None``.
     """
 
     name: str
@@ -61,6 +63,7 @@ class RuleCheck:
     binding: bool
     violation: float
     ok: bool
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Rows:
     label: Callable[[int], str]
     what: str
     show: Callable[[float], str]
+    group: Callable[[int], str] | None = None  # the group of a row (rules with `each`)
 
 
 def bounded(
@@ -87,6 +91,7 @@ def bounded(
     label: Callable[[int], str],
     what: str,
     show: Callable[[float], str] = fmt,
+    group: Callable[[int], str] | None = None,
 ) -> Rows:
     """Rows ``lo x base <= lhs <= hi x base`` whose business value is ``lhs / base``."""
     lhs, base = np.asarray(lhs, dtype=float), np.asarray(base, dtype=float)
@@ -105,6 +110,7 @@ def bounded(
         label=label,
         what=what,
         show=show,
+        group=group,
     )
 
 
@@ -180,6 +186,8 @@ def _supplier_count(rule: SupplierCountRule, view: AwardView) -> Rows | None:
 
 def _group_share(rule: GroupShareRule, view: AwardView) -> Rows | None:
     s_sel, i_sel = _masks(view, rule)
+    if rule.each is not None:
+        return _each_group_share(rule, view, s_sel, i_sel)
     m, total = view.measure(rule.measure), view.item_total(rule.measure)
     on = s_sel[view.supplier] & i_sel[view.item]
     what = f"share of {rule.measure} of the selected suppliers"
@@ -195,6 +203,26 @@ def _group_share(rule: GroupShareRule, view: AwardView) -> Rows | None:
     lhs, base = np.array([np.sum(m[on])]), np.array([np.sum(total[i_sel])])
     label = _always(TOGETHER)
     return bounded(lhs, base, rule.min, rule.max, label=label, what=what, show=pct)
+
+
+def _each_group_share(
+    rule: GroupShareRule, view: AwardView, s_sel: np.ndarray, i_sel: np.ndarray
+) -> Rows | None:
+    """One row per group of the `each` field (per item: per group and item)."""
+    field = str(rule.each)
+    g = group_measures(view, field, s_sel, i_sel, rule.measure, rule.per == "item")
+    if len(g.lhs) == 0:
+        return None
+    return bounded(
+        g.lhs,
+        g.base,
+        rule.min,
+        rule.max,
+        label=lambda k: g.label(view, k),
+        what=f"share of {rule.measure} of the {field}",
+        show=pct,
+        group=lambda k: g.values[int(g.group[k])],
+    )
 
 
 def _exclude(rule: ExcludeRule, view: AwardView) -> Rows | None:
@@ -348,6 +376,7 @@ def check_rule(rule: Rule, view: AwardView, total_cost: float) -> tuple[RuleChec
         binding=bool(np.any(np.abs(rows.excess) <= tol)),
         violation=float(np.sum(rows.excess[past])),
         ok=soft or not bool(np.any(past)),
+        group=None if rows.group is None else rows.group(int(rows.row[k])),
     )
     if soft:
         return check, Finding(f"rule:{name}")

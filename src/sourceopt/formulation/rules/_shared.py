@@ -52,3 +52,22 @@ def per_item_rows(
         shape=(len(items), grouped.shape[0]),
     )
     return sp.csr_array(pick @ grouped)
+
+
+def sum_entries(
+    ctx: Context, rows: np.ndarray, pairs: np.ndarray, n_rows: int, m: sp.csr_array
+) -> sp.csr_array:
+    """``n_rows`` rows: row r sums the rows of `m` of the pairs of the entries (r, pair).
+
+    When every pair is in at most one entry (a partition: all the selected pairs, or groups
+    by country or region) this is one group sum over `m`; otherwise (groups by tag, which
+    overlap) a 0/1 matrix of the entries times `m`.
+    """
+    if not len(pairs) or np.bincount(pairs, minlength=ctx.n_pairs).max() <= 1:
+        groups = np.full(ctx.n_pairs, -1, dtype=np.int64)
+        groups[pairs] = rows
+        return ctx.group_sum(groups, n_rows, m)
+    pick = sp.csr_array(
+        (np.ones(len(pairs)), (rows, pairs)), shape=(n_rows, ctx.n_pairs), dtype=float
+    )
+    return sp.csr_array(pick @ m)
