@@ -11,9 +11,8 @@ import click
 from sourceopt.cli import EXIT_UNVERIFIED, cli
 from sourceopt.cli.commands import exit_code
 from sourceopt.cli.render import money, table
-from sourceopt.cli.shared import solver_options, user_errors
+from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.result import SolveResult
-from sourceopt.scenario.load import load_scenario
 
 
 def _code(results: list[SolveResult], unverified: bool = False) -> int:
@@ -34,26 +33,20 @@ def rules_command(
     file: str,
     variant: str,
     only: tuple[str, ...],
-    backend: str | None,
-    time_limit: float | None,
-    gap: float | None,
-    as_json: bool,
-    models_dir: str | None,
+    run: SolverArgs,
 ) -> None:
     """Cost of each rule: the objective with and without it, binding, dual price (LP)."""
     from sourceopt.analysis.rule_costs import rule_costs
 
     with user_errors():
-        scenario = load_scenario(file, models_dir=models_dir)
+        scenario = run.load(file)
         costs = rule_costs(
             scenario,
             variant=variant,
             rules=list(only) or None,
-            backend=backend,
-            time_limit=time_limit,
-            mip_gap=gap,
+            **run.solve_kwargs(),
         )
-    if as_json:
+    if run.as_json:
         click.echo(json.dumps(costs.to_dict(), indent=2))
     else:
         click.echo(_rules_text(costs))
@@ -108,11 +101,7 @@ def compare_command(
     file: str,
     variants: str | None,
     diff: tuple[str, str] | None,
-    backend: str | None,
-    time_limit: float | None,
-    gap: float | None,
-    as_json: bool,
-    models_dir: str | None,
+    run: SolverArgs,
 ) -> None:
     """Variants side by side; with --diff A B, every allocation that moved and why it cost more."""
     from sourceopt.analysis.compare import compare_variants, diff_compared
@@ -120,15 +109,15 @@ def compare_command(
     if diff and variants:
         raise click.UsageError("give either --variants or --diff, not both")
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
-    opts: dict[str, Any] = {"backend": backend, "time_limit": time_limit, "mip_gap": gap}
+    opts = run.solve_kwargs()
     with user_errors():
-        scenario = load_scenario(file, models_dir=models_dir)
+        scenario = run.load(file)
         if diff:
             comparison = compare_variants(scenario, variants=list(dict.fromkeys(diff)), **opts)
             result = diff_compared(scenario, comparison, diff[0], diff[1])
         else:
             comparison = compare_variants(scenario, variants=names, **opts)
-    if as_json:
+    if run.as_json:
         out = result.to_dict() if diff else comparison.to_dict()
         click.echo(json.dumps(out, indent=2))
     else:
@@ -218,31 +207,25 @@ def frontier_command(
     direction: str | None,
     variant: str,
     plot_path: str | None,
-    backend: str | None,
-    time_limit: float | None,
-    gap: float | None,
-    as_json: bool,
-    models_dir: str | None,
+    run: SolverArgs,
 ) -> None:
     """Cost-versus-metric efficient frontier (epsilon-constraint), knee marked."""
     from sourceopt.analysis.frontier import frontier
     from sourceopt.analysis.plot import plot_frontier
 
     with user_errors():
-        scenario = load_scenario(file, models_dir=models_dir)
+        scenario = run.load(file)
         front = frontier(
             scenario,
             against,
             points=points,
             direction=direction.replace("-", "_") if direction else None,
             variant=variant,
-            backend=backend,
-            time_limit=time_limit,
-            mip_gap=gap,
+            **run.solve_kwargs(),
         )
         if plot_path:
             plot_frontier(front, plot_path)
-    if as_json:
+    if run.as_json:
         click.echo(json.dumps(front.to_dict(), indent=2))
     else:
         click.echo(_frontier_text(front))

@@ -11,25 +11,23 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from sourceopt.cli import EXIT_NO_AWARD, EXIT_OK, EXIT_UNVERIFIED, cli
 from sourceopt.cli.render import money, table
-from sourceopt.cli.shared import solver_options, user_errors
+from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.errors import SourceoptError
 from sourceopt.result import SolveResult
-from sourceopt.scenario.load import load_scenario
 from sourceopt.scenario.model import Scenario
 from sourceopt.solvers.base import Status
 
-F = TypeVar("F", bound=Callable[..., Any])
 _STATUS_EXIT = {Status.OPTIMAL: EXIT_OK, Status.FEASIBLE: EXIT_OK, Status.INFEASIBLE: 4}
 
 
-def _options(func: F) -> F:
-    """Options the three commands share: the variant, then the solver options."""
+def _options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options the three commands share: the variant, then the solver options (``run``)."""
     return click.option("--variant", default="base", help="analyse this variant")(
         solver_options(func)
     )
@@ -72,21 +70,15 @@ def why_block(
 def explain_command(
     file: str,
     variant: str,
-    backend: str | None,
-    time_limit: float | None,
-    gap: float | None,
-    as_json: bool,
-    models_dir: str | None,
+    run: SolverArgs,
 ) -> None:
     """Why a scenario is infeasible (a minimal conflict) and its cheapest relaxation."""
     from sourceopt.analysis.explain import explain
 
     with user_errors():
-        scenario = load_scenario(file, models_dir=models_dir)
-        out = explain(
-            scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=gap
-        )
-    if as_json:
+        scenario = run.load(file)
+        out = explain(scenario, variant=variant, **run.solve_kwargs())
+    if run.as_json:
         click.echo(json.dumps(out.to_dict(), indent=2))
     else:
         click.echo(_explain_text(out, scenario.currency))
@@ -136,27 +128,21 @@ def price_to_win_command(
     supplier: str | None,
     tolerance: float,
     variant: str,
-    backend: str | None,
-    time_limit: float | None,
-    gap: float | None,
-    as_json: bool,
-    models_dir: str | None,
+    run: SolverArgs,
 ) -> None:
     """The highest unit price at which each losing offer would win, and what it would win."""
     from sourceopt.analysis.price_to_win import price_to_win
 
     with user_errors():
-        scenario = load_scenario(file, models_dir=models_dir)
+        scenario = run.load(file)
         out = price_to_win(
             scenario,
             supplier=supplier,
             variant=variant,
-            backend=backend,
-            time_limit=time_limit,
-            mip_gap=gap,
+            **run.solve_kwargs(),
             tolerance=tolerance,
         )
-    if as_json:
+    if run.as_json:
         click.echo(json.dumps(out.to_dict(), indent=2))
     else:
         head = f"{out.scenario} / {out.variant}: price to win (objective {money(out.objective)})"
@@ -180,27 +166,21 @@ def stress_command(
     keep: bool,
     supplier: str | None,
     variant: str,
-    backend: str | None,
-    time_limit: float | None,
-    gap: float | None,
-    as_json: bool,
-    models_dir: str | None,
+    run: SolverArgs,
 ) -> None:
     """Cost of each awarded supplier failing, uncovered demand, worst first."""
     from sourceopt.analysis.stress import stress
 
     with user_errors():
-        scenario = load_scenario(file, models_dir=models_dir)
+        scenario = run.load(file)
         out = stress(
             scenario,
             variant=variant,
             keep=keep,
             supplier=supplier,
-            backend=backend,
-            time_limit=time_limit,
-            mip_gap=gap,
+            **run.solve_kwargs(),
         )
-    if as_json:
+    if run.as_json:
         click.echo(json.dumps(out.to_dict(), indent=2))
     else:
         mode = "others held" if out.keep else "others free"

@@ -2,20 +2,57 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sourceopt.errors import SourceoptError
 from sourceopt.solvers.registry import backend_names
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from sourceopt.scenario.model import Scenario
 
 
-def solver_options(func: F) -> F:
-    """Add --backend, --time-limit, --gap, --json and --models to a command."""
+@dataclass(frozen=True)
+class SolverArgs:
+    """The shared options of an analysis command, as one argument (``run``)."""
+
+    backend: str | None
+    time_limit: float | None
+    mip_gap: float | None
+    as_json: bool
+    models_dir: str | None
+
+    def load(self, file: str) -> Scenario:
+        """The scenario `file`, its models resolved from ``--models``."""
+        from sourceopt.scenario.load import load_scenario
+
+        return load_scenario(file, models_dir=self.models_dir)
+
+    def solve_kwargs(self) -> dict[str, Any]:
+        """``backend``, ``time_limit`` and ``mip_gap``, as the analysis functions take them."""
+        return {"backend": self.backend, "time_limit": self.time_limit, "mip_gap": self.mip_gap}
+
+
+def solver_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --backend, --time-limit, --gap, --json and --models; pass them as ``run``."""
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        run = SolverArgs(
+            backend=kwargs.pop("backend"),
+            time_limit=kwargs.pop("time_limit"),
+            mip_gap=kwargs.pop("gap"),
+            as_json=kwargs.pop("as_json"),
+            models_dir=kwargs.pop("models_dir"),
+        )
+        return func(*args, run=run, **kwargs)
+
+    wrapped: Callable[..., Any] = command
     for option in reversed(
         [
             click.option("--backend", type=click.Choice(list(backend_names())), default=None),
@@ -32,8 +69,8 @@ def solver_options(func: F) -> F:
             click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None),
         ]
     ):
-        func = option(func)
-    return func
+        wrapped = option(wrapped)
+    return wrapped
 
 
 @contextmanager
