@@ -7,6 +7,7 @@ offered prices); data sentences say what a supplier can deliver or an item needs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -198,15 +199,18 @@ def _supplier_count(scenario: Scenario, rule: Any) -> str:
     off = scenario.offers
     bidders = np.unique(off["supplier"].to_numpy()[items[off["item"].to_numpy()]])
     offering = int(sup[bidders].sum())
-    bounds = []
-    if rule.min is not None:
-        bounds.append(f"at least {rule.min}")
-    if rule.max is not None:
-        bounds.append(f"at most {rule.max}")
     return (
-        f"needs {' and '.join(bounds)} awarded suppliers among {who} {where}; "
+        f"needs {_bounds(rule.min, rule.max, str)} awarded suppliers among {who} {where}; "
         f"{offering} of them bid on those items"
     )
+
+
+def _bounds(low: Any, high: Any, fmt: Callable[[Any], str]) -> str:
+    """``at least <low> and at most <high>``, leaving out a missing side."""
+    parts = [f"at least {fmt(low)}"] if low is not None else []
+    if high is not None:
+        parts.append(f"at most {fmt(high)}")
+    return " and ".join(parts)
 
 
 def _exclude(scenario: Scenario, rule: Any) -> str:
@@ -215,11 +219,7 @@ def _exclude(scenario: Scenario, rule: Any) -> str:
 
 
 def _award(scenario: Scenario, rule: Any) -> str:
-    bounds = []
-    if rule.min_units is not None:
-        bounds.append(f"at least {num(rule.min_units)}")
-    if rule.max_units is not None:
-        bounds.append(f"at most {num(rule.max_units)}")
+    bounds = _bounds(rule.min_units, rule.max_units, num)
     s, i = scenario.supplier_code(rule.supplier), scenario.item_code(rule.item)
     sup = np.zeros(scenario.n_suppliers, dtype=bool)
     sup[s] = True
@@ -227,7 +227,7 @@ def _award(scenario: Scenario, rule: Any) -> str:
     items[i] = True
     most = reach(scenario, sup, items, spend=False)
     return (
-        f"locks {rule.supplier} on item {rule.item} to {' and '.join(bounds)} units "
+        f"locks {rule.supplier} on item {rule.item} to {bounds} units "
         f"({rule.supplier} can deliver at most {num(most)} units of it)"
     )
 
@@ -249,14 +249,10 @@ def _budget(scenario: Scenario, rule: Any) -> str:
 
 
 def _average(scenario: Scenario, rule: Any) -> str:
-    bounds = []
-    if rule.min is not None:
-        bounds.append(f"at least {rule.min:g}")
-    if rule.max is not None:
-        bounds.append(f"at most {rule.max:g}")
+    bounds = _bounds(rule.min, rule.max, lambda v: f"{v:g}")
     return (
         f"keeps the {_measure(rule)}-weighted average {rule.attribute} of "
-        f"{_who(scenario, rule.suppliers)} {_scope(scenario, rule)} {' and '.join(bounds)}"
+        f"{_who(scenario, rule.suppliers)} {_scope(scenario, rule)} {bounds}"
     )
 
 
