@@ -112,3 +112,31 @@ def test_registry_and_ratio_lines() -> None:
         "overhead": {"sourceopt_total_s": 1.1, "highs_run_s": 1.0, "ratio": 1.1},
     }
     assert "1.100x" in ratio_lines([record])[0]
+
+
+def test_large_mip_default_path_agrees_with_plain_highs() -> None:
+    """coupa-scale at 60,000 offers: above WARM_START_MIN_COLS, so the default run starts from
+    the relaxation (bound + restricted MIP); plain HiGHS (warm start off) must agree."""
+    from sourceopt import solve
+    from sourceopt.formulation.build import build_program
+    from sourceopt.solvers.base import SolveOptions, Status
+    from sourceopt.solvers.highs import WARM_START_MIN_COLS, HighsBackend
+
+    scenario = load_scenario(generators.scenario_dict("coupa-scale", 60_000))
+    program = build_program(scenario)
+    assert program.n_cols >= WARM_START_MIN_COLS
+    assert program.is_mip
+    options = SolveOptions(mip_gap=5e-5)
+    warm = HighsBackend().solve(program, options)
+    plain = HighsBackend(warm_start="off").solve(program, options)
+    assert warm.status is Status.OPTIMAL
+    assert plain.status is Status.OPTIMAL
+    assert warm.extra["restricted_columns"] < program.n_cols
+    # each run's bound is valid for the other's award, and both are within the gap
+    assert warm.bound <= plain.objective
+    assert plain.bound <= warm.objective
+    assert abs(warm.objective - plain.objective) <= 5e-5 * abs(plain.objective)
+    # end to end (result document, independent verification) on the default path
+    result = solve(scenario, mip_gap=1e-4)
+    assert str(result.status) == "optimal"
+    assert result.verification.ok
