@@ -161,7 +161,7 @@ def document(
         limit=raw.limit,
         message=raw.message,
     )
-    empty = ResultDocument(
+    doc = ResultDocument(
         scenario=scenario.name,
         variant=scenario.variant,
         status=raw.status,
@@ -177,22 +177,15 @@ def document(
         input_sha256=scenario.input_sha256,
     )
     if raw.x is None:
-        return empty
+        return doc
     award = award_from(program, scenario, raw.x)
     claimed = program.objective_value(raw.x) if exact else None
     check = verify(scenario, award, reported_objective=claimed)
-    cost = check.cost
-    if raw.bound is not None and np.isfinite(raw.bound):
-        bound = raw.bound - program.tie_break_allowance(cost.objective)
-        gap = relative_gap(cost.objective, bound)
-        solver = solver.model_copy(update={"bound": bound, "gap": gap})
-        if raw.status is Status.OPTIMAL and gap > mip_gap * (1 + 1e-9):
-            solver = solver.model_copy(update={"limit": "gap"})  # not proven: say so
-            empty = empty.model_copy(update={"status": Status.FEASIBLE})
+    doc = _proven(doc, program, raw, check.cost.objective, mip_gap)
     alloc = allocations(scenario, award, check)
     sups = supplier_summary(alloc)
-    origins = dict(zip(scenario.rule_names, scenario.rule_origins, strict=True))
-    return empty.model_copy(
+    cost = check.cost
+    return doc.model_copy(
         update={
             "objective": cost.objective,
             "total_cost": cost.total_cost,
@@ -206,21 +199,7 @@ def document(
             "allocations": [AllocationDoc.model_validate(r) for r in alloc.to_dict("records")],
             "suppliers": [SupplierDoc.model_validate(r) for r in sups.to_dict("records")],
             "kpis": kpis(scenario, alloc, sups, cost.total_cost),
-            "rules": [
-                RuleDoc(
-                    name=r.name,
-                    type=r.type,
-                    origin=origins.get(r.name, "scenario"),
-                    soft=r.soft,
-                    value=r.value,
-                    bound=r.bound,
-                    binding=r.binding or r.violation > 0,
-                    violation=r.violation,
-                    group=r.group,
-                )
-                for r in check.rules
-            ],
-            "solver": solver,
+            "rules": _rule_docs(scenario, check),
             "verification": VerificationDoc(
                 ok=check.ok,
                 max_violation=check.max_violation,
@@ -229,3 +208,41 @@ def document(
             ),
         }
     )
+
+
+def _proven(
+    doc: ResultDocument, program: Program, raw: RawResult, objective: float, mip_gap: float
+) -> ResultDocument:
+    """`doc` with the bound made valid for the true objective, its gap, and the honest status.
+
+    A run the backend called optimal whose gap to that bound exceeds `mip_gap` is reported
+    ``feasible`` with the limit ``gap``.
+    """
+    if raw.bound is None or not np.isfinite(raw.bound):
+        return doc
+    bound = raw.bound - program.tie_break_allowance(objective)
+    gap = relative_gap(objective, bound)
+    solver = doc.solver.model_copy(update={"bound": bound, "gap": gap})
+    if raw.status is Status.OPTIMAL and gap > mip_gap * (1 + 1e-9):
+        solver = solver.model_copy(update={"limit": "gap"})  # not proven: say so
+        return doc.model_copy(update={"solver": solver, "status": Status.FEASIBLE})
+    return doc.model_copy(update={"solver": solver})
+
+
+def _rule_docs(scenario: Scenario, check: Verification) -> list[RuleDoc]:
+    """The rule report: the verifier's figures per rule, with each rule's origin."""
+    origins = dict(zip(scenario.rule_names, scenario.rule_origins, strict=True))
+    return [
+        RuleDoc(
+            name=r.name,
+            type=r.type,
+            origin=origins.get(r.name, "scenario"),
+            soft=r.soft,
+            value=r.value,
+            bound=r.bound,
+            binding=r.binding or r.violation > 0,
+            violation=r.violation,
+            group=r.group,
+        )
+        for r in check.rules
+    ]
