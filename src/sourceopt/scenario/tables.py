@@ -190,44 +190,10 @@ def read_table_file(
     parse is read as text, ``typed`` false). `sheet` names a workbook's sheet (default: the
     first); it is a problem for other files.
     """
-    where = f"{key}.file"
-    suffix = path.suffix.lower()
-    if suffix in _BINARY_EXCEL:
-        return [
-            Problem(
-                scenario_file,
-                where,
-                f"{path.name} is {_BINARY_EXCEL[suffix]}, which cannot be read; open it in "
-                "Excel and save it as an Excel Workbook (.xlsx), then refer to that file",
-            )
-        ]
-    if suffix not in _KINDS:
-        return [
-            Problem(
-                scenario_file,
-                where,
-                f"expected a .csv, .parquet or .xlsx table file, got {path.name!r}",
-            )
-        ]
-    kind = _KINDS[suffix]
-    if sheet is not None and kind != "Excel":
-        return [
-            Problem(
-                scenario_file,
-                f"{key}.sheet",
-                f"sheet applies to .xlsx files only; {path.name} is a {kind} file",
-            )
-        ]
-    if not path.is_file():
-        return [Problem(scenario_file, where, f"table file not found: {path}")]
-    if path.stat().st_size > MAX_TABLE_FILE_BYTES:
-        return [
-            Problem(
-                str(path),
-                "",
-                f"the table file is larger than the limit of {MAX_TABLE_FILE_BYTES:,} bytes",
-            )
-        ]
+    refused = _refused(path, key, scenario_file, sheet)
+    if refused is not None:
+        return [refused]
+    kind = _KINDS[path.suffix.lower()]
     read_as = read_as or ReadAs()
     typed = False
     try:
@@ -249,6 +215,41 @@ def read_table_file(
     if len(frame) > MAX_TABLE_ROWS:
         return [Problem(str(path), "", f"{len(frame):,} rows; the limit is {MAX_TABLE_ROWS:,}")]
     return RawTable(frame, path.name, str(path), data=data, typed=typed, text_cells=kind == "CSV")
+
+
+def _refused(path: Path, key: str, scenario_file: str, sheet: str | None) -> Problem | None:
+    """Why the table file cannot be read at all (its kind, the sheet, existence, size)."""
+    where = f"{key}.file"
+    suffix = path.suffix.lower()
+    if suffix in _BINARY_EXCEL:
+        return Problem(
+            scenario_file,
+            where,
+            f"{path.name} is {_BINARY_EXCEL[suffix]}, which cannot be read; open it in "
+            "Excel and save it as an Excel Workbook (.xlsx), then refer to that file",
+        )
+    if suffix not in _KINDS:
+        return Problem(
+            scenario_file,
+            where,
+            f"expected a .csv, .parquet or .xlsx table file, got {path.name!r}",
+        )
+    kind = _KINDS[suffix]
+    if sheet is not None and kind != "Excel":
+        return Problem(
+            scenario_file,
+            f"{key}.sheet",
+            f"sheet applies to .xlsx files only; {path.name} is a {kind} file",
+        )
+    if not path.is_file():
+        return Problem(scenario_file, where, f"table file not found: {path}")
+    if path.stat().st_size > MAX_TABLE_FILE_BYTES:
+        return Problem(
+            str(path),
+            "",
+            f"the table file is larger than the limit of {MAX_TABLE_FILE_BYTES:,} bytes",
+        )
+    return None
 
 
 class _TooManyRowsError(Exception):
