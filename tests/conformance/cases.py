@@ -734,6 +734,32 @@ case(
     allocation={("S1", "A"): 80, ("S2", "A"): 10, ("S3", "A"): 10},
 )
 
+# --- 27b backup_coverage with a bundle: only awarded suppliers are checked --------------------
+# A (5). S0 (capacity 20, no offers) has bundle B1 = 1 unit of A for 5; S1 @60; S2 @100
+# (capacity 20). Rule: coverage 0 over S0 and S2. Backup capacities on A: c_S0 = min(20, no
+# offer capacity) = 0, c_S2 = 20. The rule holds for each *awarded* selected supplier s.
+#  - B1 + S1 4 units = 5 + 240 = 245. S0 is awarded (1 unit), S2 is not: S0's check is
+#    c_S2 z_S2 - V_S2 = 0 >= 0 * 1. Holds. S2 is not awarded: no check for S2 (its check
+#    would read c_S0 - V_S0 = 0 - 1 = -1 >= 0, false: a formulation that checks every
+#    selected supplier wrongly refuses the bundle and pays 300).
+#  - S1 alone 300; anything with S2 @100 is dearer.
+# Optimum 245: S0 A 1 (bundle), S1 A 4. Unique.
+case(
+    "backup_coverage_unawarded_supplier_with_bundle",
+    scenario(
+        "backup-bundle",
+        [item("A", 5)],
+        [sup("S0", capacity=20), sup("S1"), sup("S2", capacity=20)],
+        [offer("S1", "A", 60), offer("S2", "A", 100)],
+        bundles=[{"id": "B1", "supplier": "S0", "units": {"A": 1}, "price": 5}],
+        rules=[{"type": "backup_coverage", "coverage": 0, "suppliers": ["S0", "S2"]}],
+    ),
+    objective=245,
+    total_cost=245,
+    allocation={("S0", "A"): 1, ("S1", "A"): 4},
+    bundles=frozenset({"B1"}),
+)
+
 # --- 28 soft rule: violating is cheaper -------------------------------------------------------
 # A (100). S1 @10, S2 @12. max_share 0.6 (per item, volume), soft at 1 per unit over.
 # S1 = x >= 60: 10x + 12(100-x) + 1(x - 60) = 1140 - x -> x = 100: cost 1000 + penalty 40.

@@ -1,9 +1,12 @@
 """backup_coverage (N-1): the others' unused capacity covers `coverage` of each awardee.
 
 With c_t = min(capacity_t, sum of t's offer capacities on I'), V_t its volume on I' and z_t
-"t is awarded": sum_{t != s} (c_t z_t - V_t) >= coverage * V_s for each selected s. Written
-sparsely with one auxiliary column G = sum_t (c_t z_t - V_t):
-G - c_s z_s + (1 - coverage) V_s >= 0.
+"t is awarded": sum_{t != s} (c_t z_t - V_t) >= coverage * V_s for each awarded selected s.
+Written sparsely with one auxiliary column G = sum_t (c_t z_t - V_t):
+G - c_s z_s + (1 - coverage) V_s >= -M_s (1 - z_s).
+Bundle units are not bounded by offer capacities, so V_t can exceed c_t by t's bundle units
+on I' (B_t); M_s = sum_{t != s} B_t makes the row of a supplier that is not awarded always
+hold (0 without bundles: the row is then the rule itself).
 """
 
 from __future__ import annotations
@@ -40,9 +43,12 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
         rule=str(rule.name),
     )
     gcol = sp.csr_array((np.ones(k), (r, np.full(k, g[0]))), shape=(k, n))
+    slack = _bundle_units(ctx, volume)
+    slack = slack.sum() - slack  # M_s: the other suppliers' bundle units on I'
+    zm = sp.csr_array((slack, (r, z)), shape=(k, n))
     b.add_rows(
-        [gcol, -zc, (1.0 - rule.coverage) * volume],
-        lo=0.0,
+        [gcol, -zc, -zm, (1.0 - rule.coverage) * volume],
+        lo=-slack,
         hi=np.inf,
         family="backup_coverage",
         rule=str(rule.name),
@@ -50,3 +56,14 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
         soft=rule.soft,
         rule_ref=ref,
     )
+
+
+def _bundle_units(ctx: Context, volume: sp.csr_array) -> np.ndarray:
+    """Per row of `volume` (a supplier's units on I'): the most of them bundles can give."""
+    source = ctx.attribute_source  # bundle columns: -(supplier) - 2
+    cols = volume.indices
+    bundle = np.zeros(len(cols), dtype=bool)
+    inside = cols < len(source)
+    bundle[inside] = source[cols[inside]] <= -2
+    rows = np.repeat(np.arange(volume.shape[0]), np.diff(volume.indptr))
+    return np.bincount(rows[bundle], weights=volume.data[bundle], minlength=volume.shape[0])
