@@ -10,7 +10,7 @@ import click
 
 from sourceopt.cli import EXIT_UNVERIFIED, cli
 from sourceopt.cli.commands import exit_code
-from sourceopt.cli.render import money, table
+from sourceopt.cli.render import heading, money, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.result import SolveResult
 
@@ -46,16 +46,13 @@ def rules_command(
             rules=list(only) or None,
             **run.solve_kwargs(),
         )
-    if run.as_json:
-        click.echo(json.dumps(costs.to_dict(), indent=2))
-    else:
-        click.echo(_rules_text(costs))
+    run.emit(costs.to_dict(), lambda: _rules_text(costs))
     sys.exit(_code([costs.base], not all(r.verified for r in costs.rules)))
 
 
 def _rules_text(costs: Any) -> str:
     head = f"{costs.scenario} / {costs.variant}: cost of each rule"
-    lines = [head, "=" * len(head)]
+    lines = heading(head)
     lines.append(f"objective with every rule: {money(costs.objective, costs.currency)}")
     rows = [
         [
@@ -148,12 +145,12 @@ def _compare_text(c: Any) -> str:
     ]
     headers = ["variant", "status", "total cost", "objective", "savings", "savings %"]
     headers += ["suppliers", "max share", "HHI", *groups, "soft violations", "gap"]
-    return "\n".join([head, "=" * len(head), table(headers, rows)])
+    return "\n".join([*heading(head), table(headers, rows)])
 
 
 def _diff_text(d: Any, currency: str) -> str:
     head = f"{d.a} -> {d.b}: what moved"
-    lines = [head, "=" * len(head)]
+    lines = heading(head)
     lines.append(f"objective change {money(d.objective_change, currency)}")
     lines.append(
         f"  price effect {money(d.price_effect)} (the old award at the new prices)"
@@ -225,10 +222,7 @@ def frontier_command(
         )
         if plot_path:
             plot_frontier(front, plot_path)
-    if run.as_json:
-        click.echo(json.dumps(front.to_dict(), indent=2))
-    else:
-        click.echo(_frontier_text(front))
+    run.emit(front.to_dict(), lambda: _frontier_text(front))
     results = [front.base, *(p.result for p in front.points)]
     sys.exit(_code(results, not all(p.verified for p in front.points)))
 
@@ -240,7 +234,7 @@ def _frontier_text(f: Any) -> str:
         [p.bound, p.value, p.objective, p.status.value, "<- knee" if p.knee else ""]
         for p in f.points
     ]
-    lines = [head, "=" * len(head)]
+    lines = heading(head)
     if not rows:
         return "\n".join([*lines, f"no award without a bound: {f.status.value}"])
     lines.append(table(["bound", "value", "objective", "status", ""], rows))

@@ -8,7 +8,6 @@ failed verification; unknown suppliers or variants are usage errors (2).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import click
 
 from sourceopt.cli import EXIT_NO_AWARD, EXIT_OK, EXIT_UNVERIFIED, cli
-from sourceopt.cli.render import money, table
+from sourceopt.cli.render import heading, money, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.errors import SourceoptError
 from sourceopt.result import SolveResult
@@ -78,17 +77,14 @@ def explain_command(
     with user_errors():
         scenario = run.load(file)
         out = explain(scenario, variant=variant, **run.solve_kwargs())
-    if run.as_json:
-        click.echo(json.dumps(out.to_dict(), indent=2))
-    else:
-        click.echo(_explain_text(out, scenario.currency))
+    run.emit(out.to_dict(), lambda: _explain_text(out, scenario.currency))
     code = _STATUS_EXIT.get(out.status, EXIT_NO_AWARD)
     sys.exit(EXIT_UNVERIFIED if code == EXIT_OK and not out.verified else code)
 
 
 def _explain_text(out: Any, currency: str) -> str:
     head = f"{out.scenario} / {out.variant}: {out.status.value.upper()}"
-    lines = [head, "=" * len(head)]
+    lines = heading(head)
     if out.status is not Status.INFEASIBLE:
         lines.append("nothing to explain: the scenario has an award (`sourceopt solve` shows it)")
         return "\n".join(lines)
@@ -142,17 +138,7 @@ def price_to_win_command(
             **run.solve_kwargs(),
             tolerance=tolerance,
         )
-    if run.as_json:
-        click.echo(json.dumps(out.to_dict(), indent=2))
-    else:
-        head = f"{out.scenario} / {out.variant}: price to win (objective {money(out.objective)})"
-        rows = [
-            [o.supplier, o.item, o.price, o.price_to_win, o.units_now, o.units_at_price]
-            for o in out.offers
-        ]
-        headers = ["supplier", "item", "price", "price to win", "wins now", "wins at it"]
-        body = table(headers, rows) if rows else "every offer already wins all it can carry"
-        click.echo(f"{head}\n{'=' * len(head)}\n{body}")
+    run.emit(out.to_dict(), lambda: _price_to_win_text(out))
     sys.exit(EXIT_OK if out.verified else EXIT_UNVERIFIED)
 
 
@@ -180,18 +166,29 @@ def stress_command(
             supplier=supplier,
             **run.solve_kwargs(),
         )
-    if run.as_json:
-        click.echo(json.dumps(out.to_dict(), indent=2))
-    else:
-        mode = "others held" if out.keep else "others free"
-        head = f"{out.scenario} / {out.variant}: supplier failure ({mode})"
-        rows = [
-            [s.supplier, s.status_without.value, s.objective_without, s.delta, s.uncovered_units]
-            for s in out.suppliers
-        ]
-        headers = ["supplier fails", "status", "objective without", "extra cost", "uncovered"]
-        click.echo(
-            f"{head}\n{'=' * len(head)}\nobjective with everyone: {money(out.objective)}\n"
-            + table(headers, rows)
-        )
+    run.emit(out.to_dict(), lambda: _stress_text(out))
     sys.exit(EXIT_OK if out.verified else EXIT_UNVERIFIED)
+
+
+def _price_to_win_text(out: Any) -> str:
+    head = f"{out.scenario} / {out.variant}: price to win (objective {money(out.objective)})"
+    rows = [
+        [o.supplier, o.item, o.price, o.price_to_win, o.units_now, o.units_at_price]
+        for o in out.offers
+    ]
+    headers = ["supplier", "item", "price", "price to win", "wins now", "wins at it"]
+    body = table(headers, rows) if rows else "every offer already wins all it can carry"
+    return "\n".join([*heading(head), body])
+
+
+def _stress_text(out: Any) -> str:
+    mode = "others held" if out.keep else "others free"
+    head = f"{out.scenario} / {out.variant}: supplier failure ({mode})"
+    rows = [
+        [s.supplier, s.status_without.value, s.objective_without, s.delta, s.uncovered_units]
+        for s in out.suppliers
+    ]
+    headers = ["supplier fails", "status", "objective without", "extra cost", "uncovered"]
+    return "\n".join(
+        [*heading(head), f"objective with everyone: {money(out.objective)}", table(headers, rows)]
+    )

@@ -44,6 +44,11 @@ def money(value: float | None, currency: str = "") -> str:
     return "-" if value is None else f"{value:,.2f}{' ' + currency if currency else ''}"
 
 
+def heading(head: str) -> list[str]:
+    """A title line underlined with ``=``."""
+    return [head, "=" * len(head)]
+
+
 SUMMARY_ROWS = 30  # rows per table in the terminal summary (0: all)
 
 
@@ -54,7 +59,7 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
     spend, the violated and binding rules first; a line says how many are left out.
     """
     head = f"{doc.scenario} / {doc.variant}: {doc.status.value.upper()}"
-    lines = [head, "=" * len(head)]
+    lines = heading(head)
     if doc.objective is None or doc.cost is None or doc.kpis is None:
         return "\n".join([*lines, doc.solver.message or "no award", _solver_line(doc)])
     c, k = doc.cost, doc.kpis

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,10 @@ class SolverArgs:
         from sourceopt.scenario.load import load_scenario
 
         return load_scenario(file, models_dir=self.models_dir)
+
+    def emit(self, doc: dict[str, Any], text: Callable[[], str]) -> None:
+        """Print the analysis JSON (``--json``) or its readable text."""
+        click.echo(json.dumps(doc, indent=2) if self.as_json else text())
 
     def solve_kwargs(self) -> dict[str, Any]:
         """``backend``, ``time_limit`` and ``mip_gap``, as the analysis functions take them."""
