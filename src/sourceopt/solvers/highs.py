@@ -236,7 +236,7 @@ class HighsBackend:
         relaxed_s = time.perf_counter() - started
         columns = promising_columns(program, x_lp, pricing, cost)
         left = limit - (time.perf_counter() - started)
-        x0 = self._restricted_award(h, program, columns, RESTRICTED_SHARE * left)
+        x0 = self._restricted_award(h, program, cost, columns, RESTRICTED_SHARE * left)
         self._deduct(h, limit, started)
         objective = float(cost @ x0 + program.offset) if x0 is not None else np.inf
         if x0 is not None:
@@ -249,9 +249,9 @@ class HighsBackend:
         return WarmStart(pricing.bound, x0, objective, extra)
 
     def _restricted_award(
-        self, h: Any, program: Program, columns: np.ndarray, seconds: float
+        self, h: Any, program: Program, cost: np.ndarray, columns: np.ndarray, seconds: float
     ) -> np.ndarray | None:
-        """The best award of the MIP over `columns` only (others 0) found in `seconds`."""
+        """The best award of the MIP (objective `cost`) over `columns` only (others 0)."""
         hs = self._highspy
         with _quiet_stdout():
             r = hs.Highs()
@@ -267,7 +267,7 @@ class HighsBackend:
             int(hs.MatrixFormat.kColwise),
             int(hs.ObjSense.kMinimize),
             float(program.offset),
-            np.ascontiguousarray(program.solver_objective()[columns], dtype=np.float64),
+            np.ascontiguousarray(cost[columns], dtype=np.float64),
             np.ascontiguousarray(program.col_lo[columns], dtype=np.float64),
             np.ascontiguousarray(program.col_hi[columns], dtype=np.float64),
             np.ascontiguousarray(program.row_lo, dtype=np.float64),
