@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.phases import PHASES
 
-ORLIB_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib-cap"
+ORLIB_DIR = Path(__file__).resolve().parent / "data" / "orlib-cap"  # shipped with its provenance
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
