@@ -76,6 +76,7 @@ class WorkerHandle:
         self._stderr: IO[bytes] | None = None
         self._lock = threading.RLock()
         self._closed = False
+        self._warm = False  # the running worker said it is ready
 
     @property
     def ready(self) -> bool:
@@ -91,6 +92,7 @@ class WorkerHandle:
             self._spawn()
 
     def _spawn(self) -> None:
+        self._warm = False
         child_in, parent_out = os.pipe()
         parent_in, child_out = os.pipe()
         if self.capture_stderr:
@@ -116,16 +118,25 @@ class WorkerHandle:
         self._from = Connection(parent_in, writable=False)
 
     def wait_ready(self, timeout: float) -> None:
-        """Start the worker if needed and wait until it has imported everything."""
-        if self.ready:
+        """Start the worker if needed and wait until it has imported everything.
+
+        Raises WorkerDiedError saying why when it cannot (it could not import a job kind,
+        it died, or it took longer than `timeout` seconds).
+        """
+        if self.ready and self._warm:
             return
-        self.start()
+        if not self.ready:
+            self.start()
         message = self.receive(timeout)
         if message is None:
             self.kill()
             raise WorkerDiedError(f"the worker did not start within {timeout:g} s")
+        if message[0] == "failed":
+            self.kill()
+            raise WorkerDiedError(f"the worker could not start: {message[1]}")
         if message[0] != "ready":
             raise WorkerDiedError(f"unexpected first message {message[0]!r}")
+        self._warm = True
 
     def send(self, job: Job | None) -> None:
         """Hand the worker a job (None asks it to stop)."""
