@@ -61,13 +61,19 @@ class WorkerHandle:
     it ends (``PR_SET_PDEATHSIG``, Linux): start such a worker from a thread that lives as
     long as the process (the service's), never from a short-lived one. The worker's stderr is
     kept (its last line explains a crash) unless `capture_stderr` is false: it then writes to
-    this process's stderr (the service's log).
+    this process's stderr (the service's log). With `all_kinds` the worker imports every job
+    kind before it says it is ready (:meth:`wait_ready` raises, naming them, if it cannot).
     """
 
     def __init__(
-        self, memory_mb: int, die_with_parent: bool = False, capture_stderr: bool = True
+        self,
+        memory_mb: int,
+        die_with_parent: bool = False,
+        capture_stderr: bool = True,
+        all_kinds: bool = False,
     ) -> None:
         self.memory_mb = memory_mb
+        self.all_kinds = all_kinds
         self.die_with_parent = die_with_parent
         self.capture_stderr = capture_stderr
         self._proc: subprocess.Popen[bytes] | None = None
@@ -104,6 +110,8 @@ class WorkerHandle:
         argv += [str(child_in), str(child_out), str(self.memory_mb)]
         if self.die_with_parent:
             argv.append("die-with-parent")
+        if self.all_kinds:
+            argv.append("all-kinds")
         self._proc = subprocess.Popen(
             argv,
             pass_fds=(child_in, child_out),

@@ -87,7 +87,7 @@ class WorkerRunner:
     def __init__(self, workers: int, memory_mb: int) -> None:
         self.limits = Limits(memory_mb=memory_mb, retries=0, startup=STARTUP_SECONDS)
         self._handles = [
-            WorkerHandle(memory_mb, die_with_parent=True, capture_stderr=False)
+            WorkerHandle(memory_mb, die_with_parent=True, capture_stderr=False, all_kinds=True)
             for _ in range(max(1, workers))
         ]
         self._idle: queue.SimpleQueue[WorkerHandle] = queue.SimpleQueue()
