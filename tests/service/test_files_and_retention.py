@@ -6,12 +6,17 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy import select, update
 
 from sourceopt.batch.intake import STORED_SCENARIO
 from sourceopt.service.auth import create_key, key_id_for
+from sourceopt.service.dispatcher import Dispatcher
+from sourceopt.service.metrics import Metrics
+from sourceopt.service.runner import JobRunner
+from sourceopt.service.settings import Settings
 from sourceopt.service.store import Store, now
 from sourceopt.service.tables import job_files, jobs
 
@@ -119,4 +124,23 @@ def test_the_sweep_deletes_old_finished_jobs_and_keeps_unfinished_ones(tmp_path:
         owners = set(connection.execute(select(job_files.c.job_seq)).scalars())
     assert made["old-done"].seq not in owners
     assert len(owners) == 3
+    store.close()
+
+
+def test_retain_days_0_keeps_finished_jobs_forever(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'jobs.db'}")
+    key_id = key_id_for(store, create_key(store, "k")[0])
+    assert key_id is not None
+    job = store.submit(key_id, "solve", "{}", "sha")[0]
+    assert store.claim("w", 30, time.time()) is not None
+    store.finish(job.id, "succeeded", "{}")
+    with store.begin() as connection:
+        ancient = now() - timedelta(days=10_000)
+        connection.execute(update(jobs).where(jobs.c.id == job.id).values(finished_at=ancient))
+    runner = cast(JobRunner, None)  # sweeping never runs a job
+    forever = Dispatcher(store, runner, Settings(retain_days=0), Metrics())
+    assert forever.sweep() == 0
+    assert store.get(job.id) is not None
+    assert Dispatcher(store, runner, Settings(retain_days=30), Metrics()).sweep() == 1
+    assert store.get(job.id) is None
     store.close()

@@ -19,17 +19,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Engine,
     RowMapping,
     case,
-    create_engine,
     delete,
-    event,
     func,
     insert,
     select,
@@ -37,13 +32,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from sourceopt.service.engine import WRITE, engine_for, migrate
 from sourceopt.service.tables import job_files, jobs
 
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 FINISHED = ("succeeded", "failed", "cancelled")
-_MIGRATION_LOCK = 7_270_001
 _QUEUE_LOCK = 7_270_002  # PostgreSQL advisory lock held while a submit counts and inserts
-_WRITE = "sourceopt_write"  # execution option: a write transaction (SQLite: BEGIN IMMEDIATE)
 
 
 def now() -> datetime:
@@ -106,47 +100,6 @@ class JobRow:
         )
 
 
-def engine_for(url: str) -> Engine:
-    """An engine for a store URL (``sqlite:///file.db`` or ``postgresql://...``)."""
-    if url.startswith(("postgresql://", "postgres://")):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
-        cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "busy_timeout=30000", "synchronous=NORMAL"):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        # writers take the write lock up front (no deadlock-prone lock upgrade); readers use
-        # a deferred transaction, which in WAL mode never waits for a writer
-        immediate = connection.get_execution_options().get(_WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the store's schema to the newest Alembic revision."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-
-
 class Store:
     """Jobs in a SQL database; every method is one short transaction.
 
@@ -165,7 +118,7 @@ class Store:
         self.url = url
         self.max_queue, self.max_per_key = max_queue, max_per_key
         self.engine = engine_for(url)
-        self._writer = self.engine.execution_options(**{_WRITE: True})
+        self._writer = self.engine.execution_options(**{WRITE: True})
         if run_migrations:
             migrate(self._writer)
 
