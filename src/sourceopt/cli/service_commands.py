@@ -60,7 +60,7 @@ def _need_service() -> None:
 )
 @click.option(
     "--limit-concurrency",
-    type=click.IntRange(1),
+    type=click.IntRange(2),
     default=1_000,
     show_default=True,
     help="open connections and requests at once; over it, 503",
