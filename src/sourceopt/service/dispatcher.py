@@ -149,7 +149,10 @@ class Dispatcher:
                 with self._wake:
                     self._wake.wait(0.5)
                 continue
-            self._execute(job)
+            try:
+                self._execute(job)
+            except Exception:  # recording failed: the lease runs out and the job is re-queued
+                log.exception("recording the outcome of job %s failed", job.id)
 
     def _execute(self, job: JobRow) -> None:
         flag = threading.Event()
