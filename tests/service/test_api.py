@@ -58,8 +58,7 @@ def test_solve_job_happy_path(server: Server) -> None:
 def test_analysis_jobs(server: Server, kind: str, options: dict[str, object]) -> None:
     with server.client() as client:
         kinds = client.post("/v1/jobs", json={"scenario": small(), "kind": "no-such"}).json()
-        if kind not in kinds["problems"][0]["message"]:
-            pytest.skip(f"the analysis {kind!r} is not in this installation")
+        assert kind in kinds["problems"][0]["message"].split("this server runs: ")[1].split(", ")
         body = {"scenario": small(), "kind": kind, "options": options}
         job = client.post("/v1/jobs", json=body).json()
         done = wait_for(client, job["id"])

@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from sourceopt.service.auth import create_key, key_id_for
-from sourceopt.service.store import Store
+from sourceopt.service.store import QueueFullError, Store
+from sourceopt.service.tables import jobs
 
 from .conftest import free_port, make_server, wait_for
 from .scenarios import small
@@ -114,3 +116,50 @@ def test_service_on_postgres(postgres_url: str, tmp_path: Path) -> None:
             assert client.get("/readyz").json()["checks"]["store"] == "ok"
     finally:
         server.stop()
+
+
+def test_concurrent_submits_never_overshoot_the_queue(postgres_url: str) -> None:
+    store = Store(postgres_url)
+    key_id = key_id_for(store, create_key(store, "bound")[0])
+    assert key_id is not None
+    bounded = Store(postgres_url, run_migrations=False, max_queue=5, max_per_key=5)
+    gate = threading.Barrier(20)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def submit() -> None:
+        gate.wait()
+        try:
+            bounded.submit(key_id, "solve", "{}", "sha")
+            outcome = "accepted"
+        except QueueFullError as exc:
+            outcome = exc.scope
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == ["accepted"] * 5 + ["queue"] * 15
+    assert store.counts()["queued"] == 5
+    bounded.close()
+    store.close()
+
+
+def test_claims_go_round_robin_across_keys_on_postgres(postgres_url: str) -> None:
+    store = Store(postgres_url)
+    with store.begin() as connection:  # the other tests' jobs
+        connection.execute(update(jobs).values(status="cancelled"))
+    first, second = (key_id_for(store, create_key(store, n)[0]) for n in ("rr-a", "rr-b"))
+    assert first is not None
+    assert second is not None
+    names = {store.submit(first, "solve", "{}", "sha")[0].id: f"a{n}" for n in range(3)}
+    names[store.submit(second, "solve", "{}", "sha")[0].id] = "b"
+    order = []
+    while (job := store.claim("w", 30, time.time())) is not None:
+        order.append(names[job.id])
+    # a0 (oldest); b (its key runs nothing); a1 (both run one: key a was served first); a2
+    assert order == ["a0", "b", "a1", "a2"]
+    store.close()

@@ -1,10 +1,13 @@
-"""The service's runner maps the batch worker's records onto its job outcomes."""
+"""The service's runner: batch records as job outcomes; workers that load every kind."""
 
 from __future__ import annotations
 
+import pytest
+
 from sourceopt.batch.jobs import inline_job
+from sourceopt.batch.supervise import WorkerDiedError, WorkerHandle
 from sourceopt.batch.worker import failure
-from sourceopt.service.runner import outcome_of
+from sourceopt.service.runner import WorkerRunner, WorkerStartError, outcome_of
 
 
 def test_batch_records_become_service_outcomes() -> None:
@@ -26,3 +29,29 @@ def test_batch_records_become_service_outcomes() -> None:
     error = outcome_of(invalid)["error"]
     assert (error["reason"], error["message"]) == ("invalid", "2 problems")
     assert error["problems"] == invalid["problems"]
+
+
+def test_a_worker_loading_every_kind_says_which_it_cannot_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCEOPT_TEST_HOOKS", "1")
+    monkeypatch.setenv("SOURCEOPT_TEST_BREAK_ANALYSES", "1")  # the worker's analyses fail
+    service = WorkerHandle(1024, all_kinds=True)
+    with pytest.raises(WorkerDiedError, match=r"cannot load the job kind\(s\) rules, compare"):
+        service.wait_ready(120)
+    assert not service.ready
+    batch = WorkerHandle(1024)  # a batch worker solving files does not need the analyses
+    try:
+        batch.wait_ready(120)
+        assert batch.ready
+    finally:
+        batch.shutdown()
+
+
+def test_the_service_runner_refuses_to_start_without_its_kinds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCEOPT_TEST_HOOKS", "1")
+    monkeypatch.setenv("SOURCEOPT_TEST_BREAK_ANALYSES", "1")
+    with pytest.raises(WorkerStartError, match="the server does not start without its workers"):
+        WorkerRunner(1, 1024)

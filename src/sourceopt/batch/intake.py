@@ -20,12 +20,23 @@ from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import TABLE_KEYS
 
 REQUEST_FILE = "<scenario>"
+# the name an uploaded scenario file's own bytes are stored under: never a plain file name
+# (safe_name refuses "/"), so no uploaded table can replace it or be replaced by it
+STORED_SCENARIO = "/scenario"
 
 
 def safe_name(name: str) -> bool:
     """Whether an uploaded file name is a plain name (no folders, no ``..``, not hidden)."""
     pure = PurePosixPath(name.replace("\\", "/"))
     return len(pure.parts) == 1 and not name.startswith(".") and 0 < len(name) <= 255
+
+
+def referenced_files(data: Any) -> set[str]:
+    """The table file names a scenario document names (``{file: NAME}`` under a table key)."""
+    if not isinstance(data, dict):
+        return set()
+    found = (data.get(key) for key in TABLE_KEYS)
+    return {v["file"] for v in found if isinstance(v, dict) and isinstance(v.get("file"), str)}
 
 
 def reference_problems(

@@ -61,13 +61,19 @@ class WorkerHandle:
     it ends (``PR_SET_PDEATHSIG``, Linux): start such a worker from a thread that lives as
     long as the process (the service's), never from a short-lived one. The worker's stderr is
     kept (its last line explains a crash) unless `capture_stderr` is false: it then writes to
-    this process's stderr (the service's log).
+    this process's stderr (the service's log). With `all_kinds` the worker imports every job
+    kind before it says it is ready (:meth:`wait_ready` raises, naming them, if it cannot).
     """
 
     def __init__(
-        self, memory_mb: int, die_with_parent: bool = False, capture_stderr: bool = True
+        self,
+        memory_mb: int,
+        die_with_parent: bool = False,
+        capture_stderr: bool = True,
+        all_kinds: bool = False,
     ) -> None:
         self.memory_mb = memory_mb
+        self.all_kinds = all_kinds
         self.die_with_parent = die_with_parent
         self.capture_stderr = capture_stderr
         self._proc: subprocess.Popen[bytes] | None = None
@@ -76,6 +82,7 @@ class WorkerHandle:
         self._stderr: IO[bytes] | None = None
         self._lock = threading.RLock()
         self._closed = False
+        self._warm = False  # the running worker said it is ready
 
     @property
     def ready(self) -> bool:
@@ -91,6 +98,7 @@ class WorkerHandle:
             self._spawn()
 
     def _spawn(self) -> None:
+        self._warm = False
         child_in, parent_out = os.pipe()
         parent_in, child_out = os.pipe()
         if self.capture_stderr:
@@ -102,6 +110,8 @@ class WorkerHandle:
         argv += [str(child_in), str(child_out), str(self.memory_mb)]
         if self.die_with_parent:
             argv.append("die-with-parent")
+        if self.all_kinds:
+            argv.append("all-kinds")
         self._proc = subprocess.Popen(
             argv,
             pass_fds=(child_in, child_out),
@@ -116,16 +126,25 @@ class WorkerHandle:
         self._from = Connection(parent_in, writable=False)
 
     def wait_ready(self, timeout: float) -> None:
-        """Start the worker if needed and wait until it has imported everything."""
-        if self.ready:
+        """Start the worker if needed and wait until it has imported everything.
+
+        Raises WorkerDiedError saying why when it cannot (it could not import a job kind,
+        it died, or it took longer than `timeout` seconds).
+        """
+        if self.ready and self._warm:
             return
-        self.start()
+        if not self.ready:
+            self.start()
         message = self.receive(timeout)
         if message is None:
             self.kill()
             raise WorkerDiedError(f"the worker did not start within {timeout:g} s")
+        if message[0] == "failed":
+            self.kill()
+            raise WorkerDiedError(f"the worker could not start: {message[1]}")
         if message[0] != "ready":
             raise WorkerDiedError(f"unexpected first message {message[0]!r}")
+        self._warm = True
 
     def send(self, job: Job | None) -> None:
         """Hand the worker a job (None asks it to stop)."""

@@ -1,21 +1,25 @@
 """The worker process: a long-lived loop that imports sourceopt once and solves job after job.
 
-Started as ``python -m sourceopt.batch.worker IN_FD OUT_FD MEMORY_MB [die-with-parent]`` by
+Started as ``python -m sourceopt.batch.worker IN_FD OUT_FD MEMORY_MB [die-with-parent]
+[all-kinds]`` by
 :class:`sourceopt.batch.supervise.WorkerHandle`. It caps its own address space
 (``RLIMIT_AS``), ignores Ctrl-C (the parent decides when it stops), optionally has the kernel
 kill it when the thread that started it dies (``PR_SET_PDEATHSIG``, on Linux: the service uses
 this so that a SIGKILLed server leaves no orphans), and talks over two pipes:
 
 - parent -> worker: a :class:`~sourceopt.batch.jobs.Job`, or ``None`` to stop;
-- worker -> parent: ``("ready", pid)`` once warm, ``("limit", key, seconds)`` when the job's
-  solver time limit is known (the parent's watchdog then allows that plus a grace period),
-  and ``("done", key, record, wall_seconds, stop)``.
+- worker -> parent: ``("ready", pid)`` once warm (with ``all-kinds``, as the service starts
+  it: every job kind imported), or
+  ``("failed", reason)`` if it cannot warm up (it then exits); ``("limit", key, seconds)``
+  when the job's solver time limit is known (the parent's watchdog then allows that plus a
+  grace period), and ``("done", key, record, wall_seconds, stop)``.
 
 ``record`` is exactly ``SolveResult.to_dict()`` (an inline job's: its kind's result, see
 :mod:`sourceopt.batch.execute`), or a failure record (:func:`failure`).
 With ``SOURCEOPT_TEST_HOOKS=1`` scenarios named ``test-hook-crash``, ``test-hook-hang`` and
 ``test-hook-memory`` kill the worker, hang past every limit, or exhaust its memory: the
-tests use them to prove the parent survives all three.
+tests use them to prove the parent survives all three; ``SOURCEOPT_TEST_BREAK_ANALYSES=1``
+makes the analyses fail to import in the worker (as a too-low memory cap does).
 """
 
 from __future__ import annotations
@@ -149,16 +153,29 @@ def limit_memory(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
-def serve(inbox: Connection, outbox: Connection, memory_mb: int) -> None:
-    """The loop: warm up, say ready, then solve each job received until told to stop."""
-    # pay the imports once, up front (inline jobs need the request loader and the kinds)
+def warm_up(all_kinds: bool) -> None:
+    """Import what a solve needs and, with `all_kinds`, every job kind; raises on a failure."""
     import sourceopt.batch.execute
-    import sourceopt.batch.intake
-    import sourceopt.batch.kinds  # noqa: F401
+    import sourceopt.batch.intake  # noqa: F401
+    from sourceopt.batch.kinds import load_kinds
     from sourceopt.solve import solve  # noqa: F401
     from sourceopt.solvers.registry import get_backend
 
+    hooks = os.environ.get("SOURCEOPT_TEST_HOOKS") == "1"
+    if hooks and os.environ.get("SOURCEOPT_TEST_BREAK_ANALYSES") == "1":
+        sys.modules["sourceopt.analysis"] = None  # type: ignore[assignment]
     get_backend("highs")
+    if all_kinds:
+        load_kinds()
+
+
+def serve(inbox: Connection, outbox: Connection, memory_mb: int, all_kinds: bool = False) -> None:
+    """The loop: warm up, say ready, then solve each job received until told to stop."""
+    try:  # pay the imports once, up front; a worker that cannot run every kind never starts
+        warm_up(all_kinds)
+    except (Exception, MemoryError) as exc:
+        outbox.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
     solver = Solver(memory_mb)
     outbox.send(("ready", os.getpid()))
     while True:
@@ -195,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
     limit_memory(memory_mb)
     inbox = Connection(in_fd, writable=False)
     outbox = Connection(out_fd, readable=False)
-    serve(inbox, outbox, memory_mb)
+    serve(inbox, outbox, memory_mb, all_kinds="all-kinds" in args[3:])
 
 
 if __name__ == "__main__":

@@ -46,6 +46,33 @@ def _need_service() -> None:
 @click.option("--max-rules", type=click.IntRange(1), default=1_000, show_default=True)
 @click.option("--max-queue", type=click.IntRange(1), default=1_000, show_default=True)
 @click.option(
+    "--max-queue-per-key",
+    type=click.IntRange(1),
+    default=None,
+    help="queued jobs one API key may have (429 beyond)  [default: half of --max-queue]",
+)
+@click.option(
+    "--retain-days",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="delete finished jobs and their files this long after they finished (0: keep)",
+)
+@click.option(
+    "--limit-concurrency",
+    type=click.IntRange(2),
+    default=1_000,
+    show_default=True,
+    help="open connections and requests at once; over it, 503",
+)
+@click.option(
+    "--timeout-keep-alive",
+    type=click.IntRange(1),
+    default=5,
+    show_default=True,
+    help="seconds an idle keep-alive connection is held open",
+)
+@click.option(
     "--rate", type=click.IntRange(1), default=6_000, show_default=True, help="per key/min"
 )
 @click.option("--job-seconds", type=click.FloatRange(min=1), default=3600.0, show_default=True)
@@ -67,12 +94,22 @@ def serve(host: str, port: int, store: str | None, models_dir: str | None, **lim
     limits["max_body_bytes"] = int(limits.pop("max_body_mb") * 1024 * 1024)
     limits["cors_origins"] = tuple(limits.pop("cors"))
     limits["rate_per_minute"] = limits.pop("rate")
+    connections = limits.pop("limit_concurrency")
+    keep_alive = limits.pop("timeout_keep_alive")
     settings = Settings(
         store_url=_store_url(store),
         models_dir=Path(models_dir) if models_dir else None,
         **limits,
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        limit_concurrency=connections,
+        timeout_keep_alive=keep_alive,
+    )
 
 
 @cli.group()

@@ -7,13 +7,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import sourceopt
-from sourceopt.batch.kinds import available_kinds
+from sourceopt.batch.kinds import load_kinds
+from sourceopt.errors import SourceoptError
 from sourceopt.service import errors
 from sourceopt.service.dispatcher import Dispatcher
 from sourceopt.service.documents import REQUEST_MODELS, ErrorDoc
@@ -23,21 +25,44 @@ from sourceopt.service.routes import health, jobs, models, solve, validate
 from sourceopt.service.runner import make_runner
 from sourceopt.service.settings import Settings
 from sourceopt.service.state import Service
-from sourceopt.service.store import Store
+from sourceopt.service.store import QueueFullError, Store
 
 log = logging.getLogger("sourceopt.service")
 
 
 def start_service(settings: Settings, metrics: Metrics) -> Service:
-    """Open the store (migrating it), start the workers and the dispatcher."""
-    store = Store(settings.store_url)
-    runner = make_runner(
-        settings.executor, settings.workers, settings.memory_mb, settings.scheduler
+    """Load every job kind, open the store (migrating it), start the workers and dispatcher.
+
+    Raises (the server then does not start) when a kind cannot be loaded here or in a worker.
+    """
+    kinds = load_kinds()
+    store = Store(
+        settings.store_url, max_queue=settings.max_queue, max_per_key=settings.queue_per_key
     )
+    try:
+        runner = make_runner(
+            settings.executor, settings.workers, settings.memory_mb, settings.scheduler
+        )
+    except Exception:
+        store.close()
+        raise
     dispatcher = Dispatcher(store, runner, settings, metrics)
     dispatcher.start()
     limiter = RateLimiter(settings.rate_per_minute)
-    return Service(settings, store, runner, dispatcher, metrics, limiter, available_kinds())
+    return Service(settings, store, runner, dispatcher, metrics, limiter, kinds)
+
+
+def queue_full(settings: Settings, exc: QueueFullError) -> JSONResponse:
+    """503 (the queue is full) or 429 (this key's share is), with Retry-After."""
+    seconds = settings.retry_after_seconds
+    if exc.scope == "key":
+        status, code = 429, "queue-share-full"
+        advice = "wait for this key's jobs to start, or cancel some"
+    else:
+        status, code = 503, "queue-full"
+        advice = "wait for queued jobs to start"
+    message = f"{exc}; {advice}; retry in {seconds} s"
+    return errors.error_response(status, code, message, headers={"Retry-After": str(seconds)})
 
 
 class CountResponses:
@@ -67,7 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service = start_service(settings, metrics)
+        try:
+            service = start_service(settings, metrics)
+        except SourceoptError as exc:
+            log.error("sourceopt service cannot start: %s", exc)
+            raise
         app.state.service = service
         log.info("sourceopt service ready: store %s, kinds %s", settings.store_url, service.kinds)
         try:
@@ -87,6 +116,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (health.router, validate.router, jobs.router, solve.router, models.router):
         app.include_router(router)
     errors.install(app)
+
+    @app.exception_handler(QueueFullError)
+    async def _queue_full(_request: Request, exc: QueueFullError) -> JSONResponse:
+        return queue_full(settings, exc)
 
     app.add_middleware(CountResponses, metrics=metrics)
     if settings.cors_origins:

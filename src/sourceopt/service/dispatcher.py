@@ -2,8 +2,10 @@
 
 One thread per worker slot claims a job, runs it through the :class:`JobRunner` (which blocks
 in its own thread, never on the event loop) and records the outcome. A housekeeping thread
-renews the leases of running jobs, notices cancellations asked through any replica, and
-re-queues jobs whose server died (their lease ran out).
+renews the leases of running jobs, notices cancellations asked through any replica,
+re-queues jobs whose server died (their lease ran out), replaces worker processes found dead
+and, at start and every :data:`SWEEP_SECONDS`, deletes finished jobs older than the retention
+(``--retain-days``; queued and running jobs are never deleted).
 """
 
 from __future__ import annotations
@@ -16,18 +18,21 @@ import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import Future
+from datetime import timedelta
 from typing import Any
 
+from sourceopt.batch.intake import STORED_SCENARIO
 from sourceopt.batch.jobs import Job, inline_job
 from sourceopt.scenario.model import Scenario
 from sourceopt.service.metrics import Metrics
 from sourceopt.service.runner import JobRunner, failure
 from sourceopt.service.settings import Settings
-from sourceopt.service.store import FINISHED, JobRow, Store
+from sourceopt.service.store import FINISHED, JobRow, Store, now
 
 log = logging.getLogger("sourceopt.service")
 GRACE_SECONDS = 30.0
 PREPARED_OFFERS = 1_000_000  # offers of validated scenarios kept for the workers, in all
+SWEEP_SECONDS = 600.0  # how often finished jobs past the retention are deleted
 
 
 class Dispatcher:
@@ -74,6 +79,7 @@ class Dispatcher:
         )
         if recovered:
             log.warning("re-queued or failed %d job(s) left running by a stopped server", recovered)
+        self.sweep()
         slots = max(1, self.settings.workers)
         targets = [self._work] * slots + [self._housekeep]
         for n, target in enumerate(targets):
@@ -117,6 +123,16 @@ class Dispatcher:
             if not found:
                 self._waiters.pop(job_id, None)
 
+    def sweep(self) -> int:
+        """Delete the finished jobs past the retention (none with ``retain_days`` 0)."""
+        days = self.settings.retain_days
+        if days <= 0:
+            return 0
+        gone = self.store.sweep(now() - timedelta(days=days))
+        if gone:
+            log.info("deleted %d finished job(s) older than %g day(s)", gone, days)
+        return gone
+
     def alive(self) -> bool:
         """Whether every dispatcher thread is running."""
         return bool(self._threads) and all(t.is_alive() for t in self._threads)
@@ -133,7 +149,10 @@ class Dispatcher:
                 with self._wake:
                     self._wake.wait(0.5)
                 continue
-            self._execute(job)
+            try:
+                self._execute(job)
+            except Exception:  # recording failed: the lease runs out and the job is re-queued
+                log.exception("recording the outcome of job %s failed", job.id)
 
     def _execute(self, job: JobRow) -> None:
         flag = threading.Event()
@@ -171,9 +190,11 @@ class Dispatcher:
         scenario = self._take_prepared(job.id)
         if scenario is not None:
             return inline_job(job.id, job.kind, scenario, options)
-        files = self.store.files(job.seq) if request.get("uploaded") else {}
+        files = self.store.files(job.seq)
+        raw = files.pop(STORED_SCENARIO, None)
+        if raw is None and request.get("file") in files:  # stored before STORED_SCENARIO
+            raw = files.pop(request["file"])
         models = self.settings.models_dir
-        raw = files.pop(request["file"], None) if request.get("file") in files else None
         return inline_job(
             job.id,
             job.kind,
@@ -201,6 +222,7 @@ class Dispatcher:
                 log.exception("housekeeping failed; retrying")
 
     _last_renew = 0.0
+    _last_sweep = 0.0
 
     def _tick(self, interval: float) -> None:
         with self._lock:
@@ -214,6 +236,12 @@ class Dispatcher:
             self._last_renew = clock
             self.store.recover(self.settings.max_attempts, time.time())
             self.metrics.set_counts(self.store.counts())
+            self.runner.revive()
+        if self._last_sweep == 0.0:
+            self._last_sweep = clock
+        elif clock - self._last_sweep > SWEEP_SECONDS:
+            self._last_sweep = clock
+            self.sweep()
 
 
 __all__ = ["FINISHED", "Dispatcher"]

@@ -7,8 +7,10 @@ ask "was this cancelled?", and gets an outcome back: ``{"status": "succeeded", "
 "cancelled", ...}``. :class:`WorkerRunner` is a thin adapter over the batch's worker
 supervision (:mod:`sourceopt.batch.supervise`): the same worker processes, memory cap
 (``RLIMIT_AS``), watchdog and cancellation (the worker is killed within 0.1 s and replaced).
-The service's workers differ only in that they start with the server (``/readyz`` checks
-them), a crash is never retried, and each dies with the server (``PR_SET_PDEATHSIG``).
+The service's workers differ only in that they start with the server, which refuses to start
+when one cannot (each imports every job kind first: a kind is never silently missing), a
+crash is never retried, a worker found dead is replaced at once (``/readyz`` checks them),
+and each dies with the server (``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any, Protocol
 from sourceopt.batch.jobs import Job
 from sourceopt.batch.supervise import Limits, WorkerDiedError, WorkerHandle, run_supervised
 from sourceopt.batch.worker import is_failure
+from sourceopt.errors import SourceoptError
 
 Outcome = dict[str, Any]
 POLL_SECONDS = 0.1
@@ -33,6 +36,10 @@ CANCELLED: Outcome = {"status": "cancelled", "error": {"reason": "cancelled", "m
 REASONS = {"crash": "worker-died", "error": "invalid-options"}
 DASK_CANCEL_WAIT_SECONDS = 1.0  # a cancelled Dask task that has not answered by then is dropped
 DASK_BACKSTOP_SECONDS = 30.0  # beyond the cap and worker start-up, before a task is abandoned
+
+
+class WorkerStartError(SourceoptError):
+    """The service's workers cannot start (the server must not run without them)."""
 
 
 def failure(reason: str, message: str, **extra: Any) -> Outcome:
@@ -61,6 +68,10 @@ class JobRunner(Protocol):
         """Whether the runner can take work (its workers or cluster are alive)."""
         ...
 
+    def revive(self) -> None:
+        """Replace workers found dead while idle (called by the housekeeping thread)."""
+        ...
+
     def close(self) -> None:
         """Stop every worker."""
         ...
@@ -76,24 +87,47 @@ class WorkerRunner:
     def __init__(self, workers: int, memory_mb: int) -> None:
         self.limits = Limits(memory_mb=memory_mb, retries=0, startup=STARTUP_SECONDS)
         self._handles = [
-            WorkerHandle(memory_mb, die_with_parent=True, capture_stderr=False)
+            WorkerHandle(memory_mb, die_with_parent=True, capture_stderr=False, all_kinds=True)
             for _ in range(max(1, workers))
         ]
         self._idle: queue.SimpleQueue[WorkerHandle] = queue.SimpleQueue()
+        self._busy: set[int] = set()
+        self._lock = threading.Lock()
         self._closed = threading.Event()
         for handle in self._handles:
-            handle.start()
+            handle.start()  # they warm up side by side
+        try:
+            for handle in self._handles:
+                handle.wait_ready(self.limits.startup)
+        except WorkerDiedError as exc:
+            self.close()
+            raise WorkerStartError(
+                f"{exc} (memory cap {memory_mb} MiB per worker); "
+                "the server does not start without its workers"
+            ) from None
+        for handle in self._handles:
             self._idle.put(handle)
 
     def run(self, job: Job, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
         """Run `job` on an idle worker; see :func:`sourceopt.batch.supervise.run_supervised`."""
         handle = self._idle.get()
+        with self._lock:
+            self._busy.add(id(handle))
         try:
             done = run_supervised(handle, job, self.limits, cancelled, seconds)
             self._revive(handle)
         finally:
+            with self._lock:
+                self._busy.discard(id(handle))
             self._idle.put(handle)
         return outcome_of(done.record)
+
+    def revive(self) -> None:
+        """Start a fresh worker in place of each idle one that died (it warms up meanwhile)."""
+        with self._lock:  # a handle being revived cannot be taken for a job meanwhile
+            for handle in self._handles:
+                if id(handle) not in self._busy and not handle.ready:
+                    self._revive(handle)
 
     def _revive(self, handle: WorkerHandle) -> None:
         """Start a fresh worker in place of a killed or stopped one, so /readyz holds."""
@@ -190,6 +224,9 @@ class DaskRunner:
                 # forget the event on the scheduler; an abandoned task keeps it, set, to see
                 with contextlib.suppress(Exception):
                     event.clear()  # type: ignore[no-untyped-call]
+
+    def revive(self) -> None:
+        """Nothing to do: the Dask workers start their own worker processes."""
 
     def healthy(self) -> bool:
         """Whether the scheduler answers and has workers."""

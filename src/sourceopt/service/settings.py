@@ -13,8 +13,10 @@ class Settings:
     """Everything `create_app` needs; the CLI's `serve` options map onto these fields.
 
     Limits (README, "Service"): request body bytes (413), offers and rules per scenario (422),
-    queued jobs (503 with Retry-After), requests per key per minute (429), wall-clock seconds
+    queued jobs (503 with Retry-After) and queued jobs per key (429 with Retry-After; by
+    default half the queue, rounded up), requests per key per minute (429), wall-clock seconds
     and memory per job (the worker is killed), and the synchronous route's size and time.
+    Finished jobs are deleted `retain_days` after they finished (0: kept forever).
     """
 
     store_url: str = DEFAULT_STORE
@@ -26,6 +28,8 @@ class Settings:
     max_offers: int = 1_000_000
     max_rules: int = 1_000
     max_queue: int = 1_000
+    max_queue_per_key: int | None = None  # None: half of max_queue, rounded up
+    retain_days: float = 30.0
     rate_per_minute: int = 6_000
     job_seconds: float = 3_600.0
     memory_mb: int = 4_096
@@ -35,3 +39,10 @@ class Settings:
     sync_seconds: float = 30.0
     retry_after_seconds: int = 5
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def queue_per_key(self) -> int:
+        """How many jobs one key may have queued (never more than the whole queue)."""
+        if self.max_queue_per_key is None:
+            return max(1, -(-self.max_queue // 2))
+        return max(1, min(self.max_queue_per_key, self.max_queue))

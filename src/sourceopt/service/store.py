@@ -4,6 +4,12 @@ Jobs and their results survive restarts. Workers claim queued jobs one at a time
 (``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several replicas share one queue; an
 immediate write transaction on SQLite) and hold a lease they renew while the job runs. A job
 whose lease ran out (its server died) is re-queued, up to ``max_attempts`` runs, then failed.
+
+The queue's bounds are exact: a submit counts the queued jobs and inserts in one transaction
+that holds the write lock (SQLite's ``BEGIN IMMEDIATE``; a transaction-scoped advisory lock
+on PostgreSQL), so concurrent submits can never overshoot ``max_queue`` or a key's share.
+Claims go round-robin across keys (the key with the fewest running jobs, then the one served
+longest ago), so one key's backlog never starves another's.
 """
 
 from __future__ import annotations
@@ -13,15 +19,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Engine,
     RowMapping,
-    create_engine,
-    event,
+    case,
+    delete,
     func,
     insert,
     select,
@@ -29,12 +32,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from sourceopt.service.engine import WRITE, engine_for, migrate
 from sourceopt.service.tables import job_files, jobs
 
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 FINISHED = ("succeeded", "failed", "cancelled")
-_MIGRATION_LOCK = 7_270_001
-_WRITE = "sourceopt_write"  # execution option: a write transaction (SQLite: BEGIN IMMEDIATE)
+_QUEUE_LOCK = 7_270_002  # PostgreSQL advisory lock held while a submit counts and inserts
 
 
 def now() -> datetime:
@@ -46,6 +49,15 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
+
+
+class QueueFullError(Exception):
+    """A submit over the queue's bound (`scope` ``queue``) or over the key's share (``key``)."""
+
+    def __init__(self, scope: str, queued: int, limit: int) -> None:
+        self.scope, self.queued, self.limit = scope, queued, limit
+        whose = "the queue" if scope == "queue" else "this key's share of the queue"
+        super().__init__(f"{whose} is full ({queued:,} of {limit:,} jobs waiting)")
 
 
 @dataclass(frozen=True)
@@ -88,54 +100,25 @@ class JobRow:
         )
 
 
-def engine_for(url: str) -> Engine:
-    """An engine for a store URL (``sqlite:///file.db`` or ``postgresql://...``)."""
-    if url.startswith(("postgresql://", "postgres://")):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
-        cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "busy_timeout=30000", "synchronous=NORMAL"):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        # writers take the write lock up front (no deadlock-prone lock upgrade); readers use
-        # a deferred transaction, which in WAL mode never waits for a writer
-        immediate = connection.get_execution_options().get(_WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the store's schema to the newest Alembic revision."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-
-
 class Store:
-    """Jobs in a SQL database; every method is one short transaction."""
+    """Jobs in a SQL database; every method is one short transaction.
 
-    def __init__(self, url: str, *, run_migrations: bool = True) -> None:
+    `max_queue` bounds the queued jobs in all and `max_per_key` those of one key (None: no
+    bound); :meth:`submit` raises :class:`QueueFullError` beyond either.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        run_migrations: bool = True,
+        max_queue: int | None = None,
+        max_per_key: int | None = None,
+    ) -> None:
         self.url = url
+        self.max_queue, self.max_per_key = max_queue, max_per_key
         self.engine = engine_for(url)
-        self._writer = self.engine.execution_options(**{_WRITE: True})
+        self._writer = self.engine.execution_options(**{WRITE: True})
         if run_migrations:
             migrate(self._writer)
 
@@ -183,6 +166,7 @@ class Store:
         }
         try:
             with self.begin() as connection:
+                self._check_room(connection, key_id)
                 inserted = connection.execute(insert(jobs).values(**values)).inserted_primary_key
                 seq = inserted[0] if inserted else None
                 for name, content in (files or {}).items():
@@ -200,6 +184,22 @@ class Store:
             return job, True
         stored = {**values, "seq": seq, "started_at": None, "finished_at": None}
         return JobRow.of({**stored, "result": None, "error": None}), True  # type: ignore[arg-type]
+
+    def _check_room(self, connection: Connection, key_id: str) -> None:
+        """Raise QueueFullError unless the queue and the key's share have room (in the lock)."""
+        if self.max_queue is None and self.max_per_key is None:
+            return
+        if self.engine.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_QUEUE_LOCK})")
+        # SQLite: the transaction began IMMEDIATE, so no other writer runs until it ends
+        queued = jobs.c.status == "queued"
+        mine = func.sum(case((jobs.c.key_id == key_id, 1), else_=0))
+        row = connection.execute(select(func.count(), mine).where(queued)).one()
+        total, own = int(row[0] or 0), int(row[1] or 0)
+        if self.max_queue is not None and total >= self.max_queue:
+            raise QueueFullError("queue", total, self.max_queue)
+        if self.max_per_key is not None and own >= self.max_per_key:
+            raise QueueFullError("key", own, self.max_per_key)
 
     def _by_idempotency(self, key_id: str, idempotency_key: str) -> JobRow | None:
         query = select(jobs).where(
@@ -250,15 +250,32 @@ class Store:
         return self.get(job_id, key_id)
 
     def claim(self, worker: str, lease: float, clock: float) -> JobRow | None:
-        """Take the oldest queued job (skipping rows other replicas hold), or None."""
-        with self.begin() as connection:
-            query = (
-                select(jobs.c.seq)
-                .where(jobs.c.status == "queued")
-                .order_by(jobs.c.seq)
-                .limit(1)
-                .with_for_update(skip_locked=True)
+        """Take the next queued job, round-robin across keys, or None.
+
+        The oldest job of the key with the fewest running jobs, then of the key served
+        longest ago (a key never served comes first); rows other replicas hold are skipped.
+        """
+        waiting = select(jobs.c.key_id).where(jobs.c.status == "queued")
+        running = func.sum(case((jobs.c.status == "running", 1), else_=0))
+        served = (
+            select(
+                jobs.c.key_id,
+                running.label("running"),
+                func.max(jobs.c.started_at).label("last_started"),
             )
+            .where(jobs.c.key_id.in_(waiting))
+            .group_by(jobs.c.key_id)
+            .subquery()
+        )
+        query = (
+            select(jobs.c.seq)
+            .join(served, served.c.key_id == jobs.c.key_id)
+            .where(jobs.c.status == "queued")
+            .order_by(served.c.running, served.c.last_started.nulls_first(), jobs.c.seq)
+            .limit(1)
+            .with_for_update(skip_locked=True, of=jobs)
+        )
+        with self.begin() as connection:
             seq = connection.execute(query).scalar()
             if seq is None:
                 return None
@@ -322,6 +339,18 @@ class Store:
                 update(jobs).where(stale).values(status="queued", worker=None, lease_until=None)
             ).rowcount
         return int(failed or 0) + int(requeued or 0)
+
+    def sweep(self, finished_before: datetime) -> int:
+        """Delete finished jobs (and their files) that finished before the given time.
+
+        Queued and running jobs are never deleted, however old. Returns how many went.
+        """
+        old = jobs.c.status.in_(FINISHED) & (jobs.c.finished_at < finished_before)
+        with self.begin() as connection:
+            seqs = select(jobs.c.seq).where(old).scalar_subquery()
+            connection.execute(delete(job_files).where(job_files.c.job_seq.in_(seqs)))
+            gone = connection.execute(delete(jobs).where(old)).rowcount
+        return int(gone or 0)
 
     def counts(self) -> dict[str, int]:
         """Number of jobs by status."""

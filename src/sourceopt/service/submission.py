@@ -16,7 +16,13 @@ from fastapi import Request
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from sourceopt.batch.intake import REQUEST_FILE, load_request, safe_name
+from sourceopt.batch.intake import (
+    REQUEST_FILE,
+    STORED_SCENARIO,
+    load_request,
+    referenced_files,
+    safe_name,
+)
 from sourceopt.errors import Problem, ScenarioError
 from sourceopt.scenario.messages import problems_from
 from sourceopt.scenario.model import Scenario
@@ -46,10 +52,13 @@ class Submission:
         return json.dumps({**body, "uploaded": bool(self.files)})
 
     def files_to_store(self) -> dict[str, bytes]:
-        """Uploaded tables plus the scenario file itself (for its exact bytes)."""
-        if self.raw is None:
-            return dict(self.files)
-        return {**self.files, self.file: self.raw}
+        """The uploaded tables the scenario names (no others), plus the scenario's own bytes.
+
+        The scenario file is stored under :data:`STORED_SCENARIO`, a name no part can have.
+        """
+        named = referenced_files(self.scenario)
+        kept = {name: content for name, content in self.files.items() if name in named}
+        return kept if self.raw is None else {**kept, STORED_SCENARIO: self.raw}
 
     def sha256(self) -> str:
         """A digest of everything that defines the job (for Idempotency-Key checks)."""
