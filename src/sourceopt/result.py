@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from sourceopt.errors import SolutionUnavailableError
 from sourceopt.solvers.base import RawResult, Status
@@ -106,8 +106,24 @@ class VerificationDoc(_Doc):
     problems: list[str]
 
 
+class ConflictDoc(_Doc):
+    """One member of a minimal conflict: a rule name, ``capacity:<supplier>`` or ``demand:<item>``.
+
+    The same members, in the same order, as ``sourceopt explain`` names.
+    """
+
+    rule: str
+    message: str
+
+
 class ResultDocument(_Doc):
-    """The JSON result of a solve."""
+    """The JSON result of a solve.
+
+    ``conflict`` is present only when the status is ``infeasible``: a minimal set of rules and
+    data that cannot hold together (an empty list when no rule or datum is to blame: the
+    offers' own structure admits no award). It is absent for every other status, and when a
+    solve was asked not to diagnose (``solve(..., diagnose=False)``).
+    """
 
     scenario: str
     variant: str
@@ -122,6 +138,12 @@ class ResultDocument(_Doc):
     solver: SolverDoc
     verification: VerificationDoc | None
     input_sha256: str
+    conflict: list[ConflictDoc] | None = Field(
+        None,
+        exclude_if=lambda value: value is None,
+        description="infeasible only: a minimal conflicting set of rules and data "
+        "(capacity:<supplier>, demand:<item>), as `explain` names it",
+    )
 
 
 class SolveResult:
@@ -194,6 +216,12 @@ class SolveResult:
         """One row per rule: value, bound, binding, violation."""
         cols = list(RuleDoc.model_fields)
         return pd.DataFrame([r.model_dump() for r in self.document.rules], columns=cols)
+
+    @property
+    def conflict(self) -> pd.DataFrame:
+        """Infeasible only: one row per member of a minimal conflict (rule, message)."""
+        members = self.document.conflict or []
+        return pd.DataFrame([m.model_dump() for m in members], columns=["rule", "message"])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON result contract as plain Python data."""
