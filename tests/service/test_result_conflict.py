@@ -1,4 +1,4 @@
-"""The service says why a solve is infeasible: ``conflict`` in job results and /v1/solve."""
+"""The service: `conflict` in infeasible job results and /v1/solve; KPIs as in the library."""
 
 from __future__ import annotations
 
@@ -54,3 +54,20 @@ def test_sync_solve_answers_with_the_conflict_and_only_when_infeasible(server: S
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "optimal"
     assert "conflict" not in answer.json()
+
+
+def test_the_service_reports_savings_pct_as_a_percentage(server: Server) -> None:
+    # 10 units at 9 against a baseline price of 10: savings 10 of 100 = exactly 10 %
+    scenario = {
+        "sourceopt": 1,
+        "name": "ten-percent",
+        "items": [{"id": "X", "demand": 10, "baseline_price": 10}],
+        "suppliers": [{"id": "S"}],
+        "offers": [{"supplier": "S", "item": "X", "price": 9}],
+    }
+    with server.client() as client:
+        answer = client.post("/v1/solve", json={"scenario": scenario})
+    assert answer.status_code == 200, answer.text
+    kpis = answer.json()["kpis"]
+    assert (kpis["baseline_cost"], kpis["savings"]) == (100.0, 10.0)
+    assert kpis["savings_pct"] == 10.0
