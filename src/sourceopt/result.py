@@ -49,20 +49,34 @@ class SupplierDoc(_Doc):
     supplier: str
     units: float
     spend: float
-    share_of_spend: float
+    share_of_spend: float = Field(description="a fraction of the award's spend")
     items: list[str]
 
 
 class KpiDoc(_Doc):
-    """Headline figures of the award (HHI on spend shares, 0-10,000)."""
+    """Headline figures of the award (HHI on spend shares, 0-10,000).
 
-    baseline_cost: float | None
-    savings: float | None
-    savings_pct: float | None
-    supplier_count: int
-    hhi: float
-    max_supplier_share: float
-    group_shares: dict[str, float]
+    Shares are fractions of spend (what the suppliers are paid, before rebates; fixed costs
+    are not spend); ``savings_pct`` is a percentage.
+    """
+
+    baseline_cost: float | None = Field(
+        description="demand x baseline_price over the items that have one (null if none)"
+    )
+    savings: float | None = Field(
+        description="baseline_cost - total_cost when every item has a baseline price, else "
+        "baseline_cost - the spend on the items that have one"
+    )
+    savings_pct: float | None = Field(
+        description="a percentage: 100 x savings / baseline_cost (null when that is 0)"
+    )
+    supplier_count: int = Field(description="suppliers awarded anything")
+    hhi: float = Field(description="sum of squared spend shares in percent, 0-10,000")
+    max_supplier_share: float = Field(description="the largest share of spend, a fraction")
+    group_shares: dict[str, float] = Field(
+        description="share of spend (a fraction) per supplier tag (tag:<t>) and country "
+        "(country:<c>)"
+    )
 
 
 class RuleDoc(_Doc):
