@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from click.testing import CliRunner
 
 from sourceopt import load_scenario, solve
@@ -140,3 +141,5 @@ def test_batch_result_file_carries_the_conflict(tmp_path: Path) -> None:
     doc = json.loads(path.read_text())
     assert doc["status"] == "infeasible"
     assert [m["rule"] for m in doc["conflict"]] == ["capacity:a", "capacity:b", "demand:X"]
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary["error"][0].endswith("; conflict: capacity:a, capacity:b, demand:X")
