@@ -95,7 +95,7 @@ def test_a_spent_time_budget_leaves_the_conflict_out_and_says_so() -> None:
     result = solve_with(engine, scenario, program, options)
     late = with_conflict(result, scenario, program, engine, options, time.monotonic() - 10)
     assert "conflict" not in late.to_dict()
-    assert "not diagnosed within the time limit" in late.document.solver.message
+    assert "not diagnosed in the time allowed" in late.document.solver.message
     on_time = with_conflict(result, scenario, program, engine, options, time.monotonic())
     assert [m.rule for m in on_time.document.conflict or []] == [
         "capacity:a",

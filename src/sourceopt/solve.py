@@ -86,7 +86,8 @@ def solve(
     Options default to the scenario's ``solver`` settings. Infeasible, unbounded and limited
     runs are answers (see ``result.status``), not exceptions. An infeasible result carries a
     minimal conflict (``result.conflict``, the JSON's ``conflict``: what ``explain`` names)
-    unless `diagnose` is False; with a `time_limit`, finding it shares that limit with the solve.
+    unless `diagnose` is False; with a `time_limit`, finding it shares that limit with the solve
+    (without one, it may take a minute or 20 times the solve's time, whichever is longer).
     """
     chosen = apply_variant(scenario, variant)
     options = solve_options(
@@ -112,27 +113,39 @@ def with_conflict(
     """An infeasible `result` with its minimal conflict (:func:`~sourceopt.analysis.explain`).
 
     With a time limit, the conflict search gets what the solve left of it (each feasibility
-    solve stops at that deadline). A search that could not finish keeps what it proved: a
-    conflicting set not proven minimal is still given, with a note in ``solver.message``; if
-    nothing was proven (or the search failed), ``conflict`` stays absent and the note says why.
+    solve stops at that deadline); without one, it gets :data:`DIAGNOSIS_SECONDS` or 20 times
+    what the solve took, whichever is longer. A search that could not finish keeps what it
+    proved: a conflicting set not proven minimal is still given, with a note in
+    ``solver.message``; if nothing was proven (or the search failed), ``conflict`` stays absent
+    and the note says why.
     """
     from sourceopt.analysis.diagnose_common import Setup
     from sourceopt.analysis.explain import minimal_conflict
 
-    deadline = None if options.time_limit is None else started + options.time_limit
-    setup = Setup(scenario, program, options, _Budgeted(engine, deadline))
+    now = time.monotonic()
+    deadline = started + (options.time_limit or _untimed_budget(now - started))
+    budget = replace(options, time_limit=max(deadline - now, 1e-3))  # the IIS run's too
+    setup = Setup(scenario, program, budget, _Budgeted(engine, deadline))
     doc = result.document
     try:
         members, found = minimal_conflict(setup)
     except SourceoptError as exc:
         return _noted(result, f"the conflict could not be diagnosed ({exc})")
     if not found.minimal and not members:
-        return _noted(result, "the conflict was not diagnosed within the time limit")
+        return _noted(result, "the conflict was not diagnosed in the time allowed")
     conflict = [ConflictDoc(rule=m.rule, message=m.message) for m in members]
     result = SolveResult(doc.model_copy(update={"conflict": conflict}), result.duals, result.raw)
     if not found.minimal:
-        return _noted(result, "the conflict is not proven minimal (a solve hit the time limit)")
+        return _noted(result, "the conflict is not proven minimal (the time allowed ran out)")
     return result
+
+
+DIAGNOSIS_SECONDS = 60.0
+"""The least time a conflict search of a solve without a time limit may take."""
+
+
+def _untimed_budget(solve_seconds: float) -> float:
+    return max(DIAGNOSIS_SECONDS, 20 * solve_seconds)
 
 
 def _noted(result: SolveResult, note: str) -> SolveResult:
@@ -143,9 +156,9 @@ def _noted(result: SolveResult, note: str) -> SolveResult:
 
 
 class _Budgeted:
-    """A backend whose solves all end by a deadline (none: unchanged); past it, undecided."""
+    """A backend whose solves all end by a deadline; past it, every solve is undecided."""
 
-    def __init__(self, engine: Backend, deadline: float | None) -> None:
+    def __init__(self, engine: Backend, deadline: float) -> None:
         self.engine = engine
         self.deadline = deadline
         self.name: str = engine.name
@@ -153,8 +166,6 @@ class _Budgeted:
 
     def solve(self, program: Program, options: SolveOptions) -> RawResult:
         """The engine's solve, its time limit cut to what is left before the deadline."""
-        if self.deadline is None:
-            return self.engine.solve(program, options)
         left = self.deadline - time.monotonic()
         if left <= 0:
             return RawResult(Status.NO_SOLUTION, self.name, "", 0.0, limit="time_limit")
