@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from sourceopt.errors import SolutionUnavailableError
 from sourceopt.solvers.base import RawResult, Status
@@ -49,20 +49,34 @@ class SupplierDoc(_Doc):
     supplier: str
     units: float
     spend: float
-    share_of_spend: float
+    share_of_spend: float = Field(description="a fraction of the award's spend")
     items: list[str]
 
 
 class KpiDoc(_Doc):
-    """Headline figures of the award (HHI on spend shares, 0-10,000)."""
+    """Headline figures of the award (HHI on spend shares, 0-10,000).
 
-    baseline_cost: float | None
-    savings: float | None
-    savings_pct: float | None
-    supplier_count: int
-    hhi: float
-    max_supplier_share: float
-    group_shares: dict[str, float]
+    Shares are fractions of spend (what the suppliers are paid, before rebates; fixed costs
+    are not spend); ``savings_pct`` is a percentage.
+    """
+
+    baseline_cost: float | None = Field(
+        description="demand x baseline_price over the items that have one (null if none)"
+    )
+    savings: float | None = Field(
+        description="baseline_cost - total_cost when every item has a baseline price, else "
+        "baseline_cost - the spend on the items that have one"
+    )
+    savings_pct: float | None = Field(
+        description="a percentage: 100 x savings / baseline_cost (null when that is 0)"
+    )
+    supplier_count: int = Field(description="suppliers awarded anything")
+    hhi: float = Field(description="sum of squared spend shares in percent, 0-10,000")
+    max_supplier_share: float = Field(description="the largest share of spend, a fraction")
+    group_shares: dict[str, float] = Field(
+        description="share of spend (a fraction) per supplier tag (tag:<t>) and country "
+        "(country:<c>)"
+    )
 
 
 class RuleDoc(_Doc):
@@ -106,8 +120,24 @@ class VerificationDoc(_Doc):
     problems: list[str]
 
 
+class ConflictDoc(_Doc):
+    """One member of a minimal conflict: a rule name, ``capacity:<supplier>`` or ``demand:<item>``.
+
+    The same members, in the same order, as ``sourceopt explain`` names.
+    """
+
+    rule: str
+    message: str
+
+
 class ResultDocument(_Doc):
-    """The JSON result of a solve."""
+    """The JSON result of a solve.
+
+    ``conflict`` is present only when the status is ``infeasible``: a minimal set of rules and
+    data that cannot hold together (an empty list when no rule or datum is to blame: the
+    offers' own structure admits no award). It is absent for every other status, and when a
+    solve was asked not to diagnose (``solve(..., diagnose=False)``).
+    """
 
     scenario: str
     variant: str
@@ -122,6 +152,12 @@ class ResultDocument(_Doc):
     solver: SolverDoc
     verification: VerificationDoc | None
     input_sha256: str
+    conflict: list[ConflictDoc] | None = Field(
+        None,
+        exclude_if=lambda value: value is None,
+        description="infeasible only: a minimal conflicting set of rules and data "
+        "(capacity:<supplier>, demand:<item>), as `explain` names it",
+    )
 
 
 class SolveResult:
@@ -194,6 +230,12 @@ class SolveResult:
         """One row per rule: value, bound, binding, violation."""
         cols = list(RuleDoc.model_fields)
         return pd.DataFrame([r.model_dump() for r in self.document.rules], columns=cols)
+
+    @property
+    def conflict(self) -> pd.DataFrame:
+        """Infeasible only: one row per member of a minimal conflict (rule, message)."""
+        members = self.document.conflict or []
+        return pd.DataFrame([m.model_dump() for m in members], columns=["rule", "message"])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON result contract as plain Python data."""

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
+from typing import Any
 
+from sourceopt.errors import SourceoptError
 from sourceopt.formulation.build import build_program
 from sourceopt.formulation.program import Program
-from sourceopt.result import SolveResult
+from sourceopt.result import ConflictDoc, SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.variants import apply_variant
 from sourceopt.solution import document
-from sourceopt.solvers.base import Backend, RawResult, SolveOptions
+from sourceopt.solvers.base import Backend, Capabilities, RawResult, SolveOptions, Status
 from sourceopt.solvers.registry import get_backend
 
 
@@ -76,15 +79,98 @@ def solve(
     mip_gap: float | None = None,
     seed: int | None = None,
     threads: int | None = None,
+    diagnose: bool = True,
 ) -> SolveResult:
     """Solve one variant of a scenario to proven optimality and verify the award.
 
     Options default to the scenario's ``solver`` settings. Infeasible, unbounded and limited
-    runs are answers (see ``result.status``), not exceptions.
+    runs are answers (see ``result.status``), not exceptions. An infeasible result carries a
+    minimal conflict (``result.conflict``, the JSON's ``conflict``: what ``explain`` names)
+    unless `diagnose` is False; with a `time_limit`, finding it shares that limit with the solve
+    (without one, it may take a minute or 20 times the solve's time, whichever is longer).
     """
     chosen = apply_variant(scenario, variant)
     options = solve_options(
         scenario, time_limit=time_limit, mip_gap=mip_gap, seed=seed, threads=threads
     )
-    get_backend(backend or scenario.solver.backend)  # an unknown backend fails before building
-    return solve_program(chosen, build_program(chosen), options, backend)
+    engine = get_backend(backend or scenario.solver.backend)  # an unknown one fails first
+    started = time.monotonic()
+    program = build_program(chosen)
+    result = solve_with(engine, chosen, program, options)
+    if diagnose and result.status is Status.INFEASIBLE:
+        return with_conflict(result, chosen, program, engine, options, started)
+    return result
+
+
+def with_conflict(
+    result: SolveResult,
+    scenario: Scenario,
+    program: Program,
+    engine: Backend,
+    options: SolveOptions,
+    started: float,
+) -> SolveResult:
+    """An infeasible `result` with its minimal conflict (:func:`~sourceopt.analysis.explain`).
+
+    With a time limit, the conflict search gets what the solve left of it (each feasibility
+    solve stops at that deadline); without one, it gets :data:`DIAGNOSIS_SECONDS` or 20 times
+    what the solve took, whichever is longer. A search that could not finish keeps what it
+    proved: a conflicting set not proven minimal is still given, with a note in
+    ``solver.message``; if nothing was proven (or the search failed), ``conflict`` stays absent
+    and the note says why.
+    """
+    from sourceopt.analysis.diagnose_common import Setup
+    from sourceopt.analysis.explain import minimal_conflict
+
+    now = time.monotonic()
+    deadline = started + (options.time_limit or _untimed_budget(now - started))
+    budget = replace(options, time_limit=max(deadline - now, 1e-3))  # the IIS run's too
+    setup = Setup(scenario, program, budget, _Budgeted(engine, deadline))
+    doc = result.document
+    try:
+        members, found = minimal_conflict(setup)
+    except SourceoptError as exc:
+        return _noted(result, f"the conflict could not be diagnosed ({exc})")
+    if not found.minimal and not members:
+        return _noted(result, "the conflict was not diagnosed in the time allowed")
+    conflict = [ConflictDoc(rule=m.rule, message=m.message) for m in members]
+    result = SolveResult(doc.model_copy(update={"conflict": conflict}), result.duals, result.raw)
+    if not found.minimal:
+        return _noted(result, "the conflict is not proven minimal (the time allowed ran out)")
+    return result
+
+
+DIAGNOSIS_SECONDS = 60.0
+"""The least time a conflict search of a solve without a time limit may take."""
+
+
+def _untimed_budget(solve_seconds: float) -> float:
+    return max(DIAGNOSIS_SECONDS, 20 * solve_seconds)
+
+
+def _noted(result: SolveResult, note: str) -> SolveResult:
+    doc = result.document
+    message = "; ".join(m for m in (doc.solver.message, note) if m)
+    solver = doc.solver.model_copy(update={"message": message})
+    return SolveResult(doc.model_copy(update={"solver": solver}), result.duals, result.raw)
+
+
+class _Budgeted:
+    """A backend whose solves all end by a deadline; past it, every solve is undecided."""
+
+    def __init__(self, engine: Backend, deadline: float) -> None:
+        self.engine = engine
+        self.deadline = deadline
+        self.name: str = engine.name
+        self.capabilities: Capabilities = engine.capabilities
+
+    def solve(self, program: Program, options: SolveOptions) -> RawResult:
+        """The engine's solve, its time limit cut to what is left before the deadline."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            return RawResult(Status.NO_SOLUTION, self.name, "", 0.0, limit="time_limit")
+        limit = left if options.time_limit is None else min(options.time_limit, left)
+        return self.engine.solve(program, replace(options, time_limit=limit))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)  # what the IIS seed needs of the engine itself

@@ -13,10 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from sourceopt.analysis.conflict import find_conflict
+from sourceopt.analysis.conflict import Conflict, find_conflict
 from sourceopt.analysis.conflict_messages import describe
-from sourceopt.analysis.diagnose_common import prepare, run
-from sourceopt.analysis.groups import conflict_groups
+from sourceopt.analysis.diagnose_common import Setup, prepare, run
+from sourceopt.analysis.groups import GroupedProgram, conflict_groups
 from sourceopt.analysis.relaxation import Relaxation, cheapest_relaxation
 from sourceopt.scenario.model import Scenario
 from sourceopt.solvers.base import Status
@@ -103,11 +103,7 @@ def explain(
     if status is not Status.INFEASIBLE:
         return head
     grouped = conflict_groups(chosen, setup.program)
-    conflict = find_conflict(setup, grouped)
-    members = tuple(
-        ConflictMember(grouped.groups[k].name, describe(grouped.groups[k], chosen))
-        for k in sorted(conflict.members, key=lambda k: _ORDER[grouped.groups[k].kind])
-    )
+    members, conflict = minimal_conflict(setup, grouped)
     relaxation = cheapest_relaxation(setup, grouped) if relax else None
     return Explanation(
         chosen.name,
@@ -119,3 +115,21 @@ def explain(
         conflict.minimal,
         conflict.solves,
     )
+
+
+def minimal_conflict(
+    setup: Setup, grouped: GroupedProgram | None = None
+) -> tuple[tuple[ConflictMember, ...], Conflict]:
+    """A minimal conflict of an infeasible set-up, in business words (rules first).
+
+    What :func:`explain` names and what :func:`sourceopt.solve.solve` puts in an infeasible
+    result's ``conflict``.
+    """
+    chosen = setup.scenario
+    grouped = grouped or conflict_groups(chosen, setup.program)
+    conflict = find_conflict(setup, grouped)
+    members = tuple(
+        ConflictMember(grouped.groups[k].name, describe(grouped.groups[k], chosen))
+        for k in sorted(conflict.members, key=lambda k: _ORDER[grouped.groups[k].kind])
+    )
+    return members, conflict

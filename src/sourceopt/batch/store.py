@@ -88,7 +88,11 @@ def _error_text(record: dict[str, Any], verdict: str) -> str:
         return "verification failed: " + "; ".join(str(p) for p in problems[:3])
     solver = record.get("solver") or {}
     if record.get("status") not in SOLVED:
-        return str(solver.get("message") or record.get("status") or "")
+        text = str(solver.get("message") or record.get("status") or "")
+        conflict = record.get("conflict")  # infeasible: the members of a minimal conflict
+        if conflict:
+            text += "; conflict: " + ", ".join(str(m.get("rule")) for m in conflict)
+        return text
     return ""
 
 

@@ -123,9 +123,7 @@ def solve_command(
 
         click.echo(
             "\n\n".join(
-                summary(r.document, scenario.currency, rows)
-                + why_block(scenario, r, backend, time_limit, gap)
-                for r in results
+                summary(r.document, scenario.currency, rows) + why_block(r) for r in results
             )
         )
     if csv_dir:

@@ -17,9 +17,7 @@ import click
 from sourceopt.cli import EXIT_NO_AWARD, EXIT_OK, EXIT_UNVERIFIED, cli
 from sourceopt.cli.render import heading, money, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
-from sourceopt.errors import SourceoptError
 from sourceopt.result import SolveResult
-from sourceopt.scenario.model import Scenario
 from sourceopt.solvers.base import Status
 
 _STATUS_EXIT = {Status.OPTIMAL: EXIT_OK, Status.FEASIBLE: EXIT_OK, Status.INFEASIBLE: 4}
@@ -32,33 +30,17 @@ def _options(func: Callable[..., Any]) -> Callable[..., Any]:
     )
 
 
-def why_block(
-    scenario: Scenario,
-    result: SolveResult,
-    backend: str | None = None,
-    time_limit: float | None = None,
-    gap: float | None = None,
-) -> str:
-    """For an infeasible result: a short "Why" block naming a minimal conflict ('' otherwise)."""
+def why_block(result: SolveResult) -> str:
+    """For an infeasible result: a short "Why" block rendering its conflict ('' otherwise)."""
+    doc = result.document
     if result.status is not Status.INFEASIBLE:
         return ""
-    from sourceopt.analysis.explain import explain
-
-    try:
-        why = explain(
-            scenario,
-            variant=result.document.variant,
-            backend=backend,
-            time_limit=time_limit,
-            mip_gap=gap,
-            relax=False,
-        )
-    except SourceoptError as exc:  # the summary stands on its own; say why there is no "Why"
-        return f"\n\nWhy: could not be diagnosed ({exc})"
-    if not why.conflict:
+    if doc.conflict is None:  # the summary stands on its own; say why there is no "Why"
+        return f"\n\nWhy: could not be diagnosed ({doc.solver.message or 'not asked'})"
+    if not doc.conflict:
         return "\n\nWhy: the offers' own structure admits no award (no rule or datum to blame)"
     lines = ["", "", "Why: these cannot all hold together (a minimal conflict):"]
-    lines += [f"  - {m.message}" for m in why.conflict]
+    lines += [f"  - {m.message}" for m in doc.conflict]
     lines.append("`sourceopt explain` proposes the cheapest relaxation.")
     return "\n".join(lines)
 

@@ -1,0 +1,170 @@
+"""Every bundled example (every file in scenarios/, every variant): status and objective pinned.
+
+The objectives below were taken from a run (HiGHS, default gap 1e-6) and are REGRESSION PINS
+ONLY: they say "this did not change", not "this is right". What is right is established by
+the hand-derived cases (tests/conformance/, tests/test_kpis.py) and, for the examples, by the
+cross-checks at the end of this file: the infeasible set-aside by hand, and the plain
+lowest-cost award of the semiconductor scenario by an independent small model (scipy's
+MILP on a formulation written here from the YAML, sharing no code with sourceopt). A pin
+that moves must be explained (a bug fixed, a deliberate change of a scenario), never just
+re-recorded. Two optimal answers may differ by the relative gap, so pins hold to 2e-6.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from sourceopt import load_scenario, solve
+from sourceopt.scenario.variants import variant_names
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+PINS: dict[tuple[str, str], tuple[str, float | None]] = {
+    ("freight-lanes/freight-lanes.yaml", "base"): ("optimal", 47_072_149.574),
+    ("freight-lanes/freight-lanes.yaml", "incumbents-keep-60pct"): ("optimal", 47_232_164.674),
+    ("freight-lanes/freight-lanes.yaml", "no-broker"): ("optimal", 47_241_136.334),
+    ("freight-lanes/freight-lanes.yaml", "carrier-base-max-7"): ("optimal", 47_258_597.6),
+    ("freight-lanes/freight-lanes.yaml", "peak-season-plus-10pct"): ("optimal", 51_791_829.3524),
+    ("freight-lanes/freight-lanes.yaml", "on-time-94pct"): ("optimal", 47_142_552.774560),
+    ("infeasible-setaside.yaml", "base"): ("infeasible", None),
+    ("infeasible-setaside.yaml", "goal-18pct"): ("optimal", 1_198_311.926606),
+    ("infeasible-setaside.yaml", "soft-goal"): ("optimal", 1_253_365.0),
+    ("laptops-workbook/laptops-workbook.yaml", "base"): ("optimal", 2_024_929.0),
+    ("laptops-workbook/laptops-workbook.yaml", "single-source-allowed"): (
+        "optimal",
+        2_007_642.0784,
+    ),
+    ("laptops-workbook/laptops-workbook.yaml", "northbridge-bafo"): ("optimal", 1_995_180.8),
+    ("laptops.yaml", "base"): ("optimal", 2_024_929.0),
+    ("laptops.yaml", "single-source-allowed"): ("optimal", 2_007_642.0784),
+    ("laptops.yaml", "headcount-plus-15pct"): ("optimal", 2_317_479.35),
+    ("laptops.yaml", "northbridge-bafo"): ("optimal", 1_995_180.8),
+    ("laptops.yaml", "fast-delivery"): ("optimal", 2_028_164.727272),
+    ("public-services.yaml", "base"): ("optimal", 2_245_435.741048),
+    ("public-services.yaml", "no-socioeconomic-goals"): ("optimal", 2_241_350.0),
+    ("public-services.yaml", "small-business-35pct"): ("optimal", 2_255_827.484991),
+    ("public-services.yaml", "debarment-ignored"): ("optimal", 2_110_124.782369),
+    ("raw-material/resin.yaml", "base"): ("optimal", 22_461_937.471549),
+    ("raw-material/resin.yaml", "no-concentration-cap"): ("optimal", 22_437_493.85),
+    ("raw-material/resin.yaml", "feedstock-spike"): ("optimal", 23_803_653.719842),
+    ("raw-material/resin.yaml", "low-carbon"): ("optimal", 22_607_429.326259),
+    ("resilient-chips.yaml", "base"): ("optimal", 2_099_568.2672231),
+    ("resilient-chips.yaml", "no-resilience-policy"): ("optimal", 1_959_800.0),
+    ("resilient-chips.yaml", "export-control-xinda"): ("optimal", 2_197_630.7486721),
+    ("resilient-chips.yaml", "risk-max-0.25"): ("optimal", 2_220_082.79648614),
+    ("resilient-chips.yaml", "build-plan-plus-20pct"): ("optimal", 2_533_400.02920936),
+}
+
+
+def scenario_files() -> list[Path]:
+    return sorted(p for p in SCENARIOS.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+
+
+def test_every_example_and_every_variant_is_pinned() -> None:
+    found = {
+        (path.relative_to(SCENARIOS).as_posix(), variant)
+        for path in scenario_files()
+        for variant in variant_names(load_scenario(path))
+    }
+    assert found == set(PINS), "pin the new example (and say how its optimum was checked)"
+
+
+@pytest.mark.parametrize(("file", "variant"), sorted(PINS), ids="/".join)
+def test_example_status_and_objective(file: str, variant: str) -> None:
+    status, objective = PINS[file, variant]
+    result = solve(load_scenario(SCENARIOS / file), variant=variant, diagnose=False)
+    assert result.status.value == status
+    if objective is None:
+        assert not result.has_award
+        return
+    assert result.objective == pytest.approx(objective, rel=2e-6)
+    assert result.verification.ok, result.verification.problems
+
+
+def test_setaside_is_infeasible_by_hand() -> None:
+    """40 % of spend cannot go to the small businesses, whatever the award.
+
+    Every unit of an item costs at least the item's lowest bid, so the category's spend is at
+    least sum(demand x lowest price) = 9,000 x 38.90 + 7,000 x 51.90 + 5,000 x 34.70 +
+    3,000 x 61.50 + 2,500 x 44.80 = 1,183,400, and 40 % of it is 473,360. The two small
+    businesses hold 2,500 + 2,000 = 4,500 units at most, at no more than 66 each: at most
+    297,000 < 473,360.
+    """
+    doc: dict[str, Any] = yaml.safe_load((SCENARIOS / "infeasible-setaside.yaml").read_text())
+    lowest: dict[str, float] = {}
+    for offer in doc["offers"]:
+        lowest[offer["item"]] = min(lowest.get(offer["item"], np.inf), offer["price"])
+    least_spend = sum(item["demand"] * lowest[item["id"]] for item in doc["items"])
+    assert least_spend == pytest.approx(1_183_400)
+    small = {s["id"]: s["capacity"] for s in doc["suppliers"] if "small_business" in s["tags"]}
+    dearest = max(o["price"] for o in doc["offers"] if o["supplier"] in small)
+    assert sum(small.values()) * dearest == pytest.approx(297_000)
+    assert sum(small.values()) * dearest < 0.40 * least_spend
+    assert PINS["infeasible-setaside.yaml", "base"] == ("infeasible", None)
+
+
+def independent_lowest_cost(doc: dict[str, Any]) -> float:
+    """The plain lowest-cost award of a rule-free scenario without tiers, bundles or rebates.
+
+    Columns: units per offer, then one 0/1 "awarded" per supplier. Rows: demand met exactly;
+    units of a supplier <= capacity x awarded (its capacity, else all demand) and
+    >= min_units x awarded. Objective: price x units + fixed cost x awarded.
+    """
+    items = {i["id"]: float(i["demand"]) for i in doc["items"]}
+    sups = [s["id"] for s in doc["suppliers"]]
+    info = {s["id"]: s for s in doc["suppliers"]}
+    offers = doc["offers"]
+    assert not any("tiers" in o for o in offers)
+    assert not doc.get("bundles")
+    assert not doc.get("rebates")
+    total = sum(items.values())
+    n_o, n_s = len(offers), len(sups)
+    c = np.r_[[o["price"] for o in offers], [info[s].get("fixed_cost", 0.0) for s in sups]]
+    rows, lo, hi = [], [], []
+    for item, demand in items.items():
+        rows.append(np.r_[[o["item"] == item for o in offers], np.zeros(n_s)])
+        lo.append(demand)
+        hi.append(demand)
+    for j, s in enumerate(sups):
+        mine = np.array([o["supplier"] == s for o in offers], dtype=float)
+        awarded = np.eye(n_s)[j]
+        rows.append(np.r_[mine, -min(info[s].get("capacity", total), total) * awarded])
+        lo.append(-np.inf)
+        hi.append(0.0)
+        rows.append(np.r_[mine, -info[s].get("min_units", 0.0) * awarded])
+        lo.append(0.0)
+        hi.append(np.inf)
+    upper = np.r_[[o.get("capacity", total) for o in offers], np.ones(n_s)]
+    found = milp(
+        c,
+        constraints=LinearConstraint(np.array(rows), lo, hi),
+        bounds=Bounds(0, upper),
+        integrality=np.r_[np.zeros(n_o), np.ones(n_s)],
+        options={"mip_rel_gap": 1e-9},
+    )
+    assert found.status == 0, found.message
+    return float(found.fun)
+
+
+def test_semiconductors_lowest_cost_by_an_independent_model() -> None:
+    # `no-resilience-policy` drops every rule of the `resilient` model: what is left is the
+    # plain lowest-cost award with supplier capacities, minimum commitments and one fixed
+    # cost (Xinda's 25,000 qualification), which the small MILP above states directly
+    doc: dict[str, Any] = yaml.safe_load((SCENARIOS / "resilient-chips.yaml").read_text())
+    assert not doc.get("rules")
+    model_rules = {
+        r["name"] for r in yaml.safe_load((ROOT / "models" / "resilient.yaml").read_text())["rules"]
+    }
+    dropped = next(v for v in doc["variants"] if v["name"] == "no-resilience-policy")
+    assert set(dropped["drop_rules"]) == model_rules
+    expected = independent_lowest_cost(doc)
+    assert expected == pytest.approx(1_959_800.0, rel=1e-9)
+    pinned = PINS["resilient-chips.yaml", "no-resilience-policy"][1]
+    assert pinned == pytest.approx(expected, rel=2e-6)
