@@ -17,10 +17,11 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from sourceopt.batch.intake import REQUEST_FILE, load_request, safe_name
+from sourceopt.batch.options import check_options
 from sourceopt.errors import Problem, ScenarioError
 from sourceopt.scenario.messages import problems_from
 from sourceopt.scenario.model import Scenario
-from sourceopt.scenario.read import parse_document
+from sourceopt.scenario.read import parse_document, parse_json
 from sourceopt.service.documents import JobOptions
 from sourceopt.service.errors import ApiError
 from sourceopt.service.limits import size_problems
@@ -67,10 +68,9 @@ async def read_submission(request: Request, *, envelope: bool) -> Submission:
         return await _multipart(request)
     raw = await request.body()
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        message = f"the body is not JSON: {exc}"
-        raise ApiError(422, "invalid", message, [Problem(REQUEST, "", message)]) from None
+        data = parse_json(raw, REQUEST)
+    except ScenarioError as exc:
+        raise _invalid(list(exc.problems)) from None
     if not envelope:
         return Submission("validate", data)
     return _envelope(data)
@@ -125,9 +125,9 @@ async def _multipart(request: Request) -> Submission:
     options: dict[str, Any] = {}
     if isinstance(options_text, str) and options_text.strip():
         try:
-            options = _options(json.loads(options_text), problems)
-        except json.JSONDecodeError:
-            problems.append(Problem(REQUEST, "options", "expected JSON text"))
+            options = _options(parse_json(options_text, REQUEST), problems)
+        except ScenarioError as exc:
+            problems += [_in_options(p) for p in exc.problems]
     if problems or scenario is None:
         raise _invalid(problems)
     try:
@@ -137,6 +137,17 @@ async def _multipart(request: Request) -> Submission:
     kind = form.get("kind")
     return Submission(
         kind if isinstance(kind, str) else "solve", data, options, files, scenario[0], scenario[1]
+    )
+
+
+def _in_options(problem: Problem) -> Problem:
+    """A problem of the multipart ``options`` field's JSON, placed under ``options``."""
+    place = problem.place
+    if not place or place.startswith(("line ", "byte ")):
+        message = f"{place}: {problem.message}" if place else problem.message
+        return Problem(REQUEST, "options", message)
+    return Problem(
+        REQUEST, f"options.{place}" if place[0] != "[" else f"options{place}", problem.message
     )
 
 
@@ -152,6 +163,9 @@ def check(submission: Submission, settings: Settings, kinds: list[str]) -> Scena
         message = f"unknown job kind {submission.kind!r}; this server runs: {', '.join(kinds)}"
         raise _invalid([Problem(REQUEST, "kind", message)])
     problems = size_problems(submission.scenario, settings, submission.file)
+    if submission.kind != "validate":
+        submission.options, found = check_options(submission.kind, submission.options, REQUEST)
+        problems += found
     if problems:
         raise _invalid(problems)
     try:
