@@ -18,6 +18,7 @@ from sourceopt.errors import Problem, ScenarioError
 from sourceopt.scenario.load import build_scenario
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import TABLE_KEYS
+from sourceopt.scenario.sizes import DEFAULT_LIMITS, TableLimits
 from sourceopt.scenario.sourcing_models import MODEL_SUFFIXES, confined_model_file
 
 REQUEST_FILE = "<scenario>"
@@ -77,8 +78,12 @@ def load_request(
     models_dir: Path | None = None,
     file: str = REQUEST_FILE,
     raw: bytes | None = None,
+    limits: TableLimits = DEFAULT_LIMITS,
 ) -> Scenario:
-    """Validate a request's scenario (and its uploaded tables); raises ScenarioError."""
+    """Validate a request's scenario (and its uploaded tables); raises ScenarioError.
+
+    Uploaded table files over `limits` are refused before they are read.
+    """
     uploaded = uploaded or {}
     problems = reference_problems(data, file, uploaded, models_dir)
     if problems:
@@ -86,13 +91,13 @@ def load_request(
     if raw is None:
         raw = json.dumps(data, sort_keys=True, default=str).encode()
     if not uploaded:
-        return build_scenario(data, file, Path("."), raw, models_dir, confined=True)
+        return build_scenario(data, file, Path("."), raw, models_dir, confined=True, limits=limits)
     with tempfile.TemporaryDirectory(prefix="sourceopt-upload-") as folder:
         base = Path(folder)
         for name, content in uploaded.items():
             (base / name).write_bytes(content)
         try:
-            return build_scenario(data, file, base, raw, models_dir, confined=True)
+            return build_scenario(data, file, base, raw, models_dir, confined=True, limits=limits)
         except ScenarioError as exc:
             raise ScenarioError(_strip_folder(exc.problems, folder)) from None
 

@@ -22,6 +22,7 @@ from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.read import parse_document, read_document, sha256_of, text_problems
 from sourceopt.scenario.rulecheck import check_penalties, check_rule, check_variant, default_names
 from sourceopt.scenario.schema import TABLE_KEYS, Objective, ScenarioHeader
+from sourceopt.scenario.sizes import DEFAULT_LIMITS, TableLimits
 from sourceopt.scenario.sourcing_models import load_model
 
 Source = str | Path | dict[str, Any]
@@ -58,11 +59,13 @@ def build_scenario(
     models_dir: str | Path | None = None,
     *,
     confined: bool = False,
+    limits: TableLimits = DEFAULT_LIMITS,
 ) -> Scenario:
     """Validate parsed data into a Scenario (see :func:`load_scenario`).
 
     `confined` (a server): ``model:`` is a name or a file of `models_dir` only, and messages
-    name the model, never a server path (:func:`~sourcing_models.find_model`).
+    name the model, never a server path (:func:`~sourcing_models.find_model`). Table files
+    over `limits` are refused before they are read.
     """
     if not isinstance(data, dict):
         got = "an empty file" if data is None else type(data).__name__
@@ -79,7 +82,7 @@ def build_scenario(
             if key != "tiers":
                 problems.append(Problem(file, key, f"missing required key {key!r}"))
             continue
-        intake, found = take_table(key, data[key], file, base_dir)
+        intake, found = take_table(key, data[key], file, base_dir, limits)
         problems += found
         if intake is not None:
             if key != "tiers" and len(intake.frame) == 0:

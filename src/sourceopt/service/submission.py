@@ -26,6 +26,7 @@ from sourceopt.service.documents import JobOptions
 from sourceopt.service.errors import ApiError
 from sourceopt.service.limits import size_problems
 from sourceopt.service.settings import Settings
+from sourceopt.service.uploads import Upload, validator_for
 
 REQUEST = "<request>"
 
@@ -169,16 +170,30 @@ def check(submission: Submission, settings: Settings, kinds: list[str]) -> Scena
     if problems:
         raise _invalid(problems)
     try:
-        scenario = load_request(
-            submission.scenario,
-            submission.files,
-            settings.models_dir,
-            file=submission.file,
-            raw=submission.raw,
-        )
+        scenario = _load(submission, settings)
     except ScenarioError as exc:
         raise _invalid(list(exc.problems)) from None
     problems = size_problems({}, settings, submission.file, offers=scenario.n_offers)
     if problems:
         raise _invalid(problems)
     return scenario
+
+
+def _load(submission: Submission, settings: Settings) -> Scenario:
+    """The library's loader; with uploaded files, in a memory-capped process (uploads.py)."""
+    if not submission.files:
+        return load_request(
+            submission.scenario, {}, settings.models_dir, file=submission.file, raw=submission.raw
+        )
+    upload = Upload(
+        submission.scenario,
+        submission.files,
+        settings.models_dir,
+        submission.file,
+        submission.raw,
+        settings.table_limits(),
+    )
+    validator = validator_for(
+        settings.upload_memory_mb, settings.upload_workers, settings.upload_seconds
+    )
+    return validator.load(upload)
