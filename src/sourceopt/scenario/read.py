@@ -96,6 +96,9 @@ def parse_document(data: bytes, name: str) -> Any:
         raise ScenarioError.single(name, "", _too_deep()) from None
     if _depth_of(data) > MAX_NESTING:
         raise ScenarioError.single(name, "", _too_deep())
+    problems = text_problems(data, name)
+    if problems:
+        raise ScenarioError(problems)
     return data
 
 

@@ -32,7 +32,7 @@ class TableLimits:
     rows: int = 20_000_000
     columns: int = 10_000
     unpacked_bytes: int = 16 * 1024 * MB
-    ratio: float = 1_000.0
+    ratio: float = 500.0
     ratio_floor_bytes: int = 16 * MB
     members: int = 10_000
 
