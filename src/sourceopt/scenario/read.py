@@ -189,12 +189,12 @@ def text_problems(data: Any, file: str) -> list[Problem]:
     stack: list[tuple[Any, str]] = [(data, "")]
     while stack and len(found) < 20:
         value, path = stack.pop()
-        if isinstance(value, str) and not _is_unicode(value):
+        if isinstance(value, str) and not is_unicode(value):
             found.append(Problem(file, path, f"the text {_not_unicode(value)}"))
         elif isinstance(value, dict):
             for key, item in value.items():
                 place = f"{path}.{key}" if path else str(key)
-                if isinstance(key, str) and not _is_unicode(key):
+                if isinstance(key, str) and not is_unicode(key):
                     found.append(Problem(file, path, f"the key {_not_unicode(key)}"))
                     continue
                 stack.append((item, place))
@@ -207,7 +207,8 @@ def _plain(value: Any) -> bool:
     return isinstance(value, int | float | bool) or value is None
 
 
-def _is_unicode(text: str) -> bool:
+def is_unicode(text: str) -> bool:
+    """Whether `text` can be written as UTF-8 (holds no unpaired surrogate)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

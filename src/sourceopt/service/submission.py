@@ -21,7 +21,7 @@ from sourceopt.batch.options import check_options
 from sourceopt.errors import Problem, ScenarioError
 from sourceopt.scenario.messages import problems_from
 from sourceopt.scenario.model import Scenario
-from sourceopt.scenario.read import parse_document, parse_json
+from sourceopt.scenario.read import is_unicode, parse_document, parse_json
 from sourceopt.service.documents import JobOptions
 from sourceopt.service.errors import ApiError
 from sourceopt.service.limits import size_problems
@@ -112,8 +112,9 @@ async def _multipart(request: Request) -> Submission:
         if not isinstance(value, UploadFile):
             continue
         filename = value.filename or name
-        if not safe_name(filename):
-            problems.append(Problem(REQUEST, name, f"refused file name {filename!r}"))
+        if not safe_name(filename) or not is_unicode(filename):
+            place = name if is_unicode(name) else ascii(name)
+            problems.append(Problem(REQUEST, place, f"refused file name {filename!a}"))
             continue
         content = await value.read()
         if name == "scenario":

@@ -5,7 +5,7 @@ still need much memory to read (a sheet of a million rows). So a request with up
 is loaded in a child process whose address space is capped (``RLIMIT_AS``): a file that
 needs more memory than that fails in the child, which ends, and the server answers 413 and
 goes on serving. At most `slots` such processes run at once (further requests wait their
-turn), each for at most `seconds`.
+turn, at most `seconds`, then get 503), each for at most `seconds`.
 
 Children are forked from a ``forkserver`` that has imported the loader once, so each costs
 milliseconds, not an interpreter start; the fork server is started when the service starts.
@@ -62,8 +62,17 @@ class UploadValidator:
 
     def load(self, upload: Upload) -> Scenario:
         """The validated Scenario; ScenarioError for invalid input, ApiError 413 if too big."""
-        with self._slots:
+        if not self._slots.acquire(timeout=self.seconds):
+            raise ApiError(
+                503,
+                "busy",
+                f"every upload validator was busy for {self.seconds:g} s; retry shortly",
+                headers={"Retry-After": "5"},
+            )
+        try:
             kind, value = self._run(upload)
+        finally:
+            self._slots.release()
         if kind == "ok" and isinstance(value, Scenario):
             return value
         if kind == "invalid":
@@ -118,6 +127,9 @@ def _child(send: Connection, upload: Upload | None, memory_mb: int) -> None:
     if upload is None:
         send.send(("ok", None))
         return
+    from sourceopt.batch.worker import die_with_parent
+
+    die_with_parent()  # the fork server: it ends with the service
     _cap_memory(memory_mb)
     from sourceopt.batch.intake import load_request
 
