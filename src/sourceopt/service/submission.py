@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import Request
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from sourceopt.batch.intake import REQUEST_FILE, load_request, safe_name
@@ -69,7 +70,7 @@ async def read_submission(request: Request, *, envelope: bool) -> Submission:
         return await _multipart(request)
     raw = await request.body()
     try:
-        data = parse_json(raw, REQUEST)
+        data = await run_in_threadpool(parse_json, raw, REQUEST)  # off the event loop
     except ScenarioError as exc:
         raise _invalid(list(exc.problems)) from None
     if not envelope:
