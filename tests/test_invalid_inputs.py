@@ -95,17 +95,47 @@ def _xlsx_bad_number(tmp_path: Path) -> Path:
     return _workbook("xlsx-bad-number", tmp_path, {"Offers": rows})
 
 
+def _parquet_row_bomb(tmp_path: Path) -> Path:
+    """An offers.parquet of 20,000,001 null rows: a few kilobytes, one over the row limit."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    case = tmp_path / "parquet-row-bomb"
+    shutil.copytree(INVALID / "parquet-row-bomb", case)
+    pq.write_table(pa.table({"supplier": pa.nulls(20_000_001)}), case / "offers.parquet")
+    assert (case / "offers.parquet").stat().st_size < 100_000
+    return case / "scenario.yaml"
+
+
+def _xlsx_zip_bomb(tmp_path: Path) -> Path:
+    """A workbook whose sheet XML holds 32 MiB of spaces in a comment: packed ~1,000 times."""
+    import zipfile
+
+    path = _workbook("xlsx-zip-bomb", tmp_path, {"Offers": _OFFERS})
+    book = path.parent / "offers.xlsx"
+    with zipfile.ZipFile(book) as source:
+        members = [(m.filename, source.read(m)) for m in source.infolist()]
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in members:
+            padding = b"<!--" + b" " * 32 * 1024**2 + b"-->" if "worksheets/" in name else b""
+            target.writestr(name, content + padding)
+    assert book.stat().st_size < 100_000
+    return path
+
+
 # Cases made at test time (too big to commit, or binary and easier to generate than to review).
 GENERATED: dict[str, Callable[[Path], Path]] = {
     "too-large-file.yaml": _too_large_file,
     "parquet-wrong-dtype": _parquet_wrong_dtype,
     "xlsx-unknown-sheet": _xlsx_unknown_sheet,
     "xlsx-bad-number": _xlsx_bad_number,
+    "parquet-row-bomb": _parquet_row_bomb,
+    "xlsx-zip-bomb": _xlsx_zip_bomb,
 }
 
 # Cases loaded in a child process with memory and time limits: a loader that expanded them
 # would exhaust memory or hang the whole test run instead of failing one test.
-GUARDED = frozenset({"yaml-alias-bomb.yaml"})
+GUARDED = frozenset({"yaml-alias-bomb.yaml", "parquet-row-bomb", "xlsx-zip-bomb"})
 CHILD_MEMORY_BYTES = 4 * 1024**3
 CHILD_TIMEOUT_S = 120
 

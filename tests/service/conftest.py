@@ -36,6 +36,7 @@ class Server:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     log: Path | None = None
+    cwd: Path | None = None  # the server's working folder (default: the tests')
 
     @property
     def url(self) -> str:
@@ -61,7 +62,9 @@ class Server:
         ]
         assert self.log is not None
         with self.log.open("ab") as out:
-            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, stdout=out, stderr=subprocess.STDOUT, cwd=self.cwd
+            )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()[-3000:]
@@ -87,13 +90,15 @@ class Server:
                 self.kill()
 
 
-def make_server(folder: Path, *args: str, store_url: str | None = None, keys: int = 2) -> Server:
-    """Create the store and keys, then start a server on it."""
+def make_server(
+    folder: Path, *args: str, store_url: str | None = None, keys: int = 2, cwd: Path | None = None
+) -> Server:
+    """Create the store and keys, then start a server on it (in `cwd`, if given)."""
     url = store_url or f"sqlite:///{folder / 'jobs.db'}"
     store = Store(url)
     made = [create_key(store, f"key-{n}")[0] for n in range(keys)]
     store.close()
-    server = Server(url, list(args), made, log=folder / "server.log")
+    server = Server(url, list(args), made, log=folder / "server.log", cwd=cwd)
     server.start()
     return server
 

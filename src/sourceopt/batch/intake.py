@@ -18,6 +18,8 @@ from sourceopt.errors import Problem, ScenarioError
 from sourceopt.scenario.load import build_scenario
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import TABLE_KEYS
+from sourceopt.scenario.sizes import DEFAULT_LIMITS, TableLimits
+from sourceopt.scenario.sourcing_models import MODEL_SUFFIXES, confined_model_file
 
 REQUEST_FILE = "<scenario>"
 # the name an uploaded scenario file's own bytes are stored under: never a plain file name
@@ -76,18 +78,9 @@ def reference_problems(
 def _model_allowed(ref: str, models_dir: Path | None) -> bool:
     if "/" in ref or "\\" in ref or ".." in ref or ref.startswith("~"):
         return False
-    if ref.endswith((".yaml", ".yml", ".json")):
-        return models_dir is not None and (models_dir / ref).is_file()
+    if ref.endswith(MODEL_SUFFIXES):
+        return confined_model_file(ref, models_dir) is not None
     return True
-
-
-def _resolve_model(data: Any, models_dir: Path | None) -> Any:
-    if not isinstance(data, dict):
-        return data
-    model = data.get("model")
-    if isinstance(model, str) and models_dir is not None and model.endswith((".yaml", ".yml")):
-        return {**data, "model": str((models_dir / model).resolve())}
-    return data
 
 
 def load_request(
@@ -96,8 +89,12 @@ def load_request(
     models_dir: Path | None = None,
     file: str = REQUEST_FILE,
     raw: bytes | None = None,
+    limits: TableLimits = DEFAULT_LIMITS,
 ) -> Scenario:
-    """Validate a request's scenario (and its uploaded tables); raises ScenarioError."""
+    """Validate a request's scenario (and its uploaded tables); raises ScenarioError.
+
+    Uploaded table files over `limits` are refused before they are read.
+    """
     uploaded = uploaded or {}
     problems = reference_problems(data, file, uploaded, models_dir)
     if problems:
@@ -105,13 +102,13 @@ def load_request(
     if raw is None:
         raw = json.dumps(data, sort_keys=True, default=str).encode()
     if not uploaded:
-        return build_scenario(_resolve_model(data, models_dir), file, Path("."), raw, models_dir)
+        return build_scenario(data, file, Path("."), raw, models_dir, confined=True, limits=limits)
     with tempfile.TemporaryDirectory(prefix="sourceopt-upload-") as folder:
         base = Path(folder)
         for name, content in uploaded.items():
             (base / name).write_bytes(content)
         try:
-            return build_scenario(_resolve_model(data, models_dir), file, base, raw, models_dir)
+            return build_scenario(data, file, base, raw, models_dir, confined=True, limits=limits)
         except ScenarioError as exc:
             raise ScenarioError(_strip_folder(exc.problems, folder)) from None
 

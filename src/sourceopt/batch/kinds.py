@@ -14,10 +14,9 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from sourceopt.batch.options import OPTION_MODELS, check_options
 from sourceopt.errors import AnalysisError, SourceoptError
 from sourceopt.scenario.model import Scenario
-
-SOLVE_OPTIONS = ("variant", "backend", "time_limit", "mip_gap")
 
 # kind -> (module, function): the analysis' library entry point, called as
 # function(scenario, **options) and returning an object with to_dict()
@@ -71,15 +70,13 @@ def available_kinds() -> list[str]:
 
 def run_kind(kind: str, scenario: Scenario, options: dict[str, Any]) -> Any:
     """Run one job kind; the JSON-ready result (a solve's result contract, or an analysis')."""
+    if kind in OPTION_MODELS:
+        options, problems = check_options(kind, options)
+        if problems:
+            raise AnalysisError("; ".join(f"{p.place}: {p.message}" for p in problems))
     if kind == "solve":
         from sourceopt.solve import solve
 
-        unknown = sorted(set(options) - set(SOLVE_OPTIONS))
-        if unknown:
-            raise AnalysisError(
-                f"unknown option(s) for a solve: {', '.join(unknown)}; "
-                f"valid: {', '.join(SOLVE_OPTIONS)}"
-            )
         chosen = {k: v for k, v in options.items() if v is not None}
         return solve(scenario, **chosen).to_dict()
     if kind not in ANALYSES:

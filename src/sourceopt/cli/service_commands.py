@@ -44,6 +44,10 @@ def _need_service() -> None:
 @click.option("--max-body-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True)
 @click.option("--max-offers", type=click.IntRange(1), default=1_000_000, show_default=True)
 @click.option("--max-rules", type=click.IntRange(1), default=1_000, show_default=True)
+@click.option("--max-table-rows", type=click.IntRange(1), default=2_000_000, show_default=True)
+@click.option("--max-unpacked-mb", type=click.IntRange(1), default=512, show_default=True)
+@click.option("--upload-memory-mb", type=click.IntRange(64), default=2048, show_default=True)
+@click.option("--upload-workers", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option("--max-queue", type=click.IntRange(1), default=1_000, show_default=True)
 @click.option(
     "--max-queue-per-key",

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from sourceopt.errors import Problem
+from sourceopt.scenario.messages import magnitude_text
 from sourceopt.scenario.model import ATTR_PREFIX
+from sourceopt.scenario.schema import MAX_MAGNITUDE
 from sourceopt.scenario.tables import MAX_PROBLEMS_PER_COLUMN, Column, RawTable
 
 
@@ -80,9 +82,8 @@ def _numbers(table: RawTable, col: Column, values: pd.Series) -> tuple[np.ndarra
             bound = getattr(col, attr)
             if bound is not None:
                 bad = ok & test(numbers, bound) if attr != "le" else ok & (numbers > bound)
-                problems += _report(
-                    table, col.key, bad, f"expected a number {sign} {bound:g}, got {{got}}", values
-                )
+                message = f"expected a number {sign} {magnitude_text(bound)}, got {{got}}"
+                problems += _report(table, col.key, bad, message, values)
         problems += _report(
             table,
             col.key,
@@ -191,7 +192,14 @@ def validate_columns(
     if attributes:
         for name in frame.columns:
             if str(name).startswith(ATTR_PREFIX):
-                attr_col = Column(str(name), "number", required=False, nullable=True)
+                attr_col = Column(
+                    str(name),
+                    "number",
+                    required=False,
+                    nullable=True,
+                    ge=-MAX_MAGNITUDE,
+                    le=MAX_MAGNITUDE,
+                )
                 numbers, found = _numbers(table, attr_col, frame[name].reset_index(drop=True))
                 out[str(name)], problems = numbers, problems + found
     return pd.DataFrame(out, index=pd.RangeIndex(n)), problems

@@ -51,6 +51,7 @@ def read_sheet(
     key: str,
     scenario_file: str,
     read_as: ReadAs,
+    max_rows: int = MAX_TABLE_ROWS,
 ) -> RawTable | list[Problem]:
     """One sheet of a workbook (`sheet`, or the first) as a table of text cells.
 
@@ -86,15 +87,17 @@ def read_sheet(
                 raise TypeError(f"unexpected worksheet type {type(worksheet).__name__}")
             worksheet.reset_dimensions()  # a stale <dimension> must neither cut nor pad it
             rows: list[tuple[Any, ...]] = list(
-                islice(worksheet.iter_rows(values_only=True), MAX_TABLE_ROWS + 2)
+                islice(worksheet.iter_rows(values_only=True), max_rows + 2)
             )
             title = worksheet.title
             member = getattr(worksheet, "_worksheet_path", None)
         finally:
             book.close()
     label = f"{path.name} sheet '{title}'"
-    if len(rows) > MAX_TABLE_ROWS + 1:
-        return [Problem(str(path), label, f"more than {MAX_TABLE_ROWS:,} rows")]
+    if len(rows) > max_rows + 1:
+        return [
+            Problem(str(path), label, f"more than {max_rows:,} rows; the limit is {max_rows:,}")
+        ]
     table, problems = _table(rows, label, str(path), data, read_as)
     if isinstance(member, str):
         letters = table.letters if table is not None else {}

@@ -28,6 +28,7 @@ from sourceopt.scenario.schema import (
     TableFile,
     TierRecord,
 )
+from sourceopt.scenario.sizes import DEFAULT_LIMITS, TableLimits
 from sourceopt.scenario.tables import (
     RawTable,
     ReadAs,
@@ -67,13 +68,16 @@ class Intake:
 
 
 def take_table(
-    key: str, value: Any, file: str, base_dir: Path
+    key: str, value: Any, file: str, base_dir: Path, limits: TableLimits = DEFAULT_LIMITS
 ) -> tuple[Intake | None, list[Problem]]:
-    """Accept one table; None and the problems if it cannot be read at all."""
+    """Accept one table; None and the problems if it cannot be read at all.
+
+    A table file over `limits` (rows, columns, unpacked bytes) is refused before it is read.
+    """
     if isinstance(value, list):
         return _from_records(key, value, file)
     if isinstance(value, dict) and "file" in value:
-        return _from_file(key, value, file, base_dir)
+        return _from_file(key, value, file, base_dir, limits)
     if isinstance(value, dict) and "columns" in value:
         try:
             ColumnTable.model_validate(value)
@@ -94,7 +98,7 @@ def take_table(
 
 
 def _from_file(
-    key: str, value: dict[str, Any], file: str, base_dir: Path
+    key: str, value: dict[str, Any], file: str, base_dir: Path, limits: TableLimits
 ) -> tuple[Intake | None, list[Problem]]:
     try:
         ref = TableFile.model_validate(value)
@@ -103,7 +107,7 @@ def _from_file(
     path = Path(ref.file)
     if not path.is_absolute():
         path = base_dir / path
-    raw = read_table_file(path, key, file, _read_as(key), sheet=ref.sheet)
+    raw = read_table_file(path, key, file, _read_as(key), sheet=ref.sheet, limits=limits)
     if isinstance(raw, list):
         return None, raw
     return _columnar(key, raw)

@@ -19,9 +19,10 @@ from sourceopt.scenario import references as refs
 from sourceopt.scenario.intake import Intake, take_table
 from sourceopt.scenario.messages import problems_from
 from sourceopt.scenario.model import Scenario
-from sourceopt.scenario.read import parse_document, read_document, sha256_of
+from sourceopt.scenario.read import parse_document, read_document, sha256_of, text_problems
 from sourceopt.scenario.rulecheck import check_penalties, check_rule, check_variant, default_names
 from sourceopt.scenario.schema import TABLE_KEYS, Objective, ScenarioHeader
+from sourceopt.scenario.sizes import DEFAULT_LIMITS, TableLimits
 from sourceopt.scenario.sourcing_models import load_model
 
 Source = str | Path | dict[str, Any]
@@ -51,15 +52,29 @@ def load_scenario(
 
 
 def build_scenario(
-    data: Any, file: str, base_dir: Path, raw: bytes, models_dir: str | Path | None = None
+    data: Any,
+    file: str,
+    base_dir: Path,
+    raw: bytes,
+    models_dir: str | Path | None = None,
+    *,
+    confined: bool = False,
+    limits: TableLimits = DEFAULT_LIMITS,
 ) -> Scenario:
-    """Validate parsed data into a Scenario (see :func:`load_scenario`)."""
+    """Validate parsed data into a Scenario (see :func:`load_scenario`).
+
+    `confined` (a server): ``model:`` is a name or a file of `models_dir` only, and messages
+    name the model, never a server path (:func:`~sourcing_models.find_model`). Table files
+    over `limits` are refused before they are read.
+    """
     if not isinstance(data, dict):
         got = "an empty file" if data is None else type(data).__name__
         raise ScenarioError.single(
             file, "", f"expected a mapping of scenario keys at the top level, got {got}"
         )
-    problems: list[Problem] = []
+    problems = text_problems(data, file)
+    if problems:
+        raise ScenarioError(problems)
     header = _header(data, file, problems)
     tables: dict[str, Intake] = {}
     for key in TABLE_KEYS:
@@ -67,7 +82,7 @@ def build_scenario(
             if key != "tiers":
                 problems.append(Problem(file, key, f"missing required key {key!r}"))
             continue
-        intake, found = take_table(key, data[key], file, base_dir)
+        intake, found = take_table(key, data[key], file, base_dir, limits)
         problems += found
         if intake is not None:
             if key != "tiers" and len(intake.frame) == 0:
@@ -85,7 +100,7 @@ def build_scenario(
     problems += found
     if problems:
         raise ScenarioError(problems)
-    scenario = _adopt_model(scenario, header, file, base_dir, models_dir)
+    scenario = _adopt_model(scenario, header, file, base_dir, models_dir, confined)
     problems += _check_rules(scenario, header, file)
     if problems:
         raise ScenarioError(problems)
@@ -296,12 +311,13 @@ def _adopt_model(
     file: str,
     base_dir: Path,
     models_dir: str | Path | None,
+    confined: bool,
 ) -> Scenario:
     taken: set[str] = set()
     rules, origins = [], []
     objective = header.objective
     if header.model is not None:
-        model, _ = load_model(header.model, base_dir, file, models_dir)
+        model, _ = load_model(header.model, base_dir, file, models_dir, confined=confined)
         named = default_names(model.rules, taken)
         rules += named
         origins += [f"model:{model.name}"] * len(named)

@@ -8,9 +8,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from sourceopt.errors import Problem
-from sourceopt.scenario.schema import RULE_TYPES
+from sourceopt.scenario.schema import MAX_MAGNITUDE, RULE_TYPES
 
 _UNION_BRANCH_FOR_INPUT: dict[type, str] = {dict: "model", list: "list", str: "literal"}
+
+
+def magnitude_text(bound: object) -> str:
+    """A bound as messages write it; the format's magnitude limit says what it is."""
+    if not isinstance(bound, int | float):
+        return str(bound)
+    if abs(bound) == MAX_MAGNITUDE:
+        return f"{bound:g} (no number in a scenario may exceed {MAX_MAGNITUDE:g} in magnitude)"
+    return f"{bound:g}"
 
 
 def key_path(parts: Sequence[str | int]) -> str:
@@ -77,7 +86,7 @@ def _describe(err: dict[str, Any]) -> str:
             "less_than": "<",
         }[kind]
         bound = next(iter(ctx.values()), "?")
-        return f"expected a number {sign} {bound}, got {got!r}"
+        return f"expected a number {sign} {magnitude_text(bound)}, got {got!r}"
     if kind == "literal_error":
         if err["loc"][-1] == "each":
             return (

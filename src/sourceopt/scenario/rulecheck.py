@@ -9,6 +9,7 @@ import numpy as np
 from sourceopt.errors import Problem
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import (
+    MAX_MAGNITUDE,
     AverageAttributeRule,
     AwardRule,
     BackupCoverageRule,
@@ -170,4 +171,31 @@ def check_variant(variant: Variant, scenario: Scenario, file: str, place: str) -
             problems.append(
                 Problem(file, f"{place}.price_scale.{sup}", f"unknown supplier {sup!r}")
             )
+    return problems + _scaled_too_far(variant, scenario, file, place)
+
+
+def _scaled_too_far(variant: Variant, scenario: Scenario, file: str, place: str) -> list[Problem]:
+    """A variant's scales may not carry a demand or price beyond the magnitude limit."""
+    limit = f"over the limit of {MAX_MAGNITUDE:g} on any number in a scenario"
+    problems = []
+    demand = float(scenario.items["demand"].max()) if scenario.n_items else 0.0
+    if demand * variant.demand_scale > MAX_MAGNITUDE:
+        scaled = demand * variant.demand_scale
+        message = f"scales the largest demand, {demand:g}, to {scaled:g}: {limit}"
+        problems.append(Problem(file, f"{place}.demand_scale", message))
+    codes = {sup: n for n, sup in enumerate(scenario.suppliers["id"])}
+    offers = scenario.offers
+    for sup, factor in variant.price_scale.items():
+        if sup not in codes:
+            continue
+        mine = offers["supplier"].to_numpy() == codes[sup]
+        tiers = scenario.tiers["price"].to_numpy()[mine[scenario.tiers["offer"].to_numpy()]]
+        bundles = scenario.bundles["price"].to_numpy()[
+            scenario.bundles["supplier"].to_numpy() == codes[sup]
+        ]
+        prices = np.concatenate([offers["price"].to_numpy()[mine], tiers, bundles])
+        top = float(prices.max()) if len(prices) else 0.0
+        if top * factor > MAX_MAGNITUDE:
+            message = f"scales the highest price of {sup!r}, {top:g}, to {top * factor:g}: {limit}"
+            problems.append(Problem(file, f"{place}.price_scale.{sup}", message))
     return problems

@@ -11,8 +11,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-NonNeg = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
+MAX_MAGNITUDE = 1e12
+"""The largest magnitude of any number in a scenario (quantities, prices, capacities, bounds,
+penalties, attributes): beyond it a solver's tolerances (1e-6 to 1e-9, relative) can no
+longer tell a unit from rounding, and products of two such numbers overflow what a solver
+treats as finite (1e20 for HiGHS)."""
+NonNeg = Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)]
+Positive = Annotated[float, Field(gt=0, le=MAX_MAGNITUDE)]
+Magnitude = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Identifier = Annotated[str, Field(min_length=1, max_length=200)]
 ScenarioName = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$", min_length=1, max_length=200)]
@@ -47,7 +53,7 @@ class ColumnTable(Strict):
 class Tier(Strict):
     """An all-units volume discount step of an offer."""
 
-    from_: Annotated[float, Field(gt=0, alias="from")] = Field(
+    from_: Annotated[float, Field(gt=0, le=MAX_MAGNITUDE, alias="from")] = Field(
         description="units awarded through the offer from which every unit costs `price`"
     )
     price: NonNeg
@@ -78,7 +84,7 @@ class SupplierRecord(Strict):
     capacity: NonNeg | None = Field(None, description="max units over all its items")
     fixed_cost: NonNeg = Field(0.0, description="incurred once if awarded anything")
     min_units: NonNeg = Field(0.0, description="if awarded anything, at least this many units")
-    attributes: dict[str, float] = Field(default_factory=dict)
+    attributes: dict[str, Magnitude] = Field(default_factory=dict)
 
 
 class OfferRecord(Strict):
@@ -90,7 +96,7 @@ class OfferRecord(Strict):
     capacity: NonNeg | None = Field(None, description="max units of this item")
     min_units: NonNeg = Field(0.0, description="if used at all, at least this many units")
     tiers: list[Tier] = Field(default_factory=list)
-    attributes: dict[str, float] = Field(default_factory=dict)
+    attributes: dict[str, Magnitude] = Field(default_factory=dict)
 
 
 class TierRecord(Strict):
@@ -98,7 +104,7 @@ class TierRecord(Strict):
 
     supplier: Identifier
     item: Identifier
-    from_: Annotated[float, Field(gt=0, alias="from")]
+    from_: Annotated[float, Field(gt=0, le=MAX_MAGNITUDE, alias="from")]
     price: NonNeg
 
     model_config = ConfigDict(
@@ -141,7 +147,7 @@ class SelectorFilter(Strict):
     country: list[str] | None = None
     region: list[str] | None = None
     group: list[str] | None = None
-    attribute: dict[str, dict[Comparison, float]] | None = None
+    attribute: dict[str, dict[Comparison, Magnitude]] | None = None
 
 
 Selector = Literal["all"] | list[Identifier] | SelectorFilter
@@ -268,8 +274,8 @@ class AverageAttributeRule(RuleBase):
 
     type: Literal["average_attribute"]
     attribute: Identifier
-    min: float | None = None
-    max: float | None = None
+    min: Magnitude | None = None
+    max: Magnitude | None = None
     suppliers: Selector = "all"
     items: Selector = "all"
     per: Per = "category"
@@ -342,7 +348,7 @@ class Penalty(Strict):
 
     attribute: Identifier
     per: Measure = "spend"
-    weight: float = 1.0
+    weight: Magnitude = 1.0
 
     @model_validator(mode="before")
     @classmethod

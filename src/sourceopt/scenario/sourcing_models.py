@@ -43,9 +43,44 @@ def available_models(models_dir: str | Path | None = None) -> dict[str, Path]:
     return found
 
 
-def find_model(ref: str, base_dir: Path, file: str, models_dir: str | Path | None = None) -> Path:
-    """The file of a ``model:`` reference, or a ScenarioError naming the valid choices."""
-    looks_like_path = "/" in ref or ref.endswith((".yaml", ".yml", ".json"))
+MODEL_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def confined_model_file(ref: str, models_dir: str | Path | None) -> Path | None:
+    """The file a served ``model: FILE`` names: a plain file name of `models_dir`, or None.
+
+    A server reads a model file only from its own models folder: no folders, no ``..``, no
+    home, no absolute path; the same function checks and finds it, so what is read is what
+    was checked.
+    """
+    plain = not any(c in ref for c in "/\\") and ".." not in ref and not ref.startswith("~")
+    if models_dir is None or not plain or not ref.endswith(MODEL_SUFFIXES):
+        return None
+    path = Path(models_dir) / ref
+    return path if path.is_file() else None
+
+
+def find_model(
+    ref: str,
+    base_dir: Path,
+    file: str,
+    models_dir: str | Path | None = None,
+    *,
+    confined: bool = False,
+) -> Path:
+    """The file of a ``model:`` reference, or a ScenarioError naming the valid choices.
+
+    `confined` (a server): a file name is looked up in `models_dir` only
+    (:func:`confined_model_file`) and messages never show a server path.
+    """
+    looks_like_path = "/" in ref or ref.endswith(MODEL_SUFFIXES)
+    if looks_like_path and confined:
+        found = confined_model_file(ref, models_dir)
+        if found is not None:
+            return found
+        raise ScenarioError.single(
+            file, "model", f"model file {ref!r} is not in the server's models folder"
+        )
     if looks_like_path:
         path = Path(ref) if Path(ref).is_absolute() else base_dir / ref
         if path.is_file():
@@ -60,23 +95,42 @@ def find_model(ref: str, base_dir: Path, file: str, models_dir: str | Path | Non
     )
 
 
-def read_model(path: Path) -> ModelDocument:
-    """Read and validate a model file."""
-    data, _ = read_document(path)
+def read_model(path: Path, label: str | None = None) -> ModelDocument:
+    """Read and validate a model file; problems name it `label` (default: its path)."""
+    name = label or str(path)
+    try:
+        data, _ = read_document(path)
+    except ScenarioError as exc:
+        if label is None:
+            raise
+        raise ScenarioError([Problem(name, p.place, p.message) for p in exc.problems]) from None
     if not isinstance(data, dict):
-        raise ScenarioError.single(str(path), "", "expected a mapping (a sourcing model document)")
+        raise ScenarioError.single(name, "", "expected a mapping (a sourcing model document)")
     try:
         return ModelDocument.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(problems_from(exc, data, str(path))) from None
+        raise ScenarioError(problems_from(exc, data, name)) from None
 
 
 def load_model(
-    ref: str, base_dir: Path, file: str, models_dir: str | Path | None = None
+    ref: str,
+    base_dir: Path,
+    file: str,
+    models_dir: str | Path | None = None,
+    *,
+    confined: bool = False,
 ) -> tuple[ModelDocument, Path]:
-    """Find and read the model a scenario refers to."""
-    path = find_model(ref, base_dir, file, models_dir)
-    return read_model(path), path
+    """Find and read the model a scenario refers to (`confined`: see :func:`find_model`)."""
+    path = find_model(ref, base_dir, file, models_dir, confined=confined)
+    return read_model(path, f"model {ref!r}" if confined else None), path
 
 
-__all__ = ["Problem", "available_models", "find_model", "load_model", "model_dirs", "read_model"]
+__all__ = [
+    "Problem",
+    "available_models",
+    "confined_model_file",
+    "find_model",
+    "load_model",
+    "model_dirs",
+    "read_model",
+]

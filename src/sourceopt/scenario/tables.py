@@ -27,8 +27,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sourceopt.errors import Problem
 from sourceopt.scenario.messages import problems_from
+from sourceopt.scenario.sizes import DEFAULT_LIMITS, TableLimits, size_problem
 
-MAX_TABLE_ROWS = 20_000_000
+MAX_TABLE_ROWS = DEFAULT_LIMITS.rows
 MAX_TABLE_FILE_BYTES = 8 * 1024**3
 MAX_PROBLEMS_PER_COLUMN = 10
 
@@ -182,13 +183,15 @@ def read_table_file(
     scenario_file: str,
     read_as: ReadAs | None = None,
     sheet: str | None = None,
+    limits: TableLimits = DEFAULT_LIMITS,
 ) -> RawTable | list[Problem]:
     """Read a CSV, Parquet or Excel (``.xlsx``, ``.xlsm``) table file; problems if it cannot.
 
     The file is read once; its bytes are kept (``RawTable.data``, for the input digest).
     Columns are read as `read_as` says where they can be (a CSV whose numbers do not all
     parse is read as text, ``typed`` false). `sheet` names a workbook's sheet (default: the
-    first); it is a problem for other files.
+    first); it is a problem for other files. The sizes the file declares are checked against
+    `limits` before it is unpacked (:mod:`sourceopt.scenario.sizes`).
     """
     refused = _refused(path, key, scenario_file, sheet)
     if refused is not None:
@@ -198,22 +201,25 @@ def read_table_file(
     typed = False
     try:
         data = path.read_bytes()
+        too_large = size_problem(data, kind, limits)
+        if too_large is not None:
+            return [Problem(str(path), "", too_large)]
         if kind == "Excel":
             from sourceopt.scenario.excel import read_sheet
 
-            return read_sheet(data, path, sheet, key, scenario_file, read_as)
+            return read_sheet(data, path, sheet, key, scenario_file, read_as, limits.rows)
         if kind == "CSV":
             typed_frame = _read_csv_typed(data, read_as)
             typed = typed_frame is not None
             frame = typed_frame if typed_frame is not None else _read_csv(data)
         else:
             frame = _read_parquet(data, read_as.coded)
-    except _TooManyRowsError as exc:
-        return [Problem(str(path), "", str(exc))]
+    except MemoryError:  # not the file's fault: the reader's memory (pyarrow's error too)
+        raise
     except Exception as exc:
         return [Problem(str(path), "", f"cannot read the {kind} file: {exc}")]
-    if len(frame) > MAX_TABLE_ROWS:
-        return [Problem(str(path), "", f"{len(frame):,} rows; the limit is {MAX_TABLE_ROWS:,}")]
+    if len(frame) > limits.rows:
+        return [Problem(str(path), "", f"{len(frame):,} rows; the limit is {limits.rows:,}")]
     return RawTable(frame, path.name, str(path), data=data, typed=typed, text_cells=kind == "CSV")
 
 
@@ -250,10 +256,6 @@ def _refused(path: Path, key: str, scenario_file: str, sheet: str | None) -> Pro
             f"the table file is larger than the limit of {MAX_TABLE_FILE_BYTES:,} bytes",
         )
     return None
-
-
-class _TooManyRowsError(Exception):
-    pass
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:
@@ -309,9 +311,6 @@ def _read_parquet(data: bytes, coded: Collection[str]) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     parquet = pq.ParquetFile(pa.BufferReader(data))
-    rows = parquet.metadata.num_rows
-    if rows > MAX_TABLE_ROWS:
-        raise _TooManyRowsError(f"the file claims {rows:,} rows; the limit is {MAX_TABLE_ROWS:,}")
     text = [
         f.name
         for f in parquet.schema_arrow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,6 +27,7 @@ from sourceopt.service.runner import make_runner
 from sourceopt.service.settings import Settings
 from sourceopt.service.state import Service
 from sourceopt.service.store import QueueFullError, Store
+from sourceopt.service.uploads import validator_for
 
 log = logging.getLogger("sourceopt.service")
 
@@ -49,6 +51,10 @@ def start_service(settings: Settings, metrics: Metrics) -> Service:
     dispatcher = Dispatcher(store, runner, settings, metrics)
     dispatcher.start()
     limiter = RateLimiter(settings.rate_per_minute)
+    uploads = validator_for(
+        settings.upload_memory_mb, settings.upload_workers, settings.upload_seconds
+    )
+    threading.Thread(target=uploads.warm, name="sourceopt-uploads-warm", daemon=True).start()
     return Service(settings, store, runner, dispatcher, metrics, limiter, kinds)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import Request
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from sourceopt.batch.intake import (
@@ -23,14 +24,16 @@ from sourceopt.batch.intake import (
     referenced_files,
     safe_name,
 )
+from sourceopt.batch.options import check_options
 from sourceopt.errors import Problem, ScenarioError
 from sourceopt.scenario.messages import problems_from
 from sourceopt.scenario.model import Scenario
-from sourceopt.scenario.read import parse_document
+from sourceopt.scenario.read import is_unicode, parse_document, parse_json
 from sourceopt.service.documents import JobOptions
 from sourceopt.service.errors import ApiError
 from sourceopt.service.limits import size_problems
 from sourceopt.service.settings import Settings
+from sourceopt.service.uploads import Upload, validator_for
 
 REQUEST = "<request>"
 
@@ -76,10 +79,9 @@ async def read_submission(request: Request, *, envelope: bool) -> Submission:
         return await _multipart(request)
     raw = await request.body()
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        message = f"the body is not JSON: {exc}"
-        raise ApiError(422, "invalid", message, [Problem(REQUEST, "", message)]) from None
+        data = await run_in_threadpool(parse_json, raw, REQUEST)  # off the event loop
+    except ScenarioError as exc:
+        raise _invalid(list(exc.problems)) from None
     if not envelope:
         return Submission("validate", data)
     return _envelope(data)
@@ -120,8 +122,9 @@ async def _multipart(request: Request) -> Submission:
         if not isinstance(value, UploadFile):
             continue
         filename = value.filename or name
-        if not safe_name(filename):
-            problems.append(Problem(REQUEST, name, f"refused file name {filename!r}"))
+        if not safe_name(filename) or not is_unicode(filename):
+            place = name if is_unicode(name) else ascii(name)
+            problems.append(Problem(REQUEST, place, f"refused file name {filename!a}"))
             continue
         content = await value.read()
         if name == "scenario":
@@ -134,9 +137,9 @@ async def _multipart(request: Request) -> Submission:
     options: dict[str, Any] = {}
     if isinstance(options_text, str) and options_text.strip():
         try:
-            options = _options(json.loads(options_text), problems)
-        except json.JSONDecodeError:
-            problems.append(Problem(REQUEST, "options", "expected JSON text"))
+            options = _options(parse_json(options_text, REQUEST), problems)
+        except ScenarioError as exc:
+            problems += [_in_options(p) for p in exc.problems]
     if problems or scenario is None:
         raise _invalid(problems)
     try:
@@ -146,6 +149,17 @@ async def _multipart(request: Request) -> Submission:
     kind = form.get("kind")
     return Submission(
         kind if isinstance(kind, str) else "solve", data, options, files, scenario[0], scenario[1]
+    )
+
+
+def _in_options(problem: Problem) -> Problem:
+    """A problem of the multipart ``options`` field's JSON, placed under ``options``."""
+    place = problem.place
+    if not place or place.startswith(("line ", "byte ")):
+        message = f"{place}: {problem.message}" if place else problem.message
+        return Problem(REQUEST, "options", message)
+    return Problem(
+        REQUEST, f"options.{place}" if place[0] != "[" else f"options{place}", problem.message
     )
 
 
@@ -161,19 +175,36 @@ def check(submission: Submission, settings: Settings, kinds: list[str]) -> Scena
         message = f"unknown job kind {submission.kind!r}; this server runs: {', '.join(kinds)}"
         raise _invalid([Problem(REQUEST, "kind", message)])
     problems = size_problems(submission.scenario, settings, submission.file)
+    if submission.kind != "validate":
+        submission.options, found = check_options(submission.kind, submission.options, REQUEST)
+        problems += found
     if problems:
         raise _invalid(problems)
     try:
-        scenario = load_request(
-            submission.scenario,
-            submission.files,
-            settings.models_dir,
-            file=submission.file,
-            raw=submission.raw,
-        )
+        scenario = _load(submission, settings)
     except ScenarioError as exc:
         raise _invalid(list(exc.problems)) from None
     problems = size_problems({}, settings, submission.file, offers=scenario.n_offers)
     if problems:
         raise _invalid(problems)
     return scenario
+
+
+def _load(submission: Submission, settings: Settings) -> Scenario:
+    """The library's loader; with uploaded files, in a memory-capped process (uploads.py)."""
+    if not submission.files:
+        return load_request(
+            submission.scenario, {}, settings.models_dir, file=submission.file, raw=submission.raw
+        )
+    upload = Upload(
+        submission.scenario,
+        submission.files,
+        settings.models_dir,
+        submission.file,
+        submission.raw,
+        settings.table_limits(),
+    )
+    validator = validator_for(
+        settings.upload_memory_mb, settings.upload_workers, settings.upload_seconds
+    )
+    return validator.load(upload)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from sourceopt.service.documents import ValidDoc
+from sourceopt.service.documents import ErrorDoc, ValidDoc
 from sourceopt.service.routes import BODY_ERRORS, scenario_body
 from sourceopt.service.state import Caller, ServiceDep
 from sourceopt.service.submission import check, read_submission
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1", tags=["validate"])
 @router.post(
     "/validate",
     response_model=ValidDoc,
-    responses=BODY_ERRORS,
+    responses={**BODY_ERRORS, 503: {"model": ErrorDoc}},
     openapi_extra=scenario_body("ScenarioDocument"),
 )
 async def validate(request: Request, service: ServiceDep, caller: Caller) -> ValidDoc:

@@ -1,0 +1,116 @@
+"""Each job kind's options as a pydantic model: checked when a job is submitted, not when it runs.
+
+A kind's options are the keyword arguments of its library function (:mod:`sourceopt.solve`,
+:mod:`sourceopt.analysis`), so a model here lists exactly those, with their types and
+bounds; unknown options are errors (``extra="forbid"``) and nothing is coerced (``"abc"`` is
+not a number of points). Option names may be written with ``-`` or ``_``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sourceopt.errors import Problem
+from sourceopt.scenario.messages import problems_from
+from sourceopt.scenario.schema import BackendName, Identifier
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class SolverOptions(BaseModel):
+    """The solver's settings, which every kind takes."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+    backend: BackendName | None = None
+    time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = Field(
+        None, description="seconds"
+    )
+    mip_gap: Annotated[float, Field(ge=0, le=1)] | None = None
+
+
+class SolveOptions(SolverOptions):
+    """``solve`` (and most analyses): the variant and the solver's settings."""
+
+    variant: Name | None = None
+
+
+class RulesOptions(SolveOptions):
+    """``rules``: the cost of each rule (all, or the named ones)."""
+
+    rules: Annotated[list[Name], Field(max_length=1000)] | None = None
+
+
+class CompareOptions(SolverOptions):
+    """``compare``: variants side by side (all, or the named ones)."""
+
+    variants: Annotated[list[Name], Field(max_length=1000)] | None = None
+
+
+class FrontierOptions(SolveOptions):
+    """``frontier``: cost against a metric, at `points` levels."""
+
+    against: Annotated[str, Field(min_length=1, max_length=500)]
+    points: Annotated[int, Field(ge=2, le=200)] | None = None
+    direction: Literal["at_most", "at_least"] | None = None
+
+
+class ExplainOptions(SolveOptions):
+    """``explain``: why the scenario is infeasible (or what binds)."""
+
+    relax: bool | None = None
+
+
+class PriceToWinOptions(SolveOptions):
+    """``price-to-win``: the price at which each offer would win (one supplier's, or all)."""
+
+    supplier: Identifier | None = None
+    tolerance: Annotated[float, Field(gt=0, le=0.5)] | None = None
+
+
+class StressOptions(SolveOptions):
+    """``stress``: the award when each awarded supplier fails."""
+
+    keep: bool | None = None
+    supplier: Identifier | None = None
+
+
+OPTION_MODELS: dict[str, type[SolverOptions]] = {
+    "solve": SolveOptions,
+    "rules": RulesOptions,
+    "compare": CompareOptions,
+    "frontier": FrontierOptions,
+    "explain": ExplainOptions,
+    "price-to-win": PriceToWinOptions,
+    "stress": StressOptions,
+}
+
+
+def check_options(
+    kind: str, options: dict[str, Any], file: str = "<request>"
+) -> tuple[dict[str, Any], list[Problem]]:
+    """A kind's options validated (names with ``_``, unset ones left out), or the problems.
+
+    Problems are placed at ``options.<name>`` and say what is expected.
+    """
+    model = OPTION_MODELS.get(kind)
+    if model is None:
+        return {}, [Problem(file, "kind", f"unknown job kind {kind!r}")]
+    named = {str(k).replace("-", "_"): v for k, v in options.items()}
+    try:
+        checked = model.model_validate(named)
+    except ValidationError as exc:
+        problems = problems_from(exc, named, file, prefix="options")
+        valid = ", ".join(model.model_fields)
+        return {}, [_with_choices(p, kind, valid) for p in problems]
+    return checked.model_dump(exclude_none=True), []
+
+
+def _with_choices(problem: Problem, kind: str, valid: str) -> Problem:
+    if "unknown key" not in problem.message:
+        return problem
+    name = problem.place.rsplit(".", 1)[-1]
+    message = f"unknown option {name!r} for a {kind} job; its options are: {valid}"
+    return Problem(problem.file, problem.place, message)
