@@ -125,11 +125,19 @@ def test_claims_go_round_robin_across_keys(busy: Server) -> None:
 
 
 def _children(pid: int) -> set[int]:
+    """The server's job workers (not its other children, such as the upload fork server)."""
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
         text = (task / "children").read_text().split()
         found |= {int(t) for t in text}
-    return found
+    return {c for c in found if _is_worker(c)}
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        return b"sourceopt.batch.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # gone meanwhile
+        return False
 
 
 def test_a_worker_that_dies_idle_is_replaced(tmp_path: Path) -> None:
