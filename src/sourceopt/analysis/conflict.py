@@ -27,7 +27,14 @@ from sourceopt.analysis.groups import GroupedProgram
 from sourceopt.formulation.program import Program
 from sourceopt.solvers.base import Status
 
-_CAPACITY_ROWS = ("capacity", "segment_upper", "awarded_link", "capacity_lifted")
+_CAPACITY_ROWS = (
+    "capacity",
+    "segment_upper",
+    "awarded_link",
+    "awarded_floor",
+    "capacity_lifted",
+)
+_CAPACITY_COLUMNS = ("offer_units", "awarded")  # their upper bounds can be a capacity's
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,6 @@ def _to_groups(grouped: GroupedProgram, rows: np.ndarray, cols: np.ndarray) -> l
     found |= {
         by_supplier[int(col_sup[c])]
         for c in cols
-        if kind[c] == "offer_units" and int(col_sup[c]) in by_supplier
+        if kind[c] in _CAPACITY_COLUMNS and int(col_sup[c]) in by_supplier
     }
     return sorted(found)
