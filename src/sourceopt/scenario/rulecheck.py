@@ -63,7 +63,7 @@ def _misplaced(rule: Rule, file: str, place: str) -> list[Problem]:
     """Filter keys of the rule's selectors that do not apply to what they select."""
     problems = []
     for kind, other in (("suppliers", "items"), ("items", "suppliers")):
-        selector = getattr(rule, kind, "all")
+        selector: Selector = getattr(rule, kind, "all")
         for key in misplaced_filters(selector, kind):
             where = f" (it is {_A_KEY_OF[other]})" if key in FILTER_KEYS[other] else ""
             known = ", ".join(FILTER_KEYS[kind])
