@@ -85,6 +85,46 @@ def test_the_minimum_side_of_a_two_sided_share_uses_its_own_share() -> None:
     assert rel.objective == pytest.approx(2000, rel=1e-6)
 
 
+# A (20): S1 @5 (capacity 10), S2 @5 (capacity 10, but its offer has capacity 0). Two
+# suppliers per item, and N-1 backup coverage 0.5. Only 10 units can be delivered: 10 short,
+# 5 each however they are made up (a cut of A, or units beyond S1's or S2's capacity), 50.
+# The rules then choose the mix. S2 must receive a unit (else the count is short by one, at
+# 5 x 20 = 100): its offer is exceeded by u >= 1. The relaxed scenario moves S2's offer
+# capacity to u, so S2's backup capacity is min(10, u) = u and its spare u - u = 0; S1's is
+# 10 + a (its own overflow a) with spare 0. Violations: S1's check 0.5 (10 + a), S2's 0.5 u,
+# least at a = 0, u = 1: 5.5 units (x 5 = 27.5); the cut is 9 (45), S2's overflow 1 (5).
+# Award S1 10 + S2 1 at 5 = 55; objective 55 + 27.5 + 45 + 5 = 132.5. Before the fix the
+# program kept S2's backup capacity at 0 (spare -u): 6.5 units, and the verifier, measuring
+# 5.5, refused the reported objective.
+def test_backup_capacity_is_measured_with_the_capacities_the_award_uses() -> None:
+    doc = {
+        "sourceopt": 1,
+        "name": "backup-overflow",
+        "items": [{"id": "A", "demand": 20}],
+        "suppliers": [{"id": "S1", "capacity": 10}, {"id": "S2", "capacity": 10}],
+        "offers": [
+            {"supplier": "S1", "item": "A", "price": 5},
+            {"supplier": "S2", "item": "A", "price": 5, "capacity": 0},
+        ],
+        "rules": [
+            {"type": "supplier_count", "name": "two", "min": 2, "per": "item"},
+            {"type": "backup_coverage", "name": "n-1", "coverage": 0.5},
+        ],
+    }
+    out = explain(load_scenario(doc))
+    rel = out.relaxation
+    assert rel is not None
+    assert out.verified, rel.result.document.verification
+    got = {v.rule: v.amount for v in rel.violations}
+    assert got == {
+        "demand:A": pytest.approx(9, rel=1e-6),
+        "capacity:S2": pytest.approx(1, rel=1e-6),
+        "n-1": pytest.approx(5.5, rel=1e-6),
+    }
+    assert rel.result.total_cost == pytest.approx(55, rel=1e-6)
+    assert rel.objective == pytest.approx(132.5, rel=1e-6)
+
+
 def test_freight_variant_without_the_broker_relaxes_to_a_verified_award() -> None:
     scenario = load_scenario(FREIGHT / "freight50.yaml")
     out = explain(scenario, variant="no-broker")
@@ -148,6 +188,7 @@ def infeasible_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         st.fixed_dictionaries(
             {"type": st.just("max_share"), "limit": st.sampled_from([0.4, 0.6]), "per": per}
         ),
+        st.fixed_dictionaries({"type": st.just("backup_coverage"), "coverage": st.just(0.5)}),
         st.fixed_dictionaries(
             {
                 "type": st.just("group_share"),

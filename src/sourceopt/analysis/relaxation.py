@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from sourceopt.analysis.diagnose_common import Run, Setup, documented, offer_units
 from sourceopt.analysis.edits import fix_columns, with_columns, with_row, with_rows
 from sourceopt.analysis.groups import Group, GroupedProgram
+from sourceopt.analysis.relaxed_backup import backup_of_used_capacity
 from sourceopt.formulation.program import Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
@@ -198,6 +199,8 @@ def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
     entries = sp.csr_matrix((sign, (r, cols)), shape=program.A.shape)
     program = replace(program, A=(program.A + entries).tocsr())
     program = _shares_of_bought(scenario, program, grouped, owner, cols)
+    over = {int(row): int(col) for row, col, s in zip(r, cols, sign, strict=True) if s < 0}
+    program = backup_of_used_capacity(scenario, program, over)
     weight = np.array([unit_weight(scenario, g) for g in grouped.groups])
     return _Elastic(program, owner.astype(np.int64), cols, weight, part)
 
