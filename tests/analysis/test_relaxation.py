@@ -165,6 +165,7 @@ def infeasible_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "id": s,
             "capacity": draw(st.integers(10, 50)),
             "tags": draw(st.sampled_from([[], ["small"]])),
+            "country": draw(st.sampled_from(["US", "DE"])),
         }
         for s in sups
     ]
@@ -189,6 +190,15 @@ def infeasible_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             {"type": st.just("max_share"), "limit": st.sampled_from([0.4, 0.6]), "per": per}
         ),
         st.fixed_dictionaries({"type": st.just("backup_coverage"), "coverage": st.just(0.5)}),
+        st.fixed_dictionaries(
+            {
+                "type": st.just("group_share"),
+                "each": st.just("country"),
+                "min": st.just(0.2),
+                "max": st.sampled_from([0.6, 0.8]),
+                "per": per,
+            }
+        ),
         st.fixed_dictionaries(
             {
                 "type": st.just("group_share"),
