@@ -73,6 +73,22 @@ def test_a_two_sided_volume_share_is_measured_against_what_is_bought(
     assert rel.objective == pytest.approx(2100, rel=1e-6)
 
 
+# The rule soft at 1 per unit instead: the relaxation cuts A by 10 (200) and leaves the soft
+# rule to its own penalty, measured against the 90 bought: 50 - 45 = 5 units, 5. Award as
+# above (1,400); the relaxed award's objective 1,405, the relaxation's 1,405 + 200 = 1,605.
+# Before the fix the soft row kept the full demand (no violation: 1,400), and the verifier
+# refused the reported objective.
+def test_a_soft_volume_share_is_also_measured_against_what_is_bought() -> None:
+    doc = two_sided({"max": 0.5, "soft": {"penalty": 1}})
+    out = explain(load_scenario(doc))
+    rel = out.relaxation
+    assert rel is not None
+    assert out.verified, rel.result.document.verification
+    assert [(v.rule, v.amount) for v in rel.violations] == [("demand:A", pytest.approx(10))]
+    assert rel.result.objective == pytest.approx(1405, rel=1e-6)
+    assert rel.objective == pytest.approx(1605, rel=1e-6)
+
+
 # The same with S2 held to at least 60 %: of 90 bought that is 54 > S2's 50, a violation of 4
 # (at 100: 400); at most 80 % (72) holds. Award and cut as above: objective 1,400 + 400 + 200.
 def test_the_minimum_side_of_a_two_sided_share_uses_its_own_share() -> None:
@@ -155,7 +171,7 @@ def test_freight_variant_without_the_broker_relaxes_to_a_verified_award() -> Non
 
 @st.composite
 def infeasible_scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    """2-3 items, 3 suppliers with small capacities, 1-2 rules, sometimes an excluded one."""
+    """2-3 items, 3 suppliers with small capacities, 1-2 rules (some soft), maybe an exclusion."""
     items = [
         {"id": f"I{k}", "demand": draw(st.integers(20, 60))} for k in range(draw(st.integers(2, 3)))
     ]
@@ -216,8 +232,11 @@ def infeasible_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "items": items,
         "suppliers": suppliers,
         "offers": offers,
-        "rules": draw(st.lists(rule, min_size=1, max_size=2)),
+        "rules": [dict(r) for r in draw(st.lists(rule, min_size=1, max_size=2))],
     }
+    for r in doc["rules"]:
+        if draw(st.integers(0, 3)) == 0:
+            r["soft"] = {"penalty": draw(st.integers(1, 20))}
     if draw(st.booleans()):
         doc["variants"] = [{"name": "without", "exclude_suppliers": [draw(st.sampled_from(sups))]}]
     return doc

@@ -205,12 +205,20 @@ def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
     return _Elastic(program, owner.astype(np.int64), cols, weight, part)
 
 
-def _volume_share(scenario: Scenario, g: Group) -> Any:
-    """The rule of a group whose rows bound units by a share of the demand (else None)."""
-    rule: Any = scenario.rules[g.code] if g.kind == "rule" else None
-    if rule is None or rule.type not in _VOLUME_SHARES or rule.measure != "volume":
-        return None
-    return rule
+def _volume_shares(scenario: Scenario) -> list[tuple[int, Any]]:
+    """Rules (position, rule), hard or soft, whose rows bound units by a share of demand."""
+    return [
+        (pos, rule)
+        for pos, rule in enumerate(scenario.rules)
+        if rule.type in _VOLUME_SHARES and getattr(rule, "measure", "") == "volume"
+    ]
+
+
+def _rule_rows(program: Program, rule: Any) -> np.ndarray:
+    """The rows measuring a rule (its definition rows, if any, left out)."""
+    rows = program.rows
+    mine = (rows["rule"].to_numpy() == str(rule.name)) & (rows["family"].to_numpy() == rule.type)
+    return np.flatnonzero(mine)
 
 
 def _split_two_sided(
@@ -218,17 +226,16 @@ def _split_two_sided(
 ) -> tuple[Program, dict[int, np.ndarray]]:
     """Each volume share row with a minimum and a maximum as two rows, one per bound.
 
-    ``min D <= units <= max D`` keeps its lower side; a copy (same labels) takes the upper
-    side. Then :func:`_shares_of_bought` can measure each side against what is bought, with
-    its own share as coefficient of the cut (one row cannot hold two coefficients).
+    ``min D <= units <= max D`` keeps its lower side; a copy (same labels, and a soft rule's
+    slacks with it: the two rows together say what the one did) takes the upper side. Then
+    :func:`_shares_of_bought` can measure each side against what is bought, with its own share
+    as coefficient of the cut (one row cannot hold two). Returned: the copies of each hard
+    rule's rows, by group (they are elastic as the rule's rows are).
     """
+    group_of = {g.code: k for k, g in enumerate(grouped.groups) if g.kind == "rule"}
     out: dict[int, np.ndarray] = {}
-    family = program.rows["family"].to_numpy()
-    for k, g in enumerate(grouped.groups):
-        rule = _volume_share(scenario, g)
-        if rule is None:
-            continue
-        mine = g.rows[family[g.rows] == rule.type]
+    for pos, rule in _volume_shares(scenario):
+        mine = _rule_rows(program, rule)
         both = mine[np.isfinite(program.row_lo[mine]) & np.isfinite(program.row_hi[mine])]
         if not len(both):
             continue
@@ -242,7 +249,8 @@ def _split_two_sided(
         row_hi = program.row_hi.copy()
         row_hi[both] = np.inf
         program = replace(program, rows=rows, row_hi=row_hi)
-        out[k] = np.arange(first, first + len(both))
+        if pos in group_of:
+            out[group_of[pos]] = np.arange(first, first + len(both))
     return program, out
 
 
@@ -259,22 +267,17 @@ def _shares_of_bought(
     the scenario measures the share of what is bought, so the cut of each item in the row
     enters it with the row's share as coefficient: the maximum (``max_share``'s limit) on an
     upper row, the minimum on a lower one (:func:`_split_two_sided` left one side per row).
+    Soft rules too: the relaxed scenario prices their violations against what is bought.
     """
     cut = np.full(scenario.n_items, -1)
     for k, g in enumerate(grouped.groups):
         if g.kind == "demand" and np.any(owner == k):
             cut[g.code] = cols[owner == k][0]
-    family = program.rows["family"].to_numpy()
     row_item = program.rows["item"].to_numpy()
-    rule_of = program.rows["rule"].to_numpy()
     rows, where, vals = [], [], []
-    for g in grouped.groups:
-        rule = _volume_share(scenario, g)
-        if rule is None:
-            continue
+    for _, rule in _volume_shares(scenario):
         chosen = np.flatnonzero(item_mask(scenario, rule.items) & (cut >= 0))
-        mine = np.flatnonzero((rule_of == str(rule.name)) & (family == rule.type))
-        for r in mine:  # the rule's rows and the upper copies of its two-sided ones
+        for r in _rule_rows(program, rule):  # with the upper copies of its two-sided rows
             upper = np.isfinite(program.row_hi[r])
             share = rule.limit if rule.type == "max_share" else (rule.max if upper else rule.min)
             items = chosen if row_item[r] < 0 else np.intersect1d(chosen, [row_item[r]])
