@@ -34,7 +34,6 @@ _CAPACITY_ROWS = (
     "awarded_floor",
     "capacity_lifted",
 )
-_CAPACITY_COLUMNS = ("offer_units", "awarded")  # their upper bounds can be a capacity's
 
 
 @dataclass(frozen=True)
@@ -159,9 +158,9 @@ def _to_groups(grouped: GroupedProgram, rows: np.ndarray, cols: np.ndarray) -> l
     }
     kind = program.columns["kind"].to_numpy()
     col_sup = program.columns["supplier"].to_numpy()
+    # an offer's bound, or an award indicator fixed at 0 because it can see no units
+    held = (kind == "offer_units") | ((kind == "awarded") & (program.col_hi < 1.0))
     found |= {
-        by_supplier[int(col_sup[c])]
-        for c in cols
-        if kind[c] in _CAPACITY_COLUMNS and int(col_sup[c]) in by_supplier
+        by_supplier[int(col_sup[c])] for c in cols if held[c] and int(col_sup[c]) in by_supplier
     }
     return sorted(found)
