@@ -195,3 +195,69 @@ def test_cli_explain_json_and_solve_why(tmp_path: Path) -> None:
     assert solved.exit_code == 4
     assert "Why: these cannot all hold together" in solved.output
     assert "locks S1 on item A" in solved.output
+
+
+def no_bid(capacity_on: str = "offer") -> dict[str, Any]:
+    """The issue-11 reproduction: X (100) has bids from a @10 and b @11, b unable to deliver.
+
+    With ``capacity_on="offer"`` b's offer has capacity 0 (a no-bid row); with ``"supplier"``
+    b's own capacity is 0. Y (100): c @11, a @11. Rule: two awarded suppliers per item.
+    """
+    b_offer: dict[str, Any] = {"supplier": "b", "item": "X", "price": 11}
+    b: dict[str, Any] = {"id": "b"}
+    if capacity_on == "offer":
+        b_offer["capacity"] = 0
+    else:
+        b["capacity"] = 0
+    return {
+        "sourceopt": 1,
+        "name": "excl-count",
+        "items": [{"id": "X", "demand": 100}, {"id": "Y", "demand": 100}],
+        "suppliers": [{"id": "a"}, b, {"id": "c"}],
+        "offers": [
+            {"supplier": "a", "item": "X", "price": 10},
+            b_offer,
+            {"supplier": "c", "item": "Y", "price": 11},
+            {"supplier": "a", "item": "Y", "price": 11},
+        ],
+        "rules": [{"type": "supplier_count", "name": "two-per-item", "min": 2, "per": "item"}],
+    }
+
+
+# X has one supplier that can receive units, so the rule and b's capacity conflict (lifting
+# b's capacity lets b be X's second supplier). Cheapest relaxation: the rule short by one
+# supplier on X, priced at the top unit price x the largest demand = 11 x 100 = 1,100; the
+# award X: a 100 @10 = 1,000, Y: a and c at 11 = 1,100 -> total cost 2,100, objective 3,200.
+@pytest.mark.parametrize(
+    ("where", "data_message"),
+    [("offer", "at most 0 of X (offer capacities)"), ("supplier", "at most 0 units in total")],
+)
+def test_a_supplier_that_cannot_deliver_never_counts(where: str, data_message: str) -> None:
+    out = explain(load_scenario(no_bid(where)))
+    assert out.status is Status.INFEASIBLE
+    assert [m.rule for m in out.conflict] == ["two-per-item", "capacity:b"]
+    rule, data = (m.message for m in out.conflict)
+    assert "at least 2 awarded suppliers" in rule
+    assert "item X has 1 with any capacity (a)" in rule
+    assert data == f"supplier b can deliver {data_message}"
+    rel = out.relaxation
+    assert rel is not None
+    assert [(v.rule, v.amount, v.penalty) for v in rel.violations] == [
+        ("two-per-item", pytest.approx(1), pytest.approx(1100))
+    ]
+    assert rel.result.total_cost == pytest.approx(2100)
+    assert rel.objective == pytest.approx(3200)
+    assert out.verified
+
+
+# A variant that excludes a supplier: the conflict names the exclusion, not a capacity.
+def test_an_excluded_supplier_is_named_as_excluded() -> None:
+    doc = no_bid()
+    doc["offers"][1].pop("capacity")
+    doc["variants"] = [{"name": "no-b", "exclude_suppliers": ["b"]}]
+    assert explain(load_scenario(doc)).status is Status.OPTIMAL
+    out = explain(load_scenario(doc), variant="no-b", relax=False)
+    assert [m.rule for m in out.conflict] == ["two-per-item", "capacity:b"]
+    assert (
+        out.conflict[1].message == "supplier b is excluded by variant no-b (it can deliver nothing)"
+    )

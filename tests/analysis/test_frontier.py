@@ -64,6 +64,19 @@ def test_supplier_count_three_known_points() -> None:
     assert f.points[1].knee
 
 
+def test_supplier_count_never_counts_a_supplier_that_cannot_deliver() -> None:
+    # S4 bids with capacity 0 (a no-bid row): at most 3 suppliers can be awarded, so the
+    # frontier stops at 3 with the same points as without S4 (a fourth "awarded" supplier
+    # with no units would be a point the verifier refuses).
+    doc = one_item(("S1", 10, 0.5, []), ("S2", 12, 0.1, []), ("S3", 15, 0.2, []))
+    doc["suppliers"].append({"id": "S4"})
+    doc["offers"].append({"supplier": "S4", "item": "A", "price": 9, "capacity": 0})
+    f = frontier(load_scenario(doc), "supplier_count", points=5)
+    assert [p.bound for p in f.points] == [1.0, 2.0, 3.0]
+    assert [p.objective for p in f.points] == pytest.approx([1000.0, 1002.0, 1007.0])
+    assert all(p.verified for p in f.points)
+
+
 def test_max_share_and_hhi_are_monotone_and_within_bounds() -> None:
     sc = load_scenario(THREE)
     share = frontier(sc, "max_share", points=4)

@@ -1215,3 +1215,198 @@ case(
     total_cost=1450,
     allocation={("S4", "A"): 80, ("S2", "A"): 20, ("S4", "B"): 40, ("S2", "B"): 10},
 )
+
+# --- 43-51 a supplier that cannot receive units never counts as awarded (issue 11) ----------
+# An award indicator whose units are bounded by 0 (a no-bid row with capacity 0, a supplier
+# capacity of 0, a supplier a variant excludes) or by a negligible amount must stay at 0:
+# the award quantum min(1, M) is 0 there, so without that the binary could be 1 with no
+# units. Each case below failed (or, where noted, would fail) on a formulation with the hole.
+
+# 43 (the issue's reproduction). X (100): a @10, b @11 with capacity 0 (a no-bid row).
+# Y (100): c @11, a @11. Two awarded suppliers per item: X has one supplier that can receive
+# units (a), so no award exists.
+_NO_BID = scenario(
+    "excl-count",
+    [item("X", 100), item("Y", 100)],
+    [sup("a"), sup("b"), sup("c")],
+    [
+        offer("a", "X", 10),
+        offer("b", "X", 11, capacity=0),
+        offer("c", "Y", 11),
+        offer("a", "Y", 11),
+    ],
+    rules=[{"type": "supplier_count", "name": "two-per-item", "min": 2, "per": "item"}],
+)
+case("count_per_item_no_bid_offer", _NO_BID, status="infeasible")
+
+# 44 The same with b's own capacity 0 (its offer uncapped): b can receive nothing. Infeasible.
+case(
+    "count_per_item_supplier_capacity_zero",
+    {
+        **_NO_BID,
+        "name": "excl-count-supplier",
+        "suppliers": [sup("a"), sup("b", capacity=0), sup("c")],
+        "offers": [
+            offer("a", "X", 10),
+            offer("b", "X", 11),
+            offer("c", "Y", 11),
+            offer("a", "Y", 11),
+        ],
+    },
+    status="infeasible",
+)
+
+# 45 The rule soft at 500 per supplier short. X: only a -> 100 x 10 = 1,000, 1 supplier short
+# (penalty 500). Y: a and c both at 11, each at least one unit (the award quantum): any such
+# split costs 100 x 11 = 1,100 (meeting the rule on Y costs nothing extra; one supplier on Y
+# would add another 500). Total cost 1,000 + 1,100 = 2,100; objective 2,100 + 500 = 2,600.
+# Y's split between a and c is a tie: no allocation asserted. (With the hole: 2,100, b
+# "counted" on X.)
+case(
+    "count_per_item_no_bid_offer_soft",
+    {
+        **_NO_BID,
+        "name": "excl-count-soft",
+        "rules": [
+            {
+                "type": "supplier_count",
+                "name": "two-per-item",
+                "min": 2,
+                "per": "item",
+                "soft": {"penalty": 500},
+            }
+        ],
+    },
+    objective=2600,
+    total_cost=2100,
+    cost={"purchase": 2100, "penalties": 500},
+)
+
+# 46 A variant excludes a supplier (its offers get capacity 0); a per-category count.
+# A (10): S1 @5, S2 @6, S3 @8; at least 2 awarded suppliers in the category.
+# Base: S1 9 @5 + S2 1 @6 = 51. Variant "no-s2" (S2 excluded): S2 cannot count; the second
+# supplier is S3 with one unit (the quantum): 9 x 5 + 1 x 8 = 53. (With the hole: S1 alone,
+# 50.) Unique: cost falls with every unit moved to S1.
+case(
+    "count_per_category_excluded_supplier",
+    scenario(
+        "count-excluded",
+        [item("A", 10)],
+        [sup("S1"), sup("S2"), sup("S3")],
+        [offer("S1", "A", 5), offer("S2", "A", 6), offer("S3", "A", 8)],
+        rules=[{"type": "supplier_count", "min": 2, "per": "category"}],
+        variants=[{"name": "no-s2", "exclude_suppliers": ["S2"]}],
+    ),
+    objective=53,
+    total_cost=53,
+    allocation={("S1", "A"): 9, ("S3", "A"): 1},
+    variant="no-s2",
+)
+
+# 47 A fixed cost and a count share one indicator (S2's "awarded" over all items).
+# A (10): S1 @5; S2 @6 with capacity 0 and fixed cost 1; S3 @20. At least 2 awarded.
+# S2 can receive nothing, so the second supplier is S3 with one unit: 9 x 5 + 20 = 65.
+# (With the hole: S1 10 x 5 + S2's fixed cost 1 = 51, S2 "awarded" with no units.) Unique.
+case(
+    "count_with_fixed_cost_capacity_zero",
+    scenario(
+        "count-fixed",
+        [item("A", 10)],
+        [sup("S1"), sup("S2", capacity=0, fixed_cost=1), sup("S3")],
+        [offer("S1", "A", 5), offer("S2", "A", 6), offer("S3", "A", 20)],
+        rules=[{"type": "supplier_count", "min": 2}],
+    ),
+    objective=65,
+    total_cost=65,
+    allocation={("S1", "A"): 9, ("S3", "A"): 1},
+    cost={"fixed": 0},
+)
+
+# 48 backup_coverage: a supplier with backup capacity but no units it could receive.
+# X (100), Y (10). a: X @10 cap 100, Y @1 cap 10. c: X @20 cap 100. t: X @5 cap 100 but
+# min_units 150 (its minimum exceeds its capacity: the offer can never be used), Y @1 cap 0.
+# Rule: coverage 0.5 over all. Backup capacities c_s = min(capacity, offer capacities):
+# a 110, c 100, t 100 (t never receives units, so it is never awarded and lends nothing).
+#  - a alone (X 100, Y 10 = 1,010): a's check needs the others' spare >= 55; nobody else is
+#    awarded: violated. (With the hole t is "awarded" with no units and lends 100: 1,010.)
+#  - a and c, c with 100 - x of X: a needs 100 - (100 - x) >= 0.5 (x + 10) -> x >= 10;
+#    c needs 110 - (x + 10) >= 0.5 (100 - x) -> x <= 100. Cost 10x + 20 (100 - x) + 10 x 1 falls
+#    with x, and c keeps at least one unit (the quantum): x = 99 -> 990 + 20 + 10 = 1,020.
+# Optimum 1,020: a X 99, c X 1, a Y 10. Unique.
+case(
+    "backup_coverage_unusable_supplier",
+    scenario(
+        "backup-unusable",
+        [item("X", 100), item("Y", 10)],
+        [sup("a"), sup("c"), sup("t")],
+        [
+            offer("a", "X", 10, capacity=100),
+            offer("a", "Y", 1, capacity=10),
+            offer("c", "X", 20, capacity=100),
+            offer("t", "X", 5, capacity=100, min_units=150),
+            offer("t", "Y", 1, capacity=0),
+        ],
+        rules=[{"type": "backup_coverage", "coverage": 0.5}],
+    ),
+    objective=1020,
+    total_cost=1020,
+    allocation={("a", "X"): 99, ("c", "X"): 1, ("a", "Y"): 10},
+)
+
+# 49 A negligible capacity (1e-7 units, below the verifier's 1e-6 "awarded" threshold) is no
+# capacity: b cannot be one of X's two suppliers. Infeasible. (With the hole: the quantum
+# min(1, 1e-7) is within the solvers' tolerance, b is "counted" with no real units.)
+case(
+    "count_per_item_negligible_capacity",
+    {
+        **_NO_BID,
+        "name": "excl-count-tiny",
+        "offers": [
+            offer("a", "X", 10),
+            offer("b", "X", 11, capacity=1e-7),
+            offer("c", "Y", 11),
+            offer("a", "Y", 11),
+        ],
+    },
+    status="infeasible",
+)
+
+# 50 max_items_per_supplier with a no-bid row (an indicator with the upper link only: a binary
+# at 1 without units only tightens the row, so there was no hole; the case pins that a
+# barred indicator changes nothing). A, B (10 each). S1: A @5, B @4 with capacity 0. S2: A @7,
+# B @6. Each supplier wins at most one item: S1 can only win A (50), S2 B (60) -> 110. Unique.
+case(
+    "max_items_with_no_bid_row",
+    scenario(
+        "max-items-no-bid",
+        [item("A", 10), item("B", 10)],
+        [sup("S1"), sup("S2")],
+        [
+            offer("S1", "A", 5),
+            offer("S1", "B", 4, capacity=0),
+            offer("S2", "A", 7),
+            offer("S2", "B", 6),
+        ],
+        rules=[{"type": "max_items_per_supplier", "max": 1}],
+    ),
+    objective=110,
+    total_cost=110,
+    allocation={("S1", "A"): 10, ("S2", "B"): 10},
+)
+
+# 51 A supplier min_units with capacity 0 under a per-category count (the quantum is then the
+# minimum, 5 > 0: no hole before either; the case pins it). A (10): S1 @5, S2 @6 (capacity 0,
+# min_units 5), S3 @9. Two awarded: S2 cannot receive units; S3 one unit: 45 + 9 = 54. Unique.
+case(
+    "count_with_min_units_capacity_zero",
+    scenario(
+        "count-min-units",
+        [item("A", 10)],
+        [sup("S1"), sup("S2", capacity=0, min_units=5), sup("S3")],
+        [offer("S1", "A", 5), offer("S2", "A", 6), offer("S3", "A", 9)],
+        rules=[{"type": "supplier_count", "min": 2, "per": "category"}],
+    ),
+    objective=54,
+    total_cost=54,
+    allocation={("S1", "A"): 9, ("S3", "A"): 1},
+)

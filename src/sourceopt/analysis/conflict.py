@@ -27,7 +27,13 @@ from sourceopt.analysis.groups import GroupedProgram
 from sourceopt.formulation.program import Program
 from sourceopt.solvers.base import Status
 
-_CAPACITY_ROWS = ("capacity", "segment_upper", "awarded_link", "capacity_lifted")
+_CAPACITY_ROWS = (
+    "capacity",
+    "segment_upper",
+    "awarded_link",
+    "awarded_floor",
+    "capacity_lifted",
+)
 
 
 @dataclass(frozen=True)
@@ -152,9 +158,9 @@ def _to_groups(grouped: GroupedProgram, rows: np.ndarray, cols: np.ndarray) -> l
     }
     kind = program.columns["kind"].to_numpy()
     col_sup = program.columns["supplier"].to_numpy()
+    # an offer's bound, or an award indicator fixed at 0 because it can see no units
+    held = (kind == "offer_units") | ((kind == "awarded") & (program.col_hi < 1.0))
     found |= {
-        by_supplier[int(col_sup[c])]
-        for c in cols
-        if kind[c] == "offer_units" and int(col_sup[c]) in by_supplier
+        by_supplier[int(col_sup[c])] for c in cols if held[c] and int(col_sup[c]) in by_supplier
     }
     return sorted(found)

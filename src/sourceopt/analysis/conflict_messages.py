@@ -197,12 +197,31 @@ def _supplier_count(scenario: Scenario, rule: Any) -> str:
     sup = supplier_mask(scenario, rule.suppliers)
     items = item_mask(scenario, rule.items)
     off = scenario.offers
-    bidders = np.unique(off["supplier"].to_numpy()[items[off["item"].to_numpy()]])
+    o_sup, o_item = off["supplier"].to_numpy(), off["item"].to_numpy()
+    bidders = np.unique(o_sup[items[o_item]])
     offering = int(sup[bidders].sum())
-    return (
+    text = (
         f"needs {_bounds(rule.min, rule.max, str)} awarded suppliers among {who} {where}; "
         f"{offering} of them bid on those items"
     )
+    # an offer (or a supplier) with no capacity is a bid that can never be awarded
+    own = scenario.suppliers["capacity"].to_numpy(float)[o_sup]
+    able = sup[o_sup] & items[o_item] & (np.minimum(off["capacity"].to_numpy(float), own) > 0)
+    if rule.per != "item":
+        real = len(np.unique(o_sup[able]))
+        return text + (f", {real} with any capacity" if real < offering else "")
+    pairs = np.unique(o_item[able] * scenario.n_suppliers + o_sup[able])
+    count = np.bincount(pairs // scenario.n_suppliers, minlength=scenario.n_items)
+    chosen = np.flatnonzero(items)
+    if not len(chosen):
+        return text
+    fewest = chosen[np.argmin(count[chosen])]
+    names = scenario.suppliers["id"].to_numpy()[
+        pairs[pairs // scenario.n_suppliers == fewest] % scenario.n_suppliers
+    ]
+    can = f" ({_ids([str(n) for n in names])})" if len(names) else ""
+    item_id = scenario.items["id"].iat[int(fewest)]
+    return text + f"; item {item_id} has {int(count[fewest])} with any capacity{can}"
 
 
 def _bounds(low: Any, high: Any, fmt: Callable[[Any], str]) -> str:
@@ -294,6 +313,9 @@ def _demand(scenario: Scenario, item: int) -> str:
 
 def _capacity(scenario: Scenario, supplier: int) -> str:
     sid = str(scenario.suppliers["id"].to_numpy()[supplier])
+    chosen = next((v for v in scenario.variants if v.name == scenario.variant), None)
+    if chosen is not None and sid in chosen.exclude_suppliers:
+        return f"supplier {sid} is excluded by variant {chosen.name} (it can deliver nothing)"
     cap = float(scenario.suppliers["capacity"].to_numpy(float)[supplier])
     off = scenario.offers
     o_cap = off["capacity"].to_numpy(float)

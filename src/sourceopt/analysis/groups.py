@@ -9,9 +9,12 @@ Switching a group *off* frees its rows. A capacity is also carried by the progra
 bounds and big-M coefficients (an offer's column bound is min(offer capacity, demand,
 supplier capacity); ``x <= H y`` and ``units <= M z`` use the same numbers), so switching a
 capacity off also lifts the supplier's offer columns to their capacity-free bounds (the tier
-band, the demand) and swaps its ``segment_upper`` and ``awarded_link`` rows for copies with
-the lifted coefficients. Those copies are appended to the program once, free, and switched on
-by bounds, so that every feasibility test is a bounds edit of one program.
+band, the demand) and swaps its ``segment_upper``, ``awarded_link`` and ``awarded_floor`` rows
+for copies with the lifted coefficients (a big-M from the lifted bounds; an award quantum
+min(1, M) from it). An award indicator that the capacity fixed at 0 (it could see no units:
+:func:`~sourceopt.formulation.context.award_quantum`) is lifted to 1 with them. The copies
+are appended to the program once, free, and switched on by bounds (every copy is a ``<= 0``
+row), so that every feasibility test is a bounds edit of one program.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sourceopt.analysis.edits import with_rows
+from sourceopt.formulation.context import award_quantum
 from sourceopt.formulation.core import segments
 from sourceopt.formulation.program import Program
 from sourceopt.scenario.model import Scenario
 
+_SWAPPED = ("segment_upper", "awarded_link", "awarded_floor")
 DATA_PRIORITY = float("inf")  # data give way only when relaxing every rule cannot help
 
 
@@ -135,13 +140,10 @@ def _capacity_groups(scenario: Scenario, program: Program) -> tuple[Program, lis
     """One group per supplier whose capacity (own or on an offer) binds anything."""
     labels, family = program.columns, program.rows["family"].to_numpy()
     row_sup = program.rows["supplier"].to_numpy()
-    hi = structural_hi(scenario, program)
+    hi = _lift_indicators(program, structural_hi(scenario, program))
     lifted = np.flatnonzero(hi > program.col_hi)
     col_sup = labels["supplier"].to_numpy()
-    swaps = np.flatnonzero(
-        np.isin(family, ("segment_upper", "awarded_link"))
-        & np.isin(row_sup, np.unique(col_sup[lifted]))
-    )
+    swaps = np.flatnonzero(np.isin(family, _SWAPPED) & np.isin(row_sup, np.unique(col_sup[lifted])))
     copies = _lifted_copies(program, swaps, hi)
     base_rows = program.n_rows
     program = with_rows(
@@ -176,13 +178,8 @@ def _capacity_groups(scenario: Scenario, program: Program) -> tuple[Program, lis
     return program, groups
 
 
-def _lifted_copies(program: Program, rows: np.ndarray, hi: np.ndarray) -> sp.csr_matrix:
-    """Copies of ``x - H y <= 0`` / ``units - M z <= 0`` rows with H, M from the lifted bounds.
-
-    The negative entry is the indicator's; it becomes minus the largest value the row's
-    positive part can take under the lifted column bounds.
-    """
-    block = sp.csr_matrix(program.A[rows], copy=True)
+def _reach(block: sp.csr_matrix, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of `block`: the most its positive part can be under bounds `hi`; entry owners."""
     bounded = np.where(np.isfinite(hi), hi, 0.0)
     owner = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
     positive = block.data > 0
@@ -191,6 +188,39 @@ def _lifted_copies(program: Program, rows: np.ndarray, hi: np.ndarray) -> sp.csr
         weights=block.data[positive] * bounded[block.indices[positive]],
         minlength=block.shape[0],
     )
-    neg = ~positive
-    block.data[neg] = -np.maximum(reach[owner[neg]], -block.data[neg])
+    return reach, owner
+
+
+def _lift_indicators(program: Program, hi: np.ndarray) -> np.ndarray:
+    """`hi` with 1 for award indicators fixed at 0 that see units under the lifted bounds."""
+    kind = program.columns["kind"].to_numpy()
+    barred = np.flatnonzero((kind == "awarded") & (program.col_hi < 1.0))
+    if not len(barred):
+        return hi
+    links = program.A[program.rows["family"].to_numpy() == "awarded_link"].tocsr()
+    reach, owner = _reach(links, hi)
+    neg = links.data < 0  # each link row has one negative entry: its indicator's
+    seen = np.zeros(program.n_cols)
+    np.maximum.at(seen, links.indices[neg], reach[owner[neg]])
+    out = hi.copy()
+    out[barred] = np.maximum(hi[barred], award_quantum(seen[barred])[0])
+    return out
+
+
+def _lifted_copies(program: Program, rows: np.ndarray, hi: np.ndarray) -> sp.csr_matrix:
+    """Copies of ``x - H y <= 0``, ``units - M z <= 0``, ``units - q z >= 0`` rows, lifted.
+
+    The negative entry is the indicator's. In an upper row it becomes minus the largest value
+    the row's positive part can take under the lifted column bounds (never less than before);
+    in a floor row (an award quantum) minus max(q, min(1, that value)), and the copy is
+    negated (``q' z - units <= 0``) so that every copy is switched on as a ``<= 0`` row.
+    """
+    block = sp.csr_matrix(program.A[rows], copy=True)
+    reach, owner = _reach(block, hi)
+    neg = block.data < 0
+    floor = program.rows["family"].to_numpy()[rows] == "awarded_floor"
+    _, big_m, quantum = award_quantum(reach)
+    lifted = np.where(floor, quantum, big_m)
+    block.data[neg] = -np.maximum(lifted[owner[neg]], -block.data[neg])
+    block.data[floor[owner]] *= -1.0
     return block

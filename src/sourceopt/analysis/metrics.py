@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from sourceopt.analysis.edits import with_columns, with_rows
 from sourceopt.analysis.expressions import SupplierExpressions, supplier_expressions
 from sourceopt.errors import AnalysisError
+from sourceopt.formulation.context import award_quantum
 from sourceopt.formulation.program import Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
@@ -211,14 +212,18 @@ def _with_total(program: Program, x: SupplierExpressions) -> tuple[Program, int]
 def _count(
     metric: Metric, program: Program, x: SupplierExpressions, scenario: Scenario
 ) -> EpsilonProgram:
-    """Fresh binaries z_s "s receives units": units_s <= M_s z_s (and >= min(1, M_s) z_s)."""
+    """Fresh binaries z_s "s receives units": units_s <= M_s z_s (and >= min(1, M_s) z_s).
+
+    As the program's own indicators (:func:`~sourceopt.formulation.context.award_quantum`):
+    z_s is fixed at 0 where s can receive no units.
+    """
     sups = np.flatnonzero(np.diff(x.units.indptr) > 0)
     units = x.units[sups]
     hi = np.where(np.isfinite(program.col_hi), program.col_hi, 0.0)
     cap = scenario.suppliers["capacity"].to_numpy(float)[sups]
-    big_m = np.minimum(cap, units @ hi)
+    upper, big_m, q = award_quantum(np.minimum(cap, units @ hi))  # upper 0: no units to see
     n = len(sups)
-    program, z = with_columns(program, n, kind="awarded", hi=1.0, integer=True, supplier=sups)
+    program, z = with_columns(program, n, kind="awarded", hi=upper, integer=True, supplier=sups)
     units = _widen(units, program.n_cols)
     diag = sp.csr_matrix((np.ones(n), (np.arange(n), z)), shape=units.shape)
     program = with_rows(
@@ -230,7 +235,6 @@ def _count(
         supplier=sups,
     )
     if metric.direction == AT_LEAST:  # only a real award counts (the award quantum)
-        q = np.minimum(1.0, big_m)
         program = with_rows(
             program,
             units - diag.multiply(q[:, None]),

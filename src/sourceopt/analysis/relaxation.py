@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from sourceopt.analysis.diagnose_common import Run, Setup, documented, offer_units
 from sourceopt.analysis.edits import fix_columns, with_columns, with_row, with_rows
 from sourceopt.analysis.groups import Group, GroupedProgram
+from sourceopt.analysis.relaxed_backup import backup_of_used_capacity
 from sourceopt.formulation.program import Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
@@ -36,6 +37,7 @@ from sourceopt.scenario.selectors import item_mask
 
 _SPEND_TYPES = ("budget",)
 _COUNT_TYPES = ("supplier_count", "max_items_per_supplier")
+_VOLUME_SHARES = ("max_share", "group_share")  # volume-measured: bounds are shares of demand
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,10 @@ def _final(
         Violation(_part_name(grouped.groups[k], part), float(a), float(a * el.weight[k]))
         for (k, part), a in amount[hit].items()
     )
-    violated = sorted({int(k) for k, _ in amount[hit].index})
-    relaxed = _relaxed_scenario(setup.scenario, grouped, el, violated, final, x)
+    # the relaxed scenario follows the award exactly: a group whose slack is positive but below
+    # the noise (not reported) is relaxed too, else the verifier sees that noise as a violation
+    touched = sorted({int(k) for k, _ in amount[amount > 0].index})
+    relaxed = _relaxed_scenario(setup.scenario, grouped, el, touched, final, x)
     run: Run = documented(setup, relaxed, final, raw)
     data = sum(
         v.penalty
@@ -171,10 +175,12 @@ def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
             grouped.lifted(g, row_lo, row_hi, col_hi)
     program = replace(p, row_lo=row_lo, row_hi=row_hi, col_hi=col_hi)
     program, offer_rows = _offer_capacity_rows(scenario, program, grouped)
+    program, upper_rows = _split_two_sided(scenario, program, grouped)
     family = program.rows["family"].to_numpy()
     rows, signs, owners = [], [], []
+    none = np.zeros(0, np.int64)
     for k, g in enumerate(grouped.groups):
-        mine = np.r_[g.rows, offer_rows.get(k, np.zeros(0, np.int64))].astype(np.int64)
+        mine = np.r_[g.rows, offer_rows.get(k, none), upper_rows.get(k, none)].astype(np.int64)
         if g.kind == "rule":  # its measured rows; definitions (backup_coverage_total) hold
             mine = mine[family[mine] == scenario.rules[g.code].type]
         over = mine[np.isfinite(program.row_hi[mine])] if g.kind != "demand" else mine[:0]
@@ -193,8 +199,59 @@ def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
     entries = sp.csr_matrix((sign, (r, cols)), shape=program.A.shape)
     program = replace(program, A=(program.A + entries).tocsr())
     program = _shares_of_bought(scenario, program, grouped, owner, cols)
+    over = {int(row): int(col) for row, col, s in zip(r, cols, sign, strict=True) if s < 0}
+    program = backup_of_used_capacity(scenario, program, over)
     weight = np.array([unit_weight(scenario, g) for g in grouped.groups])
     return _Elastic(program, owner.astype(np.int64), cols, weight, part)
+
+
+def _volume_shares(scenario: Scenario) -> list[tuple[int, Any]]:
+    """Rules (position, rule), hard or soft, whose rows bound units by a share of demand."""
+    return [
+        (pos, rule)
+        for pos, rule in enumerate(scenario.rules)
+        if rule.type in _VOLUME_SHARES and getattr(rule, "measure", "") == "volume"
+    ]
+
+
+def _rule_rows(program: Program, rule: Any) -> np.ndarray:
+    """The rows measuring a rule (its definition rows, if any, left out)."""
+    rows = program.rows
+    mine = (rows["rule"].to_numpy() == str(rule.name)) & (rows["family"].to_numpy() == rule.type)
+    return np.flatnonzero(mine)
+
+
+def _split_two_sided(
+    scenario: Scenario, program: Program, grouped: GroupedProgram
+) -> tuple[Program, dict[int, np.ndarray]]:
+    """Each volume share row with a minimum and a maximum as two rows, one per bound.
+
+    ``min D <= units <= max D`` keeps its lower side; a copy (same labels, and a soft rule's
+    slacks with it: the two rows together say what the one did) takes the upper side. Then
+    :func:`_shares_of_bought` can measure each side against what is bought, with its own share
+    as coefficient of the cut (one row cannot hold two). Returned: the copies of each hard
+    rule's rows, by group (they are elastic as the rule's rows are).
+    """
+    group_of = {g.code: k for k, g in enumerate(grouped.groups) if g.kind == "rule"}
+    out: dict[int, np.ndarray] = {}
+    for pos, rule in _volume_shares(scenario):
+        mine = _rule_rows(program, rule)
+        both = mine[np.isfinite(program.row_lo[mine]) & np.isfinite(program.row_hi[mine])]
+        if not len(both):
+            continue
+        first, hi = program.n_rows, program.row_hi[both].copy()
+        labels = program.rows.iloc[both].reset_index(drop=True)
+        program = with_rows(
+            program, program.A[both], lo=-np.inf, hi=hi, family=rule.type, rule=str(rule.name)
+        )
+        rows = program.rows.copy()
+        rows.iloc[first:, :] = labels.to_numpy()
+        row_hi = program.row_hi.copy()
+        row_hi[both] = np.inf
+        program = replace(program, rows=rows, row_hi=row_hi)
+        if pos in group_of:
+            out[group_of[pos]] = np.arange(first, first + len(both))
+    return program, out
 
 
 def _shares_of_bought(
@@ -208,29 +265,21 @@ def _shares_of_bought(
 
     A volume share row bounds units by a share of the demand (a constant); when demand is cut,
     the scenario measures the share of what is bought, so the cut of each item in the row
-    enters it with the share as coefficient (one-sided rows; a row with both a minimum and a
-    maximum keeps the full demand).
+    enters it with the row's share as coefficient: the maximum (``max_share``'s limit) on an
+    upper row, the minimum on a lower one (:func:`_split_two_sided` left one side per row).
+    Soft rules too: the relaxed scenario prices their violations against what is bought.
     """
     cut = np.full(scenario.n_items, -1)
     for k, g in enumerate(grouped.groups):
         if g.kind == "demand" and np.any(owner == k):
             cut[g.code] = cols[owner == k][0]
-    family = program.rows["family"].to_numpy()
     row_item = program.rows["item"].to_numpy()
     rows, where, vals = [], [], []
-    for g in grouped.groups:
-        rule: Any = scenario.rules[g.code] if g.kind == "rule" else None
-        if rule is None or rule.type not in ("max_share", "group_share"):
-            continue
-        if rule.measure != "volume":
-            continue
-        share = (
-            rule.limit if rule.type == "max_share" else (rule.min if rule.max is None else rule.max)
-        )
-        if rule.type == "group_share" and rule.min is not None and rule.max is not None:
-            continue
+    for _, rule in _volume_shares(scenario):
         chosen = np.flatnonzero(item_mask(scenario, rule.items) & (cut >= 0))
-        for r in g.rows[family[g.rows] == rule.type]:
+        for r in _rule_rows(program, rule):  # with the upper copies of its two-sided rows
+            upper = np.isfinite(program.row_hi[r])
+            share = rule.limit if rule.type == "max_share" else (rule.max if upper else rule.min)
             items = chosen if row_item[r] < 0 else np.intersect1d(chosen, [row_item[r]])
             rows.append(np.full(len(items), r))
             where.append(cut[items])

@@ -19,6 +19,29 @@ from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Rule
 from sourceopt.scenario.selectors import item_mask, supplier_mask
 
+NO_AWARD = 1e-5
+"""An indicator that can see at most this many units is fixed at 0 (models/README.md).
+
+Ten times the verifier's tolerance (a supplier is awarded with more than 1e-6 units): below
+it the award quantum min(1, M) is within the solvers' feasibility tolerances of 0, so the
+binary could be 1 with no real award. Fixing it at 0 also bars those few units.
+"""
+
+
+def award_quantum(big_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per indicator with big-M `big_m`: its upper bound, link coefficient M and quantum q.
+
+    An indicator whose units cannot exceed :data:`NO_AWARD` (no bid, a zero capacity, an
+    excluded supplier) gets upper bound 0, so it never counts as awarded; its M and q are
+    then :data:`NO_AWARD` (any value holds with the binary at 0; a nonzero one keeps the
+    binary's entry in its rows for an analysis that lifts a capacity). The others get upper
+    bound 1, their M, and q = min(1, M): at least one unit (or all they can have, if less).
+    """
+    big_m = np.asarray(big_m, dtype=float)
+    can = big_m > NO_AWARD
+    upper = np.where(can, 1.0, 0.0)
+    return upper, np.where(can, big_m, NO_AWARD), np.where(can, np.minimum(1.0, big_m), NO_AWARD)
+
 
 def grouping(groups: np.ndarray, n_groups: int) -> sp.csr_array:
     """A 0/1 matrix summing the entries with the same group (group -1: left out)."""
@@ -166,7 +189,8 @@ class Context:
         Upper link: units <= M z with M the tightest bound from capacities and demand. With
         `floor`, also units >= q z, q = min(1, M) (and at least the supplier's min_units for a
         binary over all its items): the binary may be 1 only for a real award
-        (models/README.md, "award quantum"). Created once, reused.
+        (models/README.md, "award quantum"). A binary whose M is at most :data:`NO_AWARD` is
+        fixed at 0 (:func:`award_quantum`). Created once, reused.
         """
         store, slots, groups, owners, item_of = self._slots(suppliers, items, per_item)
         cols = store[slots].copy()
@@ -178,12 +202,13 @@ class Context:
                 groups[groups >= 0], self.pair_max_units[groups >= 0], minlength=len(slots)
             ),
         )
+        upper, big_m, quantum = award_quantum(big_m)
         new = np.flatnonzero(cols < 0)
         if len(new):
             cols[new] = self.builder.add_columns(
                 len(new),
                 kind="awarded",
-                hi=1.0,
+                hi=upper[new],
                 integer=True,
                 supplier=owners[new],
                 item=item_of[new],
@@ -198,7 +223,7 @@ class Context:
                 # a supplier's min_units is about all its units: only a whole-supplier binary
                 whole = not per_item and bool(items.all())
                 min_u = self.scenario.suppliers["min_units"].to_numpy(float)[owners[todo]]
-                q = np.maximum(min_u if whole else 0.0, np.minimum(1.0, big_m[todo]))
+                q = np.maximum(min_u if whole else 0.0, quantum[todo])
                 self._link(units[todo], cols[todo], -q, -np.inf, "awarded_floor", owners[todo])
         return np.asarray(cols, dtype=np.int64)
 

@@ -17,7 +17,12 @@ from sourceopt.scenario.schema import (
     Selector,
     Variant,
 )
-from sourceopt.scenario.selectors import item_mask, supplier_mask
+from sourceopt.scenario.selectors import (
+    FILTER_KEYS,
+    item_mask,
+    misplaced_filters,
+    supplier_mask,
+)
 
 
 def default_names(rules: Sequence[Rule], taken: set[str]) -> list[Rule]:
@@ -52,8 +57,30 @@ def _unknown_ids(
     ]
 
 
+_A_KEY_OF = {"suppliers": "a supplier key", "items": "an item key"}
+
+
+def _misplaced(rule: Rule, file: str, place: str) -> list[Problem]:
+    """Filter keys of the rule's selectors that do not apply to what they select."""
+    problems = []
+    for kind, other in (("suppliers", "items"), ("items", "suppliers")):
+        selector: Selector = getattr(rule, kind, "all")
+        for key in misplaced_filters(selector, kind):
+            where = f" (it is {_A_KEY_OF[other]})" if key in FILTER_KEYS[other] else ""
+            known = ", ".join(FILTER_KEYS[kind])
+            problems.append(
+                Problem(
+                    file,
+                    f"{place}.{kind}.{key}",
+                    f"filter {key!r} does not apply to {kind}{where}, so it would match "
+                    f"nothing; filters of {kind} are: {known}",
+                )
+            )
+    return problems
+
+
 def check_rule(rule: Rule, scenario: Scenario, file: str, place: str) -> list[Problem]:
-    """Every id a rule names exists; attributes it needs are defined; capacities finite."""
+    """Every id a rule names exists; filters apply; attributes needed are defined; capacities."""
     suppliers = set(scenario.suppliers["id"])
     items = set(scenario.items["id"])
     problems: list[Problem] = []
@@ -69,6 +96,7 @@ def check_rule(rule: Rule, scenario: Scenario, file: str, place: str) -> list[Pr
         problems += _unknown_ids(rule.suppliers, suppliers, "supplier", file, f"{place}.suppliers")
     if hasattr(rule, "items"):
         problems += _unknown_ids(rule.items, items, "item", file, f"{place}.items")
+    problems += _misplaced(rule, file, place)
     if problems:
         return problems
     if isinstance(rule, AverageAttributeRule):

@@ -1,9 +1,10 @@
 """Selectors turned into boolean masks over suppliers and items.
 
 A selector is ``"all"``, a list of ids, or a filter whose entries must all hold:
-``tags`` (has any of them), ``country``, ``region`` (suppliers), ``group`` (items),
-``attribute`` (``{name: {gt|ge|lt|le|eq: value}}``; a supplier whose attribute is unset
-does not match). Ids are checked when the scenario is loaded, so here they all exist.
+``tags`` (has any of them), ``country``, ``region``, ``attribute``
+(``{name: {gt|ge|lt|le|eq: value}}``; a supplier whose attribute is unset does not match) for
+suppliers, ``group`` for items (:data:`FILTER_KEYS`). Ids and filter keys are checked when the
+scenario is loaded, so here every id exists and every filter key applies.
 
 :func:`each_groups` splits the selected suppliers by a field for a rule's ``each`` key.
 """
@@ -27,6 +28,27 @@ _COMPARE: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
     "le": operator.le,
     "eq": operator.eq,
 }
+
+
+FILTER_KEYS: dict[str, tuple[str, ...]] = {
+    "suppliers": ("tags", "country", "region", "attribute"),
+    "items": ("group",),
+}
+"""Which filter keys apply to which kind of record (the key of the selector in a rule).
+
+A filter key that does not apply to the kind selected would match nothing (``group`` labels
+items, no supplier has one; items have no tags, country, region or attributes in format 1),
+so loading refuses it (:func:`misplaced_filters`). Format 1.1 extends this table (item
+``tags``/``attribute``/``id``, supplier ``id``, ``not``).
+"""
+
+
+def misplaced_filters(selector: Selector, kind: str) -> list[str]:
+    """The keys of a filter selector that do not apply to `kind` (``suppliers``/``items``)."""
+    if not isinstance(selector, SelectorFilter):
+        return []
+    given = [k for k in type(selector).model_fields if getattr(selector, k) is not None]
+    return [k for k in given if k not in FILTER_KEYS[kind]]
 
 
 def _by_ids(ids: pd.Series, wanted: list[str]) -> np.ndarray:
