@@ -72,6 +72,11 @@ def test_no_module_outside_solvers_names_a_backend() -> None:
     assert not named, named
 
 
+def test_the_format_reference_names_every_backend() -> None:
+    text = (SRC.parents[1] / "docs" / "format.md").read_text(encoding="utf-8")
+    assert [name for name in backend_names() if f"`{name}`" not in text] == []
+
+
 def test_checking_availability_imports_no_solver() -> None:
     # Before find_spec, is_available imported each package: highspy, pulp and ortools were
     # all in sys.modules after available_backends().
