@@ -22,7 +22,7 @@ from sourceopt.result import (
     VerificationDoc,
 )
 from sourceopt.scenario.model import Scenario
-from sourceopt.solvers.base import RawResult, Status, relative_gap
+from sourceopt.solvers.base import Limit, RawResult, Status, relative_gap
 from sourceopt.verify import Verification, verify
 
 UNIT_DECIMALS = 6  # awarded units are reported (and verified) rounded to a millionth
@@ -224,7 +224,7 @@ def _proven(
     gap = relative_gap(objective, bound)
     solver = doc.solver.model_copy(update={"bound": bound, "gap": gap})
     if raw.status is Status.OPTIMAL and gap > mip_gap * (1 + 1e-9):
-        solver = solver.model_copy(update={"limit": "gap"})  # not proven: say so
+        solver = solver.model_copy(update={"limit": Limit.GAP.value})  # not proven: say so
         return doc.model_copy(update={"solver": solver, "status": Status.FEASIBLE})
     return doc.model_copy(update={"solver": solver})
 

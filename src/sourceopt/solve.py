@@ -13,7 +13,7 @@ from sourceopt.result import ConflictDoc, SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.variants import apply_variant
 from sourceopt.solution import document
-from sourceopt.solvers.base import Backend, Capabilities, RawResult, SolveOptions, Status
+from sourceopt.solvers.base import Backend, Capabilities, Limit, RawResult, SolveOptions, Status
 from sourceopt.solvers.registry import get_backend
 
 
@@ -168,7 +168,7 @@ class _Budgeted:
         """The engine's solve, its time limit cut to what is left before the deadline."""
         left = self.deadline - time.monotonic()
         if left <= 0:
-            return RawResult(Status.NO_SOLUTION, self.name, "", 0.0, limit="time_limit")
+            return RawResult(Status.NO_SOLUTION, self.name, "", 0.0, limit=Limit.TIME_LIMIT)
         limit = left if options.time_limit is None else min(options.time_limit, left)
         return self.engine.solve(program, replace(options, time_limit=limit))
 

@@ -123,3 +123,17 @@ def test_cli_json_and_plot(tmp_path: Path) -> None:
     out = runner.invoke(cli, ["frontier", str(path), "--against", "nope"])
     assert out.exit_code == 2
     assert "unknown metric" in out.output
+
+
+def test_group_share_by_country_is_the_same_frontier_as_by_tag() -> None:
+    # S2 is the only supplier in FR, as it is the only one tagged small: the points of
+    # test_group_share_three_known_points (shares 0, 1/2, 1 at 1000, 12000/11, 1200).
+    countries = ["DE", "FR"]
+    suppliers = [{**s, "country": c} for s, c in zip(TWO["suppliers"], countries, strict=True)]
+    by_country = {**TWO, "suppliers": suppliers}
+    f = frontier(load_scenario(by_country), "group_share:country:FR", points=3)
+    assert f.metric == "group_share:country:FR"
+    assert f.direction == "at_least"
+    assert [p.value for p in f.points] == pytest.approx([0.0, 0.5, 1.0], abs=1e-6)
+    assert [p.objective for p in f.points] == pytest.approx([1000.0, 12000 / 11, 1200.0])
+    assert [p.knee for p in f.points] == [False, True, False]

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sourceopt.analysis.metrics import AT_LEAST, Metric, measure, parse_metric, prepare
+from sourceopt.analysis.metrics import AT_LEAST, Target, measure, parse, prepare, resolve
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
 from sourceopt.result import SolveResult
@@ -113,16 +113,22 @@ def frontier(
     if points < 2:
         raise AnalysisError(f"a frontier needs at least 2 points, got {points}")
     chosen = apply_variant(scenario, variant)
-    metric = parse_metric(chosen, against, direction)
+    target = resolve(chosen, parse(against), direction)
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
     get_backend(backend or scenario.solver.backend)
     program = build_program(chosen)
     first = solve_program(chosen, program, options, backend)
-    head = (chosen.name, chosen.variant, metric.name, metric.direction, chosen.currency)
-    m0 = measure(metric, chosen, first)
+    head = (
+        chosen.name,
+        chosen.variant,
+        str(target.metric),
+        target.direction.value,
+        chosen.currency,
+    )
+    m0 = measure(target.metric, chosen, first)
     if m0 is None:
         return Frontier(*head, first, ())
-    eps = prepare(metric, program, chosen)
+    eps = prepare(target, program, chosen)
     solved: dict[float, SolveResult] = {m0: first}
 
     def solve_at(bound: float) -> SolveResult:
@@ -130,18 +136,18 @@ def frontier(
             solved[bound] = solve_program(chosen, eps.at(bound), options, backend)
         return solved[bound]
 
-    best = _best_bound(metric, m0, solve_at, points)
-    bounds = _grid(metric, m0, best, points)
+    best = _best_bound(target, m0, solve_at, points)
+    bounds = _grid(target, m0, best, points)
     found = [(b, solve_at(b)) for b in bounds]
-    out = _points(metric, chosen, found)
+    out = _points(target, chosen, found)
     return Frontier(*head, first, out)
 
 
 def _points(
-    metric: Metric, scenario: Scenario, found: list[tuple[float, SolveResult]]
+    target: Target, scenario: Scenario, found: list[tuple[float, SolveResult]]
 ) -> tuple[FrontierPoint, ...]:
     """The solved bounds as points, the knee marked."""
-    values = [measure(metric, scenario, r) for _, r in found]
+    values = [measure(target.metric, scenario, r) for _, r in found]
     knee = _knee([(v, r.document.objective) for v, (_, r) in zip(values, found, strict=True)])
     return tuple(
         FrontierPoint(
@@ -158,11 +164,11 @@ def _points(
 
 
 def _best_bound(
-    metric: Metric, m0: float, solve_at: Callable[[float], SolveResult], points: int
+    target: Target, m0: float, solve_at: Callable[[float], SolveResult], points: int
 ) -> float:
     """The best feasible bound between m0 and the metric's far end, by bisection."""
-    far = metric.far
-    if (far >= m0) != (metric.direction == AT_LEAST) or far == m0:
+    far = target.far
+    if (far >= m0) != (target.direction is AT_LEAST) or far == m0:
         return m0
     if solve_at(far).has_award:
         return far
@@ -170,7 +176,7 @@ def _best_bound(
     for _ in range(BISECTION_STEPS):
         if bad - ok <= 0.25 / points:
             break
-        mid = _round(metric, m0 + (ok + bad) / 2 * (far - m0))
+        mid = _round(target, m0 + (ok + bad) / 2 * (far - m0))
         t = (mid - m0) / (far - m0)
         if t <= ok or t >= bad:
             break
@@ -178,17 +184,17 @@ def _best_bound(
             ok = t
         else:
             bad = t
-    return _round(metric, m0 + ok * (far - m0))
+    return _round(target, m0 + ok * (far - m0))
 
 
-def _round(metric: Metric, value: float) -> float:
-    return float(round(value)) if metric.integer else float(value)
+def _round(target: Target, value: float) -> float:
+    return float(round(value)) if target.integer else float(value)
 
 
-def _grid(metric: Metric, m0: float, best: float, points: int) -> list[float]:
+def _grid(target: Target, m0: float, best: float, points: int) -> list[float]:
     """`points` bounds from m0 to best (distinct integers for counts)."""
     raw = np.linspace(m0, best, points)
-    if metric.integer:
+    if target.integer:
         raw = np.round(raw)
     out: list[float] = []
     for value in raw:

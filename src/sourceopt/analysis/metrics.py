@@ -1,5 +1,9 @@
-"""Frontier metrics: parse a name, add the epsilon-constraint to a built program, measure an award.
+"""Frontier metrics: bound a parsed metric, add the epsilon-constraint to a program, measure.
 
+:func:`~sourceopt.analysis.metric_spec.parse` turns the text into a typed :data:`Metric`
+(one small class per metric, its canonical text by ``str()``); :func:`resolve` bounds it in
+a direction on a scenario (checking tags and attributes); :func:`measure` and
+:func:`prepare` dispatch on its class, never on its text.
 Each metric prepares the program once (helper columns and their defining rows) and then
 adds one block of rows per bound epsilon; see models/README.md, "Trade-off frontier".
 Spend shares use a helper column T = total spend, so that a share row
@@ -9,80 +13,114 @@ Spend shares use a helper column T = total spend, so that a share row
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never
 
 import numpy as np
 import scipy.sparse as sp
 
 from sourceopt.analysis.edits import with_columns, with_rows
 from sourceopt.analysis.expressions import SupplierExpressions, supplier_expressions
+from sourceopt.analysis.metric_spec import (
+    AT_LEAST,
+    AT_MOST,
+    METRICS,
+    Average,
+    Direction,
+    Group,
+    GroupShare,
+    Hhi,
+    MaxShare,
+    Metric,
+    SupplierCount,
+    parse,
+)
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.context import award_quantum
 from sourceopt.formulation.program import Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 
-METRICS = ("max_share", "supplier_count", "group_share:<tag>", "average:<attribute>", "hhi")
-AT_MOST, AT_LEAST = "at_most", "at_least"
-_DEFAULT = {
-    "max_share": AT_MOST,
-    "hhi": AT_MOST,
-    "supplier_count": AT_LEAST,
-    "group_share": AT_LEAST,
-    "average": AT_MOST,
-}
+__all__ = [
+    "AT_LEAST",
+    "AT_MOST",
+    "HHI_TANGENTS",
+    "METRICS",
+    "Direction",
+    "EpsilonProgram",
+    "Metric",
+    "Target",
+    "measure",
+    "parse",
+    "prepare",
+    "resolve",
+]
 HHI_TANGENTS = 100  # tangent points of share^2 on [0, 1]: error <= min(5000/K, n*2500/K^2) points
 
 
 @dataclass(frozen=True)
-class Metric:
-    """A parsed frontier metric: kind (``max_share``...), argument, direction, natural range."""
+class Target:
+    """A metric bounded in a direction on one scenario, with its natural range's far end."""
 
-    name: str
-    kind: str
-    arg: str
-    direction: str
-    integer: bool
+    metric: Metric
+    direction: Direction
     far: float  # the end of the metric's range in its direction (best conceivable value)
 
-
-def parse_metric(scenario: Scenario, name: str, direction: str | None = None) -> Metric:
-    """Parse `name` (see :data:`METRICS`); unknown names, tags or attributes list what exists."""
-    kind, _, arg = name.partition(":")
-    if kind not in _DEFAULT or (kind in ("group_share", "average")) != bool(arg):
-        raise AnalysisError(f"unknown metric {name!r}; metrics are: {', '.join(METRICS)}")
-    way = direction or _DEFAULT[kind]
-    if way not in (AT_MOST, AT_LEAST):
-        raise AnalysisError(f"unknown direction {way!r}; use {AT_MOST!r} or {AT_LEAST!r}")
-    if kind in ("max_share", "hhi") and way == AT_LEAST:
-        raise AnalysisError(f"{kind} can only be bounded from above (direction {AT_MOST!r})")
-    up = way == AT_LEAST
-    if kind == "group_share":
-        _group_mask(scenario, arg)
-        far = 1.0 if up else 0.0
-    elif kind == "average":
-        values = _attribute_values(scenario, arg)
-        far = float(values.max() if up else values.min())
-    elif kind == "supplier_count":
-        far = float(len(np.unique(scenario.offers["supplier"].to_numpy()))) if up else 1.0
-    else:
-        far = 0.0
-    return Metric(name, kind, arg, way, kind == "supplier_count", far)
+    @property
+    def integer(self) -> bool:
+        """Whether the metric takes whole values only (its bounds are rounded)."""
+        return self.metric.integer
 
 
-def _group_mask(scenario: Scenario, group: str) -> np.ndarray:
+def resolve(scenario: Scenario, metric: Metric, direction: str | None = None) -> Target:
+    """`metric` bounded in `direction` (default: the metric's own) on `scenario`.
+
+    Unknown directions, tags and attributes raise AnalysisError listing what exists.
+    """
+    way = metric.default
+    if direction:
+        if direction not in tuple(Direction):
+            raise AnalysisError(
+                f"unknown direction {direction!r}; use {AT_MOST.value!r} or {AT_LEAST.value!r}"
+            )
+        way = Direction(direction)
+    if way is AT_LEAST and not metric.floors:
+        raise AnalysisError(
+            f"{metric} can only be bounded from above (direction {AT_MOST.value!r})"
+        )
+    return Target(metric, way, _far(scenario, metric, up=way is AT_LEAST))
+
+
+def _far(scenario: Scenario, metric: Metric, *, up: bool) -> float:
+    """The metric's best conceivable value on `scenario` in its direction."""
+    match metric:
+        case GroupShare(group):
+            _group_mask(scenario, group)
+            return 1.0 if up else 0.0
+        case Average(attribute):
+            values = _attribute_values(scenario, attribute)
+            return float(values.max() if up else values.min())
+        case SupplierCount():
+            return float(len(np.unique(scenario.offers["supplier"].to_numpy()))) if up else 1.0
+        case MaxShare() | Hhi():
+            return 0.0
+        case _:
+            assert_never(metric)
+
+
+def _group_mask(scenario: Scenario, group: Group) -> np.ndarray:
     """Suppliers in a group: ``country:<C>`` or a tag."""
     sup = scenario.suppliers
-    if group.startswith("country:"):
-        mask = (sup["country"] == group.partition(":")[2]).to_numpy(dtype=bool)
+    if group.country:
+        mask = (sup["country"] == group.name).to_numpy(dtype=bool)
         what = "country"
     else:
-        mask = np.array([group in tags for tags in sup["tags"]], dtype=bool)
+        mask = np.array([group.name in tags for tags in sup["tags"]], dtype=bool)
         what = "tag"
     if not mask.any():
         tags = sorted({t for ts in sup["tags"] for t in ts})
         countries = sorted({c for c in sup["country"] if isinstance(c, str)})
         raise AnalysisError(
-            f"no supplier has the {what} {group!r}; tags are: {', '.join(tags) or '(none)'}; "
+            f"no supplier has the {what} {str(group)!r}; tags are: {', '.join(tags) or '(none)'}; "
             f"countries (as country:<C>): {', '.join(countries) or '(none)'}"
         )
     return mask
@@ -103,15 +141,23 @@ def measure(metric: Metric, scenario: Scenario, result: SolveResult) -> float | 
     k = result.document.kpis
     if k is None:
         return None
-    if metric.kind == "max_share":
-        return k.max_supplier_share
-    if metric.kind == "supplier_count":
-        return float(k.supplier_count)
-    if metric.kind == "hhi":
-        return k.hhi
-    if metric.kind == "group_share":
-        g = metric.arg
-        return k.group_shares.get(g if g.startswith("country:") else f"tag:{g}", 0.0)
+    match metric:
+        case MaxShare():
+            return k.max_supplier_share
+        case SupplierCount():
+            return float(k.supplier_count)
+        case Hhi():
+            return k.hhi
+        case GroupShare(group):
+            return k.group_shares.get(group.kpi_key, 0.0)
+        case Average(attribute):
+            return _average(scenario, result, attribute)
+        case _:
+            assert_never(metric)
+
+
+def _average(scenario: Scenario, result: SolveResult, attribute: str) -> float | None:
+    """The unit-weighted average of `attribute` over the award's allocations."""
     alloc = result.allocations
     offer_attr = dict(
         zip(
@@ -120,12 +166,12 @@ def measure(metric: Metric, scenario: Scenario, result: SolveResult) -> float | 
                 scenario.items["id"].to_numpy()[scenario.offers["item"].to_numpy()],
                 strict=True,
             ),
-            scenario.offer_attribute(metric.arg),
+            scenario.offer_attribute(attribute),
             strict=True,
         )
     )
     sup_attr = dict(
-        zip(scenario.suppliers["id"], scenario.supplier_attribute(metric.arg), strict=True)
+        zip(scenario.suppliers["id"], scenario.supplier_attribute(attribute), strict=True)
     )
     attr = [
         offer_attr[(s, i)] if src == "offer" else sup_attr[s]
@@ -139,7 +185,7 @@ def measure(metric: Metric, scenario: Scenario, result: SolveResult) -> float | 
 class EpsilonProgram:
     """A program prepared for one metric; :meth:`at` adds the rows for one bound."""
 
-    metric: Metric
+    target: Target
     program: Program
     own: sp.csr_matrix
     total: sp.csr_matrix | None = None
@@ -147,41 +193,56 @@ class EpsilonProgram:
 
     def at(self, eps: float) -> Program:
         """The prepared program with the metric bounded by `eps` (in the metric's units)."""
-        up = self.metric.direction == AT_LEAST
+        up = self.target.direction is AT_LEAST
         own = self.own
         if self.total is None:  # a count: the bound is a constant
             lo, hi = (eps, np.inf) if up else (-np.inf, eps)
         else:
             lo, hi = (0.0, np.inf) if up else (-np.inf, 0.0)
             own = own - (eps * self.scale) * self.total
-        return with_rows(self.program, own, lo=lo, hi=hi, family="epsilon", rule=self.metric.name)
+        rule = str(self.target.metric)
+        return with_rows(self.program, own, lo=lo, hi=hi, family="epsilon", rule=rule)
 
 
-def prepare(metric: Metric, program: Program, scenario: Scenario) -> EpsilonProgram:
+def prepare(target: Target, program: Program, scenario: Scenario) -> EpsilonProgram:
     """Add the metric's helper columns and rows to the program (once per frontier)."""
     x = supplier_expressions(program, scenario)
-    if metric.kind == "supplier_count":
-        return _count(metric, program, x, scenario)
-    if metric.kind == "average":
-        return _homogeneous(
-            metric,
-            program,
-            x.attribute_row(scenario, metric.arg, "volume"),
-            np.asarray(x.units.sum(axis=0)).ravel(),
-        )
-    if metric.kind == "group_share":
-        mask = _group_mask(scenario, metric.arg).astype(float)
-        return _homogeneous(metric, program, mask @ x.spend, x.total_spend)
+    match target.metric:
+        case SupplierCount():
+            return _count(target, program, x, scenario)
+        case Average(attribute):
+            return _homogeneous(
+                target,
+                program,
+                x.attribute_row(scenario, attribute, "volume"),
+                np.asarray(x.units.sum(axis=0)).ravel(),
+            )
+        case GroupShare(group):
+            mask = _group_mask(scenario, group).astype(float)
+            return _homogeneous(target, program, mask @ x.spend, x.total_spend)
+        case MaxShare():
+            return _max_share(target, program, x)
+        case Hhi():
+            return _hhi(target, program, x)
+        case _:
+            assert_never(target.metric)
+
+
+def _spenders(program: Program, x: SupplierExpressions) -> tuple[Program, int, np.ndarray]:
+    """The program with the total-spend column T (:func:`_with_total`), T, the spenders."""
     program, t = _with_total(program, x)
-    spenders = np.flatnonzero(np.diff(x.spend.indptr) > 0)
-    if metric.kind == "max_share":
-        own = _widen(x.spend[spenders], program.n_cols)
-        total = sp.csr_matrix(
-            (np.ones(len(spenders)), (np.arange(len(spenders)), np.full(len(spenders), t))),
-            shape=own.shape,
-        )
-        return EpsilonProgram(metric, program, own, total)
-    return _hhi(metric, program, x, spenders, t)
+    return program, t, np.flatnonzero(np.diff(x.spend.indptr) > 0)
+
+
+def _max_share(target: Target, program: Program, x: SupplierExpressions) -> EpsilonProgram:
+    """One row per spender: ``spend_s - eps * T <= 0``."""
+    program, t, spenders = _spenders(program, x)
+    own = _widen(x.spend[spenders], program.n_cols)
+    total = sp.csr_matrix(
+        (np.ones(len(spenders)), (np.arange(len(spenders)), np.full(len(spenders), t))),
+        shape=own.shape,
+    )
+    return EpsilonProgram(target, program, own, total)
 
 
 def _widen(m: sp.csr_matrix, n: int) -> sp.csr_matrix:
@@ -191,11 +252,11 @@ def _widen(m: sp.csr_matrix, n: int) -> sp.csr_matrix:
 
 
 def _homogeneous(
-    metric: Metric, program: Program, own: np.ndarray, total: np.ndarray
+    target: Target, program: Program, own: np.ndarray, total: np.ndarray
 ) -> EpsilonProgram:
     """One row ``own - eps * total`` (a share or an average: the ratio bound times the total)."""
     return EpsilonProgram(
-        metric,
+        target,
         program,
         sp.csr_matrix(np.asarray(own, dtype=float).reshape(1, -1)),
         sp.csr_matrix(np.asarray(total, dtype=float).reshape(1, -1)),
@@ -210,7 +271,7 @@ def _with_total(program: Program, x: SupplierExpressions) -> tuple[Program, int]
 
 
 def _count(
-    metric: Metric, program: Program, x: SupplierExpressions, scenario: Scenario
+    target: Target, program: Program, x: SupplierExpressions, scenario: Scenario
 ) -> EpsilonProgram:
     """Fresh binaries z_s "s receives units": units_s <= M_s z_s (and >= min(1, M_s) z_s).
 
@@ -234,7 +295,7 @@ def _count(
         family="awarded_link",
         supplier=sups,
     )
-    if metric.direction == AT_LEAST:  # only a real award counts (the award quantum)
+    if target.direction is AT_LEAST:  # only a real award counts (the award quantum)
         program = with_rows(
             program,
             units - diag.multiply(q[:, None]),
@@ -244,13 +305,12 @@ def _count(
             supplier=sups,
         )
     own = sp.csr_matrix((np.ones(n), (np.zeros(n, dtype=np.int64), z)), shape=(1, program.n_cols))
-    return EpsilonProgram(metric, program, own)
+    return EpsilonProgram(target, program, own)
 
 
-def _hhi(
-    metric: Metric, program: Program, x: SupplierExpressions, spenders: np.ndarray, t: int
-) -> EpsilonProgram:
+def _hhi(target: Target, program: Program, x: SupplierExpressions) -> EpsilonProgram:
     """Spend S_s, and H_s >= 2 t_k S_s - t_k^2 T (tangents of share^2, times T); sum H <= eps T."""
+    program, t, spenders = _spenders(program, x)
     n, k = len(spenders), HHI_TANGENTS
     program, s_cols = with_columns(program, n, kind="auxiliary", supplier=spenders)
     program, h_cols = with_columns(program, n, kind="auxiliary", supplier=spenders)
@@ -272,4 +332,4 @@ def _hhi(
     )
     own = sp.csr_matrix((np.ones(n), (np.zeros(n, dtype=np.int64), h_cols)), shape=(1, width))
     total = sp.csr_matrix(([1.0], ([0], [t])), shape=(1, width))
-    return EpsilonProgram(metric, program, own, total, scale=1e-4)
+    return EpsilonProgram(target, program, own, total, scale=1e-4)

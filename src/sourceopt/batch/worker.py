@@ -159,12 +159,12 @@ def warm_up(all_kinds: bool) -> None:
     import sourceopt.batch.intake  # noqa: F401
     from sourceopt.batch.kinds import load_kinds
     from sourceopt.solve import solve  # noqa: F401
-    from sourceopt.solvers.registry import get_backend
+    from sourceopt.solvers.registry import DEFAULT_BACKEND, get_backend
 
     hooks = os.environ.get("SOURCEOPT_TEST_HOOKS") == "1"
     if hooks and os.environ.get("SOURCEOPT_TEST_BREAK_ANALYSES") == "1":
         sys.modules["sourceopt.analysis"] = None  # type: ignore[assignment]
-    get_backend("highs")
+    get_backend(DEFAULT_BACKEND)
     if all_kinds:
         load_kinds()
 

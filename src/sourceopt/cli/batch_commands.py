@@ -25,6 +25,7 @@ from sourceopt.cli import (
     fail,
 )
 from sourceopt.errors import SourceoptError
+from sourceopt.solvers.registry import backend_names
 
 _SHOWN = 10
 
@@ -34,7 +35,7 @@ _SHOWN = 10
 @click.option("--out", "out_dir", default="batch-out", show_default=True, help="output folder")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="worker processes")
 @click.option("--variants", default=None, help="'all' or a comma list (default: base)")
-@click.option("--backend", type=click.Choice(["highs", "cbc", "scip", "cpsat"]), default=None)
+@click.option("--backend", type=click.Choice(list(backend_names())), default=None)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="seconds")
 @click.option("--gap", type=click.FloatRange(0, 1), default=None, help="relative MIP gap")
 @click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None)

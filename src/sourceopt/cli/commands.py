@@ -25,6 +25,7 @@ from sourceopt.result import SolveResult
 from sourceopt.scenario.load import load_scenario
 from sourceopt.scenario.variants import variant_names
 from sourceopt.solvers.base import Status
+from sourceopt.solvers.registry import backend_names
 
 _STATUS_EXIT = {
     Status.OPTIMAL: EXIT_OK,
@@ -74,7 +75,7 @@ def validate(files: tuple[str, ...], models_dir: str | None) -> None:
 @click.argument("file")
 @click.option("--variant", default=None, help="solve this variant (default: base)")
 @click.option("--all-variants", is_flag=True, help="solve the base and every variant")
-@click.option("--backend", type=click.Choice(["highs", "cbc", "scip", "cpsat"]), default=None)
+@click.option("--backend", type=click.Choice(list(backend_names())), default=None)
 @click.option(
     "--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="seconds"
 )

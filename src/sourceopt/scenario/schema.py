@@ -377,7 +377,7 @@ class Variant(Strict):
     price_scale: dict[str, Positive] = Field(default_factory=dict)
 
 
-BackendName = Literal["highs", "cbc", "scip", "cpsat"]
+BackendName = Literal["highs", "cbc", "scip", "cpsat"]  # the solvers registry's names (tested)
 
 
 class SolverSettings(Strict):

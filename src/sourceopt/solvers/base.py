@@ -28,6 +28,31 @@ class Status(enum.StrEnum):
     ERROR = "error"  # the solver failed; see the message
 
 
+class Limit(enum.StrEnum):
+    """What stopped a run short of a proof (the result's ``solver.limit``; values are its JSON)."""
+
+    TIME_LIMIT = "time_limit"
+    ITERATION_LIMIT = "iteration_limit"
+    NODE_LIMIT = "node_limit"
+    SOLUTION_LIMIT = "solution_limit"
+    MEMORY_LIMIT = "memory_limit"
+    OBJECTIVE_BOUND = "objective_bound"  # HiGHS: the objective bound was reached
+    OBJECTIVE_TARGET = "objective_target"  # HiGHS: the objective target was reached
+    OBJECTIVE_LIMIT = "objective_limit"  # MathOpt's OBJECTIVE limit
+    CUTOFF_LIMIT = "cutoff_limit"
+    NORM_LIMIT = "norm_limit"
+    INTERRUPTED = "interrupted"
+    SLOW_PROGRESS = "slow_progress"
+    OTHER_LIMIT = "other_limit"
+    UNDETERMINED_LIMIT = "undetermined_limit"  # a limit the solver did not name
+    LIMIT = "limit"  # CBC stopped on a limit its log does not name
+    GAP_NOT_PROVEN = "gap_not_proven"  # said optimal, but its own bound is not within the gap
+    GAP = "gap"  # said optimal, but the verified objective is not within the gap of the bound
+    INTEGER_GRID = "integer_grid"  # CP-SAT: continuous columns solved on an integer grid
+    ARTIFICIAL_BOUNDS = "artificial_bounds"  # CP-SAT: infinite bounds were made finite
+    DEFAULT_TIME_LIMIT = "default_time_limit"  # CP-SAT: its default budget (no time limit given)
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What a backend can do, declared as data."""
@@ -65,7 +90,7 @@ class RawResult:
     gap: float | None = None  # relative gap between objective and bound
     duals: np.ndarray | None = None  # row duals (LP only, when the backend has them)
     message: str = ""
-    limit: str | None = None  # "time_limit" when a limit stopped the run
+    limit: Limit | None = None  # what stopped the run short of a proof, if anything
     extra: dict[str, object] = field(default_factory=dict)
 
 

@@ -38,16 +38,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sourceopt.errors import BackendError
-from sourceopt.solvers.base import Capabilities, RawResult, SolveOptions, Status, relative_gap
+from sourceopt.solvers.base import (
+    Capabilities,
+    Limit,
+    RawResult,
+    SolveOptions,
+    Status,
+    relative_gap,
+)
 
 if TYPE_CHECKING:
     from sourceopt.formulation.program import Program
 
 _LIMIT_WORDS = (
-    ("time", "time_limit"),
-    ("node", "node_limit"),
-    ("iteration", "iteration_limit"),
-    ("solution", "solution_limit"),
+    ("time", Limit.TIME_LIMIT),
+    ("node", Limit.NODE_LIMIT),
+    ("iteration", Limit.ITERATION_LIMIT),
+    ("solution", Limit.SOLUTION_LIMIT),
 )
 _ABS_GAP = 1e-9
 _SEED_MOD = 2**31 - 2
@@ -69,14 +76,14 @@ def _log_value(log: str, key: str) -> float | None:
         return None
 
 
-def _log_limit(log: str) -> str:
+def _log_limit(log: str) -> Limit:
     """Which limit CBC's ``Result - Stopped on ...`` line names."""
     match = re.search(r"^Result - Stopped on (.*)$", log, flags=re.MULTILINE)
     text = match.group(1).lower() if match else ""
     for word, limit in _LIMIT_WORDS:
         if word in text:
             return limit
-    return "time_limit" if "time" in log.lower() else "limit"
+    return Limit.TIME_LIMIT if "time" in log.lower() else Limit.LIMIT
 
 
 def _log_result(log: str) -> str:

@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sourceopt.solvers.base import Capabilities, RawResult, SolveOptions, Status
+from sourceopt.solvers.base import Capabilities, Limit, RawResult, SolveOptions, Status
 from sourceopt.solvers.scip import (
     describe,
     finish,
@@ -82,12 +82,12 @@ MAX_BOUND = 1e7  # CP-SAT's mip_max_bound: the largest magnitude a scaled domain
 _SPURIOUS_INVALID = "MODEL_INVALID"
 _PRESOLVE_PROOF = "infeasible during MIP presolve"  # SatSolveProto's text, before scaling
 _MESSAGES = {
-    "integer_grid": (
+    Limit.INTEGER_GRID: (
         "CP-SAT solved the continuous columns on an integer grid (1/1000, coarser for "
         "domains wider than 10,000), so optimality and infeasibility are not proven for "
         "the program itself; use a backend with continuous support for a proof"
     ),
-    "artificial_bounds": (
+    Limit.ARTIFICIAL_BOUNDS: (
         "CP-SAT needs finite domains: columns with infinite bounds (or bounds beyond 1e7) "
         "were given artificial ones, so optimality and infeasibility are not proven for "
         "the program itself"
@@ -109,18 +109,18 @@ def _default_budget_hit(raw: RawResult) -> RawResult:
         "given); give a time_limit to search longer, or use a backend with continuous support"
     )
     message = f"{raw.message}; {note}" if raw.message else note
-    return replace(raw, limit="default_time_limit", message=message)
+    return replace(raw, limit=Limit.DEFAULT_TIME_LIMIT, message=message)
 
 
-def restriction(program: Program) -> str | None:
+def restriction(program: Program) -> Limit | None:
     """Why CP-SAT's integer model is narrower than the program, or None if it is exact."""
     lo, hi = program.col_lo, program.col_hi
     fixed_integral = (lo == hi) & np.isfinite(lo) & (np.round(lo) == lo)
     if np.any(~program.integrality & ~fixed_integral):
-        return "integer_grid"
+        return Limit.INTEGER_GRID
     wide = ~np.isfinite(lo) | ~np.isfinite(hi) | (np.abs(lo) > MAX_BOUND) | (np.abs(hi) > MAX_BOUND)
     if np.any(wide):
-        return "artificial_bounds"
+        return Limit.ARTIFICIAL_BOUNDS
     return None
 
 
@@ -189,15 +189,15 @@ class CpSatBackend:
         common["time_s"] = time.perf_counter() - start
         limit = result.termination.limit.name if result.termination.limit else None
         status, mapped = map_termination(reason, limit)
-        if mapped == "undetermined_limit" and options.time_limit is not None:
-            mapped = "time_limit"
+        if mapped == Limit.UNDETERMINED_LIMIT and options.time_limit is not None:
+            mapped = Limit.TIME_LIMIT
         raw = finish(
             result, model, program, options=options, status=status, limit=mapped, common=common
         )
         return restate(raw, narrower)
 
 
-def restate(raw: RawResult, narrower: str | None) -> RawResult:
+def restate(raw: RawResult, narrower: Limit | None) -> RawResult:
     """A result about CP-SAT's integer model, restated as what it proves about the program.
 
     On a restriction: optimal becomes ``FEASIBLE`` (limit = the restriction), infeasible

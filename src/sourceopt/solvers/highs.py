@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
-import os
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sourceopt.solvers.base import Capabilities, RawResult, SolveOptions, Status, relative_gap
-from sourceopt.solvers.relaxation import lagrangian_bound, promising_columns
+from sourceopt.solvers import highs_warm
+from sourceopt.solvers.base import (
+    Capabilities,
+    Limit,
+    RawResult,
+    SolveOptions,
+    Status,
+    relative_gap,
+)
+from sourceopt.solvers.highs_model import FEASIBLE_POINT, new_highs, pass_model
+from sourceopt.solvers.highs_warm import WARM_START_MIN_COLS, WarmStart
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from sourceopt.formulation.program import Program
 
+__all__ = ["WARM_START_MIN_COLS", "HighsBackend"]
+
 _LIMITS = {
-    "kTimeLimit": "time_limit",
-    "kIterationLimit": "iteration_limit",
-    "kSolutionLimit": "solution_limit",
-    "kObjectiveBound": "objective_bound",
-    "kObjectiveTarget": "objective_target",
-    "kMemoryLimit": "memory_limit",
-    "kInterrupt": "interrupted",
-    "kHighsInterrupt": "interrupted",
+    "kTimeLimit": Limit.TIME_LIMIT,
+    "kIterationLimit": Limit.ITERATION_LIMIT,
+    "kSolutionLimit": Limit.SOLUTION_LIMIT,
+    "kObjectiveBound": Limit.OBJECTIVE_BOUND,
+    "kObjectiveTarget": Limit.OBJECTIVE_TARGET,
+    "kMemoryLimit": Limit.MEMORY_LIMIT,
+    "kInterrupt": Limit.INTERRUPTED,
+    "kHighsInterrupt": Limit.INTERRUPTED,
 }
 _ERRORS = (
     "kNotset",
@@ -36,39 +42,6 @@ _ERRORS = (
     "kSolveError",
     "kPostsolveError",
 )
-_FEASIBLE_POINT = 2  # HiGHS's kSolutionStatusFeasible
-WARM_START_MIN_COLS = 50_000  # "auto" warm start from this many columns (MIPs only)
-WARM_START_SHARE = 0.5  # share of a finite time limit the LP relaxation may use
-IPM_MIN_COLS = 200_000  # the relaxation by interior point (no crossover) from this many columns
-RESTRICTED_SHARE = 0.6  # share of the time left the restricted MIP may use
-
-
-@dataclass(frozen=True)
-class WarmStart:
-    """What :meth:`HighsBackend.warm_start` found: a bound, and an award unless none was."""
-
-    bound: float  # lower bound on the MIP's solver objective (-inf when none is proven)
-    x: np.ndarray | None  # the start award over all columns
-    objective: float  # its solver objective (inf without an award)
-    extra: dict[str, object]  # timings and sizes for the result's solver details
-    infeasible: bool = False  # the relaxation is infeasible, so the MIP is too
-
-
-@contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Silence file descriptor 1 (HiGHS prints a banner from C++ on its first construction)."""
-    try:
-        saved = os.dup(1)
-    except OSError:  # no stdout at all
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 class HighsBackend:
@@ -80,17 +53,15 @@ class HighsBackend:
     def __init__(self, warm_start: str = "auto") -> None:
         import highspy
 
-        if warm_start not in ("auto", "on", "off"):
+        if warm_start not in highs_warm.WARM_START_MODES:
             raise ValueError(f"warm_start must be 'auto', 'on' or 'off', not {warm_start!r}")
         self.warm_start_mode = warm_start
 
         self._highspy = highspy
-        with _quiet_stdout():
-            self.version = str(highspy.Highs().version())  # type: ignore[no-untyped-call]
+        self.version = str(new_highs(highspy).version())
 
     def _new(self, options: SolveOptions) -> Any:
-        with _quiet_stdout():
-            h = self._highspy.Highs()  # type: ignore[no-untyped-call]
+        h = new_highs(self._highspy)
         h.setOptionValue("output_flag", bool(options.verbose))
         h.setOptionValue("random_seed", int(options.seed))
         h.setOptionValue("threads", int(options.threads))
@@ -101,31 +72,8 @@ class HighsBackend:
         return h
 
     def pass_program(self, h: Any, program: Program) -> None:
-        """Hand the whole program to HiGHS in one bulk call (row-wise CSR, numpy buffers).
-
-        The flat ``passModel`` overload copies the arrays once in C++; filling a ``HighsLp``
-        attribute by attribute converts each array separately and costs about five times
-        as much (0.2 s against 0.04 s at 100,000 columns and 830,000 nonzeros).
-        """
-        hs = self._highspy
-        a = program.A.tocsr()
-        h.passModel(
-            program.n_cols,
-            program.n_rows,
-            int(a.nnz),
-            int(hs.MatrixFormat.kRowwise),
-            int(hs.ObjSense.kMinimize),
-            float(program.offset),
-            np.ascontiguousarray(program.solver_objective(), dtype=np.float64),
-            np.ascontiguousarray(program.col_lo, dtype=np.float64),
-            np.ascontiguousarray(program.col_hi, dtype=np.float64),
-            np.ascontiguousarray(program.row_lo, dtype=np.float64),
-            np.ascontiguousarray(program.row_hi, dtype=np.float64),
-            a.indptr.astype(np.int32),
-            a.indices.astype(np.int32),
-            np.ascontiguousarray(a.data, dtype=np.float64),
-            program.integrality.astype(np.int32),  # kContinuous = 0, kInteger = 1
-        )
+        """Hand the whole program to HiGHS in one bulk call (:func:`.highs_model.pass_model`)."""
+        pass_model(self._highspy, h, program, program.solver_objective())
 
     def prepare(self, program: Program, options: SolveOptions) -> Any:
         """A HiGHS instance with the options set and the program handed over (not yet run)."""
@@ -141,11 +89,13 @@ class HighsBackend:
         """Run a prepared instance (see :meth:`prepare`) and map its status honestly.
 
         Large MIPs (see :meth:`uses_warm_start`) first get a start award and a proven bound
-        from the LP relaxation (:meth:`warm_start`); when the award is within the requested
-        gap of that bound it is returned as optimal without running the whole MIP.
+        from the LP relaxation (:func:`.highs_warm.warm_start`); when the award is within the
+        requested gap of that bound it is returned as optimal without running the whole MIP.
         """
         start = time.perf_counter()
-        warm = self.warm_start(h, program) if self.uses_warm_start(program) else None
+        warm = None
+        if self.uses_warm_start(program):
+            warm = highs_warm.warm_start(self._highspy, h, program)
         if warm is not None and warm.infeasible:
             return RawResult(
                 Status.INFEASIBLE,
@@ -184,113 +134,10 @@ class HighsBackend:
         """Whether :meth:`run` builds a start award first (``self.warm_start_mode``).
 
         ``"auto"`` (default): for MIPs with at least ``WARM_START_MIN_COLS`` columns, where
-        HiGHS's own root (a dual simplex over every column, cut rounds) is slow to a first
-        award while the LP relaxation is nearly integral (coupa-scale, benchmarks/README.md);
-        ``"on"``: every MIP; ``"off"``: never.
+        HiGHS's own root is slow to a first award while the LP relaxation is nearly integral
+        (:mod:`sourceopt.solvers.highs_warm`); ``"on"``: every MIP; ``"off"``: never.
         """
-        if not program.is_mip or self.warm_start_mode == "off":
-            return False
-        return self.warm_start_mode == "on" or program.n_cols >= WARM_START_MIN_COLS
-
-    def warm_start(self, h: Any, program: Program) -> WarmStart | None:
-        """A proven bound and a start award for a prepared MIP instance, from its relaxation.
-
-        1. The LP relaxation (on the same instance) within ``WARM_START_SHARE`` of a finite
-           time limit: by the dual simplex, or from ``IPM_MIN_COLS`` columns by the interior
-           point method without crossover (at 300,000 columns 45 s against 78 s, at 1,080,000
-           227 s against 497 s; at 100,000 the simplex is three times faster).
-        2. Its row duals give a bound valid whatever their accuracy
-           (:func:`~sourceopt.solvers.relaxation.lagrangian_bound`).
-        3. The MIP restricted to the promising columns (integer columns, those the relaxation
-           uses or prices at almost 0) is solved within ``RESTRICTED_SHARE`` of the time
-           left; its award, an award of the whole program, is handed to HiGHS with
-           ``setSolution`` as the incumbent to beat.
-        Options and the time limit of `h` are restored (the time spent here is deducted).
-        Returns None when the relaxation was not solved (then nothing is set), and a start
-        marked ``infeasible`` when the relaxation is infeasible (so is the MIP).
-        """
-        started = time.perf_counter()
-        limit = float(h.getOptionValue("time_limit")[1])
-        cost = program.solver_objective()
-        h.setOptionValue("solve_relaxation", True)
-        if program.n_cols >= IPM_MIN_COLS:
-            h.setOptionValue("solver", "ipm")
-            h.setOptionValue("run_crossover", "off")
-        if np.isfinite(limit):
-            h.setOptionValue("time_limit", WARM_START_SHARE * limit)
-        try:
-            h.run()
-            relaxed = h.getModelStatus().name
-            sol = h.getSolution() if relaxed == "kOptimal" else None
-        finally:
-            h.setOptionValue("solve_relaxation", False)
-            h.setOptionValue("solver", "choose")
-            h.setOptionValue("run_crossover", "on")
-        if sol is None:
-            self._deduct(h, limit, started)
-            if relaxed == "kInfeasible":
-                return WarmStart(np.inf, None, np.inf, {}, infeasible=True)
-            return None
-        x_lp = np.asarray(sol.col_value, dtype=float)
-        pricing = lagrangian_bound(program, cost, np.asarray(sol.row_dual, dtype=float))
-        relaxed_s = time.perf_counter() - started
-        columns = promising_columns(program, x_lp, pricing, cost)
-        left = limit - (time.perf_counter() - started)
-        x0 = self._restricted_award(h, program, cost, columns, RESTRICTED_SHARE * left)
-        self._deduct(h, limit, started)
-        objective = float(cost @ x0 + program.offset) if x0 is not None else np.inf
-        if x0 is not None:
-            h.setSolution(len(x0), np.arange(len(x0), dtype=np.int32), x0)
-        extra: dict[str, object] = {
-            "relaxation_s": round(relaxed_s, 3),
-            "restricted_columns": len(columns),
-            "start_s": round(time.perf_counter() - started, 3),
-        }
-        return WarmStart(pricing.bound, x0, objective, extra)
-
-    def _restricted_award(
-        self, h: Any, program: Program, cost: np.ndarray, columns: np.ndarray, seconds: float
-    ) -> np.ndarray | None:
-        """The best award of the MIP (objective `cost`) over `columns` only (others 0)."""
-        hs = self._highspy
-        with _quiet_stdout():
-            r = hs.Highs()
-        for option in ("output_flag", "random_seed", "threads", "mip_rel_gap", "mip_abs_gap"):
-            r.setOptionValue(option, h.getOptionValue(option)[1])
-        if np.isfinite(seconds):
-            r.setOptionValue("time_limit", max(1.0, seconds))
-        sub = program.A.tocsc()[:, columns]
-        r.passModel(
-            len(columns),
-            program.n_rows,
-            int(sub.nnz),
-            int(hs.MatrixFormat.kColwise),
-            int(hs.ObjSense.kMinimize),
-            float(program.offset),
-            np.ascontiguousarray(cost[columns], dtype=np.float64),
-            np.ascontiguousarray(program.col_lo[columns], dtype=np.float64),
-            np.ascontiguousarray(program.col_hi[columns], dtype=np.float64),
-            np.ascontiguousarray(program.row_lo, dtype=np.float64),
-            np.ascontiguousarray(program.row_hi, dtype=np.float64),
-            sub.indptr.astype(np.int32),
-            sub.indices.astype(np.int32),
-            np.ascontiguousarray(sub.data, dtype=np.float64),
-            program.integrality[columns].astype(np.int32),
-        )
-        r.run()
-        if int(r.getInfo().primal_solution_status) != _FEASIBLE_POINT:
-            return None
-        x = np.zeros(program.n_cols)
-        x[columns] = np.asarray(r.getSolution().col_value, dtype=float)
-        integer = program.integrality > 0
-        x[integer] = np.round(x[integer])
-        return x
-
-    @staticmethod
-    def _deduct(h: Any, limit: float, started: float) -> None:
-        """Restore `h`'s time limit less the time spent since `started`."""
-        if np.isfinite(limit):
-            h.setOptionValue("time_limit", max(1.0, limit - (time.perf_counter() - started)))
+        return highs_warm.uses_warm_start(self.warm_start_mode, program)
 
     def _result(
         self,
@@ -311,7 +158,7 @@ class HighsBackend:
         if early is not None:
             return early
         x, objective, duals = None, np.inf, None
-        if int(info.primal_solution_status) == _FEASIBLE_POINT:
+        if int(info.primal_solution_status) == FEASIBLE_POINT:
             sol = h.getSolution()
             x = np.asarray(sol.col_value, dtype=float)
             objective = float(info.objective_function_value)

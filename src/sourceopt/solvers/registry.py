@@ -1,8 +1,14 @@
-"""The lazy backend registry: names to adapter modules, imported only when asked for."""
+"""The lazy backend registry: names to adapter modules, imported only when asked for.
+
+:data:`BACKENDS` is the one list of backend names: the scenario schema's ``BackendName``,
+the CLI's ``--backend`` choices and the service's documents follow it (a test checks that
+they agree). Asking whether a backend is installed imports no solver package.
+"""
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
 
 from sourceopt.errors import BackendError
@@ -43,15 +49,14 @@ def backend_names() -> tuple[str, ...]:
 
 
 def is_available(name: str) -> bool:
-    """Whether the backend's solver package can be imported here."""
+    """Whether the backend's solver package is installed here (found, not imported)."""
     entry = BACKENDS.get(name)
     if entry is None:
         return False
     try:
-        importlib.import_module(entry.requires)
-    except ImportError:
+        return importlib.util.find_spec(entry.requires) is not None
+    except (ImportError, ValueError):  # a broken install, or a module without a spec
         return False
-    return True
 
 
 def available_backends() -> tuple[str, ...]:
@@ -70,6 +75,12 @@ def get_backend(name: str) -> Backend:
             f"installed; install it with: {entry.install} (installed backends: "
             f"{', '.join(available_backends()) or 'none'})"
         )
-    module = importlib.import_module(entry.module)
-    backend: Backend = getattr(module, entry.factory)()
+    try:
+        module = importlib.import_module(entry.module)
+        backend: Backend = getattr(module, entry.factory)()
+    except ImportError as exc:  # installed (found) but it does not import
+        raise BackendError(
+            f"backend {name!r} needs the Python package {entry.requires!r}, which is installed "
+            f"but does not import ({exc}); reinstall it with: {entry.install}"
+        ) from exc
     return backend

@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sourceopt.solvers.base import Capabilities, RawResult, SolveOptions, Status, relative_gap
+from sourceopt.solvers.base import (
+    Capabilities,
+    Limit,
+    RawResult,
+    SolveOptions,
+    Status,
+    relative_gap,
+)
 
 if TYPE_CHECKING:
     from sourceopt.formulation.program import Program
@@ -38,18 +45,18 @@ if TYPE_CHECKING:
 ABS_GAP = 1e-9
 _MAX_SEED = 2**31 - 1
 LIMITS = {
-    "TIME": "time_limit",
-    "ITERATION": "iteration_limit",
-    "NODE": "node_limit",
-    "SOLUTION": "solution_limit",
-    "MEMORY": "memory_limit",
-    "OBJECTIVE": "objective_limit",
-    "CUTOFF": "cutoff_limit",
-    "NORM": "norm_limit",
-    "INTERRUPTED": "interrupted",
-    "SLOW_PROGRESS": "slow_progress",
-    "OTHER": "other_limit",
-    "UNDETERMINED": "undetermined_limit",
+    "TIME": Limit.TIME_LIMIT,
+    "ITERATION": Limit.ITERATION_LIMIT,
+    "NODE": Limit.NODE_LIMIT,
+    "SOLUTION": Limit.SOLUTION_LIMIT,
+    "MEMORY": Limit.MEMORY_LIMIT,
+    "OBJECTIVE": Limit.OBJECTIVE_LIMIT,
+    "CUTOFF": Limit.CUTOFF_LIMIT,
+    "NORM": Limit.NORM_LIMIT,
+    "INTERRUPTED": Limit.INTERRUPTED,
+    "SLOW_PROGRESS": Limit.SLOW_PROGRESS,
+    "OTHER": Limit.OTHER_LIMIT,
+    "UNDETERMINED": Limit.UNDETERMINED_LIMIT,
 }
 
 
@@ -101,7 +108,7 @@ def primal_values(result: Any, model: Any, n: int) -> np.ndarray | None:
     return np.asarray(values, dtype=float).reshape(n)
 
 
-def map_termination(reason: str, limit: str | None) -> tuple[Status, str | None]:
+def map_termination(reason: str, limit: str | None) -> tuple[Status, Limit | None]:
     """MathOpt's termination reason (and limit) as a status, before the checks on x."""
     if reason == "OPTIMAL":
         return Status.OPTIMAL, None
@@ -110,9 +117,9 @@ def map_termination(reason: str, limit: str | None) -> tuple[Status, str | None]
     if reason == "UNBOUNDED":
         return Status.UNBOUNDED, None
     if reason == "FEASIBLE":
-        return Status.FEASIBLE, LIMITS.get(limit or "", "undetermined_limit")
+        return Status.FEASIBLE, LIMITS.get(limit or "", Limit.UNDETERMINED_LIMIT)
     if reason == "NO_SOLUTION_FOUND":
-        return Status.NO_SOLUTION, LIMITS.get(limit or "", "undetermined_limit")
+        return Status.NO_SOLUTION, LIMITS.get(limit or "", Limit.UNDETERMINED_LIMIT)
     # INFEASIBLE_OR_UNBOUNDED is settled by the caller; IMPRECISE, NUMERICAL_ERROR,
     # OTHER_ERROR and anything new are failures.
     return Status.ERROR, None
@@ -125,7 +132,7 @@ def finish(
     *,
     options: SolveOptions,
     status: Status,
-    limit: str | None,
+    limit: Limit | None,
     common: dict[str, Any],
 ) -> RawResult:
     """A RawResult from a MathOpt result whose termination mapped to ``status``."""
@@ -144,10 +151,10 @@ def finish(
     bound = dual if np.isfinite(dual) else None
     gap = None if bound is None else relative_gap(objective, bound)
     if status is Status.OPTIMAL and (gap is None or gap > options.mip_gap * (1 + 1e-9) + 1e-12):
-        status, limit = Status.FEASIBLE, "gap_not_proven"
+        status, limit = Status.FEASIBLE, Limit.GAP_NOT_PROVEN
         detail += f"; the reported bound gives a gap of {gap}, above mip_gap {options.mip_gap}"
     if status is Status.FEASIBLE and limit is None:
-        limit = "undetermined_limit"
+        limit = Limit.UNDETERMINED_LIMIT
     return RawResult(
         status,
         x=x,
