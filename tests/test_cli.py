@@ -121,12 +121,29 @@ def test_all_variants_json(runner: CliRunner) -> None:
     assert all(set(d) == JSON_KEYS for d in docs)
 
 
-def test_unknown_variant_exits_3(runner: CliRunner) -> None:
-    result = _invoke(runner, ["solve", LAPTOPS, "--variant", "nope"])
-    assert result.exit_code == 3, result.output
-    assert "nope" in result.output
-    for name in yaml.safe_load(Path(LAPTOPS).read_text())["variants"]:
-        assert name["name"] in result.output
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["solve", LAPTOPS, "--variant", "nope"],
+        ["rules", LAPTOPS, "--variant", "nope"],
+        ["frontier", LAPTOPS, "--against", "max_share", "--variant", "nope"],
+        ["compare", LAPTOPS, "--variants", "base,nope"],
+        ["compare", LAPTOPS, "--diff", "base", "nope"],
+        ["explain", LAPTOPS, "--variant", "nope"],
+        ["price-to-win", LAPTOPS, "--variant", "nope"],
+        ["stress", LAPTOPS, "--variant", "nope"],
+    ],
+    ids=lambda a: "-".join(a[:1] + a[2:3]),
+)
+def test_unknown_variant_is_one_usage_error_in_every_command(
+    runner: CliRunner, args: list[str]
+) -> None:
+    # one rule (exit 2, a usage error) and one wording that lists the variants
+    result = _invoke(runner, args)
+    assert result.exit_code == 2, result.output
+    names = ["base", *(v["name"] for v in yaml.safe_load(Path(LAPTOPS).read_text())["variants"])]
+    wording = f"error: unknown variant 'nope' in {LAPTOPS}; its variants are: {', '.join(names)}"
+    assert result.output.strip() == wording
     assert "Traceback" not in result.output
 
 

@@ -39,7 +39,7 @@ def rules_command(
     from sourceopt.analysis.rule_costs import rule_costs
 
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, [variant])
         costs = rule_costs(
             scenario,
             variant=variant,
@@ -108,7 +108,7 @@ def compare_command(
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
     opts = run.solve_kwargs()
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, diff or names or [])
         if diff:
             comparison = compare_variants(scenario, variants=list(dict.fromkeys(diff)), **opts)
             result = diff_compared(scenario, comparison, diff[0], diff[1])
@@ -211,7 +211,7 @@ def frontier_command(
     from sourceopt.analysis.plot import plot_frontier
 
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, [variant])
         front = frontier(
             scenario,
             against,

@@ -19,7 +19,7 @@ from sourceopt.cli import (
     fail,
 )
 from sourceopt.cli.render import SUMMARY_ROWS, summary, table
-from sourceopt.cli.shared import user_errors
+from sourceopt.cli.shared import check_variants, user_errors
 from sourceopt.errors import ScenarioError
 from sourceopt.result import SolveResult
 from sourceopt.scenario.load import load_scenario
@@ -111,6 +111,7 @@ def solve_command(
     with user_errors():
         scenario = load_scenario(file, models_dir=models_dir)
         names = variant_names(scenario) if all_variants else (variant or "base",)
+        check_variants(scenario, names)
         results = [
             solve(scenario, variant=v, backend=backend, time_limit=time_limit, mip_gap=gap)
             for v in names

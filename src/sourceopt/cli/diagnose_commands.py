@@ -75,7 +75,7 @@ def explain_command(
     from sourceopt.analysis.explain import explain
 
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, [variant])
         out = explain(scenario, variant=variant, **run.solve_kwargs())
     run.emit(out.to_dict(), lambda: _explain_text(out, scenario.currency))
     code = _STATUS_EXIT.get(out.status, EXIT_NO_AWARD)
@@ -130,7 +130,7 @@ def price_to_win_command(
     from sourceopt.analysis.price_to_win import price_to_win
 
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, [variant])
         out = price_to_win(
             scenario,
             supplier=supplier,
@@ -158,7 +158,7 @@ def stress_command(
     from sourceopt.analysis.stress import stress
 
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, [variant])
         out = stress(
             scenario,
             variant=variant,
