@@ -231,3 +231,34 @@ def test_summary_shows_the_largest_rows_and_says_how_many_are_left_out() -> None
     body = everything.output.split("\nAllocations\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert len(body) == 2 + len(allocations)
     assert "more allocations" not in everything.output
+
+
+# SMALL's item A with a 60 % cap on any supplier's share of A's volume. By hand: S1 (10) takes
+# the most it may, 60 units (600), S2 the other 40 at 12 (480); B as before, 50 x 5 = 250 from
+# S2. S1's share of A's volume is 60/100 = 60 %, its share of spend 600 / 1330 = 45.11 %;
+# S2's 730 / 1330 = 54.89 % (the largest share of spend). No capacity binds but the cap.
+CAPPED = SMALL.replace("capacity: 60", "capacity: 500") + (
+    "rules:\n  - {type: max_share, name: cap60, limit: 0.6, items: [A]}\n"
+)
+
+
+def test_shares_print_as_percent_in_text_and_fractions_in_json(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "capped.yaml"
+    path.write_text(CAPPED)
+    text = _invoke(runner, ["solve", str(path)])
+    assert text.exit_code == 0, text.output
+    assert "max share 54.89 %" in text.output
+    assert "45.11 %" in text.output
+    assert "54.89 %" in text.output
+    rule = next(line for line in text.output.splitlines() if line.startswith("cap60"))
+    assert rule.split()[2:6] == ["60.00", "%", "60.00", "%"], rule
+    doc = _json(_invoke(runner, ["solve", str(path), "--json"]))
+    assert doc["rules"][0]["value"] == pytest.approx(0.6)
+    assert doc["kpis"]["max_supplier_share"] == pytest.approx(730 / 1330)
+    front = _invoke(runner, ["frontier", str(path), "--against", "max_share", "--points", "2"])
+    assert front.exit_code == 0, front.output
+    # the first point is the cheapest award: its largest share of spend is S2's 54.89 %
+    first = front.output.splitlines()[4]  # title, underline, header, rule, first point
+    assert first.split()[:4] == ["54.89", "%", "54.89", "%"], front.output

@@ -10,7 +10,7 @@ import click
 
 from sourceopt.cli import EXIT_UNVERIFIED, cli
 from sourceopt.cli.commands import exit_code
-from sourceopt.cli.render import heading, money, table
+from sourceopt.cli.render import heading, money, percent, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.result import SolveResult
 
@@ -21,7 +21,7 @@ def _code(results: list[SolveResult], unverified: bool = False) -> int:
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2%}"
+    return percent(value)
 
 
 @cli.command("rules")
@@ -230,8 +230,15 @@ def frontier_command(
 def _frontier_text(f: Any) -> str:
     way = f.direction.replace("_", " ")
     head = f"{f.scenario} / {f.variant}: cost against {f.metric} ({way} the bound)"
+    share = f.metric == "max_share" or f.metric.startswith("group_share")
     rows = [
-        [p.bound, p.value, p.objective, p.status.value, "<- knee" if p.knee else ""]
+        [
+            percent(p.bound) if share else p.bound,
+            percent(p.value) if share else p.value,
+            p.objective,
+            p.status.value,
+            "<- knee" if p.knee else "",
+        ]
         for p in f.points
     ]
     lines = heading(head)

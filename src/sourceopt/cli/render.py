@@ -11,7 +11,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A fixed-width table; numbers right-aligned."""
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([len(h), *(len(r[k]) for r in cells)]) for k, h in enumerate(headers)]
-    numeric = [all(_is_number(row[k]) for row in rows) and rows for k in range(len(headers))]
+    numeric = [all(_is_numeric(row[k]) for row in rows) and rows for k in range(len(headers))]
 
     def line(values: Sequence[str]) -> str:
         parts = [
@@ -27,6 +27,25 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_numeric(value: object) -> bool:
+    """A number, a percent (``48.66 %``) or a missing value: right-aligned in a table."""
+    return _is_number(value) or value is None or (isinstance(value, str) and value.endswith("%"))
+
+
+SHARE_RULES = frozenset({"max_share", "group_share"})
+"""Rule types whose value, bound and violation are shares (fractions of 1)."""
+
+
+def percent(value: float | None, digits: int = 2) -> str:
+    """A share (a fraction of 1) as a percent: ``0.4866`` -> ``48.66 %``; None -> ``-``."""
+    return "-" if value is None else f"{value * 100:.{digits}f} %"
+
+
+def share_or_number(value: float | None, is_share: bool) -> object:
+    """A rule's value, bound or violation: a percent for a share rule, else the number."""
+    return percent(value) if is_share and value is not None else value
 
 
 def _cell(value: object) -> str:
@@ -72,7 +91,7 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
         pct = f" ({k.savings_pct:.2f} %)" if k.savings_pct is not None else ""
         lines.append(f"savings vs baseline {money(k.baseline_cost)}: {money(k.savings)}{pct}")
     lines.append(
-        f"suppliers awarded {k.supplier_count}   max share {k.max_supplier_share:.1%}"
+        f"suppliers awarded {k.supplier_count}   max share {percent(k.max_supplier_share)}"
         f"   HHI {k.hhi:,.0f}"
     )
     allocations = sorted(doc.allocations, key=lambda a: -a.spend) if rows else doc.allocations
@@ -87,7 +106,7 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
         "Suppliers",
         ["supplier", "units", "spend", "share", "items"],
         [
-            [s.supplier, s.units, s.spend, f"{s.share_of_spend:.1%}", len(s.items)]
+            [s.supplier, s.units, s.spend, percent(s.share_of_spend), len(s.items)]
             for s in suppliers
         ],
         rows,
@@ -100,10 +119,10 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
             [
                 r.name if r.group is None else f"{r.name}[{r.group}]",
                 r.type + (" (soft)" if r.soft else ""),
-                r.value,
-                r.bound,
+                share_or_number(r.value, r.type in SHARE_RULES),
+                share_or_number(r.bound, r.type in SHARE_RULES),
                 r.binding,
-                r.violation,
+                share_or_number(r.violation, r.type in SHARE_RULES),
             ]
             for r in rules
         ],
