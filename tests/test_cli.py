@@ -262,3 +262,36 @@ def test_shares_print_as_percent_in_text_and_fractions_in_json(
     # the first point is the cheapest award: its largest share of spend is S2's 54.89 %
     first = front.output.splitlines()[4]  # title, underline, header, rule, first point
     assert first.split()[:4] == ["54.89", "%", "54.89", "%"], front.output
+
+
+PUBLIC = str(SCENARIOS / "public-services.yaml")
+
+
+@pytest.mark.parametrize(
+    ("command", "shown", "hidden"),
+    [
+        # the cost of each rule first; where it comes from, the dual and the note on demand
+        (["rules", PUBLIC], ["rule cost", "binding", "status"], ["note", "origin"]),
+        # cost, savings, count and concentration first; every tag's share on demand
+        (["compare", PUBLIC], ["total cost", "savings %", "max share"], ["tag:wosb", "gap"]),
+    ],
+)
+def test_wide_tables_fit_the_terminal_and_wide_shows_every_column(
+    command: list[str], shown: list[str], hidden: list[str]
+) -> None:
+    runner = CliRunner()
+    narrow = runner.invoke(cli, command, env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    lines = narrow.output.splitlines()
+    assert max(len(line) for line in lines) <= 80, narrow.output
+    header = next(line for line in lines if line.startswith(("rule ", "variant ")))
+    assert all(name in header for name in shown), header
+    assert not any(name in header for name in hidden), header
+    assert "--wide shows every" in narrow.output
+    wide = runner.invoke(cli, [*command, "--wide"], env={"COLUMNS": "80"})
+    assert wide.exit_code == 0, wide.output
+    header = next(line for line in wide.output.splitlines() if line.startswith(("rule ", "var")))
+    assert all(name in header for name in [*shown, *hidden]), header
+    # the whole table: 190 (rules) and 271 (compare) characters wide
+    assert max(len(line) for line in wide.output.splitlines()) > 180
+    assert "--wide" not in wide.output

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Sequence
 
 from sourceopt.result import ResultDocument
+
+FALLBACK_WIDTH = 100  # characters, when the output is not a terminal and COLUMNS is not set
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -23,6 +27,48 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     out = [line(list(headers)), line(["-" * w for w in widths])]
     out += [line(r) for r in cells]
     return "\n".join(out)
+
+
+def terminal_width() -> int:
+    """The terminal's width (``COLUMNS`` if set; :data:`FALLBACK_WIDTH` if not a terminal)."""
+    return shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+
+
+def fitted(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    priority: Sequence[str],
+    wide: bool = False,
+    width: int | None = None,
+) -> str:
+    """A table that fits the terminal: the columns that matter most first, the rest hidden.
+
+    `priority` lists header names, most important first (the first is always shown; headers
+    not listed come last, in table order). Columns are kept in table order; when some do not
+    fit, a last line names them and says that ``--wide`` shows every column.
+    """
+    if wide or not headers:
+        return table(headers, rows)
+    limit = terminal_width() if width is None else width
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(h), *(len(r[k]) for r in cells)]) for k, h in enumerate(headers)]
+    rank = {h: n for n, h in enumerate(priority)}
+    order = sorted(range(len(headers)), key=lambda k: (rank.get(headers[k], len(rank)), k))
+    shown: set[int] = set()
+    used = -2
+    for k in order:  # in priority order, up to the first column that does not fit
+        if shown and used + 2 + widths[k] > limit:
+            break
+        shown.add(k)
+        used += 2 + widths[k]
+    keep = sorted(shown)
+    out = table([headers[k] for k in keep], [[row[k] for k in keep] for row in rows])
+    hidden = [headers[k] for k in range(len(headers)) if k not in shown]
+    if hidden:
+        names = ", ".join(hidden[:8]) + (", ..." if len(hidden) > 8 else "")
+        note = f"({len(hidden)} more columns: {names}; --wide shows every column)"
+        out += "\n" + textwrap.fill(note, max(limit, 40), break_on_hyphens=False)
+    return out
 
 
 def _is_number(value: object) -> bool:
