@@ -143,7 +143,7 @@ def _compare_text(c: Any, wide: bool = False) -> str:
     groups = sorted({g for r in c.rows for g in r.group_shares})
 
     def spread(g: str) -> float:
-        values = [r.group_shares.get(g, 0.0) for r in c.rows]
+        values = [float(r.group_shares.get(g, 0.0)) for r in c.rows]
         return max(values) - min(values)
 
     moving = sorted((g for g in groups if spread(g) > 1e-9), key=lambda g: -spread(g))
