@@ -295,3 +295,41 @@ def test_wide_tables_fit_the_terminal_and_wide_shows_every_column(
     # the whole table: 190 (rules) and 271 (compare) characters wide
     assert max(len(line) for line in wide.output.splitlines()) > 180
     assert "--wide" not in wide.output
+
+
+# 100 boxes of A; big sells at 10 (no limit), small (the only small business) at 12, at most
+# 20 boxes. A 30 % small-business minimum needs 30 boxes from small: infeasible. By hand, the
+# cheapest relaxation lowers the minimum to what small can carry, 20 / 100 = 20 %: 10 boxes
+# short, priced at the highest price on offer (12 EUR a unit of volume) = 120 EUR. The
+# relaxed award: small 20 x 12 = 240, big 80 x 10 = 800, cost 1,040 EUR; objective
+# 1,040 + 120 = 1,160 EUR. (Each box more from small costs 2 EUR and saves 12 of penalty, so
+# small is filled; raising small's capacity instead would cost the same penalty plus 20 EUR.)
+SB_GOAL = """\
+sourceopt: 1
+name: sb-goal
+currency: EUR
+items: [{id: A, demand: 100, unit: box}]
+suppliers: [{id: big}, {id: small, tags: [small_business], capacity: 20}]
+offers:
+  - {supplier: big, item: A, price: 10}
+  - {supplier: small, item: A, price: 12}
+rules:
+  - {type: group_share, name: small-business, suppliers: {tags: [small_business]}, min: 0.3}
+"""
+
+
+def test_explain_states_units_and_splits_cost_and_penalty(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "sb.yaml"
+    path.write_text(SB_GOAL)
+    result = _invoke(runner, ["explain", str(path)])
+    assert result.exit_code == 4, result.output
+    assert (
+        "lower the minimum of rule small-business from 30 % to 20 % (short by 10 units); "
+        "penalty 120.00 EUR" in result.output
+    )
+    assert "objective 1,160.00 EUR = cost 1,040.00 EUR + penalty 120.00 EUR" in result.output
+    doc = _json(_invoke(runner, ["explain", str(path), "--json"]))
+    assert doc["relaxation"]["objective"] == pytest.approx(1160.0)
+    assert doc["relaxation"]["violations"][0]["amount"] == pytest.approx(10.0)

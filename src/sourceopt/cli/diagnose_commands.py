@@ -20,6 +20,7 @@ from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.errors import SourceoptError
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.variants import apply_variant
 from sourceopt.solvers.base import Status
 
 _STATUS_EXIT = {Status.OPTIMAL: EXIT_OK, Status.FEASIBLE: EXIT_OK, Status.INFEASIBLE: 4}
@@ -77,12 +78,16 @@ def explain_command(
     with user_errors():
         scenario = run.load_with(file, [variant])
         out = explain(scenario, variant=variant, **run.solve_kwargs())
-    run.emit(out.to_dict(), lambda: _explain_text(out, scenario.currency))
+    chosen = apply_variant(scenario, variant)
+    run.emit(out.to_dict(), lambda: _explain_text(out, chosen))
     code = _STATUS_EXIT.get(out.status, EXIT_NO_AWARD)
     sys.exit(EXIT_UNVERIFIED if code == EXIT_OK and not out.verified else code)
 
 
-def _explain_text(out: Any, currency: str) -> str:
+def _explain_text(out: Any, scenario: Scenario) -> str:
+    from sourceopt.analysis.explain import relaxation_steps
+
+    currency = scenario.currency
     head = f"{out.scenario} / {out.variant}: {out.status.value.upper()}"
     lines = heading(head)
     if out.status is not Status.INFEASIBLE:
@@ -95,16 +100,19 @@ def _explain_text(out: Any, currency: str) -> str:
     if rel is None:
         lines += ["", "No relaxation of the rules and data restores feasibility."]
         return "\n".join(lines)
-    lines += ["", f"Cheapest relaxation: objective {money(rel.objective, currency)}"]
-    rows = [[v.rule, v.amount, v.penalty] for v in rel.violations]
-    lines.append(table(["relax", "by", "penalty"], rows))
     doc = rel.result.document
+    verdict = ""
     if doc.verification is not None:
-        verdict = "verified" if doc.verification.ok else "VERIFICATION FAILED"
-        lines.append(
-            f"relaxed award: total cost {money(doc.total_cost, currency)}, "
-            f"{len(doc.allocations)} allocations ({verdict})"
-        )
+        verdict = " (verified)" if doc.verification.ok else " (VERIFICATION FAILED)"
+    lines += ["", f"Cheapest relaxation{verdict}:"]
+    lines += [f"  - {step}" for step in relaxation_steps(out, scenario)]
+    cost = doc.total_cost if doc.total_cost is not None else rel.objective
+    lines.append(
+        f"objective {money(rel.objective, currency)} = cost {money(cost, currency)} "
+        f"+ penalty {money(rel.objective - cost, currency)} (the price put on the relaxation, "
+        "not money paid)"
+    )
+    lines.append(f"relaxed award: {len(doc.allocations)} allocations (`--json` for the numbers)")
     return "\n".join(lines)
 
 
