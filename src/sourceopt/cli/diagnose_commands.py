@@ -197,6 +197,9 @@ def _stress_text(out: Any) -> str:
         for s in out.suppliers
     ]
     headers = ["supplier fails", "status", "objective without", "extra cost", "uncovered"]
-    return "\n".join(
-        [*heading(head), f"objective with everyone: {money(out.objective)}", table(headers, rows)]
-    )
+    lines = [*heading(head), f"objective with everyone: {money(out.objective)}"]
+    lines.append(table(headers, rows))
+    why = [f"  - {s.supplier}: {s.reason}" for s in out.suppliers if s.reason]
+    if why:
+        lines += ["", "Why these failures leave no award:", *why]
+    return "\n".join(lines)
