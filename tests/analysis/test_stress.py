@@ -131,7 +131,9 @@ def test_cli_stress(tmp_path: Path) -> None:
         "delta": None,
         "uncovered_units": 100.0,
         "status_without": "infeasible",
-        "reason": "no other supplier can cover A 100 units, with the other awards held at their units",
+        "reason": (
+            "no other supplier can cover A 100 units, with the other awards held at their units"
+        ),
     }
     text = runner.invoke(cli, ["stress", str(path)])
     assert text.exit_code == 0
