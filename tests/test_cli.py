@@ -158,6 +158,9 @@ def test_csv_output(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     for name in ("allocations.csv", "suppliers.csv", "rules.csv", "result.json"):
         assert (out / name).is_file(), name
+    # one line per file written, on stderr: stdout stays the JSON
+    names = ("allocations.csv", "suppliers.csv", "rules.csv", "result.json")
+    assert result.stderr.splitlines() == [f"wrote {out / name}" for name in names]
     allocations = _json(result)["allocations"]
     with (out / "allocations.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))

@@ -11,7 +11,7 @@ import click
 from sourceopt.cli import EXIT_UNVERIFIED, cli
 from sourceopt.cli.commands import exit_code
 from sourceopt.cli.render import fitted, heading, money, percent, table
-from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
+from sourceopt.cli.shared import SolverArgs, solver_options, user_errors, wrote
 from sourceopt.result import SolveResult
 
 
@@ -244,6 +244,7 @@ def frontier_command(
         )
         if plot_path:
             plot_frontier(front, plot_path)
+            wrote(plot_path)
     run.emit(front.to_dict(), lambda: _frontier_text(front))
     results = [front.base, *(p.result for p in front.points)]
     sys.exit(_code(results, not all(p.verified for p in front.points)))

@@ -19,7 +19,7 @@ from sourceopt.cli import (
     fail,
 )
 from sourceopt.cli.render import SUMMARY_ROWS, summary, table
-from sourceopt.cli.shared import check_variants, user_errors
+from sourceopt.cli.shared import check_variants, user_errors, wrote
 from sourceopt.errors import ScenarioError
 from sourceopt.result import SolveResult
 from sourceopt.scenario.load import load_scenario
@@ -135,6 +135,7 @@ def solve_command(
 
 
 def _write_csv(folder: Path, results: list[SolveResult]) -> None:
+    """Write each result's tables and JSON; name every file written (stderr)."""
     for result in results:
         out = folder / result.document.variant if len(results) > 1 else folder
         out.mkdir(parents=True, exist_ok=True)
@@ -144,6 +145,8 @@ def _write_csv(folder: Path, results: list[SolveResult]) -> None:
         sups.to_csv(out / "suppliers.csv", index=False)
         result.rules.to_csv(out / "rules.csv", index=False)
         (out / "result.json").write_text(result.to_json())
+        for name in ("allocations.csv", "suppliers.csv", "rules.csv", "result.json"):
+            wrote(out / name)
 
 
 @cli.command()

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -94,6 +95,11 @@ def user_errors() -> Iterator[None]:
         yield
     except SourceoptError as exc:
         fail(exc)
+
+
+def wrote(path: str | Path) -> None:
+    """Say that a file was written: ``wrote PATH`` on stderr (stdout keeps text or JSON)."""
+    click.echo(f"wrote {path}", err=True)
 
 
 def check_variants(scenario: Scenario, names: Iterable[str]) -> None:
