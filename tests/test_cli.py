@@ -66,8 +66,13 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def _invoke(runner: CliRunner, args: list[str], input: str | None = None) -> Result:
-    return runner.invoke(cli, args, input=input)
+def _invoke(
+    runner: CliRunner,
+    args: list[str],
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+) -> Result:
+    return runner.invoke(cli, args, input=input, env=env)
 
 
 def _json(result: Result) -> Any:
@@ -336,3 +341,16 @@ def test_explain_states_units_and_splits_cost_and_penalty(
     doc = _json(_invoke(runner, ["explain", str(path), "--json"]))
     assert doc["relaxation"]["objective"] == pytest.approx(1160.0)
     assert doc["relaxation"]["violations"][0]["amount"] == pytest.approx(10.0)
+
+
+def test_models_name_shows_the_model_whole(runner: CliRunner) -> None:
+    path = ROOT / "models" / "dual-source.yaml"
+    result = _invoke(runner, ["models", "dual-source"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"# model dual-source: {path}\n{path.read_text().rstrip()}\n"
+    listing = _invoke(runner, ["models"], env={"COLUMNS": "80"})
+    assert listing.exit_code == 0, listing.output
+    assert max(len(line) for line in listing.stdout.splitlines()) <= 80
+    unknown = _invoke(runner, ["models", "dual"])
+    assert unknown.exit_code == 2
+    assert "unknown model 'dual'; available models: dual-source, " in unknown.output
