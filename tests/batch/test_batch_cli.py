@@ -217,3 +217,15 @@ def test_summary_covers_every_result_in_the_output_folder(tmp_path, monkeypatch)
     summary = pd.read_csv("out/summary.csv")
     assert len(summary) == 3
     assert "pair-renamed" in summary["scenario"].tolist()
+
+
+def test_an_unknown_variant_fails_its_job_with_the_one_wording(tmp_path, monkeypatch):
+    # variants differ between files: a name one file lacks fails that job, worded as in
+    # every command ("unknown variant 'x'; its variants are: ...")
+    monkeypatch.chdir(tmp_path)
+    good_set(Path("in"))
+    run = batch("in/b-single.yaml", "--out", "out", "-j", "1", "--variants", "base,nope")
+    assert run.exit_code == 8, run.output
+    assert "1 failed:" in run.stdout
+    assert "unknown variant 'nope'; its variants are: base, pricey" in run.stdout
+    assert read(Path("out"), "b-single.yaml/base.json")["total_cost"] == pytest.approx(30.0)
