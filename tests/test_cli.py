@@ -340,6 +340,8 @@ def test_explain_states_units_and_splits_cost_and_penalty(
     assert "objective 1,160.00 EUR = cost 1,040.00 EUR + penalty 120.00 EUR" in result.output
     doc = _json(_invoke(runner, ["explain", str(path), "--json"]))
     assert doc["relaxation"]["objective"] == pytest.approx(1160.0)
+    assert doc["relaxation"]["cost"] == pytest.approx(1040.0)
+    assert doc["relaxation"]["penalty"] == pytest.approx(120.0)
     assert doc["relaxation"]["violations"][0]["amount"] == pytest.approx(10.0)
 
 

@@ -74,12 +74,22 @@ class Explanation:
         return rel.result.document.verification.ok
 
     def to_dict(self) -> dict[str, Any]:
-        """``{scenario, status, conflict: [{rule, message}], relaxation}`` (SCENARIO-FORMAT)."""
+        """``{scenario, status, conflict: [{rule, message}], relaxation}`` (SCENARIO-FORMAT).
+
+        The relaxation adds (to ``objective`` and ``violations``) its split: ``cost``, the
+        relaxed award's total cost, and ``penalty``, the rest of the objective.
+        """
+        rel = self.relaxation
+        relaxation = None
+        if rel is not None:
+            cost = rel.result.document.total_cost
+            cost = rel.objective if cost is None else cost
+            relaxation = rel.to_dict() | {"cost": cost, "penalty": rel.objective - cost}
         return {
             "scenario": self.scenario,
             "status": self.status.value,
             "conflict": [m.__dict__ for m in self.conflict],
-            "relaxation": None if self.relaxation is None else self.relaxation.to_dict(),
+            "relaxation": relaxation,
         }
 
 

@@ -106,10 +106,10 @@ def _explain_text(out: Any, scenario: Scenario) -> str:
         verdict = " (verified)" if doc.verification.ok else " (VERIFICATION FAILED)"
     lines += ["", f"Cheapest relaxation{verdict}:"]
     lines += [f"  - {step}" for step in relaxation_steps(out, scenario)]
-    cost = doc.total_cost if doc.total_cost is not None else rel.objective
+    split = out.to_dict()["relaxation"]
     lines.append(
-        f"objective {money(rel.objective, currency)} = cost {money(cost, currency)} "
-        f"+ penalty {money(rel.objective - cost, currency)} (the price put on the relaxation, "
+        f"objective {money(rel.objective, currency)} = cost {money(split['cost'], currency)} "
+        f"+ penalty {money(split['penalty'], currency)} (the price put on the relaxation, "
         "not money paid)"
     )
     lines.append(f"relaxed award: {len(doc.allocations)} allocations (`--json` for the numbers)")
