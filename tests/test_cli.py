@@ -66,8 +66,13 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def _invoke(runner: CliRunner, args: list[str], input: str | None = None) -> Result:
-    return runner.invoke(cli, args, input=input)
+def _invoke(
+    runner: CliRunner,
+    args: list[str],
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+) -> Result:
+    return runner.invoke(cli, args, input=input, env=env)
 
 
 def _json(result: Result) -> Any:
@@ -121,12 +126,29 @@ def test_all_variants_json(runner: CliRunner) -> None:
     assert all(set(d) == JSON_KEYS for d in docs)
 
 
-def test_unknown_variant_exits_3(runner: CliRunner) -> None:
-    result = _invoke(runner, ["solve", LAPTOPS, "--variant", "nope"])
-    assert result.exit_code == 3, result.output
-    assert "nope" in result.output
-    for name in yaml.safe_load(Path(LAPTOPS).read_text())["variants"]:
-        assert name["name"] in result.output
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["solve", LAPTOPS, "--variant", "nope"],
+        ["rules", LAPTOPS, "--variant", "nope"],
+        ["frontier", LAPTOPS, "--against", "max_share", "--variant", "nope"],
+        ["compare", LAPTOPS, "--variants", "base,nope"],
+        ["compare", LAPTOPS, "--diff", "base", "nope"],
+        ["explain", LAPTOPS, "--variant", "nope"],
+        ["price-to-win", LAPTOPS, "--variant", "nope"],
+        ["stress", LAPTOPS, "--variant", "nope"],
+    ],
+    ids=lambda a: "-".join(a[:1] + a[2:3]),
+)
+def test_unknown_variant_is_one_usage_error_in_every_command(
+    runner: CliRunner, args: list[str]
+) -> None:
+    # one rule (exit 2, a usage error) and one wording that lists the variants
+    result = _invoke(runner, args)
+    assert result.exit_code == 2, result.output
+    names = ["base", *(v["name"] for v in yaml.safe_load(Path(LAPTOPS).read_text())["variants"])]
+    wording = f"error: unknown variant 'nope' in {LAPTOPS}; its variants are: {', '.join(names)}"
+    assert result.output.strip() == wording
     assert "Traceback" not in result.output
 
 
@@ -141,6 +163,9 @@ def test_csv_output(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     for name in ("allocations.csv", "suppliers.csv", "rules.csv", "result.json"):
         assert (out / name).is_file(), name
+    # one line per file written, on stderr: stdout stays the JSON
+    names = ("allocations.csv", "suppliers.csv", "rules.csv", "result.json")
+    assert result.stderr.splitlines() == [f"wrote {out / name}" for name in names]
     allocations = _json(result)["allocations"]
     with (out / "allocations.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))
@@ -214,3 +239,120 @@ def test_summary_shows_the_largest_rows_and_says_how_many_are_left_out() -> None
     body = everything.output.split("\nAllocations\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert len(body) == 2 + len(allocations)
     assert "more allocations" not in everything.output
+
+
+# SMALL's item A with a 60 % cap on any supplier's share of A's volume. By hand: S1 (10) takes
+# the most it may, 60 units (600), S2 the other 40 at 12 (480); B as before, 50 x 5 = 250 from
+# S2. S1's share of A's volume is 60/100 = 60 %, its share of spend 600 / 1330 = 45.11 %;
+# S2's 730 / 1330 = 54.89 % (the largest share of spend). No capacity binds but the cap.
+CAPPED = SMALL.replace("capacity: 60", "capacity: 500") + (
+    "rules:\n  - {type: max_share, name: cap60, limit: 0.6, items: [A]}\n"
+)
+
+
+def test_shares_print_as_percent_in_text_and_fractions_in_json(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "capped.yaml"
+    path.write_text(CAPPED)
+    text = _invoke(runner, ["solve", str(path)])
+    assert text.exit_code == 0, text.output
+    assert "max share 54.89 %" in text.output
+    assert "45.11 %" in text.output
+    assert "54.89 %" in text.output
+    rule = next(line for line in text.output.splitlines() if line.startswith("cap60"))
+    assert rule.split()[2:6] == ["60.00", "%", "60.00", "%"], rule
+    doc = _json(_invoke(runner, ["solve", str(path), "--json"]))
+    assert doc["rules"][0]["value"] == pytest.approx(0.6)
+    assert doc["kpis"]["max_supplier_share"] == pytest.approx(730 / 1330)
+    front = _invoke(runner, ["frontier", str(path), "--against", "max_share", "--points", "2"])
+    assert front.exit_code == 0, front.output
+    # the first point is the cheapest award: its largest share of spend is S2's 54.89 %
+    first = front.output.splitlines()[4]  # title, underline, header, rule, first point
+    assert first.split()[:4] == ["54.89", "%", "54.89", "%"], front.output
+
+
+PUBLIC = str(SCENARIOS / "public-services.yaml")
+
+
+@pytest.mark.parametrize(
+    ("command", "shown", "hidden"),
+    [
+        # the cost of each rule first; where it comes from, the dual and the note on demand
+        (["rules", PUBLIC], ["rule cost", "binding", "status"], ["note", "origin"]),
+        # cost, savings, count and concentration first; every tag's share on demand
+        (["compare", PUBLIC], ["total cost", "savings %", "max share"], ["tag:wosb", "gap"]),
+    ],
+)
+def test_wide_tables_fit_the_terminal_and_wide_shows_every_column(
+    command: list[str], shown: list[str], hidden: list[str]
+) -> None:
+    runner = CliRunner()
+    narrow = runner.invoke(cli, command, env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    lines = narrow.output.splitlines()
+    assert max(len(line) for line in lines) <= 80, narrow.output
+    header = next(line for line in lines if line.startswith(("rule ", "variant ")))
+    assert all(name in header for name in shown), header
+    assert not any(name in header for name in hidden), header
+    assert "--wide shows every" in narrow.output
+    wide = runner.invoke(cli, [*command, "--wide"], env={"COLUMNS": "80"})
+    assert wide.exit_code == 0, wide.output
+    header = next(line for line in wide.output.splitlines() if line.startswith(("rule ", "var")))
+    assert all(name in header for name in [*shown, *hidden]), header
+    # the whole table: 190 (rules) and 271 (compare) characters wide
+    assert max(len(line) for line in wide.output.splitlines()) > 180
+    assert "--wide" not in wide.output
+
+
+# 100 boxes of A; big sells at 10 (no limit), small (the only small business) at 12, at most
+# 20 boxes. A 30 % small-business minimum needs 30 boxes from small: infeasible. By hand, the
+# cheapest relaxation lowers the minimum to what small can carry, 20 / 100 = 20 %: 10 boxes
+# short, priced at the highest price on offer (12 EUR a unit of volume) = 120 EUR. The
+# relaxed award: small 20 x 12 = 240, big 80 x 10 = 800, cost 1,040 EUR; objective
+# 1,040 + 120 = 1,160 EUR. (Each box more from small costs 2 EUR and saves 12 of penalty, so
+# small is filled; raising small's capacity instead would cost the same penalty plus 20 EUR.)
+SB_GOAL = """\
+sourceopt: 1
+name: sb-goal
+currency: EUR
+items: [{id: A, demand: 100, unit: box}]
+suppliers: [{id: big}, {id: small, tags: [small_business], capacity: 20}]
+offers:
+  - {supplier: big, item: A, price: 10}
+  - {supplier: small, item: A, price: 12}
+rules:
+  - {type: group_share, name: small-business, suppliers: {tags: [small_business]}, min: 0.3}
+"""
+
+
+def test_explain_states_units_and_splits_cost_and_penalty(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "sb.yaml"
+    path.write_text(SB_GOAL)
+    result = _invoke(runner, ["explain", str(path)])
+    assert result.exit_code == 4, result.output
+    assert (
+        "lower the minimum of rule small-business from 30 % to 20 % (short by 10 units); "
+        "penalty 120.00 EUR" in result.output
+    )
+    assert "objective 1,160.00 EUR = cost 1,040.00 EUR + penalty 120.00 EUR" in result.output
+    doc = _json(_invoke(runner, ["explain", str(path), "--json"]))
+    assert doc["relaxation"]["objective"] == pytest.approx(1160.0)
+    assert doc["relaxation"]["cost"] == pytest.approx(1040.0)
+    assert doc["relaxation"]["penalty"] == pytest.approx(120.0)
+    assert doc["relaxation"]["violations"][0]["amount"] == pytest.approx(10.0)
+
+
+def test_models_name_shows_the_model_whole(runner: CliRunner) -> None:
+    path = ROOT / "models" / "dual-source.yaml"
+    result = _invoke(runner, ["models", "dual-source"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"# model dual-source: {path}\n{path.read_text().rstrip()}\n"
+    listing = _invoke(runner, ["models"], env={"COLUMNS": "80"})
+    assert listing.exit_code == 0, listing.output
+    assert max(len(line) for line in listing.stdout.splitlines()) <= 80
+    unknown = _invoke(runner, ["models", "dual"])
+    assert unknown.exit_code == 2
+    assert "unknown model 'dual'; available models: dual-source, " in unknown.output

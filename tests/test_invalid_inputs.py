@@ -297,6 +297,15 @@ def test_problems_name_the_file(name: str, tmp_path: Path) -> None:
         assert problem.message.strip(), str(problem)
 
 
+@pytest.mark.parametrize("name", CASES)
+def test_a_table_file_is_named_once(name: str, tmp_path: Path) -> None:
+    # `offers.csv row 4, column price`, not `offers.csv: offers.csv row 4, column price`
+    path = _case_path(name, tmp_path)
+    for problem in _problems(path):
+        table = Path(problem.file).name
+        assert str(problem).count(table) == (problem.message.count(table) + 1), str(problem)
+
+
 # --- the command line ---------------------------------------------------------------------
 
 

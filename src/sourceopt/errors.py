@@ -28,6 +28,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        name = self.file.replace("\\", "/").rsplit("/", 1)[-1]
+        if self.place == name or self.place.startswith((name + " ", name + ",")):
+            # a table file's own place (``offers.csv row 7, ...``): name the file once
+            return f"{self.file}{self.place[len(name) :]}: {self.message}"
         where = f"{self.file}: {self.place}" if self.place else self.file
         return f"{where}: {self.message}"
 

@@ -186,7 +186,7 @@ def test_cli_explain_json_and_solve_why(tmp_path: Path) -> None:
     assert res.exit_code == 4, res.output
     data = json.loads(res.output)
     assert set(data) == {"scenario", "status", "conflict", "relaxation"}
-    assert set(data["relaxation"]) == {"objective", "violations"}
+    assert set(data["relaxation"]) == {"objective", "violations", "cost", "penalty"}
     assert set(data["relaxation"]["violations"][0]) == {"rule", "amount", "penalty"}
     text = runner.invoke(cli, ["explain", str(path)])
     assert "Cheapest relaxation" in text.output

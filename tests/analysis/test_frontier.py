@@ -114,7 +114,8 @@ def test_cli_json_and_plot(tmp_path: Path) -> None:
     args = ["frontier", str(path), "--against", "group_share:small", "--points", "3"]
     out = runner.invoke(cli, [*args, "--json", "--plot", str(png)])
     assert out.exit_code == 0, out.output
-    assert [p["knee"] for p in json.loads(out.output)["points"]] == [False, True, False]
+    assert [p["knee"] for p in json.loads(out.stdout)["points"]] == [False, True, False]
+    assert out.stderr == f"wrote {png}\n"  # the one line naming what was written
     assert png.stat().st_size > 1000
     out = runner.invoke(cli, [*args, "--plot", str(svg)])
     assert out.exit_code == 0

@@ -104,6 +104,7 @@ def test_uncovered_demand_ranks_first() -> None:
         "delta",
         "uncovered_units",
         "status_without",
+        "reason",
     ]
 
 
@@ -130,6 +131,9 @@ def test_cli_stress(tmp_path: Path) -> None:
         "delta": None,
         "uncovered_units": 100.0,
         "status_without": "infeasible",
+        "reason": (
+            "no other supplier can cover A 100 units, with the other awards held at their units"
+        ),
     }
     text = runner.invoke(cli, ["stress", str(path)])
     assert text.exit_code == 0
@@ -138,3 +142,63 @@ def test_cli_stress(tmp_path: Path) -> None:
     bad = runner.invoke(cli, ["stress", str(path), "--variant", "nope"])
     assert bad.exit_code == 2
     assert "unknown variant 'nope'" in bad.output
+
+
+def test_uncovered_items_are_named() -> None:
+    # thin(): without S2, A gets only S1's 60 (40 short) and B only S3's 20 (30 short)
+    out = stress(load_scenario(thin()))
+    assert out.suppliers[0].reason == "no other supplier can cover A 40 units, B 30 units"
+    assert out.suppliers[1].reason == ""  # S1's failure has an award
+
+
+def capped() -> dict[str, Any]:
+    """A and B, demand 100 each; no supplier over 60 % of the 200 units. S1 bids A at 10;
+    S2 bids A at 11 and B at 10; S3 bids B at 10.5.
+
+    Award: S1 100 A (1,000), S2 100 B (1,000): 2,000 (each 50 %).
+    S1 fails, others free: only S2 bids A: 100 A (1,100); S2 may carry 120 in all, so 20 B
+    (200) and S3 80 B (840): 2,140, delta 140.
+    S1 fails, others held: S2 keeps its 100 B and must take the 100 A: 200 of 200 units, over
+    the 60 % cap. Every unit can be carried (nothing uncovered); the cap and the held award
+    cannot both hold: infeasible, and the reason names the rule and the hold.
+    S2 fails: S1 keeps A, S3 takes B (1,050): 2,050, delta 50, either way.
+    """
+    return {
+        "sourceopt": 1,
+        "name": "capped",
+        "items": [{"id": "A", "demand": 100}, {"id": "B", "demand": 100}],
+        "suppliers": [{"id": "S1"}, {"id": "S2"}, {"id": "S3"}],
+        "offers": [
+            {"supplier": "S1", "item": "A", "price": 10},
+            {"supplier": "S2", "item": "A", "price": 11},
+            {"supplier": "S2", "item": "B", "price": 10},
+            {"supplier": "S3", "item": "B", "price": 10.5},
+        ],
+        "rules": [{"type": "max_share", "name": "cap60", "limit": 0.6, "per": "category"}],
+    }
+
+
+def test_a_failure_blocked_by_rules_names_them() -> None:
+    free = stress(load_scenario(capped()))
+    assert rows(free) == [
+        ("S1", pytest.approx(2140), pytest.approx(140), 0.0, Status.OPTIMAL),
+        ("S2", pytest.approx(2050), pytest.approx(50), 0.0, Status.OPTIMAL),
+    ]
+    held = stress(load_scenario(capped()), keep=True)
+    assert rows(held) == [
+        ("S1", None, None, 0.0, Status.INFEASIBLE),
+        ("S2", pytest.approx(2050), pytest.approx(50), 0.0, Status.OPTIMAL),
+    ]
+    assert held.suppliers[0].reason == (
+        "rule cap60 cannot hold, with the other awards held at their units"
+    )
+
+
+def test_cli_stress_keep_says_why_and_exits_0(tmp_path: Path) -> None:
+    # a failure without an award is an answer about a hypothetical: exit 0 (README)
+    path = tmp_path / "capped.yaml"
+    path.write_text(yaml.safe_dump(capped()))
+    res = CliRunner().invoke(cli, ["stress", str(path), "--keep"])
+    assert res.exit_code == 0, res.output
+    assert "Why these failures leave no award:" in res.output
+    assert "  - S1: rule cap60 cannot hold, with the other awards held at their units" in res.output

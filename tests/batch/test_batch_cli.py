@@ -48,13 +48,13 @@ def test_mixed_batch_records_every_failure_and_keeps_every_result(tmp_path, monk
     assert run.exit_code == 8, run.output
     assert time.monotonic() - started < 40
     out = Path("out")
-    assert read(out, "in/a-pair.yaml/base.json")["total_cost"] == pytest.approx(PAIR_COST)
+    assert read(out, "a-pair.yaml/base.json")["total_cost"] == pytest.approx(PAIR_COST)
     for variant, cost in SINGLE_COST.items():
-        doc = read(out, f"in/b-single.yaml/{variant}.json")
+        doc = read(out, f"b-single.yaml/{variant}.json")
         assert doc["total_cost"] == pytest.approx(cost)
         assert doc["verification"]["ok"]
         assert set(doc) >= {"scenario", "variant", "status", "allocations", "input_sha256"}
-    assert read(out, "in/c-infeasible.yaml/base.json")["status"] == "infeasible"
+    assert read(out, "c-infeasible.yaml/base.json")["status"] == "infeasible"
     failures = {
         "d-malformed": ("invalid", "price"),
         "e-crash": ("crash", "SIGKILL"),
@@ -62,14 +62,14 @@ def test_mixed_batch_records_every_failure_and_keeps_every_result(tmp_path, monk
         "g-memory": ("memory", "memory limit"),
     }
     for stem, (kind, words) in failures.items():
-        doc = read(out, f"in/{stem}.yaml/base.json")
+        doc = read(out, f"{stem}.yaml/base.json")
         assert doc["status"] == "error"
         assert doc["kind"] == kind, doc
         assert words in doc["reason"]
     summary = pd.read_parquet(out / "summary.parquet")
     assert len(summary) == 8
     assert list(pd.read_csv(out / "summary.csv").columns) == list(summary.columns)
-    row = summary.set_index(["file", "variant"]).loc[("in/a-pair.yaml", "base")]
+    row = summary.set_index(["file", "variant"]).loc[("a-pair.yaml", "base")]
     assert row["status"] == "optimal"
     assert row["total_cost"] == pytest.approx(PAIR_COST)
     assert row["verification"] == "ok"
@@ -77,8 +77,11 @@ def test_mixed_batch_records_every_failure_and_keeps_every_result(tmp_path, monk
     attempts = {Path(e["file"]).stem: e["attempts"] for e in index}
     assert attempts["e-crash"] == 2  # retried once, crashed again
     assert attempts["a-pair"] == 1
-    assert "8 failed" not in run.output
-    assert "4 failed" in run.output or "5 failed" in run.output
+    # an infeasible scenario is an answer, listed as infeasible; the other four failed
+    assert "1 infeasible (no award meets the rules" in run.stdout  # the closing summary
+    assert "  c-infeasible.yaml base\n" in run.stdout
+    assert "4 failed:" in run.stdout
+    assert "c-infeasible.yaml base:" not in run.stdout
 
     before = {p: p.stat().st_mtime_ns for p in (out / "results").rglob("*.json")}
     again = batch(*args)
@@ -95,7 +98,7 @@ def test_changed_input_or_options_solve_again_and_force_resolves(tmp_path, monke
     write(Path("in"), "b-single.yaml", SINGLE.format(name="single", p1=5))
     run = batch("in", "--out", "out", "-j", "1")
     assert "1 now, 1 from an earlier run" in run.output
-    assert read(Path("out"), "in/b-single.yaml/base.json")["total_cost"] == pytest.approx(40)
+    assert read(Path("out"), "b-single.yaml/base.json")["total_cost"] == pytest.approx(40)
     assert "2 now" in batch("in", "--out", "out", "-j", "1", "--force").output
 
 
@@ -170,3 +173,59 @@ def test_ctrl_c_keeps_finished_results_and_says_how_to_resume(tmp_path):
     again = batch(str(folder), "--out", str(tmp_path / "out"), "-j", "1", "--time-limit", "60")
     assert again.exit_code == 0
     assert "0 now, 2 from an earlier run" in again.output
+
+
+def test_results_mirror_the_inputs_below_their_common_folder(tmp_path, monkeypatch):
+    # inputs two folders up from where the batch runs: no `_up_/_up_/...` in the result paths
+    good_set(tmp_path / "data" / "in")
+    (tmp_path / "data" / "in" / "b-single.yaml").rename(tmp_path / "data" / "in" / "sub.yaml")
+    (tmp_path / "data" / "in" / "deep").mkdir()
+    write(tmp_path / "data" / "in" / "deep", "c.yaml", SINGLE.format(name="deep", p1=3))
+    work = tmp_path / "work" / "here"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    run = batch("../../data/in", "--out", "out", "-j", "1")
+    assert run.exit_code == 0, run.output
+    found = sorted(
+        p.relative_to("out/results").as_posix() for p in Path("out/results").rglob("*.json")
+    )
+    assert found == ["a-pair.yaml/base.json", "deep/c.yaml/base.json", "sub.yaml/base.json"]
+    assert read(Path("out"), "deep/c.yaml/base.json")["total_cost"] == pytest.approx(
+        SINGLE_COST["base"]
+    )
+    files = pd.read_csv("out/summary.csv")["file"].tolist()
+    assert sorted(files) == ["a-pair.yaml", "deep/c.yaml", "sub.yaml"]
+
+
+def test_summary_covers_every_result_in_the_output_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    good_set(Path("in"))
+    assert batch("in/a-pair.yaml", "--out", "out", "-j", "1").exit_code == 0
+    second = batch("in/b-single.yaml", "--out", "out", "-j", "1", "--variants", "all")
+    assert second.exit_code == 0, second.output
+    assert "every result in the folder (3, 1 of them from earlier runs)" in second.output
+    summary = pd.read_parquet("out/summary.parquet")
+    rows = sorted(zip(summary["file"], summary["variant"], summary["total_cost"], strict=True))
+    assert rows == [
+        ("a-pair.yaml", "base", pytest.approx(PAIR_COST)),
+        ("b-single.yaml", "base", pytest.approx(SINGLE_COST["base"])),
+        ("b-single.yaml", "pricey", pytest.approx(SINGLE_COST["pricey"])),
+    ]
+    # a changed input replaces its own row, never adds a second one for the same result
+    write(Path("in"), "a-pair.yaml", PAIR.format(name="pair-renamed"))
+    assert batch("in/a-pair.yaml", "--out", "out", "-j", "1").exit_code == 0
+    summary = pd.read_csv("out/summary.csv")
+    assert len(summary) == 3
+    assert "pair-renamed" in summary["scenario"].tolist()
+
+
+def test_an_unknown_variant_fails_its_job_with_the_one_wording(tmp_path, monkeypatch):
+    # variants differ between files: a name one file lacks fails that job, worded as in
+    # every command ("unknown variant 'x'; its variants are: ...")
+    monkeypatch.chdir(tmp_path)
+    good_set(Path("in"))
+    run = batch("in/b-single.yaml", "--out", "out", "-j", "1", "--variants", "base,nope")
+    assert run.exit_code == 8, run.output
+    assert "1 failed:" in run.stdout
+    assert "unknown variant 'nope'; its variants are: base, pricey" in run.stdout
+    assert read(Path("out"), "b-single.yaml/base.json")["total_cost"] == pytest.approx(30.0)

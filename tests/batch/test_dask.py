@@ -41,7 +41,7 @@ def test_dask_batch_matches_the_local_one_and_resumes(tmp_path, monkeypatch, sch
     assert run.exit_code == 8, run.output
 
     def read(rel: str) -> dict:
-        return json.loads((Path("out/results/in") / rel).read_text())
+        return json.loads((Path("out/results") / rel).read_text())  # below the inputs
 
     assert read("a-pair.yaml/base.json")["total_cost"] == pytest.approx(PAIR_COST)
     for variant, cost in SINGLE_COST.items():

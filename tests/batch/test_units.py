@@ -86,7 +86,7 @@ def test_golden_tolerates_noise_and_reports_moves():
 def test_progress_lines_and_bar():
     stream = io.StringIO()
     progress = Progress(stream, 0, interactive=False)
-    progress.plan(2)
+    progress.plan(3)
     ok = {
         "file": "a.yaml",
         "variant": "base",
@@ -97,13 +97,16 @@ def test_progress_lines_and_bar():
         "verification": "ok",
     }
     bad = dict(ok, status="error", error="invalid: x")
+    infeasible = dict(ok, status="infeasible", error="Infeasible", total_cost=None)
     progress.update(ok)
     progress.update(bad)
+    progress.update(infeasible)
     assert stream.getvalue().splitlines() == [
-        "[1/2] a.yaml base: optimal 1,330.00 (0.10 s)",
-        "[2/2] a.yaml base: error: invalid: x",
+        "[1/3] a.yaml base: optimal 1,330.00 (0.10 s)",
+        "[2/3] a.yaml base: error: invalid: x",
+        "[3/3] a.yaml base: infeasible (0.10 s)",
     ]
-    assert "2/2 done, 1 failed" in progress.bar()
+    assert "3/3 done, 1 failed, 1 infeasible" in progress.bar()
     assert clock(75) == "1:15"
     assert clock(3725) == "1:02:05"
 

@@ -22,6 +22,9 @@ from sourceopt.scenario.model import Scenario
 from sourceopt.solvers.base import Status
 
 _ORDER = {"rule": 0, "capacity": 1, "demand": 2}  # rules first: they are what can be changed
+_SHARE_TYPES = frozenset({"max_share", "group_share"})
+_MONEY_TYPES = frozenset({"budget"})
+_COUNT_TYPES = frozenset({"supplier_count", "max_items_per_supplier"})
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,22 @@ class Explanation:
         return rel.result.document.verification.ok
 
     def to_dict(self) -> dict[str, Any]:
-        """``{scenario, status, conflict: [{rule, message}], relaxation}`` (SCENARIO-FORMAT)."""
+        """``{scenario, status, conflict: [{rule, message}], relaxation}`` (SCENARIO-FORMAT).
+
+        The relaxation adds (to ``objective`` and ``violations``) its split: ``cost``, the
+        relaxed award's total cost, and ``penalty``, the rest of the objective.
+        """
+        rel = self.relaxation
+        relaxation = None
+        if rel is not None:
+            cost = rel.result.document.total_cost
+            cost = rel.objective if cost is None else cost
+            relaxation = rel.to_dict() | {"cost": cost, "penalty": rel.objective - cost}
         return {
             "scenario": self.scenario,
             "status": self.status.value,
             "conflict": [m.__dict__ for m in self.conflict],
-            "relaxation": None if self.relaxation is None else self.relaxation.to_dict(),
+            "relaxation": relaxation,
         }
 
 
@@ -133,3 +146,89 @@ def minimal_conflict(
         for k in sorted(conflict.members, key=lambda k: _ORDER[grouped.groups[k].kind])
     )
     return members, conflict
+
+
+def relaxation_steps(explanation: Explanation, scenario: Scenario) -> list[str]:
+    """The cheapest relaxation in the rules' own units, one sentence per violation.
+
+    `scenario` is the analysed variant (its rules and currency). A rule's bound moves to the
+    value the relaxed award reaches ("lower the minimum of small-business from 30 % to
+    23.5 %"); a datum moves by the amount (capacity or demand, in units); money is in the
+    scenario's currency. Empty when there is no relaxation.
+    """
+    rel = explanation.relaxation
+    if rel is None:
+        return []
+    reports = {
+        r.name if r.group is None else f"{r.name}[{r.group}]": r for r in rel.result.document.rules
+    }
+    rules = {str(r.name): r for r in scenario.rules}
+    steps = []
+    for v in rel.violations:
+        price = f"penalty {_money(v.penalty, scenario.currency)}"
+        report = reports.get(v.rule)
+        rule = rules.get(v.rule.split("[", 1)[0])
+        if v.rule.startswith(("capacity:", "demand:")):
+            kind, who = v.rule.split(":", 1)
+            if kind == "capacity":
+                change = f"raise supplier {who}'s capacity by {v.amount:,.6g} units"
+            else:
+                change = f"lower item {who}'s demand by {v.amount:,.6g} {_unit(scenario, who)}"
+        elif report is not None and report.value is not None and report.bound is not None:
+            change = _bound_change(v.rule, report.type, report.value, report.bound, scenario)
+            change += f" (short by {_amount(v.amount, rule, scenario.currency)})"
+        else:
+            change = f"relax {v.rule} by {_amount(v.amount, rule, scenario.currency)}"
+        steps.append(f"{change}; {price}")
+    return steps
+
+
+def _bound_change(name: str, kind: str, value: float, bound: float, scenario: Scenario) -> str:
+    which = "minimum" if value < bound else "maximum"
+    if kind == "max_share":
+        which = "limit"
+    elif kind == "budget":
+        which = "budget"
+    verb = "lower" if value < bound else "raise"
+    return (
+        f"{verb} the {which} of rule {name} from {_in_units(bound, kind, scenario.currency)} "
+        f"to {_in_units(value, kind, scenario.currency)}"
+    )
+
+
+def _in_units(value: float, kind: str, currency: str) -> str:
+    """A rule's bound or value: a percent for a share, money for a budget, else the number."""
+    if kind in _SHARE_TYPES:
+        return _pct(value)
+    return _money(value, currency) if kind in _MONEY_TYPES else _number(value)
+
+
+def _amount(amount: float, rule: Any, currency: str) -> str:
+    """A violation's amount with its unit: money, units, suppliers or items."""
+    kind = getattr(rule, "type", "")
+    if kind in _MONEY_TYPES:
+        return _money(amount, currency)
+    if getattr(rule, "measure", "volume") == "spend":
+        return f"{_money(amount, currency)} of spend"
+    if kind in _COUNT_TYPES:
+        return f"{amount:,.6g}"
+    return f"{amount:,.6g} units"
+
+
+def _unit(scenario: Scenario, item: str) -> str:
+    items = scenario.items
+    units = items.loc[items["id"] == item, "unit"]
+    return str(units.iloc[0]) if len(units) and isinstance(units.iloc[0], str) else "units"
+
+
+def _pct(share: float) -> str:
+    """``0.235`` -> ``23.5 %`` (at most two decimals, no trailing zeros)."""
+    return f"{share * 100:.2f}".rstrip("0").rstrip(".") + " %"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.6g}"
+
+
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.2f} {currency}"

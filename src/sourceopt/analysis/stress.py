@@ -5,8 +5,11 @@ bundle columns fixed at zero (and manual ``award`` locks on it void): the other 
 free to move, or, with ``keep``, held at least where they are so that only the failed
 supplier's volume moves. If no award satisfies the rules without it, the demand that cannot
 be covered at all is the least total shortfall with every hard rule dropped (only offers,
-capacities and the structure hold). Suppliers are ranked worst first: uncovered units, then
-no award, then the cost of re-sourcing. See models/README.md, "Supplier-failure stress".
+capacities and the structure hold). Each failure without an award says why (``reason``): the
+items no one else can cover and by how much, or else a minimal set of hard rules (and, with
+``keep``, the held awards) that cannot all hold without the supplier (a deletion filter: one
+re-solve per rule). Suppliers are ranked worst first: uncovered units, then no award, then
+the cost of re-sourcing. See models/README.md, "Supplier-failure stress".
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from sourceopt.formulation.program import Program
 from sourceopt.scenario.model import Scenario
 from sourceopt.solvers.base import Status
 
-_FIELDS = ["supplier", "objective_without", "delta", "uncovered_units", "status_without"]
+_FIELDS = ["supplier", "objective_without", "delta", "uncovered_units", "status_without", "reason"]
+_HOLD = "the other awards held at their units"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class SupplierFailure:
     delta: float | None
     uncovered_units: float | None
     status_without: Status
+    reason: str = ""  # without an award: what is uncovered, or which rules cannot all hold
 
 
 @dataclass(frozen=True)
@@ -141,8 +146,46 @@ def _without(
     if result.has_award:
         obj = result.result.objective
         return SupplierFailure(sid, obj, obj - objective, 0.0, status), result.verified
-    uncovered = _uncovered(setup, program) if status is Status.INFEASIBLE else None
-    return SupplierFailure(sid, None, None, uncovered, status), True
+    if status is not Status.INFEASIBLE:
+        return SupplierFailure(sid, None, None, None, status, "no award: " + status.value), True
+    short = _uncovered(setup, program)
+    uncovered = None if short is None else float(np.round(sum(short.values()), 6))
+    if short:
+        held = f", with {_HOLD}" if keep is not None else ""
+        what = ", ".join(f"{item} {units:,.6g} units" for item, units in short.items())
+        reason = f"no other supplier can cover {what}{held}"
+    else:
+        free = _fail(setup, s)[0]
+        held_program = program if keep is not None else None
+        reason = _conflict_reason(setup, free, held_program)
+    return SupplierFailure(sid, None, None, uncovered, status, reason), True
+
+
+def _conflict_reason(setup: Setup, free: Program, held: Program | None) -> str:
+    """A minimal set of hard rules (and the held awards) that cannot all hold: a sentence."""
+    hard = [str(r.name) for r in setup.scenario.rules if r.soft is None]
+    present = set(free.rows["rule"].astype(str))
+    members = [n for n in hard if n in present] + ([_HOLD] if held is not None else [])
+
+    def infeasible(active: list[str]) -> bool:
+        program = held if _HOLD in active and held is not None else free
+        off = program.rows["rule"].isin(set(hard) - set(active)).to_numpy()
+        lo, hi = program.row_lo.copy(), program.row_hi.copy()
+        lo[off], hi[off] = -np.inf, np.inf
+        raw = setup.engine.solve(replace(program, row_lo=lo, row_hi=hi), setup.options)
+        return raw.status is Status.INFEASIBLE
+
+    for member in list(members):  # deletion filter: drop what the conflict does not need
+        trial = [m for m in members if m != member]
+        if infeasible(trial):
+            members = trial
+    rules = [m for m in members if m != _HOLD]
+    if not rules:
+        return f"the other suppliers cannot carry its volume with {_HOLD}"
+    names = ", ".join(rules)
+    held_part = f", with {_HOLD}" if _HOLD in members else ""
+    one = len(rules) == 1
+    return f"rule{'' if one else 's'} {names} cannot {'hold' if one else 'all hold'}{held_part}"
 
 
 def _fail(setup: Setup, s: int) -> tuple[Program, Scenario]:
@@ -190,8 +233,11 @@ def _hold(program: Program, sc: Scenario, base: Run, s: int, units: np.ndarray) 
     return replace(program, col_lo=col_lo)
 
 
-def _uncovered(setup: Setup, program: Program) -> float | None:
-    """Least total demand shortfall with every hard rule dropped (None if still infeasible)."""
+def _uncovered(setup: Setup, program: Program) -> dict[str, float] | None:
+    """Least demand shortfall per item (only those short) with every hard rule dropped.
+
+    None if even that has no solution.
+    """
     sc = setup.scenario
     hard = {str(r.name) for r in sc.rules if r.soft is None}
     rows = program.rows
@@ -217,4 +263,7 @@ def _uncovered(setup: Setup, program: Program) -> float | None:
     raw = setup.engine.solve(edited, setup.options)
     if raw.x is None:
         return None
-    return float(np.round(raw.x[short].sum(), 6))
+    amounts = np.round(raw.x[short], 6)
+    items = rows["item"].to_numpy()[demand]
+    ids = sc.items["id"].to_numpy()
+    return {str(ids[int(i)]): float(a) for i, a in zip(items, amounts, strict=True) if a > 0}

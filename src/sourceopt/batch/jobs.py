@@ -156,13 +156,16 @@ def plan_jobs(
 
 
 def result_names(files: Sequence[Path]) -> list[str]:
-    """A unique, readable name per file: its path relative to the working folder."""
-    names = []
-    for path in files:
-        rel = os.path.relpath(path.resolve())
-        parts = ["_up_" if p == ".." else p for p in Path(rel).parts if p not in ("/", "")]
-        names.append("/".join(parts))
-    return names
+    """A unique, readable name per file: its path below the files' common folder.
+
+    ``in/a.yaml`` and ``in/sub/b.yaml`` give ``a.yaml`` and ``sub/b.yaml`` wherever the batch
+    runs from (one file: its own name), so results mirror the inputs' tree.
+    """
+    resolved = [path.resolve() for path in files]
+    if not resolved:
+        return []
+    common = Path(os.path.commonpath([str(path.parent) for path in resolved]))
+    return [path.relative_to(common).as_posix() for path in resolved]
 
 
 def _may_refer(raw: bytes) -> bool:

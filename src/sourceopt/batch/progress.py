@@ -24,7 +24,7 @@ class Progress:
         self.stream = stream
         self.total = total
         self.interactive = stream.isatty() if interactive is None else interactive
-        self.done = self.failed = self.skipped = 0
+        self.done = self.failed = self.infeasible = self.skipped = 0
         self.start = time.monotonic()
         self._drawn = 0.0
 
@@ -37,7 +37,9 @@ class Progress:
         """One more job finished (or was found done by an earlier run)."""
         self.done += 1
         self.skipped += skipped
-        self.failed += is_failure(row)
+        infeasible = row.get("status") == "infeasible"
+        self.infeasible += infeasible
+        self.failed += is_failure(row) and not infeasible
         if self.interactive:
             now = time.monotonic()
             if now - self._drawn > 0.1 or self.done == self.total:
@@ -58,14 +60,16 @@ class Progress:
             left = f", ~{clock(elapsed / solved_now * (self.total - self.done))} left"
         return (
             f"[{'#' * fill}{'.' * (_WIDTH - fill)}] {self.done}/{self.total} done, "
-            f"{self.failed} failed, {clock(elapsed)} elapsed{left}"
+            f"{self.failed} failed, {self.infeasible} infeasible, {clock(elapsed)} elapsed{left}"
         )
 
     def line(self, row: dict[str, Any]) -> str:
         """A log line for one finished job."""
         head = f"[{self.done}/{self.total}] {row['file']} {row['variant']}: {row['status']}"
-        if row.get("error"):
+        if row.get("error") and row.get("status") != "infeasible":  # infeasible says it all
             return f"{head}: {row['error']}"
+        if row.get("status") == "infeasible":
+            return f"{head} ({row.get('wall_s') or 0:.2f} s)"
         cost = row.get("total_cost")
         cost_text = f" {cost:,.2f}" if isinstance(cost, int | float) else ""
         return f"{head}{cost_text} ({row.get('wall_s') or 0:.2f} s)"

@@ -48,6 +48,7 @@ class BatchReport:
     interrupted: bool = False
     elapsed: float = 0.0
     golden: GoldenReport | None = None
+    in_folder: int = 0  # results in the output folder (summary.csv's rows), earlier runs' too
 
     @property
     def failed(self) -> int:
@@ -120,7 +121,8 @@ def run_batch(
     except KeyboardInterrupt:
         report.interrupted = True
     report.rows = [rows[j.key] for j in jobs if j.key in rows]
-    store.write_summary(report.rows)
+    report.in_folder = len(store.all_rows())
+    store.write_summary()
     if expected is not None:
         report.golden = compare(expected, _records(store, jobs, rows), config.tolerance)
         write_atomic(store.root / "golden.json", json.dumps(report.golden.to_dict()).encode())

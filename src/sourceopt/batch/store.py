@@ -4,7 +4,7 @@ Layout of ``DIR``::
 
     results/<file>/<variant>.json   exactly SolveResult.to_dict(), or a failure record
     index.jsonl                     one line per finished job: key, file, variant, result, row
-    summary.csv, summary.parquet    one row per job of the last run
+    summary.csv, summary.parquet    one row per result in the folder (the latest for each)
 
 Every file is written to a temporary name and moved into place (``os.replace``), so a kill
 at any moment leaves either the old file or the new one; the index line is appended only
@@ -143,11 +143,25 @@ class ResultStore:
         }
         with open(self.index_path, "a", encoding="utf-8") as index:
             index.write(json.dumps(entry) + "\n")
+        self.entries.pop(job.key, None)  # the dict keeps the order of the latest writes
         self.entries[job.key] = entry
         return entry
 
-    def write_summary(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Write summary.csv and summary.parquet (one row per job, in job order)."""
+    def all_rows(self) -> list[dict[str, Any]]:
+        """The summary row of every result in the folder, by earlier and this run alike.
+
+        One row per result file that is still there (the latest entry for it), in the order
+        the index first lists them.
+        """
+        latest: dict[str, dict[str, Any]] = {}
+        for entry in self.entries.values():
+            if (self.root / entry["result"]).is_file():
+                latest[str(entry["result"])] = entry["row"]
+        return list(latest.values())
+
+    def write_summary(self, rows: Sequence[dict[str, Any]] | None = None) -> None:
+        """Write summary.csv and summary.parquet: `rows`, or every result in the folder."""
+        rows = self.all_rows() if rows is None else rows
         frame = pd.DataFrame(list(rows), columns=list(COLUMNS))
         for column in COLUMNS[4:14]:
             frame[column] = pd.to_numeric(frame[column], errors="coerce")
@@ -171,5 +185,6 @@ def read_index(root: Path) -> dict[str, dict[str, Any]]:
             except json.JSONDecodeError:
                 continue
             if isinstance(entry, dict) and "key" in entry and "result" in entry:
+                entries.pop(entry["key"], None)  # latest write last
                 entries[entry["key"]] = entry
     return entries

@@ -10,8 +10,8 @@ import click
 
 from sourceopt.cli import EXIT_UNVERIFIED, cli
 from sourceopt.cli.commands import exit_code
-from sourceopt.cli.render import heading, money, table
-from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
+from sourceopt.cli.render import fitted, heading, money, percent, table
+from sourceopt.cli.shared import SolverArgs, solver_options, user_errors, wrote
 from sourceopt.result import SolveResult
 
 
@@ -21,36 +21,44 @@ def _code(results: list[SolveResult], unverified: bool = False) -> int:
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2%}"
+    return percent(value)
+
+
+_WIDE = click.option("--wide", is_flag=True, help="every column, however wide the terminal")
 
 
 @cli.command("rules")
 @click.argument("file")
 @click.option("--variant", default="base", help="price the rules of this variant")
 @click.option("--rule", "only", multiple=True, help="price only this rule (repeatable)")
+@_WIDE
 @solver_options
 def rules_command(
     file: str,
     variant: str,
     only: tuple[str, ...],
+    wide: bool,
     run: SolverArgs,
 ) -> None:
     """Cost of each rule: the objective with and without it, binding, dual price (LP)."""
     from sourceopt.analysis.rule_costs import rule_costs
 
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, [variant])
         costs = rule_costs(
             scenario,
             variant=variant,
             rules=list(only) or None,
             **run.solve_kwargs(),
         )
-    run.emit(costs.to_dict(), lambda: _rules_text(costs))
+    run.emit(costs.to_dict(), lambda: _rules_text(costs, wide))
     sys.exit(_code([costs.base], not all(r.verified for r in costs.rules)))
 
 
-def _rules_text(costs: Any) -> str:
+_RULES_PRIORITY = ("rule", "rule cost", "%", "binding", "status", "type", "without it", "note")
+
+
+def _rules_text(costs: Any, wide: bool = False) -> str:
     head = f"{costs.scenario} / {costs.variant}: cost of each rule"
     lines = heading(head)
     lines.append(f"objective with every rule: {money(costs.objective, costs.currency)}")
@@ -70,7 +78,7 @@ def _rules_text(costs: Any) -> str:
         for r in costs.rules
     ]
     headers = ["rule", "type", "origin", "binding", "without it", "rule cost", "%", "status"]
-    lines.append(table([*headers, "dual", "note"], rows))
+    lines.append(fitted([*headers, "dual", "note"], rows, _RULES_PRIORITY, wide))
     if len(costs.row_duals):
         lines += ["", "Dual prices of binding rule rows (objective change per unit of the bound)"]
         d = costs.row_duals
@@ -93,11 +101,13 @@ def _rules_text(costs: Any) -> str:
 @click.argument("file")
 @click.option("--variants", default=None, help="comma-separated variant names (default: all)")
 @click.option("--diff", nargs=2, default=None, metavar="A B", help="what moved from A to B")
+@_WIDE
 @solver_options
 def compare_command(
     file: str,
     variants: str | None,
     diff: tuple[str, str] | None,
+    wide: bool,
     run: SolverArgs,
 ) -> None:
     """Variants side by side; with --diff A B, every allocation that moved and why it cost more."""
@@ -108,7 +118,7 @@ def compare_command(
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
     opts = run.solve_kwargs()
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, diff or names or [])
         if diff:
             comparison = compare_variants(scenario, variants=list(dict.fromkeys(diff)), **opts)
             result = diff_compared(scenario, comparison, diff[0], diff[1])
@@ -118,14 +128,25 @@ def compare_command(
         out = result.to_dict() if diff else comparison.to_dict()
         click.echo(json.dumps(out, indent=2))
     else:
-        click.echo(_diff_text(result, scenario.currency) if diff else _compare_text(comparison))
+        text = _diff_text(result, scenario.currency) if diff else _compare_text(comparison, wide)
+        click.echo(text)
     results = list(comparison.results.values())
     sys.exit(_code(results, not all(r.verified for r in comparison.rows)))
 
 
-def _compare_text(c: Any) -> str:
+_COMPARE_PRIORITY = ("variant", "status", "total cost", "savings %", "suppliers", "max share")
+
+
+def _compare_text(c: Any, wide: bool = False) -> str:
+    """The comparison table; group shares that differ most between variants come first."""
     head = f"{c.scenario}: variants side by side"
     groups = sorted({g for r in c.rows for g in r.group_shares})
+
+    def spread(g: str) -> float:
+        values = [float(r.group_shares.get(g, 0.0)) for r in c.rows]
+        return max(values) - min(values)
+
+    moving = sorted((g for g in groups if spread(g) > 1e-9), key=lambda g: -spread(g))
     rows = [
         [
             r.variant,
@@ -145,7 +166,8 @@ def _compare_text(c: Any) -> str:
     ]
     headers = ["variant", "status", "total cost", "objective", "savings", "savings %"]
     headers += ["suppliers", "max share", "HHI", *groups, "soft violations", "gap"]
-    return "\n".join([*heading(head), table(headers, rows)])
+    priority = [*_COMPARE_PRIORITY, *moving, "objective", "savings", "HHI", "soft violations"]
+    return "\n".join([*heading(head), fitted(headers, rows, priority, wide)])
 
 
 def _diff_text(d: Any, currency: str) -> str:
@@ -211,7 +233,7 @@ def frontier_command(
     from sourceopt.analysis.plot import plot_frontier
 
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, [variant])
         front = frontier(
             scenario,
             against,
@@ -222,6 +244,7 @@ def frontier_command(
         )
         if plot_path:
             plot_frontier(front, plot_path)
+            wrote(plot_path)
     run.emit(front.to_dict(), lambda: _frontier_text(front))
     results = [front.base, *(p.result for p in front.points)]
     sys.exit(_code(results, not all(p.verified for p in front.points)))
@@ -230,8 +253,15 @@ def frontier_command(
 def _frontier_text(f: Any) -> str:
     way = f.direction.replace("_", " ")
     head = f"{f.scenario} / {f.variant}: cost against {f.metric} ({way} the bound)"
+    share = f.metric == "max_share" or f.metric.startswith("group_share")
     rows = [
-        [p.bound, p.value, p.objective, p.status.value, "<- knee" if p.knee else ""]
+        [
+            percent(p.bound) if share else p.bound,
+            percent(p.value) if share else p.value,
+            p.objective,
+            p.status.value,
+            "<- knee" if p.knee else "",
+        ]
         for p in f.points
     ]
     lines = heading(head)

@@ -1,8 +1,8 @@
 """The batch command: many scenario files, in parallel worker processes, resumable.
 
 Exit codes beyond the common ones (README "Exit codes"): 8 the batch finished but some job
-failed or had no verified award; 9 every job solved but some award drifted from ``--expect``;
-130 interrupted (finished results are kept; the same command resumes).
+failed, was infeasible or had no verified award; 9 every job solved but some award drifted
+from ``--expect``; 130 interrupted (finished results are kept; the same command resumes).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 import os
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -116,13 +117,20 @@ def _summary(report: Any) -> str:
         f"({report.solved_now} now, {report.skipped} from an earlier run) in "
         f"{report.elapsed:.1f} s; {counts or 'nothing solved'}"
     ]
-    failed = [r for r in report.rows if _failed(r)]
+    problems = [r for r in report.rows if _failed(r)]
+    infeasible = [r for r in problems if r["status"] == "infeasible"]
+    failed = [r for r in problems if r["status"] != "infeasible"]
+    if infeasible:
+        lines.append(
+            f"{len(infeasible)} infeasible (no award meets the rules; `sourceopt explain FILE "
+            "--variant V` says why):"
+        )
+        lines += _listed(infeasible, lambda r: f"  {r['file']} {r['variant']}")
     if failed:
         lines.append(f"{len(failed)} failed:")
-        shown = failed[:_SHOWN]
-        lines += [f"  {r['file']} {r['variant']}: {r['error'] or r['status']}" for r in shown]
-        if len(failed) > _SHOWN:
-            lines.append(f"  ... and {len(failed) - _SHOWN} more (see summary.csv)")
+        lines += _listed(
+            failed, lambda r: f"  {r['file']} {r['variant']}: {r['error'] or r['status']}"
+        )
     golden = report.golden
     if golden is not None:
         lines.append(
@@ -130,13 +138,27 @@ def _summary(report: Any) -> str:
             f"{len(golden.missing)} without a stored award"
         )
         lines += [f"  {d.scenario} {d.variant}: {'; '.join(d.changes)}" for d in golden.drifts]
-    lines.append(f"results: {report.out}/results/, summary: {report.out}/summary.csv (.parquet)")
+    earlier = report.in_folder - len(report.rows)
+    more = f", {earlier} of them from earlier runs" if earlier > 0 else ""
+    lines.append(f"results: {report.out}/results/")
+    lines.append(
+        f"summary: {report.out}/summary.csv (.parquet), every result in the folder "
+        f"({report.in_folder}{more})"
+    )
     if report.interrupted:
         lines.append(
             f"interrupted: the {len(report.rows)} finished jobs are kept; resume with the same "
             f"command{_command()} (finished jobs are skipped)"
         )
     return "\n".join(lines)
+
+
+def _listed(rows: list[dict[str, Any]], line: Callable[[dict[str, Any]], str]) -> list[str]:
+    """The first rows of a list, one line each, and how many more there are."""
+    out = [line(r) for r in rows[:_SHOWN]]
+    if len(rows) > _SHOWN:
+        out.append(f"  ... and {len(rows) - _SHOWN} more (see summary.csv)")
+    return out
 
 
 def _failed(row: dict[str, Any]) -> bool:

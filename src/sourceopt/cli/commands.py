@@ -15,11 +15,11 @@ from sourceopt.cli import (
     EXIT_NO_AWARD,
     EXIT_OK,
     EXIT_UNVERIFIED,
+    EXIT_USAGE,
     cli,
-    fail,
 )
-from sourceopt.cli.render import SUMMARY_ROWS, summary, table
-from sourceopt.cli.shared import user_errors
+from sourceopt.cli.render import SUMMARY_ROWS, summary, table, terminal_width
+from sourceopt.cli.shared import check_variants, user_errors, wrote
 from sourceopt.errors import ScenarioError
 from sourceopt.result import SolveResult
 from sourceopt.scenario.load import load_scenario
@@ -112,6 +112,7 @@ def solve_command(
     with user_errors():
         scenario = load_scenario(file, models_dir=models_dir)
         names = variant_names(scenario) if all_variants else (variant or "base",)
+        check_variants(scenario, names)
         results = [
             solve(scenario, variant=v, backend=backend, time_limit=time_limit, mip_gap=gap)
             for v in names
@@ -133,6 +134,7 @@ def solve_command(
 
 
 def _write_csv(folder: Path, results: list[SolveResult]) -> None:
+    """Write each result's tables and JSON; name every file written (stderr)."""
     for result in results:
         out = folder / result.document.variant if len(results) > 1 else folder
         out.mkdir(parents=True, exist_ok=True)
@@ -142,6 +144,8 @@ def _write_csv(folder: Path, results: list[SolveResult]) -> None:
         sups.to_csv(out / "suppliers.csv", index=False)
         result.rules.to_csv(out / "rules.csv", index=False)
         (out / "result.json").write_text(result.to_json())
+        for name in ("allocations.csv", "suppliers.csv", "rules.csv", "result.json"):
+            wrote(out / name)
 
 
 @cli.command()
@@ -168,18 +172,33 @@ def backends() -> None:
 
 
 @cli.command()
+@click.argument("name", required=False)
 @click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None)
-def models(models_dir: str | None) -> None:
-    """List the named sourcing models a scenario can adopt with `model:`."""
+def models(name: str | None, models_dir: str | None) -> None:
+    """List the named sourcing models a scenario can adopt with `model:`; NAME shows one whole."""
     from sourceopt.scenario.sourcing_models import available_models, read_model
 
+    found = available_models(models_dir)
+    if name is not None:
+        if name not in found:
+            click.echo(
+                f"error: unknown model {name!r}; available models: {', '.join(sorted(found))}",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
+        with user_errors():
+            read_model(found[name])  # a model that would not load is reported, not shown
+        click.echo(f"# model {name}: {found[name]}")
+        click.echo(found[name].read_text(encoding="utf-8").rstrip("\n"))
+        return
     rows = []
-    for name, path in available_models(models_dir).items():
-        try:
+    room = max(30, terminal_width() - max([5, *map(len, found)]) - 9)  # the description's
+    for model, path in found.items():
+        with user_errors():
             doc = read_model(path)
-        except ScenarioError as exc:
-            fail(exc)
-            return
         first = doc.description.split(". ")[0].strip()
-        rows.append([name, len(doc.rules), first if len(first) <= 90 else first[:87] + "..."])
+        rows.append(
+            [model, len(doc.rules), first if len(first) <= room else first[: room - 3] + "..."]
+        )
     click.echo(table(["model", "rules", "description"], rows))
+    click.echo("\n`sourceopt models NAME` shows one model whole (description, rules, objective).")

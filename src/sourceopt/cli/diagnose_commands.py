@@ -18,6 +18,8 @@ from sourceopt.cli import EXIT_NO_AWARD, EXIT_OK, EXIT_UNVERIFIED, cli
 from sourceopt.cli.render import heading, money, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.result import SolveResult
+from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.variants import apply_variant
 from sourceopt.solvers.base import Status
 
 _STATUS_EXIT = {Status.OPTIMAL: EXIT_OK, Status.FEASIBLE: EXIT_OK, Status.INFEASIBLE: 4}
@@ -57,14 +59,18 @@ def explain_command(
     from sourceopt.analysis.explain import explain
 
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, [variant])
         out = explain(scenario, variant=variant, **run.solve_kwargs())
-    run.emit(out.to_dict(), lambda: _explain_text(out, scenario.currency))
+    chosen = apply_variant(scenario, variant)
+    run.emit(out.to_dict(), lambda: _explain_text(out, chosen))
     code = _STATUS_EXIT.get(out.status, EXIT_NO_AWARD)
     sys.exit(EXIT_UNVERIFIED if code == EXIT_OK and not out.verified else code)
 
 
-def _explain_text(out: Any, currency: str) -> str:
+def _explain_text(out: Any, scenario: Scenario) -> str:
+    from sourceopt.analysis.explain import relaxation_steps
+
+    currency = scenario.currency
     head = f"{out.scenario} / {out.variant}: {out.status.value.upper()}"
     lines = heading(head)
     if out.status is not Status.INFEASIBLE:
@@ -77,16 +83,19 @@ def _explain_text(out: Any, currency: str) -> str:
     if rel is None:
         lines += ["", "No relaxation of the rules and data restores feasibility."]
         return "\n".join(lines)
-    lines += ["", f"Cheapest relaxation: objective {money(rel.objective, currency)}"]
-    rows = [[v.rule, v.amount, v.penalty] for v in rel.violations]
-    lines.append(table(["relax", "by", "penalty"], rows))
     doc = rel.result.document
+    verdict = ""
     if doc.verification is not None:
-        verdict = "verified" if doc.verification.ok else "VERIFICATION FAILED"
-        lines.append(
-            f"relaxed award: total cost {money(doc.total_cost, currency)}, "
-            f"{len(doc.allocations)} allocations ({verdict})"
-        )
+        verdict = " (verified)" if doc.verification.ok else " (VERIFICATION FAILED)"
+    lines += ["", f"Cheapest relaxation{verdict}:"]
+    lines += [f"  - {step}" for step in relaxation_steps(out, scenario)]
+    split = out.to_dict()["relaxation"]
+    lines.append(
+        f"objective {money(rel.objective, currency)} = cost {money(split['cost'], currency)} "
+        f"+ penalty {money(split['penalty'], currency)} (the price put on the relaxation, "
+        "not money paid)"
+    )
+    lines.append(f"relaxed award: {len(doc.allocations)} allocations (`--json` for the numbers)")
     return "\n".join(lines)
 
 
@@ -112,7 +121,7 @@ def price_to_win_command(
     from sourceopt.analysis.price_to_win import price_to_win
 
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, [variant])
         out = price_to_win(
             scenario,
             supplier=supplier,
@@ -140,7 +149,7 @@ def stress_command(
     from sourceopt.analysis.stress import stress
 
     with user_errors():
-        scenario = run.load(file)
+        scenario = run.load_with(file, [variant])
         out = stress(
             scenario,
             variant=variant,
@@ -171,6 +180,9 @@ def _stress_text(out: Any) -> str:
         for s in out.suppliers
     ]
     headers = ["supplier fails", "status", "objective without", "extra cost", "uncovered"]
-    return "\n".join(
-        [*heading(head), f"objective with everyone: {money(out.objective)}", table(headers, rows)]
-    )
+    lines = [*heading(head), f"objective with everyone: {money(out.objective)}"]
+    lines.append(table(headers, rows))
+    why = [f"  - {s.supplier}: {s.reason}" for s in out.suppliers if s.reason]
+    if why:
+        lines += ["", "Why these failures leave no award:", *why]
+    return "\n".join(lines)

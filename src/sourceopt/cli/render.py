@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Sequence
 
 from sourceopt.result import ResultDocument
+
+FALLBACK_WIDTH = 100  # characters, when the output is not a terminal and COLUMNS is not set
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A fixed-width table; numbers right-aligned."""
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([len(h), *(len(r[k]) for r in cells)]) for k, h in enumerate(headers)]
-    numeric = [all(_is_number(row[k]) for row in rows) and rows for k in range(len(headers))]
+    numeric = [all(_is_numeric(row[k]) for row in rows) and rows for k in range(len(headers))]
 
     def line(values: Sequence[str]) -> str:
         parts = [
@@ -25,8 +29,69 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(out)
 
 
+def terminal_width() -> int:
+    """The terminal's width (``COLUMNS`` if set; :data:`FALLBACK_WIDTH` if not a terminal)."""
+    return shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+
+
+def fitted(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    priority: Sequence[str],
+    wide: bool = False,
+    width: int | None = None,
+) -> str:
+    """A table that fits the terminal: the columns that matter most first, the rest hidden.
+
+    `priority` lists header names, most important first (the first is always shown; headers
+    not listed come last, in table order). Columns are kept in table order; when some do not
+    fit, a last line names them and says that ``--wide`` shows every column.
+    """
+    if wide or not headers:
+        return table(headers, rows)
+    limit = terminal_width() if width is None else width
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(h), *(len(r[k]) for r in cells)]) for k, h in enumerate(headers)]
+    rank = {h: n for n, h in enumerate(priority)}
+    order = sorted(range(len(headers)), key=lambda k: (rank.get(headers[k], len(rank)), k))
+    shown: set[int] = set()
+    used = -2
+    for k in order:  # in priority order, up to the first column that does not fit
+        if shown and used + 2 + widths[k] > limit:
+            break
+        shown.add(k)
+        used += 2 + widths[k]
+    keep = sorted(shown)
+    out = table([headers[k] for k in keep], [[row[k] for k in keep] for row in rows])
+    hidden = [headers[k] for k in range(len(headers)) if k not in shown]
+    if hidden:
+        names = ", ".join(hidden[:8]) + (", ..." if len(hidden) > 8 else "")
+        note = f"({len(hidden)} more columns: {names}; --wide shows every column)"
+        out += "\n" + textwrap.fill(note, max(limit, 40), break_on_hyphens=False)
+    return out
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_numeric(value: object) -> bool:
+    """A number, a percent (``48.66 %``) or a missing value: right-aligned in a table."""
+    return _is_number(value) or value is None or (isinstance(value, str) and value.endswith("%"))
+
+
+SHARE_RULES = frozenset({"max_share", "group_share"})
+"""Rule types whose value, bound and violation are shares (fractions of 1)."""
+
+
+def percent(value: float | None, digits: int = 2) -> str:
+    """A share (a fraction of 1) as a percent: ``0.4866`` -> ``48.66 %``; None -> ``-``."""
+    return "-" if value is None else f"{value * 100:.{digits}f} %"
+
+
+def share_or_number(value: float | None, is_share: bool) -> object:
+    """A rule's value, bound or violation: a percent for a share rule, else the number."""
+    return percent(value) if is_share and value is not None else value
 
 
 def _cell(value: object) -> str:
@@ -72,7 +137,7 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
         pct = f" ({k.savings_pct:.2f} %)" if k.savings_pct is not None else ""
         lines.append(f"savings vs baseline {money(k.baseline_cost)}: {money(k.savings)}{pct}")
     lines.append(
-        f"suppliers awarded {k.supplier_count}   max share {k.max_supplier_share:.1%}"
+        f"suppliers awarded {k.supplier_count}   max share {percent(k.max_supplier_share)}"
         f"   HHI {k.hhi:,.0f}"
     )
     allocations = sorted(doc.allocations, key=lambda a: -a.spend) if rows else doc.allocations
@@ -87,7 +152,7 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
         "Suppliers",
         ["supplier", "units", "spend", "share", "items"],
         [
-            [s.supplier, s.units, s.spend, f"{s.share_of_spend:.1%}", len(s.items)]
+            [s.supplier, s.units, s.spend, percent(s.share_of_spend), len(s.items)]
             for s in suppliers
         ],
         rows,
@@ -100,10 +165,10 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
             [
                 r.name if r.group is None else f"{r.name}[{r.group}]",
                 r.type + (" (soft)" if r.soft else ""),
-                r.value,
-                r.bound,
+                share_or_number(r.value, r.type in SHARE_RULES),
+                share_or_number(r.bound, r.type in SHARE_RULES),
                 r.binding,
-                r.violation,
+                share_or_number(r.violation, r.type in SHARE_RULES),
             ]
             for r in rules
         ],

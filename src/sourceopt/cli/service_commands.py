@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,19 @@ _DEFAULT_STORE = "sqlite:///sourceopt-service.db"
 
 def _store_url(store: str | None) -> str:
     return store or os.environ.get("SOURCEOPT_STORE") or _DEFAULT_STORE
+
+
+def store_location(url: str) -> str:
+    """Where a store URL keeps its data: a SQLite file's absolute path; a password hidden."""
+    if url.startswith("sqlite:///"):
+        file = url.removeprefix("sqlite:///")
+        return f"{url} (the file {Path(file).resolve()})" if file else url
+    return hide_password(url)
+
+
+def hide_password(url: str) -> str:
+    """The store URL with any password replaced by ``***`` (it is printed)."""
+    return re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", url)
 
 
 def _need_service() -> None:
@@ -105,6 +119,9 @@ def serve(host: str, port: int, store: str | None, models_dir: str | None, **lim
         models_dir=Path(models_dir) if models_dir else None,
         **limits,
     )
+    click.echo(f"jobs and API keys are stored in {store_location(settings.store_url)}", err=True)
+    shown = hide_password(settings.store_url)
+    click.echo(f"create a key: sourceopt keys create --name NAME --store {shown}", err=True)
     uvicorn.run(
         create_app(settings),
         host=host,

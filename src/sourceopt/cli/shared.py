@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -33,6 +35,12 @@ class SolverArgs:
         from sourceopt.scenario.load import load_scenario
 
         return load_scenario(file, models_dir=self.models_dir)
+
+    def load_with(self, file: str, variants: Iterable[str]) -> Scenario:
+        """The scenario `file`; an unknown name among `variants` is a usage error (exit 2)."""
+        scenario = self.load(file)
+        check_variants(scenario, variants)
+        return scenario
 
     def emit(self, doc: dict[str, Any], text: Callable[[], str]) -> None:
         """Print the analysis JSON (``--json``) or its readable text."""
@@ -87,3 +95,28 @@ def user_errors() -> Iterator[None]:
         yield
     except SourceoptError as exc:
         fail(exc)
+
+
+def wrote(path: str | Path) -> None:
+    """Say that a file was written: ``wrote PATH`` on stderr (stdout keeps text or JSON)."""
+    click.echo(f"wrote {path}", err=True)
+
+
+def check_variants(scenario: Scenario, names: Iterable[str]) -> None:
+    """Exit 2 (usage error) naming the scenario's variants if any of `names` is not one.
+
+    Every command checks its ``--variant``/``--variants`` this way, with this one wording.
+    """
+    from sourceopt.cli import EXIT_USAGE
+    from sourceopt.scenario.variants import variant_names
+
+    known = variant_names(scenario)
+    unknown = [n for n in dict.fromkeys(names) if n not in known]
+    if unknown:
+        which = "variant" if len(unknown) == 1 else "variants"
+        click.echo(
+            f"error: unknown {which} {', '.join(map(repr, unknown))} in {scenario.source}; "
+            f"its variants are: {', '.join(known)}",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)

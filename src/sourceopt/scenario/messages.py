@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sourceopt.errors import Problem
+from sourceopt.scenario import hints
 from sourceopt.scenario.schema import MAX_MAGNITUDE, RULE_TYPES
 
 _UNION_BRANCH_FOR_INPUT: dict[type, str] = {dict: "model", list: "list", str: "literal"}
@@ -58,7 +59,7 @@ def _looks_like_tag(part: str) -> bool:
 _RULE_TAGS = frozenset(RULE_TYPES)
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: dict[str, Any], root: str = "") -> str:
     kind = err["type"]
     got = err.get("input")
     ctx = err.get("ctx") or {}
@@ -69,8 +70,10 @@ def _describe(err: dict[str, Any]) -> str:
                 f"unknown key 'each' on a {rule} rule: only group_share rules take `each` "
                 f"(country, region or tag)"
             )
-        return f"unknown key {key!r} (check the spelling; unknown keys are errors)"
+        return hints.unknown_key(key, root, err["loc"])
     if kind == "missing":
+        if tuple(err["loc"]) == ("sourceopt",):
+            return hints.missing_version()
         return f"missing required key {err['loc'][-1]!r}"
     if kind == "finite_number":
         return f"expected a finite number, got {got!r}"
@@ -86,7 +89,8 @@ def _describe(err: dict[str, Any]) -> str:
             "less_than": "<",
         }[kind]
         bound = next(iter(ctx.values()), "?")
-        return f"expected a number {sign} {magnitude_text(bound)}, got {got!r}"
+        hint = hints.share_hint(got, bound) if kind == "less_than_equal" else ""
+        return f"expected a number {sign} {magnitude_text(bound)}, got {got!r}{hint}"
     if kind == "literal_error":
         if err["loc"][-1] == "each":
             return (
@@ -98,12 +102,14 @@ def _describe(err: dict[str, Any]) -> str:
         return f"expected text matching {ctx.get('pattern')}, got {got!r}"
     if kind in ("float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"):
         what = "a whole number" if kind.startswith("int") else "a number"
-        return f"expected {what}, got {got!r} ({type(got).__name__})"
+        hint = hints.percent_text_hint(got, err["loc"][-1])
+        return f"expected {what}, got {got!r} ({type(got).__name__}){hint}"
     if kind == "string_type":
         return f"expected text, got {got!r} ({type(got).__name__})"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         want = {"list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
-        return f"expected {want}, got {type(got).__name__} {_short(got)}"
+        hint = hints.list_hint(got) if kind == "list_type" else ""
+        return f"expected {want}, got {type(got).__name__} {_short(got)}{hint}"
     if kind in ("too_short", "string_too_short"):
         return f"expected at least {ctx.get('min_length', 1)} entries/characters, got {_short(got)}"
     if kind == "value_error":
@@ -146,7 +152,7 @@ def problems_from(exc: ValidationError, data: Any, file: str, prefix: str = "") 
         if deeper and all(tags for tags, _ in errs):
             continue  # a union's other branches; the deeper complaint says what is wrong
         for err in _pick_union_branch(errs, data):
-            problems.append(Problem(file, place, _describe(err)))
+            problems.append(Problem(file, place, _describe(err, exc.title)))
     return problems
 
 

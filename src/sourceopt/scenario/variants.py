@@ -23,7 +23,7 @@ def apply_variant(scenario: Scenario, name: str) -> Scenario:
         raise ScenarioError.single(
             scenario.source,
             "variants",
-            f"unknown variant {name!r}; variants are: {', '.join(variant_names(scenario))}",
+            f"unknown variant {name!r}; its variants are: {', '.join(variant_names(scenario))}",
         )
     keep = [k for k, r in enumerate(scenario.rules) if r.name not in set(variant.drop_rules)]
     added = default_names(variant.add_rules, {str(r.name) for r in scenario.rules})
