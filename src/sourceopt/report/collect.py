@@ -1,0 +1,121 @@
+"""Solve what a report shows: the variants, and the analyses asked for, as documents.
+
+The base program is built once and each variant re-solved from it (as ``compare`` does), so a
+report over many variants can report progress after each solve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sourceopt.analysis.compare import check_variants, variant_program
+from sourceopt.analysis.diff import diff_results
+from sourceopt.errors import AnalysisError
+from sourceopt.formulation.build import build_program
+from sourceopt.report.facts import scenario_facts
+from sourceopt.report.model import Report, build_report
+from sourceopt.result import SolveResult
+from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.variants import apply_variant, variant_names
+from sourceopt.solve import solve_options, solve_program
+from sourceopt.solvers.registry import get_backend
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Collected:
+    """The report and every solve behind it (for exit codes)."""
+
+    report: Report
+    results: tuple[SolveResult, ...]
+    verified: bool
+
+
+def plan(
+    scenario: Scenario, variants: Sequence[str] | None, diff: Sequence[str] | None
+) -> list[str]:
+    """The variants to solve, in order: those asked (default all), then the diff's others.
+
+    The first is the one whose award the report details. Unknown names raise AnalysisError.
+    """
+    names = list(variant_names(scenario) if variants is None else dict.fromkeys(variants))
+    if not names:
+        raise AnalysisError("no variant to report: give --variants all or names")
+    extra = [v for v in (diff or []) if v not in names]
+    check_variants(scenario, names + extra)
+    return names + list(dict.fromkeys(extra))
+
+
+def collect(
+    scenario: Scenario,
+    *,
+    variants: Sequence[str] | None = None,
+    rule_costs: bool = False,
+    diff: Sequence[str] | None = None,
+    frontier: str | None = None,
+    backend: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    progress: Progress | None = None,
+) -> Collected:
+    """Solve the variants (default all) and the analyses asked; return the report.
+
+    `progress` is called with each step's name after it is done (``plan`` + analyses steps).
+    """
+    names = plan(scenario, variants, diff)
+    tick = progress or (lambda _step: None)
+    options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
+    get_backend(backend or scenario.solver.backend)
+    kw: dict[str, Any] = {"backend": backend, "time_limit": time_limit, "mip_gap": mip_gap}
+    base = build_program(scenario)
+    results: dict[str, SolveResult] = {}
+    for name in names:
+        chosen, program = variant_program(scenario, base, name)
+        results[name] = solve_program(chosen, program, options, backend)
+        tick(name)
+    shown = names[0]
+    extra: list[SolveResult] = []
+    verified = all(r.document.verification is None or r.verification.ok for r in results.values())
+    docs: dict[str, Any] = {}
+    if rule_costs:
+        from sourceopt.analysis.rule_costs import rule_costs as price_rules
+
+        costs = price_rules(scenario, variant=shown, **kw)
+        docs["rule_costs"] = costs.to_dict()
+        verified = verified and all(r.verified for r in costs.rules)
+        tick("rule costs")
+    if diff:
+        a, b = diff
+        change = diff_results(
+            apply_variant(scenario, a), apply_variant(scenario, b), results[a], results[b]
+        )
+        docs["diff"] = change.to_dict()
+    if frontier:
+        from sourceopt.analysis.frontier import frontier as trace
+
+        front = trace(scenario, frontier, variant=shown, **kw)
+        docs["frontier"] = front.to_dict()
+        extra += [p.result for p in front.points]
+        verified = verified and all(p.verified for p in front.points)
+        tick("frontier")
+    report = build_report(
+        results[shown].to_dict(),
+        facts=scenario_facts(apply_variant(scenario, shown)),
+        variants=[results[n].to_dict() for n in names],
+        **docs,
+    )
+    return Collected(report, (*results.values(), *extra), verified)
+
+
+def steps(
+    scenario: Scenario,
+    variants: Sequence[str] | None,
+    diff: Sequence[str] | None,
+    rule_costs: bool,
+    frontier: str | None,
+) -> int:
+    """How many times :func:`collect` calls `progress` (for a progress bar's length)."""
+    return len(plan(scenario, variants, diff)) + int(rule_costs) + int(bool(frontier))
