@@ -35,17 +35,25 @@ class Collected:
 
 
 def plan(
-    scenario: Scenario, variants: Sequence[str] | None, diff: Sequence[str] | None
+    scenario: Scenario,
+    variants: Sequence[str] | None,
+    diff: Sequence[str] | None,
+    frontier: str | None = None,
 ) -> list[str]:
     """The variants to solve, in order: those asked (default all), then the diff's others.
 
-    The first is the one whose award the report details. Unknown names raise AnalysisError.
+    The first is the one whose award the report details. Unknown variants and an unknown
+    frontier metric raise AnalysisError before anything is solved.
     """
     names = list(variant_names(scenario) if variants is None else dict.fromkeys(variants))
     if not names:
         raise AnalysisError("no variant to report: give --variants all or names")
     extra = [v for v in (diff or []) if v not in names]
     check_variants(scenario, names + extra)
+    if frontier:
+        from sourceopt.analysis.metrics import parse_metric
+
+        parse_metric(apply_variant(scenario, names[0]), frontier)
     return names + list(dict.fromkeys(extra))
 
 
@@ -65,7 +73,7 @@ def collect(
 
     `progress` is called with each step's name after it is done (``plan`` + analyses steps).
     """
-    names = plan(scenario, variants, diff)
+    names = plan(scenario, variants, diff, frontier)
     tick = progress or (lambda _step: None)
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
     get_backend(backend or scenario.solver.backend)
@@ -118,4 +126,4 @@ def steps(
     frontier: str | None,
 ) -> int:
     """How many times :func:`collect` calls `progress` (for a progress bar's length)."""
-    return len(plan(scenario, variants, diff)) + int(rule_costs) + int(bool(frontier))
+    return len(plan(scenario, variants, diff, frontier)) + int(rule_costs) + int(bool(frontier))
