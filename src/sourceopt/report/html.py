@@ -63,6 +63,7 @@ def _charts(r: Report) -> dict[str, str]:
             "Savings against baseline by item",
             [i.label for i in items],
             [("Savings", [i.savings for i in items])],
+            colors=(svg.COLORS[1],),
         ),
         "scenarios": svg.bars(
             "Scenarios: total cost and savings",
@@ -97,6 +98,12 @@ def _charts(r: Report) -> dict[str, str]:
     return out
 
 
+def _split(rows: list[tuple[str, Any, str]]) -> list[list[tuple[str, Any, str]]]:
+    """The Summary rows in two tables: what was solved, and the figures."""
+    about = [r for r in rows if r[2] in ("text", "gap")]
+    return [about, [r for r in rows if r[2] not in ("text", "gap")]]
+
+
 def render_html(report: Report) -> str:
     """The report as one HTML document (text)."""
     try:
@@ -129,7 +136,7 @@ def render_html(report: Report) -> str:
     return env.get_template("report.html.j2").render(
         r=report,
         s=report.summary,
-        summary_rows=sheets.summary_rows(report),
+        summary_split=_split(sheets.summary_rows(report)),
         tables={k: _table(t) for k, t in tables.items()},
         bid_classes=["win" if b.winner else "" for b in report.bids],
         charts=charts,

@@ -35,6 +35,7 @@ def bars(
     series: Sequence[tuple[str, Sequence[float | None]]],
     fmt: Fmt = money,
     width: int = 560,
+    colors: Sequence[str] = COLORS,
 ) -> str:
     """Horizontal bars, one group per label and one bar per series; negatives go left in red.
 
@@ -54,7 +55,7 @@ def bars(
     out = [_open(height, title, width), _text(10, 20, title, "title")]
     for k, (name, _) in enumerate(series if legend else []):
         lx = label_w + 150 * k
-        out.append(f'<rect x="{lx}" y="30" width="12" height="12" fill="{COLORS[k]}"/>')
+        out.append(f'<rect x="{lx}" y="30" width="12" height="12" fill="{colors[k]}"/>')
         out.append(_text(lx + 18, 40, name, "legend"))
     for row, label in enumerate(labels):
         y0: float = 34 + legend + row * group_h
@@ -66,7 +67,7 @@ def bars(
             w = plot_w * abs(v) / span
             x = zero if v >= 0 else zero - w
             y = y0 + k * BAR_H
-            color = NEGATIVE if v < 0 else COLORS[k % len(COLORS)]
+            color = NEGATIVE if v < 0 else colors[k % len(colors)]
             out.append(
                 f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{max(w, 0.5):.1f}" '
                 f'height="{BAR_H - 3}" fill="{color}"><title>{escape(label)}: {escape(fmt(v))}'
