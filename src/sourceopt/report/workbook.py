@@ -35,12 +35,17 @@ class Styles:
     def __init__(self, book: Any) -> None:
         self.header = book.add_format(
             {"bold": True, "font_color": "white", "bg_color": ACCENT, "text_wrap": True}
-            | {"valign": "top", "border": 1}
+            | {"valign": "top", "border": 1, "indent": 1}
+        )
+        self.header_num = book.add_format(
+            {"bold": True, "font_color": "white", "bg_color": ACCENT, "text_wrap": True}
+            | {"valign": "top", "border": 1, "align": "right"}
         )
         self.title = book.add_format({"bold": True, "font_size": 16, "font_color": ACCENT})
         self.subtitle = book.add_format({"italic": True, "font_color": "#595959"})
         self.label = book.add_format({"bold": True})
-        self.text = book.add_format({"valign": "top"})
+        self.text = book.add_format({"valign": "top", "indent": 1})
+        self.value = book.add_format({"valign": "top", "align": "right"})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.win = book.add_format({"bg_color": WIN_FILL, "bold": True})
         self.bad = book.add_format({"font_color": "#C00000", "bold": True})
@@ -64,18 +69,29 @@ def _put(ws: Any, row: int, col: int, value: Any, kind: str, st: Styles) -> None
         ws.write_string(row, col, str(value), st.text)
 
 
+def _print_setup(ws: Any) -> None:
+    """Print landscape on A4, one page wide, with the sheet's name in the footer."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&L&A&RPage &P of &N")
+
+
 def write_table(ws: Any, table: Table, st: Styles, top: int = 0) -> tuple[int, int]:
     """Write `table` from row `top`: header, rows, frozen header, autofilter, widths.
 
     Returns the first and last data row (last < first when there are no rows).
     """
     for c, col in enumerate(table.columns):
-        ws.write_string(top, c, col.header, st.header)
+        head = st.header if col.kind in ("text", "yesno") else st.header_num
+        ws.write_string(top, c, col.header, head)
         ws.set_column(c, c, col.width)
     for r, values in enumerate(table.rows, start=top + 1):
         for c, (col, value) in enumerate(zip(table.columns, values, strict=True)):
             _put(ws, r, c, value, col.kind, st)
     last = top + len(table.rows)
+    _print_setup(ws)
+    ws.repeat_rows(top)
     ws.freeze_panes(top + 1, 0)
     ws.autofilter(top, 0, max(last, top), len(table.columns) - 1)
     return top + 1, last
@@ -94,6 +110,8 @@ def _summary(book: Any, r: Report, st: Styles) -> Any:
         ws.write_string(row, 0, label, st.label)
         if label == "Verification" and r.summary.verified is False:
             ws.write_string(row, 1, str(value), st.bad)
+        elif kind == "text" and value is not None:
+            ws.write_string(row, 1, str(value), st.value)
         else:
             _put(ws, row, 1, value, kind, st)
         row += 1
@@ -106,6 +124,7 @@ def _summary(book: Any, r: Report, st: Styles) -> Any:
         ws.merge_range(row, 0, row + 1, 1, note, st.wrap)
         row += 1
     ws.freeze_panes(3, 0)
+    _print_setup(ws)
     return ws
 
 
