@@ -65,6 +65,15 @@ def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> N
     assert list(tmp_path.iterdir()) == []
 
 
+def test_unwritable_out_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    folder = tmp_path / "taken.html"
+    folder.mkdir()  # --out names a folder: the file cannot be written
+    result = run(LAPTOPS, "--variants", "base", "--out", str(folder))
+    assert result.exit_code == 2, result.output
+    assert "cannot write the report" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_invalid_scenario_exits_3(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("sourceopt: 1\nname: x\nitems: [{id: X, demand: -1}]\n")

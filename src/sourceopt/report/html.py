@@ -147,5 +147,9 @@ def render_html(report: Report) -> str:
 def write_html(report: Report, path: str | Path) -> Path:
     """Write the report as one self-contained HTML file to `path` and return the path."""
     out = Path(path)
-    out.write_text(render_html(report), encoding="utf-8")
+    text = render_html(report)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SourceoptError(f"cannot write the report {out}: {exc.strerror or exc}") from exc
     return out

@@ -31,6 +31,7 @@ class Summary:
     proven_optimal: bool
     gap: float | None
     bound: float | None
+    limit: str | None
     backend: str
     solve_seconds: float
     objective: float | None

@@ -38,6 +38,7 @@ def summary(result: Doc, facts: Doc) -> dict[str, Any]:
         "proven_optimal": result["status"] == "optimal",
         "gap": solver.get("gap"),
         "bound": solver.get("bound"),
+        "limit": solver.get("limit"),
         "backend": str(solver.get("backend", "")),
         "solve_seconds": float(solver.get("time_s", 0.0)),
         "objective": result.get("objective"),

@@ -241,7 +241,9 @@ def frontier_table(r: Report) -> Table:
 def summary_rows(r: Report) -> list[tuple[str, Any, str]]:
     """The Summary section as (label, value, kind) rows."""
     s = r.summary
-    status = s.status + (" (proven optimal)" if s.proven_optimal else "")
+    status = "proven optimal" if s.proven_optimal else s.status
+    if s.limit:
+        status += f" (stopped by {s.limit.replace('_', ' ')})"
     verdict = (
         None
         if s.verified is None

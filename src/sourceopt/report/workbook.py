@@ -196,5 +196,8 @@ def write_workbook(report: Report, path: str | Path) -> Path:
         front, f0, f1 = _sheet(book, sheets.frontier_table(report), st)
         charts.frontier(book, front, report, f0, f1, "G2")
     del items, sups
-    book.close()
+    try:
+        book.close()
+    except (OSError, xlsxwriter.exceptions.XlsxWriterException) as exc:
+        raise SourceoptError(f"cannot write the workbook {out}: {exc}") from exc
     return out
