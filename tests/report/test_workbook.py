@@ -137,6 +137,8 @@ def test_rules_with_their_costs(book: Any, base: dict[str, Any]) -> None:
     for row, r, c in zip(table, base["rules"], costs, strict=True):
         assert row["Value"].value == x16(r["value"])
         assert row["Bound"].value == x16(r["bound"])
+        share = r["type"] in ("max_share", "group_share")
+        assert row["Value"].number_format == (SHARE if share else "General")
         assert row["Binding"].value == ("yes" if r["binding"] else "no")
         assert row["Rule cost (USD)"].value == x16(c["rule_cost"])
         assert row["Objective without (USD)"].value == x16(c["objective_without"])

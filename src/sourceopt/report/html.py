@@ -14,13 +14,15 @@ from typing import Any
 from sourceopt.errors import SourceoptError
 from sourceopt.report import sheets, svg
 from sourceopt.report.model import Report
-from sourceopt.report.sheets import Table
+from sourceopt.report.sheets import Styled, Table
 
 TEMPLATES = Path(__file__).with_name("templates")
 
 
 def cell(value: Any, kind: str) -> str:
     """A cell's text as the page shows it (the workbook's number formats, in words)."""
+    if isinstance(value, Styled):
+        value, kind = value.value, value.kind
     if value is None:
         return "\u2013"
     if kind in ("text", "yesno") or isinstance(value, bool | str):
@@ -46,7 +48,10 @@ def _table(t: Table) -> dict[str, Any]:
         "name": t.name,
         "headers": [(c.header, c.kind) for c in t.columns],
         "rows": [
-            [(cell(v, c.kind), c.kind) for c, v in zip(t.columns, row, strict=True)]
+            [
+                (cell(v, c.kind), v.kind if isinstance(v, Styled) else c.kind)
+                for c, v in zip(t.columns, row, strict=True)
+            ]
             for row in t.rows
         ],
     }

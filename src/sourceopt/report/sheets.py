@@ -24,6 +24,25 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Styled:
+    """A cell shown with its own kind, not its column's (a rule's share or money value)."""
+
+    value: Any
+    kind: str
+
+
+SHARE_RULES = ("max_share", "group_share", "min_award_share")
+MONEY_RULES = ("budget",)
+
+
+def rule_kind(rule_type: str) -> str:
+    """How a rule's value and bound are shown: a share, money, or a plain number."""
+    if rule_type in SHARE_RULES:
+        return "share"
+    return "money" if rule_type in MONEY_RULES else "number"
+
+
+@dataclass(frozen=True)
 class Table:
     """A section's table: a name, its columns and its rows (None: an empty cell)."""
 
@@ -135,7 +154,9 @@ def rules_table(r: Report) -> Table:
         ]
     rows = []
     for x in r.rules:
-        row = [x.name, x.type, x.origin, _yes(x.soft), x.value, x.bound, _yes(x.binding)]
+        kind = rule_kind(x.type)
+        row: list[Any] = [x.name, x.type, x.origin, _yes(x.soft), Styled(x.value, kind)]
+        row += [Styled(x.bound, kind), _yes(x.binding)]
         row += [x.violation, x.group]
         if r.rule_costs:
             row += [x.objective_without, x.rule_cost, x.rule_cost_pct, x.status_without]

@@ -13,7 +13,7 @@ from typing import Any
 from sourceopt.errors import SourceoptError
 from sourceopt.report import sheets
 from sourceopt.report.model import Report
-from sourceopt.report.sheets import Table
+from sourceopt.report.sheets import Styled, Table
 
 ACCENT = "#1F4E79"
 WIN_FILL = "#E2EFDA"
@@ -59,6 +59,8 @@ class Styles:
 
 
 def _put(ws: Any, row: int, col: int, value: Any, kind: str, st: Styles) -> None:
+    if isinstance(value, Styled):
+        value, kind = value.value, value.kind
     if value is None:
         ws.write_blank(row, col, None, st.cell(kind, value))
     elif isinstance(value, bool) or kind in ("text", "yesno"):
