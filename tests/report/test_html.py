@@ -27,7 +27,7 @@ def chromium() -> str:
     """Debian's chromium (or SOURCEOPT_CHROMIUM); a clear failure when there is none."""
     given = os.environ.get("SOURCEOPT_CHROMIUM")
     found = given or next((p for p in map(shutil.which, CANDIDATES) if p), None)
-    if not found:
+    if not found or not Path(found).is_file():
         pytest.fail(
             "the HTML report is tested in a real browser: install Debian's chromium "
             "(apt-get install -y chromium) or set SOURCEOPT_CHROMIUM to a chromium binary"
@@ -50,6 +50,13 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def page_file(laptops_report: Collected, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_html(laptops_report.report, tmp_path_factory.mktemp("html") / "report.html")
+
+
+def test_without_chromium_the_tests_fail_saying_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCEOPT_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        chromium()
 
 
 class Visit:
