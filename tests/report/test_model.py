@@ -179,3 +179,27 @@ def test_bundles_are_items_of_their_own() -> None:
     total = sum(i.cost for i in report.items)
     assert total == pytest.approx(result["cost"]["purchase"] + result["cost"]["bundles"], rel=1e-12)
     assert sorted(i.bundle for i in bundles) == ["AN-PET-VESSEL", "GS-PE-PACKAGE", "PR-PP-PACKAGE"]
+
+
+def test_infeasible_with_its_conflict(tmp_path: Path) -> None:
+    import openpyxl
+
+    from sourceopt.report.workbook import write_workbook
+
+    doc = _doc() | {"status": "infeasible", "objective": None, "total_cost": None}
+    doc |= {"cost": None, "allocations": [], "suppliers": [], "kpis": None, "verification": None}
+    doc["conflict"] = [
+        {"rule": "sb-80pct", "message": "needs at least 112 of 140 units from brightco"},
+        {"rule": "capacity:brightco", "message": "brightco can deliver at most 60"},
+    ]
+    report = build_report(doc, facts=FACTS)
+    assert report.items == []
+    assert report.summary.total_cost is None
+    page = render_html(report)
+    assert "No award: the solve ended infeasible" in page
+    assert "needs at least 112 of 140 units from brightco" in page
+    ws = openpyxl.load_workbook(write_workbook(report, tmp_path / "a.xlsx"))["Summary"]
+    cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert cells["Status"] == "infeasible"
+    assert cells["Total cost (EUR)"] is None
+    assert cells["Conflict: capacity:brightco"] == "brightco can deliver at most 60"
