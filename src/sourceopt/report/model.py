@@ -48,6 +48,7 @@ class Summary:
     checks: int
     problems: list[str]
     conflict: list[dict[str, str]]
+    input_sha256: str = ""
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ def summary(result: Doc, facts: Doc) -> dict[str, Any]:
         "checks": 0 if verification is None else len(verification["checked"]),
         "problems": [] if verification is None else list(verification["problems"]),
         "conflict": [dict(c) for c in result.get("conflict") or []],
+        "input_sha256": str(result.get("input_sha256") or ""),
     }
 
 

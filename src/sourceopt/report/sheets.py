@@ -292,4 +292,5 @@ def summary_rows(r: Report) -> list[tuple[str, Any, str]]:
     if r.has_current:
         rows.append(("Volume retained %", s.retained_pct, "pct"))
     rows.append(("Verification", verdict, "text"))
+    rows.append(("Input (SHA-256)", s.input_sha256[:16] or None, "text"))
     return rows
