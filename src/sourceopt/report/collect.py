@@ -57,6 +57,49 @@ def plan(
     return names + list(dict.fromkeys(extra))
 
 
+def _solve_variants(
+    scenario: Scenario, names: Sequence[str], backend: str | None, options: Any, tick: Progress
+) -> dict[str, SolveResult]:
+    """Each variant solved from the base program built once (edited where that suffices)."""
+    get_backend(backend or scenario.solver.backend)
+    base = build_program(scenario)
+    results: dict[str, SolveResult] = {}
+    for name in names:
+        chosen, program = variant_program(scenario, base, name)
+        results[name] = solve_program(chosen, program, options, backend)
+        tick(name)
+    return results
+
+
+def _analyses(
+    scenario: Scenario,
+    shown: str,
+    asked: dict[str, Any],
+    kw: dict[str, Any],
+    tick: Progress,
+) -> tuple[dict[str, Any], list[SolveResult], bool]:
+    """The rule costs and the frontier asked for: their JSON, their solves, and if all verified."""
+    docs: dict[str, Any] = {}
+    extra: list[SolveResult] = []
+    verified = True
+    if asked["rule_costs"]:
+        from sourceopt.analysis.rule_costs import rule_costs as price_rules
+
+        costs = price_rules(scenario, variant=shown, **kw)
+        docs["rule_costs"] = costs.to_dict()
+        verified = all(r.verified for r in costs.rules)
+        tick("rule costs")
+    if asked["frontier"]:
+        from sourceopt.analysis.frontier import frontier as trace
+
+        front = trace(scenario, asked["frontier"], variant=shown, **kw)
+        docs["frontier"] = front.to_dict()
+        extra += [p.result for p in front.points]
+        verified = verified and all(p.verified for p in front.points)
+        tick("frontier")
+    return docs, extra, verified
+
+
 def collect(
     scenario: Scenario,
     *,
@@ -71,44 +114,26 @@ def collect(
 ) -> Collected:
     """Solve the variants (default all) and the analyses asked; return the report.
 
-    `progress` is called with each step's name after it is done (``plan`` + analyses steps).
+    `progress` is called with each step's name after it is done: each variant, then
+    ``rule costs`` and ``frontier`` when asked (:func:`steps` counts them).
     """
     names = plan(scenario, variants, diff, frontier)
     tick = progress or (lambda _step: None)
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
-    get_backend(backend or scenario.solver.backend)
-    kw: dict[str, Any] = {"backend": backend, "time_limit": time_limit, "mip_gap": mip_gap}
-    base = build_program(scenario)
-    results: dict[str, SolveResult] = {}
-    for name in names:
-        chosen, program = variant_program(scenario, base, name)
-        results[name] = solve_program(chosen, program, options, backend)
-        tick(name)
+    results = _solve_variants(scenario, names, backend, options, tick)
     shown = names[0]
-    extra: list[SolveResult] = []
-    verified = all(r.document.verification is None or r.verification.ok for r in results.values())
-    docs: dict[str, Any] = {}
-    if rule_costs:
-        from sourceopt.analysis.rule_costs import rule_costs as price_rules
-
-        costs = price_rules(scenario, variant=shown, **kw)
-        docs["rule_costs"] = costs.to_dict()
-        verified = verified and all(r.verified for r in costs.rules)
-        tick("rule costs")
+    kw: dict[str, Any] = {"backend": backend, "time_limit": time_limit, "mip_gap": mip_gap}
+    asked = {"rule_costs": rule_costs, "frontier": frontier}
+    docs, extra, verified = _analyses(scenario, shown, asked, kw, tick)
+    verified = verified and all(
+        r.document.verification is None or r.verification.ok for r in results.values()
+    )
     if diff:
         a, b = diff
         change = diff_results(
             apply_variant(scenario, a), apply_variant(scenario, b), results[a], results[b]
         )
         docs["diff"] = change.to_dict()
-    if frontier:
-        from sourceopt.analysis.frontier import frontier as trace
-
-        front = trace(scenario, frontier, variant=shown, **kw)
-        docs["frontier"] = front.to_dict()
-        extra += [p.result for p in front.points]
-        verified = verified and all(p.verified for p in front.points)
-        tick("frontier")
     report = build_report(
         results[shown].to_dict(),
         facts=scenario_facts(apply_variant(scenario, shown)),

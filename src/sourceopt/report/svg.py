@@ -119,12 +119,7 @@ def line(
         return top + ph * (1 - (y - y0) / (y1 - y0))
 
     out = [_open(height, title), _text(10, 20, title, "title")]
-    for t in _ticks(y0, y1):
-        out.append(
-            f'<line x1="{left}" x2="{WIDTH - right}" y1="{py(t):.1f}" '
-            f'y2="{py(t):.1f}" class="grid"/>'
-        )
-        out.append(_text(left - 6, py(t) + 4, money(t), "value", "end"))
+    out += _grid(_ticks(y0, y1), py, left, WIDTH - right)
     for t in _ticks(x0, x1):
         out.append(_text(px(t), top + ph + 18, x_fmt(t), "value", "middle"))
     out.append(f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" class="frame"/>')
@@ -145,6 +140,16 @@ def line(
         f'text-anchor="middle">{escape(y_label)}</text></svg>'
     )
     return "".join(out)
+
+
+def _grid(ticks: Sequence[float], py: Callable[[float], float], x0: float, x1: float) -> list[str]:
+    """Horizontal grid lines at the y `ticks`, labelled as money on the left."""
+    out = []
+    for t in ticks:
+        y = py(t)
+        out.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
+        out.append(_text(x0 - 6, y + 4, money(t), "value", "end"))
+    return out
 
 
 def _open(height: float, title: str, width: int = WIDTH) -> str:
