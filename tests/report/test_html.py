@@ -88,6 +88,15 @@ class Visit:
         self.context.close()
 
 
+def test_the_network_check_sees_a_request(browser: Any, tmp_path: Path) -> None:
+    # the check itself: a page that fetches something is caught (and gets nothing)
+    page = tmp_path / "fetches.html"
+    page.write_text('<!doctype html><img src="https://example.invalid/logo.png">')
+    visit = Visit(browser, page)
+    assert visit.foreign == ["https://example.invalid/logo.png"]
+    visit.close()
+
+
 def test_renders_offline_with_the_key_figures(browser: Any, page_file: Path) -> None:
     visit = Visit(browser, page_file, viewport={"width": 1280, "height": 900})
     page = visit.page
