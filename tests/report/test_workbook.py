@@ -190,6 +190,7 @@ def test_frontier_equals_the_analysis(book: Any) -> None:
         assert row["Value"].value == x16(p["value"])
         assert row["Objective (USD)"].value == x16(p["objective"])
         assert row["Knee"].value == ("yes" if p["knee"] else "no")
+        assert row["Value"].number_format == SHARE
 
 
 def test_bids_winners_highlighted(book: Any, base: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sourceopt.report.model import Report
+from sourceopt.report.sheets import metric_kind
 
 ACCENT = "#1F4E79"
 GOOD = "#548235"
@@ -117,7 +118,8 @@ def frontier(book: Any, ws: Any, report: Report, first: int, last: int, at: str)
             }
         )
     chart.set_title({"name": f"Cost against {report.frontier.metric}"})
-    chart.set_x_axis({"name": report.frontier.metric})
+    share = metric_kind(report.frontier.metric) == "share"
+    chart.set_x_axis({"name": report.frontier.metric, "num_format": "0%" if share else "General"})
     chart.set_y_axis({"name": f"Objective ({report.currency})", "num_format": "#,##0"})
     chart.set_legend({"position": "bottom"})
     ws.insert_chart(at, chart, SIZE)

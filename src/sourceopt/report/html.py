@@ -93,12 +93,14 @@ def _charts(r: Report) -> dict[str, str]:
             ),
             None,
         )
+        metric = r.frontier.metric
         out["frontier"] = svg.line(
             f"Cost against {r.frontier.metric}",
             drawn,
             r.frontier.metric,
             f"Objective ({r.currency})",
             knee,
+            x_fmt=lambda x: cell(x, sheets.metric_kind(metric)),
         )
     return out
 

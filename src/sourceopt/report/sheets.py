@@ -241,12 +241,20 @@ def bids_table(r: Report) -> Table:
     return Table("Bids", cols, rows)
 
 
+def metric_kind(metric: str) -> str:
+    """How a frontier metric's bounds and values are shown."""
+    if metric.startswith(("max_share", "group_share")):
+        return "share"
+    return {"hhi": "hhi", "supplier_count": "units"}.get(metric, "number")
+
+
 def frontier_table(r: Report) -> Table:
     """Frontier: bound, value, objective, status, knee of each point."""
     f = r.frontier
+    kind = metric_kind(f.metric) if f else "number"
     cols = [
-        Column(f"Bound on {f.metric}" if f else "Bound", "number", 18),
-        Column("Value", "number", 12),
+        Column(f"Bound on {f.metric}" if f else "Bound", kind, 18),
+        Column("Value", kind, 12),
         Column(f"Objective ({r.currency})", "money", 17),
         Column("Status", "text", 11),
         Column("Knee", "yesno", 7),
