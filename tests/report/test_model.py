@@ -203,3 +203,13 @@ def test_infeasible_with_its_conflict(tmp_path: Path) -> None:
     assert cells["Status"] == "infeasible"
     assert cells["Total cost (EUR)"] is None
     assert cells["Conflict: capacity:brightco"] == "brightco can deliver at most 60"
+
+
+def test_an_infeasible_award_shown_carries_solve_s_conflict() -> None:
+    from sourceopt.report.collect import collect
+
+    scenario = load_scenario(ROOT / "scenarios" / "infeasible-setaside.yaml")
+    report = collect(scenario, variants=["base"]).report
+    # the same list `solve` gives an infeasible result (issue 11: `conflict`), when it has one
+    assert report.summary.conflict == (solve(scenario).to_dict().get("conflict") or [])
+    assert report.summary.status == "infeasible"

@@ -19,7 +19,8 @@ from sourceopt.report.model import Report, build_report
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.variants import apply_variant, variant_names
-from sourceopt.solve import solve_options, solve_program
+from sourceopt.solve import solve, solve_options, solve_program
+from sourceopt.solvers.base import Status
 from sourceopt.solvers.registry import get_backend
 
 Progress = Callable[[str], None]
@@ -123,6 +124,9 @@ def collect(
     results = _solve_variants(scenario, names, backend, options, tick)
     shown = names[0]
     kw: dict[str, Any] = {"backend": backend, "time_limit": time_limit, "mip_gap": mip_gap}
+    if results[shown].status is Status.INFEASIBLE:
+        # solve() names the minimal conflict of an infeasible result (the page shows it)
+        results[shown] = solve(scenario, variant=shown, **kw)
     asked = {"rule_costs": rule_costs, "frontier": frontier}
     docs, extra, verified = _analyses(scenario, shown, asked, kw, tick)
     verified = verified and all(
