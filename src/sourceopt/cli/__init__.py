@@ -61,6 +61,7 @@ from sourceopt.cli import analysis_commands as _analysis  # noqa: E402,F401
 from sourceopt.cli import batch_commands as _batch  # noqa: E402,F401
 from sourceopt.cli import commands as _commands  # noqa: E402,F401
 from sourceopt.cli import diagnose_commands as _diagnose  # noqa: E402,F401
+from sourceopt.cli import report_commands as _report  # noqa: E402,F401
 from sourceopt.cli import schema_commands as _schema  # noqa: E402,F401
 from sourceopt.cli import service_commands as _service  # noqa: E402,F401
 
