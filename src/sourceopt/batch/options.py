@@ -37,6 +37,12 @@ class SolveOptions(SolverOptions):
     variant: Name | None = None
 
 
+class SolveJobOptions(SolveOptions):
+    """``solve`` itself: also whether an infeasible result is diagnosed (its ``conflict``)."""
+
+    diagnose: bool | None = None
+
+
 class RulesOptions(SolveOptions):
     """``rules``: the cost of each rule (all, or the named ones)."""
 
@@ -78,7 +84,7 @@ class StressOptions(SolveOptions):
 
 
 OPTION_MODELS: dict[str, type[SolverOptions]] = {
-    "solve": SolveOptions,
+    "solve": SolveJobOptions,
     "rules": RulesOptions,
     "compare": CompareOptions,
     "frontier": FrontierOptions,

@@ -52,9 +52,10 @@ def plan(
     extra = [v for v in (diff or []) if v not in names]
     check_variants(scenario, names + extra)
     if frontier:
-        from sourceopt.analysis.metrics import parse_metric
+        from sourceopt.analysis.metric_spec import parse
+        from sourceopt.analysis.metrics import resolve
 
-        parse_metric(apply_variant(scenario, names[0]), frontier)
+        resolve(apply_variant(scenario, names[0]), parse(frontier))
     return names + list(dict.fromkeys(extra))
 
 
