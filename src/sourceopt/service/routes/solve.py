@@ -64,13 +64,24 @@ def _answer(job: JobRow) -> Response:
         raise ApiError(422, "invalid", message, problems)
     if reason in ("timeout", "cancelled"):
         raise ApiError(408, "timeout", f"{message}; " + _USE_JOBS)
-    raise ApiError(500, reason, message)
+    if reason == "memory":
+        raise ApiError(
+            413, "too-large", f"{message}; the solve needs more memory than a job may use here"
+        )
+    if reason == "worker-died":  # the worker process died (the server itself is fine)
+        raise ApiError(502, reason, message)
+    raise ApiError(500, reason, message)  # "internal": a bug, logged with its reference
 
 
 @router.post(
     "/solve",
     response_model=ResultDocument,
-    responses={**BODY_ERRORS, 408: {"model": ErrorDoc}, 503: {"model": ErrorDoc}},
+    responses={
+        **BODY_ERRORS,
+        408: {"model": ErrorDoc},
+        502: {"model": ErrorDoc},
+        503: {"model": ErrorDoc},
+    },
     openapi_extra=scenario_body("SolveRequest"),
 )
 async def solve_now(request: Request, service: ServiceDep, caller: Caller) -> Response:
