@@ -1,6 +1,6 @@
 """Seeded scenario generators for the benchmark families.
 
-``scenario_dict(family, n_offers, seed)`` returns the scenario structure of SCENARIO-FORMAT.md
+``scenario_dict(family, n_offers, seed)`` returns the scenario structure of docs/format.md
 with its tables inline as ``{columns: {...}}``; ``write_scenario`` writes the same scenario as a
 YAML file with Parquet tables. Every scenario is feasible by construction: the generator first
 fixes a *reference award* (demand split evenly over allowed offers) and then sets capacities and
@@ -245,7 +245,7 @@ def scenario_tables(
 
 
 def scenario_dict(family: str, n_offers: int, seed: int = 0) -> dict[str, Any]:
-    """The scenario as a dict (SCENARIO-FORMAT.md), tables inline as ``{columns: {...}}``."""
+    """The scenario as a dict (docs/format.md), tables inline as ``{columns: {...}}``."""
     header, frames = scenario_tables(family, n_offers, seed)
     tables = {
         key: {"columns": {c: frame[c].tolist() for c in frame.columns}}

@@ -10,7 +10,11 @@
 - the README's Python API section gives the exact parameters of the public functions, the
   keyword-only ones after ``*``;
 - every relative link of the docs points to a file (and heading) that exists, and no doc
-  mentions ../shared or a SCENARIO-FORMAT.md / DESIGN.md that the repository does not hold.
+  mentions ../shared or a SCENARIO-FORMAT.md / DESIGN.md that the repository does not hold;
+- every long option of every command (``serve`` included) is in the README, every exit code
+  in its table, every service job kind with each of its options in its "Service" section;
+- every ``solver.limit`` value (the ``Limit`` enum) and every error code the service answers
+  with is in docs/results.md.
 """
 
 from __future__ import annotations
@@ -22,14 +26,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from pydantic import BaseModel
 
 import sourceopt
 from sourceopt import analysis, client, load_scenario, solve
+from sourceopt import cli as cli_module
+from sourceopt.batch.options import OPTION_MODELS
 from sourceopt.cli import cli
 from sourceopt.result import ResultDocument
 from sourceopt.scenario import schema
+from sourceopt.solvers.base import Limit
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -311,3 +319,70 @@ def test_no_doc_points_outside_the_repository(doc: Path) -> None:
     for name in ("SCENARIO-FORMAT.md", "DESIGN.md"):
         if name in text:
             assert list(ROOT.rglob(name)), f"{doc.name} names {name}, which is not in the repo"
+
+
+# --- the command line, the service and the result's enumerations ------------------------------
+
+
+def _long_options(command: click.Command, path: str) -> Iterator[tuple[str, str]]:
+    """(command path, --option) for every long option of a command and its subcommands."""
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _long_options(sub, f"{path} {name}".strip())
+        return
+    for param in command.params:
+        if isinstance(param, click.Option):
+            yield from ((path, o) for o in param.opts if o.startswith("--") and o != "--help")
+
+
+def test_every_command_line_option_is_in_the_readme() -> None:
+    text = _text(ROOT / "README.md")
+    options = list(_long_options(cli, ""))
+    assert any(path == "serve" for path, _ in options)  # the walk reaches serve's options
+    missing = [f"{path} {option}" for path, option in options if option not in text]
+    assert not missing, f"options not in README.md: {missing}"
+
+
+def test_every_exit_code_is_in_the_readme_table() -> None:
+    table = _section(_text(ROOT / "README.md"), "### Exit codes")
+    codes = {v for k, v in vars(cli_module).items() if k.startswith("EXIT_")}
+    assert len(codes) >= 11
+    missing = sorted(c for c in codes if f"\n| {c} |" not in table)
+    assert not missing, f"exit codes missing in README.md's table: {missing}"
+
+
+def test_every_job_kind_and_option_is_in_the_service_docs() -> None:
+    text = _text(ROOT / "README.md")  # (its code blocks hold "# ..." lines: no _section here)
+    readme = text[text.index("\n## Service\n") : text.index("\n## Backends\n")]
+    results = _section(_text(RESULTS), "### Service jobs")
+    for kind, model in OPTION_MODELS.items():
+        for text, where in ((readme, "README.md"), (results, "docs/results.md")):
+            assert f"`{kind}`" in text, f"job kind {kind} missing in {where}"
+            missing = _missing(set(model.model_fields), text)
+            assert not missing, f"{kind} options {missing} missing in {where}"
+
+
+def test_every_solver_limit_is_in_the_results_doc() -> None:
+    assert not _missing({limit.value for limit in Limit}, _section(_text(RESULTS), "### solver"))
+
+
+_ERROR_CODE = re.compile(
+    r'ApiError\(\s*\d{3},\s*"([a-z-]+)"'  # raise ApiError(404, "not-found", ...)
+    r'|"error":\s*"([a-z-]+)"'  # a body written by hand (the body-size middleware)
+    r'|status, code = \d{3}, "([a-z-]+)"'  # the queue's 429 / 503
+    r'|\d{3}: "([a-z-]+)"'  # the codes of HTTP errors raised by the framework
+    r'|error_response\(\s*\d{3},\s*"([a-z-]+)"'
+)
+
+
+def test_every_service_error_code_is_in_the_results_doc() -> None:
+    codes = {
+        code
+        for path in (ROOT / "src" / "sourceopt" / "service").rglob("*.py")
+        for match in _ERROR_CODE.finditer(_text(path))
+        for code in match.groups()
+        if code
+    }
+    expected = {"unauthorized", "not-found", "too-large", "invalid", "queue-full"}
+    assert expected | {"queue-share-full", "busy", "rate-limited"} <= codes  # the scan works
+    assert not _missing(codes, _section(_text(RESULTS), "### Service jobs"))

@@ -1,6 +1,6 @@
 """The result's KPIs, derived by hand on tiny scenarios, and the same figures in every shell.
 
-SCENARIO-FORMAT.md fixes the names (``kpis``: ``baseline_cost``, ``savings``, ``savings_pct``,
+docs/results.md fixes the names (``kpis``: ``baseline_cost``, ``savings``, ``savings_pct``,
 ``supplier_count``, ``hhi``, ``max_supplier_share``, group shares) and format 1.1 fixes
 ``savings_pct`` as a percentage, 100 x savings / baseline_cost. Shares are fractions of spend
 (spend = what the suppliers are paid, before rebates; fixed costs are not spend); HHI is on

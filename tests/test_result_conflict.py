@@ -1,6 +1,6 @@
 """An infeasible solve says why: the result's ``conflict`` (library, CLI, --csv, batch).
 
-The conflict is the one ``explain`` names (SCENARIO-FORMAT.md, "Result": when ``status`` is
+The conflict is the one ``explain`` names (docs/results.md, "conflict": when ``status`` is
 ``infeasible``, also ``conflict``); it is absent for every other status. The service's job
 results and ``/v1/solve`` are checked against a real server in
 tests/service/test_result_conflict.py.

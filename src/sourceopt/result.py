@@ -1,4 +1,4 @@
-"""The result contract (SCENARIO-FORMAT.md, "Result") as pydantic types, and its Python face.
+"""The result contract (docs/results.md) as pydantic types, and its Python face.
 
 :class:`ResultDocument` is the JSON every shell prints; :class:`SolveResult` wraps it with
 pandas views (``allocations``, ``suppliers``) and refuses to give an objective when there is

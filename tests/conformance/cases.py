@@ -1,7 +1,7 @@
 """The conformance catalogue: tiny sourcing scenarios whose optimum is derived by hand.
 
 Every backend that can must reproduce each case exactly (see ``test_catalogue.py``). Each case
-is a scenario dict in the structure of SCENARIO-FORMAT.md (tables inline) plus the expected
+is a scenario dict in the structure of docs/format.md (tables inline) plus the expected
 status, objective, total cost and, where the optimum is unique, the units per
 (supplier, item) summed over the offer and any bundles. The comment above each case derives
 the optimum by hand; the numbers were never copied from a solver run.

@@ -50,7 +50,7 @@ class VariantRow:
     verified: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        """The variant's entry of the ``compare`` JSON (SCENARIO-FORMAT.md)."""
+        """The variant's entry of the ``compare`` JSON (docs/results.md)."""
         return {
             "variant": self.variant,
             "status": self.status.value,
@@ -87,7 +87,7 @@ class Comparison:
         return pd.DataFrame(records)
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the ``compare`` JSON of SCENARIO-FORMAT.md."""
+        """Exactly the ``compare`` JSON of docs/results.md."""
         return {"scenario": self.scenario, "variants": [r.to_dict() for r in self.rows]}
 
 

@@ -39,7 +39,7 @@ class VariantDiff:
     suppliers: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``compare --diff`` JSON of SCENARIO-FORMAT.md, with two added keys.
+        """The ``compare --diff`` JSON of docs/results.md, with two added keys.
 
         ``price_effect`` and ``rule_effect`` split the objective change (models/README.md).
         """

@@ -74,7 +74,7 @@ class Explanation:
         return rel.result.document.verification.ok
 
     def to_dict(self) -> dict[str, Any]:
-        """``{scenario, status, conflict: [{rule, message}], relaxation}`` (SCENARIO-FORMAT).
+        """``{scenario, status, conflict: [{rule, message}], relaxation}`` (docs/results.md).
 
         The relaxation adds (to ``objective`` and ``violations``) its split: ``cost``, the
         relaxed award's total cost, and ``penalty``, the rest of the objective.

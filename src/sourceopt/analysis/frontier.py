@@ -43,7 +43,7 @@ class FrontierPoint:
     result: SolveResult
 
     def to_dict(self) -> dict[str, Any]:
-        """The point's entry of the ``frontier`` JSON (SCENARIO-FORMAT.md)."""
+        """The point's entry of the ``frontier`` JSON (docs/results.md)."""
         return {
             "bound": self.bound,
             "value": self.value,
@@ -85,7 +85,7 @@ class Frontier:
         return next((p for p in self.points if p.knee), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the ``frontier`` JSON of SCENARIO-FORMAT.md."""
+        """Exactly the ``frontier`` JSON of docs/results.md."""
         return {
             "scenario": self.scenario,
             "metric": self.metric,

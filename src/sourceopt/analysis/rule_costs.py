@@ -44,7 +44,7 @@ class RuleCost:
     verified: bool
 
     def to_dict(self) -> dict[str, Any]:
-        """The rule's entry of the ``rules`` analysis JSON (SCENARIO-FORMAT.md), plus a key.
+        """The rule's entry of the ``rules`` analysis JSON (docs/results.md), plus a key.
 
         The added ``note`` says, e.g., "changes nothing" or "without it ... unbounded".
         """
@@ -88,7 +88,7 @@ class RuleCosts:
         return pd.DataFrame([[getattr(r, c) for c in cols] for r in self.rules], columns=cols)
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the ``rules`` analysis JSON of SCENARIO-FORMAT.md."""
+        """Exactly the ``rules`` analysis JSON of docs/results.md."""
         return {
             "scenario": self.scenario,
             "variant": self.variant,

@@ -72,7 +72,7 @@ class StressResult:
         return {**s.__dict__, "status_without": s.status_without.value}
 
     def to_dict(self) -> dict[str, Any]:
-        """``{scenario, objective, suppliers: [...]}`` (SCENARIO-FORMAT.md, "Analyses")."""
+        """``{scenario, objective, suppliers: [...]}`` (docs/results.md, "stress")."""
         return {
             "scenario": self.scenario,
             "objective": self.objective,

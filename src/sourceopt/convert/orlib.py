@@ -3,7 +3,7 @@
 The reader (:func:`read_cap`) knows nothing of sourceopt: it parses Beasley's whitespace
 separated format (``m n``; ``m`` lines ``capacity fixed_cost``; per customer its demand and
 ``m`` costs, possibly wrapped over several lines). :func:`scenario_dict` turns an instance into
-a scenario of SCENARIO-FORMAT.md: each warehouse a supplier with its capacity and fixed cost,
+a scenario of docs/format.md: each warehouse a supplier with its capacity and fixed cost,
 each customer an item with its demand, every (warehouse, customer) pair an offer at unit price
 ``cost / demand`` (the cost is that of serving the customer's whole demand), demand splittable.
 The scenario's optimal objective is then the published optimum of the instance.

@@ -1,4 +1,4 @@
-"""The scenario file format (SCENARIO-FORMAT.md, version 1) as pydantic types.
+"""The scenario file format (docs/format.md, version 1) as pydantic types.
 
 These types are the single definition of the format: the loader validates with them, the
 columnar table checks derive their column specs from the record types, and the JSON Schema
