@@ -108,7 +108,7 @@ def test_cli_json_csv_and_summary_carry_the_conflict(tmp_path: Path) -> None:
     runner = CliRunner()
     run = runner.invoke(cli, ["solve", str(SETASIDE), "--json", "--csv", str(tmp_path)])
     assert run.exit_code == 4, run.output
-    printed = json.loads(run.output)
+    printed = json.loads(run.stdout)
     expected = explain(load_scenario(SETASIDE), relax=False).to_dict()["conflict"]
     assert printed["conflict"] == expected
     written = json.loads((tmp_path / "result.json").read_text())
