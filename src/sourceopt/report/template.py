@@ -186,6 +186,19 @@ def _write_sheet(book: Any, sheet: Sheet, st: _Styles) -> None:
                 ws.write_number(r, c, float(value))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(sheet.rows), 1), len(sheet.columns) - 1)
+    _print_setup(ws)
+
+
+def _height(text: str, width: int) -> float:
+    """A row height (points) showing wrapped `text` in a column `width` characters wide."""
+    lines = sum(max(1, math.ceil(len(line) / width)) for line in text.split("\n"))
+    return min(15.0 * lines + 3, 409.0)  # Excel's highest row
+
+
+def _print_setup(ws: Any) -> None:
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
 
 
 def _write_scenario(book: Any, rows: list[tuple[str, Any]], st: _Styles) -> None:
@@ -200,7 +213,9 @@ def _write_scenario(book: Any, rows: list[tuple[str, Any]], st: _Styles) -> None
             ws.write_number(r, 1, float(value))
         else:
             ws.write_string(r, 1, str(value), st.wrap)
+            ws.set_row(r, _height(str(value), 90))
     ws.freeze_panes(1, 0)
+    _print_setup(ws)
 
 
 def _write_instructions(book: Any, scenario: Scenario, st: _Styles) -> None:
@@ -209,6 +224,8 @@ def _write_instructions(book: Any, scenario: Scenario, st: _Styles) -> None:
     ws.write_string(0, 0, f"Bid workbook: {scenario.name}", st.title)
     for r, (text, bold) in enumerate(instructions(scenario), start=2):
         ws.write_string(r, 0, text, st.bold if bold else st.wrap)
+        ws.set_row(r, _height(text, 105))
+    _print_setup(ws)
     ws.activate()
 
 
