@@ -97,9 +97,9 @@ class Desk:
         self.page.click("#sign-in-form button[type=submit]")
 
     def upload(self, *files: Path) -> None:
-        self.page.set_input_files("#scenario", str(files[0]))
-        if len(files) > 1:
+        if len(files) > 1:  # the tables first: the scenario alone would be checked without them
             self.page.set_input_files("#tables", [str(f) for f in files[1:]])
+        self.page.set_input_files("#scenario", str(files[0]))
         self.page.wait_for_selector("#inspected", state="visible", timeout=30_000)
 
     def run(self, variants: list[str]) -> None:
@@ -250,3 +250,18 @@ def test_report_routes_answer_like_job_routes(server: Server) -> None:
     assert both.status_code == 422
     assert client.get("/ui/../app.py").status_code == 404
     assert client.get("/ui/app.js").headers["content-type"].startswith("text/javascript")
+
+
+def test_a_scenario_with_its_excel_tables(browser: Any, server: Server) -> None:
+    folder = ROOT / "scenarios" / "laptops-workbook"
+    desk = Desk(browser, server)
+    page = desk.page
+    desk.sign_in(server.keys[0])
+    desk.upload(folder / "laptops-workbook.yaml", folder / "bids.xlsx")
+    facts = page.text_content("#facts") or ""
+    assert "laptops-fy2026-workbook" in facts
+    assert "6 items, 5 suppliers, 22 offers" in facts
+    names = page.eval_on_selector_all("#variants input", "els => els.map(e => e.value)")
+    assert names == ["base", "single-source-allowed", "northbridge-bafo"]
+    assert desk.errors == []
+    desk.close()

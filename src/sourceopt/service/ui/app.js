@@ -208,6 +208,10 @@
     $("bar-text").textContent = done + " of " + state.jobs.length + " done";
   }
 
+  function pause(seconds) {
+    return new Promise(function (resolve) { setTimeout(resolve, seconds * 1000); });
+  }
+
   function poll() {
     var open = state.jobs.filter(function (job) { return FINISHED.indexOf(job.status) < 0; });
     if (!open.length) { return Promise.resolve(); }
@@ -216,7 +220,14 @@
         .then(function (response) { return response.json(); })
         .then(function (doc) { job.status = doc.status; job.doc = doc; });
     });
-    return Promise.all(checks).then(function () { drawJobs(); return poll(); });
+    return Promise.all(checks).then(function () { drawJobs(); return poll(); }, function (error) {
+      // over the key's rate, or the server busy: wait as it asks, then look again
+      if (error.status === 429 || error.status === 503) {
+        say("progress-msg", error.message + " (waiting)");
+        return pause(5).then(function () { say("progress-msg", ""); return poll(); });
+      }
+      throw error;
+    });
   }
 
   function run(event) {
