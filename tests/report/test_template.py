@@ -228,6 +228,9 @@ def _edit(path: Path, change: str) -> None:
         book["Scenario"].append(["offers", "x"])
     elif change == "unknown-supplier":
         book["Offers"]["A3"] = "s9"
+    elif change == "numeric-name":
+        book["Scenario"]["B3"] = 2026
+        book["Scenario"]["B4"] = "EURO"  # not an ISO code: the header is still validated
     book.save(path)
 
 
@@ -240,6 +243,7 @@ def _edit(path: Path, change: str) -> None:
         ("bad-yaml", "sheet 'Scenario' row 5, key rules (cell B5)"),
         ("table-key", "the table 'offers' is the sheet 'Offers'"),
         ("unknown-supplier", "s9"),
+        ("numeric-name", "currency"),
     ],
 )
 def test_bad_workbook_exits_3_naming_the_cell(tmp_path: Path, change: str, message: str) -> None:
@@ -249,6 +253,15 @@ def test_bad_workbook_exits_3_naming_the_cell(tmp_path: Path, change: str, messa
     assert result.exit_code == 3, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_name_typed_as_a_number_is_text(tmp_path: Path) -> None:
+    bids = _filled_tiny(tmp_path)
+    book = openpyxl.load_workbook(bids)
+    assert book["Scenario"]["A3"].value == "name"
+    book["Scenario"]["B3"] = 2026
+    book.save(bids)
+    assert load_scenario(bids).name == "2026"
 
 
 def test_not_a_workbook_exits_3(tmp_path: Path) -> None:

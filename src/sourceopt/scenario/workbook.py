@@ -138,11 +138,21 @@ def _take_row(
         return
     if value is None or (isinstance(value, str) and not value.strip()):
         return
-    if key in TEXT_KEYS or not isinstance(value, str):
-        document[key] = value.strip() if isinstance(value, str) else value
+    if key in TEXT_KEYS:  # a name typed as 2026 is the text "2026"
+        document[key] = value.strip() if isinstance(value, str) else _text(value)
+        return
+    if not isinstance(value, str):
+        document[key] = value
         return
     try:
         document[key] = parse_document(value.encode(), where)
     except ScenarioError as exc:
         for p in exc.problems:
             problems.append(Problem(file, where, f"{p.place}: {p.message}".lstrip(": ")))
+
+
+def _text(value: Any) -> str:
+    """A cell's number or date as the text it shows (``2026``, not ``2026.0``)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
