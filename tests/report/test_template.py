@@ -270,3 +270,16 @@ def test_not_a_workbook_exits_3(tmp_path: Path) -> None:
     result = run("solve", str(fake))
     assert result.exit_code == 3
     assert "cannot read the file as an Excel workbook" in result.output
+
+
+def test_template_from_a_bid_workbook(tmp_path: Path) -> None:
+    bids = _filled_tiny(tmp_path)
+    again = tmp_path / "round2.xlsx"
+    result = run("template", "--from", str(bids), "--out", str(again), "--with-offers")
+    assert result.exit_code == 0, result.output
+    scenario = load_scenario(again)
+    assert [r.name for r in scenario.rules] == ["cap-60"]
+    assert scenario.n_offers == 2
+    # the offers carried over are s1's for A and s2's for B: cap-60 lets one supplier have at
+    # most 60 of A's 100 units, so the Scenario sheet's rule came along and binds: infeasible
+    assert solve(scenario).status == "infeasible"
