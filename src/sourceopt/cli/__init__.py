@@ -64,5 +64,6 @@ from sourceopt.cli import diagnose_commands as _diagnose  # noqa: E402,F401
 from sourceopt.cli import report_commands as _report  # noqa: E402,F401
 from sourceopt.cli import schema_commands as _schema  # noqa: E402,F401
 from sourceopt.cli import service_commands as _service  # noqa: E402,F401
+from sourceopt.cli import template_commands as _template  # noqa: E402,F401
 
 __all__ = ["Path", "cli", "fail", "main"]

@@ -24,6 +24,7 @@ from sourceopt.scenario.rulecheck import check_penalties, check_rule, check_vari
 from sourceopt.scenario.schema import TABLE_KEYS, Objective, ScenarioHeader
 from sourceopt.scenario.sizes import DEFAULT_LIMITS, TableLimits
 from sourceopt.scenario.sourcing_models import load_model
+from sourceopt.scenario.workbook import is_workbook, read_workbook_document
 
 Source = str | Path | dict[str, Any]
 
@@ -32,6 +33,8 @@ def load_scenario(
     source: Source, *, base_dir: str | Path | None = None, models_dir: str | Path | None = None
 ) -> Scenario:
     """Load a scenario from a file path, ``"-"`` (stdin), or a dict of the file's structure.
+
+    A path to an Excel workbook (``.xlsx``) is a bare workbook scenario (workbook.py).
 
     Table files are found relative to the scenario file (or `base_dir`). Raises
     :class:`ScenarioError` listing every problem, each with its file and place.
@@ -45,7 +48,10 @@ def load_scenario(
             parse_document(raw, "<stdin>"), "<stdin>", Path(base_dir or "."), raw, models_dir
         )
     path = Path(source)
-    data, raw = read_document(path)
+    if is_workbook(path):  # a bare workbook: a Scenario sheet and one sheet per table
+        data, raw = read_workbook_document(path)
+    else:
+        data, raw = read_document(path)
     return build_scenario(
         data, str(path), Path(base_dir) if base_dir else path.parent, raw, models_dir
     )

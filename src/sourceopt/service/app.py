@@ -22,7 +22,7 @@ from sourceopt.service.dispatcher import Dispatcher
 from sourceopt.service.documents import REQUEST_MODELS, ErrorDoc
 from sourceopt.service.limits import BodyLimit, RateLimiter
 from sourceopt.service.metrics import Metrics
-from sourceopt.service.routes import health, jobs, models, solve, validate
+from sourceopt.service.routes import health, jobs, models, reports, solve, ui, validate
 from sourceopt.service.runner import make_runner
 from sourceopt.service.settings import Settings
 from sourceopt.service.state import Service
@@ -121,6 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in (health.router, validate.router, jobs.router, solve.router, models.router):
         app.include_router(router)
+    app.include_router(reports.router)
+    app.include_router(ui.router)
     errors.install(app)
 
     @app.exception_handler(QueueFullError)
