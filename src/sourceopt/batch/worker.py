@@ -154,7 +154,12 @@ def limit_memory(memory_mb: int) -> None:
 
 
 def warm_up(all_kinds: bool) -> None:
-    """Import what a solve needs and, with `all_kinds`, every job kind; raises on a failure."""
+    """Import what a solve needs and, with `all_kinds`, every job kind; raises on a failure.
+
+    A solve needs the conflict search too (an infeasible result carries its conflict): its
+    import, paid mid-job, could push a short job past its watchdog.
+    """
+    import sourceopt.analysis.explain
     import sourceopt.batch.execute
     import sourceopt.batch.intake  # noqa: F401
     from sourceopt.batch.kinds import load_kinds
