@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sourceopt import theme
 from sourceopt.report.model import Report
 from sourceopt.report.sheets import metric_kind
 
-ACCENT = "#1F4E79"
-GOOD = "#548235"
-BAD = "#C00000"
+ACCENT, GOOD, BAD = theme.ACCENT, theme.GOOD, theme.BAD
 SIZE = {"x_scale": 1.45, "y_scale": 1.15}
 
 
@@ -24,7 +23,7 @@ def _style(chart: Any, title: str, y_title: str) -> None:
         {
             "name": y_title,
             "num_format": "#,##0",
-            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+            "major_gridlines": {"visible": True, "line": {"color": theme.GRID}},
         }
     )
 
@@ -46,7 +45,7 @@ def spend_by_supplier(book: Any, ws: Any, sheet: str, first: int, last: int, at:
     _style(chart, "Spend by supplier", "")
     chart.set_y_axis({"reverse": True})
     chart.set_x_axis(
-        {"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+        {"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": theme.GRID}}}
     )
     ws.insert_chart(at, chart, SIZE)
 

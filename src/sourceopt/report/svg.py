@@ -10,13 +10,15 @@ import math
 from collections.abc import Callable, Sequence
 from html import escape
 
+from sourceopt import theme
+
 WIDTH = 720
 LABEL_W = 190
 VALUE_W = 96
 ROW_GAP = 10
 BAR_H = 18
-COLORS = ("#1f4e79", "#548235", "#bf8f00", "#7f6084")
-NEGATIVE = "#c00000"
+COLORS = theme.SERIES
+NEGATIVE = theme.BAD
 Fmt = Callable[[float], str]
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from sourceopt import theme
 from sourceopt.errors import SourceoptError
 from sourceopt.report.template_text import COLUMN_HELP, instructions
 from sourceopt.scenario.intake import RECORD_TYPES
@@ -29,7 +30,7 @@ from sourceopt.scenario.tables import Column, column_spec
 from sourceopt.scenario.workbook import SCENARIO_SHEET, TABLE_SHEETS, TEXT_KEYS
 
 ROWS = 5000  # data rows (below the header) that carry the data validation
-ACCENT = "#1F4E79"
+ACCENT = theme.ACCENT
 NESTED = ("tiers", "attributes")
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sourceopt import theme
 from sourceopt.errors import SourceoptError
 from sourceopt.report import sheets
 from sourceopt.report.model import Report
 from sourceopt.report.sheets import Styled, Table
 
-ACCENT = "#1F4E79"
-WIN_FILL = "#E2EFDA"
+ACCENT, WIN_FILL = theme.ACCENT, theme.WIN_FILL
 FORMATS = {
     "money": "#,##0.00",
     "units": "#,##0",
@@ -42,13 +42,13 @@ class Styles:
             | {"valign": "top", "border": 1, "align": "right"}
         )
         self.title = book.add_format({"bold": True, "font_size": 16, "font_color": ACCENT})
-        self.subtitle = book.add_format({"italic": True, "font_color": "#595959"})
+        self.subtitle = book.add_format({"italic": True, "font_color": theme.SUBTLE_TEXT})
         self.label = book.add_format({"bold": True})
         self.text = book.add_format({"valign": "top", "indent": 1})
         self.value = book.add_format({"valign": "top", "align": "right"})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.win = book.add_format({"bg_color": WIN_FILL, "bold": True})
-        self.bad = book.add_format({"font_color": "#C00000", "bold": True})
+        self.bad = book.add_format({"font_color": theme.BAD, "bold": True})
         self.num = {k: book.add_format({"num_format": v}) for k, v in FORMATS.items()}
 
     def cell(self, kind: str, value: Any) -> Any:
