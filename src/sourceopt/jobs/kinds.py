@@ -1,9 +1,10 @@
 """The job kinds: ``solve`` and each analysis, in one explicit table.
 
 Each :class:`Kind` names its option model (:mod:`sourceopt.jobs.options`, checked when a job
-is submitted and again when it runs) and its library entry point, returning JSON data (a
-solve's result contract, or the analysis' ``to_dict()``). A new job kind is one entry of
-:data:`KINDS` plus its option model.
+is submitted and again when it runs), its library entry point, and its result document
+(:mod:`sourceopt.jobs.results`): the JSON it returns (a solve's result contract, or the
+analysis' ``to_dict()``) is validated by that model, and the service's OpenAPI shows it. A new
+job kind is one entry of :data:`KINDS`, its option model and its result document.
 
 The analyses are imported when a kind is first loaded, not with this module: every kind is
 loaded up front (:func:`load_kinds`: the service's API process and every service worker
@@ -19,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from sourceopt.errors import AnalysisError, Problem, SourceoptError
 from sourceopt.jobs.options import (
     CompareOptions,
@@ -31,10 +34,17 @@ from sourceopt.jobs.options import (
     StressOptions,
     validate_options,
 )
+from sourceopt.jobs.results import (
+    CompareDocument,
+    ExplainDocument,
+    FrontierDocument,
+    PriceToWinDocument,
+    ResultDocument,
+    RulesDocument,
+    StressDocument,
+)
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from sourceopt.scenario.model import Scenario
 
 Runner = Callable[..., Any]
@@ -43,16 +53,22 @@ Runner = Callable[..., Any]
 
 @dataclass(frozen=True)
 class Kind:
-    """One job kind: its name, its option model and its library function (imported on use)."""
+    """One job kind: its name, option model, library function (imported on use), result model."""
 
     name: str
     options: type[SolverOptions]
     function: Callable[[], Runner]  # imports and returns the library function
+    result: type[BaseModel]
 
     def run(self, scenario: Scenario, options: Mapping[str, Any]) -> dict[str, Any]:
-        """Run this kind with checked `options`: its JSON-ready result."""
+        """Run this kind with checked `options`: its JSON-ready result, checked by its model.
+
+        The result is returned as the library made it (the model only checks it), so the JSON
+        is exactly ``to_dict()``.
+        """
         outcome = self.function()(scenario, **options)
         result: dict[str, Any] = outcome.to_dict()
+        self.result.model_validate(result)
         return result
 
 
@@ -66,21 +82,55 @@ def _solve() -> Runner:
     return solve
 
 
-def _analysis() -> ModuleType:
-    from sourceopt import analysis
+def _rules() -> Runner:
+    from sourceopt.analysis import rule_costs
 
-    return analysis
+    return rule_costs
+
+
+def _compare() -> Runner:
+    from sourceopt.analysis import compare_variants
+
+    return compare_variants
+
+
+def _frontier() -> Runner:
+    from sourceopt.analysis import frontier
+
+    return frontier
+
+
+def _explain() -> Runner:
+    from sourceopt.analysis import explain
+
+    return explain
+
+
+def _price_to_win() -> Runner:
+    from sourceopt.analysis import price_to_win
+
+    return price_to_win
+
+
+def _stress() -> Runner:
+    from sourceopt.analysis import stress
+
+    return stress
 
 
 KINDS: dict[str, Kind] = {
-    "solve": Kind("solve", SolveJobOptions, _solve),
-    "rules": Kind("rules", RulesOptions, lambda: _analysis().rule_costs),
-    "compare": Kind("compare", CompareOptions, lambda: _analysis().compare_variants),
-    "frontier": Kind("frontier", FrontierOptions, lambda: _analysis().frontier),
-    "explain": Kind("explain", ExplainOptions, lambda: _analysis().explain),
-    "price-to-win": Kind("price-to-win", PriceToWinOptions, lambda: _analysis().price_to_win),
-    "stress": Kind("stress", StressOptions, lambda: _analysis().stress),
+    kind.name: kind
+    for kind in (
+        Kind("solve", SolveJobOptions, _solve, ResultDocument),
+        Kind("rules", RulesOptions, _rules, RulesDocument),
+        Kind("compare", CompareOptions, _compare, CompareDocument),
+        Kind("frontier", FrontierOptions, _frontier, FrontierDocument),
+        Kind("explain", ExplainOptions, _explain, ExplainDocument),
+        Kind("price-to-win", PriceToWinOptions, _price_to_win, PriceToWinDocument),
+        Kind("stress", StressOptions, _stress, StressDocument),
+    )
 }
+"""Every job kind, by name: the one table the worker, the service and its OpenAPI read."""
 
 
 def load_kinds() -> list[str]:
