@@ -21,11 +21,12 @@ from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any
 
+from sourceopt.jobs.failures import Failure, FailureKind
 from sourceopt.jobs.model import InlineJob
 from sourceopt.scenario.model import Scenario
 from sourceopt.service.intake import STORED_SCENARIO, StoredRequest
 from sourceopt.service.metrics import Metrics
-from sourceopt.service.runner import JobRunner, failure
+from sourceopt.service.runner import JobRunner, failed
 from sourceopt.service.settings import Settings
 from sourceopt.service.store import FINISHED, JobRow, Store, now
 
@@ -163,7 +164,8 @@ class Dispatcher:
             outcome = self.runner.run(self._job(job), self._seconds(job), flag.is_set)
         except Exception:
             log.exception("running job %s failed", job.id)
-            outcome = failure("internal", "internal error while running the job")
+            bug = Failure(FailureKind.INTERNAL, "internal error while running the job")
+            outcome = failed(bug)
         finally:
             with self._lock:
                 self._running.pop(job.id, None)

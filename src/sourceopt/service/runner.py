@@ -2,8 +2,9 @@
 
 The API process never runs a solver itself. :class:`JobRunner` is the one seam: the
 dispatcher hands it an :class:`~sourceopt.jobs.model.InlineJob`, a wall-clock cap and a way to
-ask "was this cancelled?", and gets an outcome back: ``{"status": "succeeded", "result": ...}``,
-``{"status": "failed", "error": {reason, message, problems?}}`` or ``{"status":
+ask "was this cancelled?", and gets an :data:`Ending` back: ``{"status": "succeeded",
+"result": ...}``, ``{"status": "failed", "error": {reason, message, problems?}}`` (a
+:class:`~sourceopt.jobs.failures.Failure` in the service's words) or ``{"status":
 "cancelled", ...}``. :class:`WorkerRunner` is a thin adapter over the worker supervision
 that the batch uses too (:mod:`sourceopt.jobs.supervise`): the same worker processes, memory cap
 (``RLIMIT_AS``), watchdog and cancellation (the worker is killed within 0.1 s and replaced).
@@ -24,15 +25,15 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from sourceopt.errors import SourceoptError
-from sourceopt.jobs.failures import FailureKind
+from sourceopt.jobs.failures import Failure, FailureKind
 from sourceopt.jobs.model import InlineJob
-from sourceopt.jobs.supervise import Limits, WorkerDiedError, WorkerHandle, run_supervised
-from sourceopt.jobs.supervise import Outcome as JobOutcome
+from sourceopt.jobs.supervise import Limits, Outcome, WorkerDiedError, WorkerHandle, run_supervised
 
-Outcome = dict[str, Any]
+Ending = dict[str, Any]
+"""How a service job ended: ``{status, result}`` or ``{status, error}`` (stored as such)."""
 POLL_SECONDS = 0.1
 STARTUP_SECONDS = 120.0
-CANCELLED: Outcome = {"status": "cancelled", "error": {"reason": "cancelled", "message": ""}}
+CANCELLED: Ending = {"status": "cancelled", "error": {"reason": "cancelled", "message": ""}}
 DASK_CANCEL_WAIT_SECONDS = 1.0  # a cancelled Dask task that has not answered by then is dropped
 DASK_BACKSTOP_SECONDS = 30.0  # beyond the cap and worker start-up, before a task is abandoned
 
@@ -41,24 +42,24 @@ class WorkerStartError(SourceoptError):
     """The service's workers cannot start (the server must not run without them)."""
 
 
-def failure(reason: str, message: str, **extra: Any) -> Outcome:
-    """A failed outcome."""
-    return {"status": "failed", "error": {"reason": reason, "message": message, **extra}}
+def failed(failure: Failure) -> Ending:
+    """A job's failure as the service's ending (its error in the service's words)."""
+    return {"status": "failed", "error": failure.error()}
 
 
-def outcome_of(done: JobOutcome[InlineJob]) -> Outcome:
+def outcome_of(done: Outcome[InlineJob]) -> Ending:
     """A finished job (its result, or its Failure) as a service outcome."""
     if done.failure is None:
         return {"status": "succeeded", "result": done.payload}
     if done.failure.kind is FailureKind.CANCELLED:
         return dict(CANCELLED)
-    return {"status": "failed", "error": done.failure.error()}
+    return failed(done.failure)
 
 
 class JobRunner(Protocol):
     """Runs one inline job to an outcome, honouring a wall-clock limit and cancellation."""
 
-    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
+    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Ending:
         """Run `job`; stop it when `cancelled()` turns true or after `seconds`."""
         ...
 
@@ -106,7 +107,7 @@ class WorkerRunner:
         for handle in self._handles:
             self._idle.put(handle)
 
-    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
+    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Ending:
         """Run `job` on an idle worker; see :func:`sourceopt.jobs.supervise.run_supervised`."""
         handle = self._idle.get()
         with self._lock:
@@ -165,7 +166,7 @@ class DaskRunner:
         self._lock = threading.Lock()
         self._closed = threading.Event()
 
-    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
+    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Ending:
         """Submit `job` to the cluster and wait; a cancel or the cap stops it on its worker."""
         from distributed import Event
         from distributed import TimeoutError as DaskTimeout
@@ -204,15 +205,15 @@ class DaskRunner:
                     if now > deadline:
                         event.set()  # type: ignore[no-untyped-call]
                         future.cancel()  # type: ignore[no-untyped-call]
-                        return failure(
-                            "timeout", f"the job ran longer than its limit of {seconds:g} s"
-                        )
+                        reason = f"the job ran longer than its limit of {seconds:g} s"
+                        return failed(Failure(FailureKind.TIMEOUT, reason))
                     continue
                 except Exception as exc:
                     finished = True
                     if asked is not None or self._closed.is_set():
                         return dict(CANCELLED)
-                    return failure("worker-died", f"the Dask task failed: {type(exc).__name__}")
+                    reason = f"the Dask task failed: {type(exc).__name__}"
+                    return failed(Failure(FailureKind.CRASH, reason))
                 finished = True
                 return outcome_of(done)
         finally:
