@@ -14,50 +14,16 @@ processes on this machine) or ``sourceopt.batch.dask_executor.DaskExecutor`` (a 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from sourceopt.batch.executor import Executor
-    from sourceopt.batch.golden import Drift, GoldenReport
-    from sourceopt.batch.jobs import BatchError
-    from sourceopt.batch.progress import Progress
-    from sourceopt.batch.run import BatchConfig, BatchReport, executor_for, run_batch
-    from sourceopt.batch.store import COLUMNS, ResultStore
-    from sourceopt.jobs.model import FileJob as Job
-    from sourceopt.jobs.model import JobOptions
-    from sourceopt.jobs.pool import LocalExecutor
-    from sourceopt.jobs.supervise import Limits, Outcome
-
-# Imported on first use, not with the package (a batch of a few files should not pay for
-# pandas before it is needed); the values are (module, name).
-_WHERE = {
-    "COLUMNS": ("sourceopt.batch.store", "COLUMNS"),
-    "BatchConfig": ("sourceopt.batch.run", "BatchConfig"),
-    "BatchError": ("sourceopt.batch.jobs", "BatchError"),
-    "BatchReport": ("sourceopt.batch.run", "BatchReport"),
-    "Drift": ("sourceopt.batch.golden", "Drift"),
-    "Executor": ("sourceopt.batch.executor", "Executor"),
-    "GoldenReport": ("sourceopt.batch.golden", "GoldenReport"),
-    "Job": ("sourceopt.jobs.model", "FileJob"),
-    "JobOptions": ("sourceopt.jobs.model", "JobOptions"),
-    "Limits": ("sourceopt.jobs.supervise", "Limits"),
-    "LocalExecutor": ("sourceopt.jobs.pool", "LocalExecutor"),
-    "Outcome": ("sourceopt.jobs.supervise", "Outcome"),
-    "Progress": ("sourceopt.batch.progress", "Progress"),
-    "ResultStore": ("sourceopt.batch.store", "ResultStore"),
-    "executor_for": ("sourceopt.batch.run", "executor_for"),
-    "run_batch": ("sourceopt.batch.run", "run_batch"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    """The public names, imported from their modules on first use."""
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(where[0]), where[1])
-
+from sourceopt.batch.executor import Executor
+from sourceopt.batch.golden import Drift, GoldenReport
+from sourceopt.batch.jobs import BatchError
+from sourceopt.batch.progress import Progress
+from sourceopt.batch.run import BatchConfig, BatchReport, executor_for, run_batch
+from sourceopt.batch.store import COLUMNS, ResultStore
+from sourceopt.jobs.model import FileJob as Job
+from sourceopt.jobs.model import JobOptions
+from sourceopt.jobs.pool import LocalExecutor
+from sourceopt.jobs.supervise import Limits, Outcome
 
 __all__ = [
     "COLUMNS",
