@@ -356,3 +356,52 @@ def test_models_name_shows_the_model_whole(runner: CliRunner) -> None:
     unknown = _invoke(runner, ["models", "dual"])
     assert unknown.exit_code == 2
     assert "unknown model 'dual'; available models: dual-source, " in unknown.output
+
+
+# --- one exit-code map, every command registered explicitly ---------------------------------
+
+
+def test_readme_exit_code_table_is_the_exit_map() -> None:
+    import re
+
+    from sourceopt.cli.exits import STATUS_EXIT, Exit, status_exit
+    from sourceopt.solvers.base import Status
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    codes = {int(m) for m in re.findall(r"^\| (\d+) \|", table, flags=re.MULTILINE)}
+    assert codes == {int(code) for code in Exit}
+    assert set(STATUS_EXIT) == set(Status)  # every status has its code
+    # README: 4 infeasible, 5 no award (limit or unbounded), 6 solver failed, 7 unverified
+    assert [status_exit(s) for s in Status] == [0, 0, 4, 5, 5, 6]
+    assert status_exit(Status.OPTIMAL, verified=False) == 7
+    assert status_exit(Status.INFEASIBLE, verified=False) == 4
+
+
+def test_every_command_is_registered_in_the_list() -> None:
+    import click
+
+    from sourceopt import cli as package
+    from sourceopt.cli import COMMANDS, cli
+
+    modules = [
+        package.analysis_commands,
+        package.batch_commands,
+        package.commands,
+        package.diagnose_commands,
+        package.report_commands,
+        package.schema_commands,
+        package.service_commands,
+    ]
+    defined = {
+        value
+        for module in modules
+        for value in vars(module).values()
+        if isinstance(value, click.Command) and value.name != "cli"
+    }
+    listed = set(COMMANDS)
+    subcommands = {
+        c for c in defined if any(c in getattr(g, "commands", {}).values() for g in listed)
+    }
+    assert defined - subcommands == listed
+    assert set(cli.commands.values()) == listed

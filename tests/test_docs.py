@@ -33,8 +33,8 @@ from pydantic import BaseModel
 import sourceopt
 from sourceopt import analysis, client, load_scenario, solve
 from sourceopt import cli as cli_module
-from sourceopt.batch.options import OPTION_MODELS
 from sourceopt.cli import cli
+from sourceopt.jobs.kinds import KINDS
 from sourceopt.result import ResultDocument
 from sourceopt.scenario import schema
 from sourceopt.solvers.base import Limit
@@ -355,7 +355,8 @@ def test_every_job_kind_and_option_is_in_the_service_docs() -> None:
     text = _text(ROOT / "README.md")  # (its code blocks hold "# ..." lines: no _section here)
     readme = text[text.index("\n## Service\n") : text.index("\n## Backends\n")]
     results = _section(_text(RESULTS), "### Service jobs")
-    for kind, model in OPTION_MODELS.items():
+    for kind, entry in KINDS.items():
+        model = entry.options
         for text, where in ((readme, "README.md"), (results, "docs/results.md")):
             assert f"`{kind}`" in text, f"job kind {kind} missing in {where}"
             missing = _missing(set(model.model_fields), text)

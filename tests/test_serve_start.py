@@ -52,7 +52,7 @@ def test_serve_starts_without_warnings_and_says_where_its_keys_are(tmp_path: Pat
         proc.terminate()
         _, err = proc.communicate(timeout=30)
     stderr = err.decode()
-    # the workers run `python -m sourceopt.batch.worker`; the package imported that module
+    # the workers run `python -m sourceopt.jobs.worker`; the package imported that module
     # itself, and runpy warned at every worker start
     assert "RuntimeWarning" not in stderr, stderr
     assert "Warning" not in stderr, stderr

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sourceopt.batch.intake import load_request
 from sourceopt.errors import ScenarioError
 from sourceopt.scenario.sourcing_models import confined_model_file, find_model
+from sourceopt.service.intake import load_request
 
 MODEL = {
     "sourceopt_model": 1,

@@ -11,9 +11,9 @@ from typing import cast
 import pytest
 from sqlalchemy import select, update
 
-from sourceopt.batch.intake import STORED_SCENARIO
 from sourceopt.service.auth import create_key, key_id_for
 from sourceopt.service.dispatcher import Dispatcher
+from sourceopt.service.intake import STORED_SCENARIO
 from sourceopt.service.metrics import Metrics
 from sourceopt.service.runner import JobRunner
 from sourceopt.service.settings import Settings

@@ -135,7 +135,7 @@ def _children(pid: int) -> set[int]:
 
 def _is_worker(pid: int) -> bool:
     try:
-        return b"sourceopt.batch.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return b"sourceopt.jobs.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:  # gone meanwhile
         return False
 

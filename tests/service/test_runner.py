@@ -1,34 +1,40 @@
-"""The service's runner: batch records as job outcomes; workers that load every kind."""
+"""The service's runner: job outcomes as service outcomes; workers that load every kind."""
 
 from __future__ import annotations
 
 import pytest
 
-from sourceopt.batch.jobs import inline_job
-from sourceopt.batch.supervise import WorkerDiedError, WorkerHandle
-from sourceopt.batch.worker import failure
+from sourceopt.errors import Problem
+from sourceopt.jobs.failures import Failure, FailureKind
+from sourceopt.jobs.model import InlineJob
+from sourceopt.jobs.supervise import Outcome, WorkerDiedError, WorkerHandle
+from sourceopt.service.intake import StoredRequest
 from sourceopt.service.runner import WorkerRunner, WorkerStartError, outcome_of
 
 
-def test_batch_records_become_service_outcomes() -> None:
-    job = inline_job("j1", "solve", {"sourceopt": 1})
+def test_job_outcomes_become_service_outcomes() -> None:
+    job = InlineJob("j1", "solve", StoredRequest({"sourceopt": 1}))
     result = {"status": "optimal", "total_cost": 1.0}
-    assert outcome_of(result) == {"status": "succeeded", "result": result}
+    assert outcome_of(Outcome(job, result, 1.0)) == {"status": "succeeded", "result": result}
 
-    assert outcome_of(failure(job, "cancelled", "cancelled"))["status"] == "cancelled"
-    timeout = outcome_of(failure(job, "timeout", "the job ran longer than its limit of 5 s"))
+    def failed(kind: FailureKind, reason: str, *problems: Problem) -> dict[str, object]:
+        return outcome_of(Outcome(job, Failure(kind, reason, problems), 1.0))
+
+    assert failed(FailureKind.CANCELLED, "cancelled")["status"] == "cancelled"
+    timeout = failed(FailureKind.TIMEOUT, "the job ran longer than its limit of 5 s")
     assert timeout == {
         "status": "failed",
         "error": {"reason": "timeout", "message": "the job ran longer than its limit of 5 s"},
     }
-    crash = outcome_of(failure(job, "crash", "the worker process died"))
-    assert crash["error"]["reason"] == "worker-died"
+    crash = failed(FailureKind.CRASH, "the worker process died")
+    assert crash["error"]["reason"] == "worker-died"  # type: ignore[index]
+    options = failed(FailureKind.ERROR, "unknown option")
+    assert options["error"]["reason"] == "invalid-options"  # type: ignore[index]
 
-    invalid = failure(job, "invalid", "2 problems")
-    invalid["problems"] = [{"file": "<scenario>", "place": "items", "message": "missing"}]
-    error = outcome_of(invalid)["error"]
-    assert (error["reason"], error["message"]) == ("invalid", "2 problems")
-    assert error["problems"] == invalid["problems"]
+    problems = (Problem("<scenario>", "items", "missing"), Problem("<scenario>", "offers", "x"))
+    error = failed(FailureKind.INVALID, "items: missing; offers: x", *problems)["error"]
+    assert (error["reason"], error["message"]) == ("invalid", "2 problems in the input")  # type: ignore[index]
+    assert error["problems"][0] == {"file": "<scenario>", "place": "items", "message": "missing"}  # type: ignore[index]
 
 
 def test_a_worker_loading_every_kind_says_which_it_cannot_load(

@@ -45,3 +45,39 @@ def test_api_conforms(server: Server) -> None:
             )
 
         check()
+
+
+def test_each_kinds_job_has_its_result_in_the_openapi(server: Server) -> None:
+    from sourceopt.jobs.kinds import KINDS
+
+    spec = server.client().get("/openapi.json").json()
+    answer = spec["paths"]["/v1/jobs/{job_id}"]["get"]["responses"]["200"]
+    schema = answer["content"]["application/json"]["schema"]
+    mapping = schema["discriminator"]["mapping"]
+    assert set(mapping) == set(KINDS)
+    components = spec["components"]["schemas"]
+    stress = components[mapping["stress"].rsplit("/", 1)[-1]]
+    assert stress["properties"]["kind"]["const"] == "stress"
+    refs = [s.get("$ref") for s in stress["properties"]["result"]["anyOf"]]
+    assert "#/components/schemas/StressDocument" in refs
+    solve = components[mapping["solve"].rsplit("/", 1)[-1]]
+    refs = [s.get("$ref") for s in solve["properties"]["result"]["anyOf"]]
+    assert "#/components/schemas/ResultDocument" in refs
+
+
+@pytest.mark.parametrize("kind", ["solve", "rules", "stress"])
+def test_a_finished_job_is_its_kinds_document(server: Server, kind: str) -> None:
+    from pydantic import TypeAdapter
+
+    from sourceopt.service.documents import JobDoc
+
+    from .conftest import wait_for
+    from .scenarios import small
+
+    with server.client(1) as client:
+        job = client.post("/v1/jobs", json={"scenario": small(), "kind": kind}).json()
+        done = wait_for(client, str(job["id"]))
+    assert done["status"] == "succeeded", done
+    parsed = TypeAdapter(JobDoc).validate_python(done)
+    assert type(parsed).__name__ == f"{kind.title()}Job"
+    assert parsed.result is not None  # type: ignore[union-attr]

@@ -3,7 +3,8 @@
 Each job is one Dask task. The task does not solve in the Dask worker itself: it hands the
 job to a long-lived sourceopt worker process that it keeps beside the Dask worker (one per
 Dask worker thread, started on first use, reused by every later task) through
-:func:`~sourceopt.batch.supervise.run_supervised`, so the memory cap, the watchdog that kills
+:func:`~sourceopt.jobs.supervise.run_supervised` (the task is
+:func:`sourceopt.jobs.dask_task.run_on_dask_worker`), so the memory cap, the watchdog that kills
 a stuck solve and crash retries hold exactly as in the local pool, and a crash never takes the
 Dask worker down. A task may also carry a wall-clock cap and the name of a
 :class:`distributed.Event` that cancels it: the task polls the event while the job runs and,
@@ -16,58 +17,15 @@ Needs the optional extra ``sourceopt[dask]``.
 
 from __future__ import annotations
 
-import atexit
-import threading
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sourceopt.batch.jobs import BatchError, Job
-from sourceopt.batch.supervise import Limits, Outcome, WorkerHandle, run_supervised
-from sourceopt.batch.worker import failure
-
-_HANDLES: dict[tuple[int, int], WorkerHandle] = {}
-_LOCK = threading.Lock()
-
-
-def _shutdown_handles() -> None:
-    for handle in list(_HANDLES.values()):
-        handle.shutdown()
-
-
-def run_on_dask_worker(
-    job: Job, limits: Limits, seconds: float | None = None, cancel: str | None = None
-) -> Outcome:
-    """The Dask task: run one job on this Dask worker thread's own sourceopt worker process.
-
-    `seconds` caps the job's wall clock and `cancel` names a ``distributed.Event`` whose
-    setting stops the job (its worker process is killed); see
-    :func:`~sourceopt.batch.supervise.run_supervised`.
-    """
-    slot = (threading.get_ident(), limits.memory_mb)
-    with _LOCK:
-        handle = _HANDLES.get(slot)
-        if handle is None:
-            if not _HANDLES:
-                atexit.register(_shutdown_handles)
-            handle = _HANDLES[slot] = WorkerHandle(limits.memory_mb)
-    cancelled = _event_is_set(cancel) if cancel else None
-    return run_supervised(handle, job, limits, cancelled, seconds)
-
-
-def _event_is_set(name: str) -> Callable[[], bool]:
-    """A `cancelled()` for :func:`run_supervised`: whether the Dask event `name` is set."""
-    from distributed import Event
-
-    event = Event(name)  # type: ignore[no-untyped-call]
-
-    def cancelled() -> bool:
-        try:
-            return bool(event.is_set())  # type: ignore[no-untyped-call]
-        except Exception:  # the scheduler is unreachable: keep solving, the watchdog holds
-            return False
-
-    return cancelled
+from sourceopt.batch.jobs import BatchError
+from sourceopt.jobs.dask_task import run_on_dask_worker
+from sourceopt.jobs.failures import Failure, FailureKind
+from sourceopt.jobs.model import FileJob
+from sourceopt.jobs.supervise import Limits, Outcome
 
 
 class DaskExecutor:
@@ -94,7 +52,7 @@ class DaskExecutor:
                 f"cannot reach the Dask scheduler at {self.scheduler}: {exc}"
             ) from None
 
-    def run(self, jobs: Sequence[Job], report: Callable[[Outcome], None]) -> None:
+    def run(self, jobs: Sequence[FileJob], report: Callable[[Outcome[FileJob]], None]) -> None:
         """Run every job; see :class:`sourceopt.batch.executor.Executor`."""
         if not jobs:
             return
@@ -117,11 +75,11 @@ class DaskExecutor:
                 client.close()
 
 
-def _outcome(future: Any, job: Job) -> Outcome:
+def _outcome(future: Any, job: FileJob) -> Outcome[FileJob]:
     """A finished task's outcome; a task that failed in Dask itself becomes a crash record."""
     try:
-        outcome: Outcome = future.result()
+        outcome: Outcome[FileJob] = future.result()
     except Exception as exc:
         reason = f"the Dask task failed ({type(exc).__name__}: {exc})"
-        return Outcome(job, failure(job, "crash", reason), 0.0)
+        return Outcome(job, Failure(FailureKind.CRASH, reason), 0.0)
     return outcome

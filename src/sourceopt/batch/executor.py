@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from sourceopt.batch.jobs import Job
-from sourceopt.batch.supervise import Outcome
+from sourceopt.jobs.model import FileJob
+from sourceopt.jobs.supervise import Outcome
 
 
 class Executor(Protocol):
     """Runs jobs and reports each outcome as it finishes."""
 
-    def run(self, jobs: Sequence[Job], report: Callable[[Outcome], None]) -> None:
+    def run(self, jobs: Sequence[FileJob], report: Callable[[Outcome[FileJob]], None]) -> None:
         """Run every job within the executor's limits, reporting each as it finishes.
 
         `report` is called once per job, in the calling thread, in any order.

@@ -1,12 +1,8 @@
-"""Jobs: one (scenario file, variant, options) to solve, with its input hash and job key.
+"""Planning a batch: one :class:`~sourceopt.jobs.model.FileJob` per (scenario file, variant).
 
-A job may instead be *inline* (:func:`inline_job`): it carries its scenario (a request's JSON
-document or an already loaded Scenario), a ``kind`` (``solve`` or an analysis, see
-:mod:`sourceopt.batch.kinds`) and that kind's options; the worker runs it with
-:func:`sourceopt.batch.execute.execute`. The HTTP service submits its jobs this way.
-
-Planning runs in the parent and stays cheap: it reads each file's bytes once and parses a
-document only when it must (``--variants all``, or the file may refer to table or model
+Each job carries its options, its input hash and its job key (:func:`job_key`). Planning runs
+in the parent and stays cheap: it reads each file's bytes once and parses a document only
+when it must (``--variants all``, or the file may refer to table or model
 files). Planning never validates: the worker loads the file and reports every problem as that
 job's failure.
 """
@@ -16,14 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from sourceopt.errors import SourceoptError
+from sourceopt.jobs.model import FileJob, JobOptions
 from sourceopt.scenario.read import sha256_of
 
 SCHEMA = 1  # bump when the meaning of a stored result changes: keys then change too
@@ -34,81 +31,7 @@ class BatchError(SourceoptError):
     """A batch cannot start: no scenario files, a bad option, an unusable output folder."""
 
 
-@dataclass(frozen=True)
-class JobOptions:
-    """Solve options that are part of every job key."""
-
-    backend: str | None = None
-    time_limit: float | None = None
-    mip_gap: float | None = None
-    models_dir: str | None = None
-
-
-@dataclass(frozen=True)
-class Job:
-    """One solve: a scenario file, a variant, the options, and the hash of every input byte."""
-
-    file: str  # absolute path
-    variant: str
-    options: JobOptions
-    input_hash: str
-    key: str  # hash of all of the above: what resume and the index are keyed by
-    name: str  # stable relative name of the file, used for the result's path
-    kind: str = "solve"
-    # inline jobs only: the scenario (request JSON or a loaded Scenario), the kind's options,
-    # the files uploaded with the request and the scenario file's own bytes (if uploaded)
-    scenario: Any = field(default=None, hash=False)
-    params: Mapping[str, Any] | None = field(default=None, hash=False)
-    uploads: Mapping[str, bytes] | None = field(default=None, hash=False)
-    raw: bytes | None = field(default=None, hash=False)
-
-    @property
-    def inline(self) -> bool:
-        """Whether the job carries its scenario (else the worker reads `file`)."""
-        return self.scenario is not None
-
-    @property
-    def result_path(self) -> str:
-        """Where the result goes, relative to the output folder."""
-        return f"results/{self.name}/{self.variant}.json"
-
-
-def inline_job(
-    key: str,
-    kind: str,
-    scenario: Any,
-    params: Mapping[str, Any] | None = None,
-    *,
-    file: str | None = None,
-    uploads: Mapping[str, bytes] | None = None,
-    raw: bytes | None = None,
-    models_dir: str | None = None,
-) -> Job:
-    """An inline job named `key`: run `kind` with `params` on `scenario` (a dict or Scenario).
-
-    `file` names the scenario in problems (and among `uploads`); `models_dir` confines
-    ``model:`` references. The time limit of `params` is the job's solver time limit.
-    """
-    params = dict(params or {})
-    limit = params.get("time_limit")
-    options = JobOptions(
-        time_limit=float(limit) if isinstance(limit, int | float) and limit > 0 else None,
-        models_dir=models_dir,
-    )
-    variant = params.get("variant")
-    return Job(
-        file=file or "<scenario>",
-        variant=variant if isinstance(variant, str) else "base",
-        options=options,
-        input_hash="",
-        key=key,
-        name=key,
-        kind=kind,
-        scenario=scenario,
-        params=params,
-        uploads=dict(uploads or {}),
-        raw=raw,
-    )
+__all__ = ["BatchError", "FileJob", "JobOptions", "job_key", "parse_variants", "plan_jobs"]
 
 
 def job_key(file: str, variant: str, input_hash: str, options: JobOptions) -> str:
@@ -140,9 +63,9 @@ def parse_variants(spec: str | None) -> tuple[str, ...] | None:
 
 def plan_jobs(
     files: Sequence[Path], variants: tuple[str, ...] | None, options: JobOptions
-) -> list[Job]:
+) -> list[FileJob]:
     """Every job of a batch, in file order then variant order."""
-    jobs: list[Job] = []
+    jobs: list[FileJob] = []
     for path, name in zip(files, result_names(files), strict=True):
         raw = path.read_bytes()
         data = _peek(raw, path) if variants is None or _may_refer(raw) else None
@@ -151,7 +74,7 @@ def plan_jobs(
         file = str(path.resolve())
         for variant in found:
             key = job_key(file, variant, input_hash, options)
-            jobs.append(Job(file, variant, options, input_hash, key, name))
+            jobs.append(FileJob(file, variant, options, input_hash, key, name))
     return jobs
 
 

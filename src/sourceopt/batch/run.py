@@ -12,10 +12,11 @@ from typing import Any
 from sourceopt.batch.discover import discover
 from sourceopt.batch.executor import Executor
 from sourceopt.batch.golden import GoldenReport, compare, load_expected
-from sourceopt.batch.jobs import BatchError, Job, JobOptions, parse_variants, plan_jobs
-from sourceopt.batch.pool import LocalExecutor
+from sourceopt.batch.jobs import BatchError, parse_variants, plan_jobs
 from sourceopt.batch.store import ResultStore, is_failure, write_atomic
-from sourceopt.batch.supervise import Limits, Outcome
+from sourceopt.jobs.model import FileJob, JobOptions
+from sourceopt.jobs.pool import LocalExecutor
+from sourceopt.jobs.supervise import Limits, Outcome
 
 Observer = Callable[[dict[str, Any], bool], None]
 """Called with each job's index entry (``row`` is its summary row) and whether it was skipped
@@ -110,7 +111,7 @@ def run_batch(
         report.skipped += 1
         notify(entry, True)
 
-    def record(outcome: Outcome) -> None:
+    def record(outcome: Outcome[FileJob]) -> None:
         entry = store.save(outcome)
         rows[outcome.job.key] = entry["row"]
         report.solved_now += 1
@@ -130,7 +131,7 @@ def run_batch(
     return report
 
 
-def _done_before(store: ResultStore, job: Job, config: BatchConfig) -> dict[str, Any] | None:
+def _done_before(store: ResultStore, job: FileJob, config: BatchConfig) -> dict[str, Any] | None:
     """The index entry of a job an earlier run finished, unless it must run again."""
     entry = None if config.force else store.done(job)
     if entry is not None and config.retry_failed and is_failure(entry["row"]):
@@ -139,7 +140,7 @@ def _done_before(store: ResultStore, job: Job, config: BatchConfig) -> dict[str,
 
 
 def _records(
-    store: ResultStore, jobs: list[Job], rows: dict[str, dict[str, Any]]
+    store: ResultStore, jobs: list[FileJob], rows: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The stored records of the finished jobs (for the golden comparison)."""
     out = []

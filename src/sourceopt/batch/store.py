@@ -21,8 +21,10 @@ from typing import Any
 
 import pandas as pd
 
-from sourceopt.batch.jobs import BatchError, Job
-from sourceopt.batch.supervise import Outcome
+from sourceopt.batch.jobs import BatchError
+from sourceopt.jobs.failures import Failure
+from sourceopt.jobs.model import FileJob
+from sourceopt.jobs.supervise import Outcome
 
 COLUMNS = (
     "file",
@@ -54,8 +56,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def summary_row(job: Job, record: dict[str, Any], wall_s: float) -> dict[str, Any]:
+def summary_row(outcome: Outcome[FileJob]) -> dict[str, Any]:
     """The summary table's row for one finished job."""
+    job, record, wall_s = outcome.job, outcome.record, outcome.wall_s
     kpis = record.get("kpis") or {}
     solver = record.get("solver") or {}
     verification = record.get("verification")
@@ -76,13 +79,13 @@ def summary_row(job: Job, record: dict[str, Any], wall_s: float) -> dict[str, An
         "solve_s": solver.get("time_s"),
         "wall_s": round(wall_s, 4),
         "verification": verdict,
-        "error": _error_text(record, verdict),
+        "error": _error_text(outcome.failure, record, verdict),
     }
 
 
-def _error_text(record: dict[str, Any], verdict: str) -> str:
-    if record.get("status") == "error" and "reason" in record:
-        return f"{record.get('kind', 'error')}: {record['reason']}"
+def _error_text(failure: Failure | None, record: dict[str, Any], verdict: str) -> str:
+    if failure is not None:
+        return f"{failure.kind.value}: {failure.reason}"
     if verdict == "failed":
         problems = (record.get("verification") or {}).get("problems") or []
         return "verification failed: " + "; ".join(str(p) for p in problems[:3])
@@ -122,14 +125,14 @@ class ResultStore:
                 if index.read(1) != b"\n":
                     index.write(b"\n")
 
-    def done(self, job: Job) -> dict[str, Any] | None:
+    def done(self, job: FileJob) -> dict[str, Any] | None:
         """The index entry of `job` if it finished before (and its result is still there)."""
         entry = self.entries.get(job.key)
         if entry is None or not (self.root / entry["result"]).is_file():
             return None
         return entry
 
-    def save(self, outcome: Outcome) -> dict[str, Any]:
+    def save(self, outcome: Outcome[FileJob]) -> dict[str, Any]:
         """Write one outcome's result and add it to the index; returns its index entry."""
         job = outcome.job
         write_atomic(self.root / job.result_path, json.dumps(outcome.record, indent=2).encode())
@@ -139,7 +142,7 @@ class ResultStore:
             "variant": job.variant,
             "result": job.result_path,
             "attempts": outcome.attempts,
-            "row": summary_row(job, outcome.record, outcome.wall_s),
+            "row": summary_row(outcome),
         }
         with open(self.index_path, "a", encoding="utf-8") as index:
             index.write(json.dumps(entry) + "\n")

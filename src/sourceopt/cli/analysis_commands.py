@@ -8,16 +8,14 @@ from typing import Any
 
 import click
 
-from sourceopt.cli import EXIT_UNVERIFIED, cli
-from sourceopt.cli.commands import exit_code
+from sourceopt.cli.exits import exit_code, worst
 from sourceopt.cli.render import fitted, heading, money, percent, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors, wrote
 from sourceopt.result import SolveResult
 
 
 def _code(results: list[SolveResult], unverified: bool = False) -> int:
-    code = max(exit_code(r) for r in results)
-    return EXIT_UNVERIFIED if unverified and code == 0 else code
+    return worst([exit_code(r) for r in results], verified=not unverified)
 
 
 def _pct(value: float | None) -> str:
@@ -27,7 +25,7 @@ def _pct(value: float | None) -> str:
 _WIDE = click.option("--wide", is_flag=True, help="every column, however wide the terminal")
 
 
-@cli.command("rules")
+@click.command("rules")
 @click.argument("file")
 @click.option("--variant", default="base", help="price the rules of this variant")
 @click.option("--rule", "only", multiple=True, help="price only this rule (repeatable)")
@@ -97,7 +95,7 @@ def _rules_text(costs: Any, wide: bool = False) -> str:
     return "\n".join(lines)
 
 
-@cli.command("compare")
+@click.command("compare")
 @click.argument("file")
 @click.option("--variants", default=None, help="comma-separated variant names (default: all)")
 @click.option("--diff", nargs=2, default=None, metavar="A B", help="what moved from A to B")
@@ -196,7 +194,7 @@ def _diff_text(d: Any, currency: str) -> str:
     return "\n".join(lines)
 
 
-@cli.command("frontier")
+@click.command("frontier")
 @click.argument("file")
 @click.option(
     "--against",

@@ -17,21 +17,15 @@ from typing import Any
 
 import click
 
-from sourceopt.cli import (
-    EXIT_BATCH_FAILURES,
-    EXIT_GOLDEN_DRIFT,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    cli,
-    fail,
-)
+from sourceopt.cli.exits import EXIT_BATCH_FAILURES, EXIT_GOLDEN_DRIFT, EXIT_INTERRUPTED, EXIT_OK
+from sourceopt.cli.shared import fail
 from sourceopt.errors import SourceoptError
 from sourceopt.solvers.registry import backend_names
 
 _SHOWN = 10
 
 
-@cli.command("batch")
+@click.command("batch")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "out_dir", default="batch-out", show_default=True, help="output folder")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="worker processes")

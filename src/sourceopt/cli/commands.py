@@ -8,44 +8,17 @@ from pathlib import Path
 
 import click
 
-from sourceopt.cli import (
-    EXIT_BACKEND,
-    EXIT_INFEASIBLE,
-    EXIT_INVALID,
-    EXIT_NO_AWARD,
-    EXIT_OK,
-    EXIT_UNVERIFIED,
-    EXIT_USAGE,
-    cli,
-)
+from sourceopt.cli.exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE, exit_code
 from sourceopt.cli.render import SUMMARY_ROWS, summary, table, terminal_width
 from sourceopt.cli.shared import check_variants, user_errors, wrote
 from sourceopt.errors import ScenarioError
 from sourceopt.result import SolveResult
 from sourceopt.scenario.load import load_scenario
 from sourceopt.scenario.variants import variant_names
-from sourceopt.solvers.base import Status
 from sourceopt.solvers.registry import backend_names
 
-_STATUS_EXIT = {
-    Status.OPTIMAL: EXIT_OK,
-    Status.FEASIBLE: EXIT_OK,
-    Status.INFEASIBLE: EXIT_INFEASIBLE,
-    Status.UNBOUNDED: EXIT_NO_AWARD,
-    Status.NO_SOLUTION: EXIT_NO_AWARD,
-    Status.ERROR: EXIT_BACKEND,
-}
 
-
-def exit_code(result: SolveResult) -> int:
-    """The documented exit code of one result."""
-    code = _STATUS_EXIT[result.status]
-    if code == EXIT_OK and not result.verification.ok:
-        return EXIT_UNVERIFIED
-    return code
-
-
-@cli.command()
+@click.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--models",
@@ -71,7 +44,7 @@ def validate(files: tuple[str, ...], models_dir: str | None) -> None:
     sys.exit(worst)
 
 
-@cli.command("solve")
+@click.command("solve")
 @click.argument("file")
 @click.option("--variant", default=None, help="solve this variant (default: base)")
 @click.option("--all-variants", is_flag=True, help="solve the base and every variant")
@@ -148,7 +121,7 @@ def _write_csv(folder: Path, results: list[SolveResult]) -> None:
             wrote(out / name)
 
 
-@cli.command()
+@click.command()
 def backends() -> None:
     """List the solver backends, whether each is installed, and what it can do."""
     from sourceopt.solvers.registry import BACKENDS, get_backend, is_available
@@ -171,7 +144,7 @@ def backends() -> None:
     click.echo(table(["backend", "installed", "MIP", "duals", "continuous"], rows))
 
 
-@cli.command()
+@click.command()
 @click.argument("name", required=False)
 @click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None)
 def models(name: str | None, models_dir: str | None) -> None:

@@ -1,9 +1,10 @@
 """Diagnosis commands: explain (infeasibility), price-to-win, stress (supplier failure).
 
 Each parses, calls one library function of :mod:`sourceopt.analysis`, and renders a table or
-the analysis JSON (``--json``). Exit codes: explain follows the scenario's status (0 with an
-award, 4 infeasible, 5 no award); price-to-win and stress give 0, or 7 if a re-solve's award
-failed verification; unknown suppliers or variants are usage errors (2).
+the analysis JSON (``--json``). Exit codes: explain follows the scenario's status as solve
+does (:mod:`sourceopt.cli.exits`: 0 with an award, 4 infeasible, 5 no award, 6 the backend
+failed); price-to-win and stress give 0, or 7 if a re-solve's award failed verification;
+unknown suppliers or variants are usage errors (2).
 """
 
 from __future__ import annotations
@@ -14,15 +15,13 @@ from typing import Any
 
 import click
 
-from sourceopt.cli import EXIT_NO_AWARD, EXIT_OK, EXIT_UNVERIFIED, cli
+from sourceopt.cli.exits import EXIT_OK, EXIT_UNVERIFIED, status_exit
 from sourceopt.cli.render import heading, money, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.variants import apply_variant
 from sourceopt.solvers.base import Status
-
-_STATUS_EXIT = {Status.OPTIMAL: EXIT_OK, Status.FEASIBLE: EXIT_OK, Status.INFEASIBLE: 4}
 
 
 def _options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,7 +46,7 @@ def why_block(result: SolveResult) -> str:
     return "\n".join(lines)
 
 
-@cli.command("explain")
+@click.command("explain")
 @click.argument("file")
 @_options
 def explain_command(
@@ -63,8 +62,7 @@ def explain_command(
         out = explain(scenario, variant=variant, **run.solve_kwargs())
     chosen = apply_variant(scenario, variant)
     run.emit(out.to_dict(), lambda: _explain_text(out, chosen))
-    code = _STATUS_EXIT.get(out.status, EXIT_NO_AWARD)
-    sys.exit(EXIT_UNVERIFIED if code == EXIT_OK and not out.verified else code)
+    sys.exit(status_exit(out.status, out.verified))
 
 
 def _explain_text(out: Any, scenario: Scenario) -> str:
@@ -99,7 +97,7 @@ def _explain_text(out: Any, scenario: Scenario) -> str:
     return "\n".join(lines)
 
 
-@cli.command("price-to-win")
+@click.command("price-to-win")
 @click.argument("file")
 @click.option("--supplier", default=None, help="only this supplier's offers")
 @click.option(
@@ -133,7 +131,7 @@ def price_to_win_command(
     sys.exit(EXIT_OK if out.verified else EXIT_UNVERIFIED)
 
 
-@cli.command("stress")
+@click.command("stress")
 @click.argument("file")
 @click.option("--keep", is_flag=True, help="hold the other awards; only the failed volume moves")
 @click.option("--supplier", default=None, help="only this awarded supplier")

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import click
 
-from sourceopt.cli import EXIT_UNVERIFIED, cli
-from sourceopt.cli.commands import exit_code
+from sourceopt.cli.exits import exit_code, worst
 from sourceopt.cli.shared import user_errors
 from sourceopt.solvers.registry import backend_names
 
@@ -46,7 +45,7 @@ def _check_out(out: str) -> Path:
     return path
 
 
-@cli.command("report")
+@click.command("report")
 @click.argument("file")
 @click.option("--out", "out", required=True, help="award.xlsx (workbook) or report.html (page)")
 @click.option(
@@ -119,5 +118,4 @@ def report_command(
         f"wrote {path}: {s.scenario} / {s.variant} ({s.status}), "
         f"{len(done.report.scenarios)} variant(s)"
     )
-    code = max(exit_code(r) for r in done.results)
-    sys.exit(EXIT_UNVERIFIED if code == 0 and not done.verified else code)
+    sys.exit(worst([exit_code(r) for r in done.results], done.verified))

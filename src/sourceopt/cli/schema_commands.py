@@ -13,8 +13,6 @@ from typing import Any
 
 import click
 
-from sourceopt.cli import cli
-
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -36,7 +34,7 @@ def result_schema() -> dict[str, Any]:
     return {"$schema": DIALECT, **schema}
 
 
-@cli.command("schema")
+@click.command("schema")
 @click.option(
     "--result",
     "of_result",

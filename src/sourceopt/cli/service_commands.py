@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from sourceopt.cli import EXIT_USAGE, cli
+from sourceopt.cli.exits import EXIT_USAGE
 
 _STORE_HELP = "job store URL: sqlite:///FILE (default) or postgresql://USER@HOST/DB"
 _DEFAULT_STORE = "sqlite:///sourceopt-service.db"
@@ -47,7 +47,7 @@ def _need_service() -> None:
         sys.exit(EXIT_USAGE)
 
 
-@cli.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 256), default=2, show_default=True)
@@ -133,7 +133,7 @@ def serve(host: str, port: int, store: str | None, models_dir: str | None, **lim
     )
 
 
-@cli.group()
+@click.group()
 def keys() -> None:
     """Manage the service's API keys (only their hashes are stored)."""
 

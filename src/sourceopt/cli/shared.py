@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from sourceopt.errors import SourceoptError
+from sourceopt.cli.exits import EXIT_BACKEND, EXIT_INVALID, EXIT_USAGE
+from sourceopt.errors import BackendError, ScenarioError, SourceoptError
 from sourceopt.solvers.registry import backend_names
 
 if TYPE_CHECKING:
@@ -86,11 +87,19 @@ def solver_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+def fail(exc: SourceoptError) -> NoReturn:
+    """Print a user error (one line per problem) and exit with its code."""
+    if isinstance(exc, ScenarioError):
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(EXIT_BACKEND if isinstance(exc, BackendError) else EXIT_USAGE)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Run a command's work; a SourceoptError is printed (no traceback) and exits with its code."""
-    from sourceopt.cli import fail
-
     try:
         yield
     except SourceoptError as exc:
@@ -107,7 +116,6 @@ def check_variants(scenario: Scenario, names: Iterable[str]) -> None:
 
     Every command checks its ``--variant``/``--variants`` this way, with this one wording.
     """
-    from sourceopt.cli import EXIT_USAGE
     from sourceopt.scenario.variants import variant_names
 
     known = variant_names(scenario)

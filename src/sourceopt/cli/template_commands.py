@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from sourceopt.cli import cli
 from sourceopt.cli.shared import user_errors
 
 
@@ -23,7 +22,7 @@ def _check_out(out: str) -> Path:
     return path
 
 
-@cli.command("template")
+@click.command("template")
 @click.option(
     "--from",
     "source",

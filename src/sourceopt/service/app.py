@@ -15,8 +15,8 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import sourceopt
-from sourceopt.batch.kinds import load_kinds
 from sourceopt.errors import SourceoptError
+from sourceopt.jobs.kinds import load_kinds
 from sourceopt.service import errors
 from sourceopt.service.dispatcher import Dispatcher
 from sourceopt.service.documents import REQUEST_MODELS, ErrorDoc

@@ -21,11 +21,12 @@ from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any
 
-from sourceopt.batch.intake import STORED_SCENARIO
-from sourceopt.batch.jobs import Job, inline_job
+from sourceopt.jobs.failures import Failure, FailureKind
+from sourceopt.jobs.model import InlineJob
 from sourceopt.scenario.model import Scenario
+from sourceopt.service.intake import STORED_SCENARIO, StoredRequest
 from sourceopt.service.metrics import Metrics
-from sourceopt.service.runner import JobRunner, failure
+from sourceopt.service.runner import JobRunner, failed
 from sourceopt.service.settings import Settings
 from sourceopt.service.store import FINISHED, JobRow, Store, now
 
@@ -163,7 +164,8 @@ class Dispatcher:
             outcome = self.runner.run(self._job(job), self._seconds(job), flag.is_set)
         except Exception:
             log.exception("running job %s failed", job.id)
-            outcome = failure("internal", "internal error while running the job")
+            bug = Failure(FailureKind.INTERNAL, "internal error while running the job")
+            outcome = failed(bug)
         finally:
             with self._lock:
                 self._running.pop(job.id, None)
@@ -183,28 +185,26 @@ class Dispatcher:
             if not future.done():
                 future.set_result(None)
 
-    def _job(self, job: JobRow) -> Job:
-        """The batch job that runs `job`: its validated Scenario, or its stored request."""
+    def _job(self, job: JobRow) -> InlineJob:
+        """The inline job that runs `job`: its validated Scenario, or its stored request."""
         request = json.loads(job.request)
         options = request.get("options") or {}
         scenario = self._take_prepared(job.id)
         if scenario is not None:
-            return inline_job(job.id, job.kind, scenario, options)
+            return InlineJob(job.id, job.kind, scenario, options)
         files = self.store.files(job.seq)
         raw = files.pop(STORED_SCENARIO, None)
         if raw is None and request.get("file") in files:  # stored before STORED_SCENARIO
             raw = files.pop(request["file"])
         models = self.settings.models_dir
-        return inline_job(
-            job.id,
-            job.kind,
+        source = StoredRequest(
             request["scenario"],
-            options,
-            file=request.get("file"),
-            uploads=files,
+            files,
+            file=request.get("file") or "<scenario>",
             raw=raw,
             models_dir=str(models) if models else None,
         )
+        return InlineJob(job.id, job.kind, source, options)
 
     def _seconds(self, job: JobRow) -> float:
         options = json.loads(job.request).get("options") or {}

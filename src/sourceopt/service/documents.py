@@ -1,16 +1,20 @@
 """The service's request and response types; the scenario and result are the library's own.
 
 The OpenAPI schema is generated from these, which embed :class:`ScenarioDocument` (the
-scenario format) and :class:`ResultDocument` (the result contract): no second copy.
+scenario format), :class:`ResultDocument` (the result contract) and each analysis' result
+document (:mod:`sourceopt.jobs.results`): no second copy. A job (:data:`JobDoc`) is a union
+discriminated by its ``kind``, so the schema shows each kind's ``result``; it is built from the
+table of job kinds (:data:`sourceopt.jobs.kinds.KINDS`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from sourceopt.jobs.kinds import KINDS
 from sourceopt.result import ResultDocument
 from sourceopt.scenario.schema import BackendName, ModelDocument, ScenarioDocument
 
@@ -33,10 +37,14 @@ class ErrorDoc(BaseModel):
     problems: list[ProblemDoc] = Field(default_factory=list)
 
 
-class JobOptions(BaseModel):
-    """The command's options by name; analyses accept their own extra options."""
+class RequestOptions(BaseModel):
+    """A job's options by name; analyses accept their own extra options.
 
-    model_config = ConfigDict(extra="allow")
+    Only the shape is checked here; each kind's own option model checks the rest (names,
+    types, bounds) when the job is submitted (:func:`sourceopt.jobs.kinds.check_options`).
+    """
+
+    model_config = ConfigDict(extra="allow", title="JobOptions")
 
     variant: str | None = None
     backend: BackendName | None = None
@@ -50,7 +58,7 @@ class SolveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     scenario: ScenarioDocument
-    options: JobOptions = Field(default_factory=JobOptions)
+    options: RequestOptions = Field(default_factory=RequestOptions)
 
 
 class JobRequest(SolveRequest):
@@ -67,8 +75,8 @@ class JobError(BaseModel):
     problems: list[ProblemDoc] = Field(default_factory=list)
 
 
-class JobDoc(BaseModel):
-    """A job: its state, timestamps and, when done, the result or the error."""
+class JobState(BaseModel):
+    """A job: its state, timestamps and, when it failed or stopped, the error."""
 
     id: str
     kind: str
@@ -78,10 +86,27 @@ class JobDoc(BaseModel):
     finished_at: datetime | None = None
     attempts: int = 0
     cancel_requested: bool = False
-    result: ResultDocument | dict[str, Any] | None = Field(
-        None, description="the result contract (solve) or the analysis' JSON"
-    )
     error: JobError | None = None
+
+
+def _job_of_kind(name: str, result: type[BaseModel]) -> type[JobState]:
+    """The job document of one kind: its ``kind`` a constant, its ``result`` that kind's."""
+    title = "".join(part.title() for part in name.split("-"))
+    fields: dict[str, Any] = {
+        "kind": (Literal[name], ...),
+        "result": (result | None, Field(None, description=f"when succeeded: the {name} result")),
+    }
+    model: type[JobState] = create_model(
+        f"{title}Job", __base__=JobState, __doc__=f"A {name} job.", **fields
+    )
+    return model
+
+
+JOB_MODELS: tuple[type[JobState], ...] = tuple(
+    _job_of_kind(kind.name, kind.result) for kind in KINDS.values()
+)
+JobDoc = Annotated[Union[JOB_MODELS], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+"""A job, of one of the kinds: the union discriminated by ``kind``."""
 
 
 class JobPage(BaseModel):

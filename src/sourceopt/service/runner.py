@@ -1,11 +1,12 @@
-"""Where jobs execute: the batch's supervised worker processes, or Dask.
+"""Where jobs execute: the supervised worker processes of :mod:`sourceopt.jobs`, or Dask.
 
 The API process never runs a solver itself. :class:`JobRunner` is the one seam: the
-dispatcher hands it an inline :class:`~sourceopt.batch.jobs.Job`, a wall-clock cap and a way to
-ask "was this cancelled?", and gets an outcome back: ``{"status": "succeeded", "result": ...}``,
-``{"status": "failed", "error": {reason, message, problems?}}`` or ``{"status":
-"cancelled", ...}``. :class:`WorkerRunner` is a thin adapter over the batch's worker
-supervision (:mod:`sourceopt.batch.supervise`): the same worker processes, memory cap
+dispatcher hands it an :class:`~sourceopt.jobs.model.InlineJob`, a wall-clock cap and a way to
+ask "was this cancelled?", and gets an :data:`Ending` back: ``{"status": "succeeded",
+"result": ...}``, ``{"status": "failed", "error": {reason, message, problems?}}`` (a
+:class:`~sourceopt.jobs.failures.Failure` in the service's words) or ``{"status":
+"cancelled", ...}``. :class:`WorkerRunner` is a thin adapter over the worker supervision
+that the batch uses too (:mod:`sourceopt.jobs.supervise`): the same worker processes, memory cap
 (``RLIMIT_AS``), watchdog and cancellation (the worker is killed within 0.1 s and replaced).
 The service's workers differ only in that they start with the server, which refuses to start
 when one cannot (each imports every job kind first: a kind is never silently missing), a
@@ -23,17 +24,16 @@ import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from sourceopt.batch.jobs import Job
-from sourceopt.batch.supervise import Limits, WorkerDiedError, WorkerHandle, run_supervised
-from sourceopt.batch.worker import is_failure
 from sourceopt.errors import SourceoptError
+from sourceopt.jobs.failures import Failure, FailureKind
+from sourceopt.jobs.model import InlineJob
+from sourceopt.jobs.supervise import Limits, Outcome, WorkerDiedError, WorkerHandle, run_supervised
 
-Outcome = dict[str, Any]
+Ending = dict[str, Any]
+"""How a service job ended: ``{status, result}`` or ``{status, error}`` (stored as such)."""
 POLL_SECONDS = 0.1
 STARTUP_SECONDS = 120.0
-CANCELLED: Outcome = {"status": "cancelled", "error": {"reason": "cancelled", "message": ""}}
-# batch failure kinds whose service reason differs
-REASONS = {"crash": "worker-died", "error": "invalid-options"}
+CANCELLED: Ending = {"status": "cancelled", "error": {"reason": "cancelled", "message": ""}}
 DASK_CANCEL_WAIT_SECONDS = 1.0  # a cancelled Dask task that has not answered by then is dropped
 DASK_BACKSTOP_SECONDS = 30.0  # beyond the cap and worker start-up, before a task is abandoned
 
@@ -42,25 +42,24 @@ class WorkerStartError(SourceoptError):
     """The service's workers cannot start (the server must not run without them)."""
 
 
-def failure(reason: str, message: str, **extra: Any) -> Outcome:
-    """A failed outcome."""
-    return {"status": "failed", "error": {"reason": reason, "message": message, **extra}}
+def failed(failure: Failure) -> Ending:
+    """A job's failure as the service's ending (its error in the service's words)."""
+    return {"status": "failed", "error": failure.error()}
 
 
-def outcome_of(record: Any) -> Outcome:
-    """A batch record (a result, or ``{status: error, kind, reason}``) as a service outcome."""
-    if not is_failure(record):
-        return {"status": "succeeded", "result": record}
-    if record["kind"] == "cancelled":
+def outcome_of(done: Outcome[InlineJob]) -> Ending:
+    """A finished job (its result, or its Failure) as a service outcome."""
+    if done.failure is None:
+        return {"status": "succeeded", "result": done.payload}
+    if done.failure.kind is FailureKind.CANCELLED:
         return dict(CANCELLED)
-    extra = {"problems": record["problems"]} if "problems" in record else {}
-    return failure(REASONS.get(record["kind"], record["kind"]), str(record["reason"]), **extra)
+    return failed(done.failure)
 
 
 class JobRunner(Protocol):
     """Runs one inline job to an outcome, honouring a wall-clock limit and cancellation."""
 
-    def run(self, job: Job, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
+    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Ending:
         """Run `job`; stop it when `cancelled()` turns true or after `seconds`."""
         ...
 
@@ -78,7 +77,7 @@ class JobRunner(Protocol):
 
 
 class WorkerRunner:
-    """`workers` batch worker processes, started now, reused, killed and replaced on overrun.
+    """`workers` worker processes, started now, reused, killed and replaced on overrun.
 
     Start it from a thread that lives as long as the server (the workers die with the thread
     that started them); replacements are started by the dispatcher's threads.
@@ -108,8 +107,8 @@ class WorkerRunner:
         for handle in self._handles:
             self._idle.put(handle)
 
-    def run(self, job: Job, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
-        """Run `job` on an idle worker; see :func:`sourceopt.batch.supervise.run_supervised`."""
+    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Ending:
+        """Run `job` on an idle worker; see :func:`sourceopt.jobs.supervise.run_supervised`."""
         handle = self._idle.get()
         with self._lock:
             self._busy.add(id(handle))
@@ -120,7 +119,7 @@ class WorkerRunner:
             with self._lock:
                 self._busy.discard(id(handle))
             self._idle.put(handle)
-        return outcome_of(done.record)
+        return outcome_of(done)
 
     def revive(self) -> None:
         """Start a fresh worker in place of each idle one that died (it warms up meanwhile)."""
@@ -150,8 +149,8 @@ class WorkerRunner:
 class DaskRunner:
     """Sends jobs to an existing Dask cluster (``--executor dask --scheduler ADDRESS``).
 
-    Each job is one task of the batch's Dask executor
-    (:func:`~sourceopt.batch.dask_executor.run_on_dask_worker`): the Dask worker hands it to a
+    Each job is one Dask task (:func:`~sourceopt.jobs.dask_task.run_on_dask_worker`, as the
+    batch's Dask executor runs it): the Dask worker hands it to a
     supervised sourceopt worker process beside it, with the same memory cap, wall-clock cap
     and crash handling as :class:`WorkerRunner`. The cluster's workers must have sourceopt
     installed. A cancel sets a ``distributed.Event`` named after the job, which the task polls
@@ -167,12 +166,12 @@ class DaskRunner:
         self._lock = threading.Lock()
         self._closed = threading.Event()
 
-    def run(self, job: Job, seconds: float, cancelled: Callable[[], bool]) -> Outcome:
+    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Ending:
         """Submit `job` to the cluster and wait; a cancel or the cap stops it on its worker."""
         from distributed import Event
         from distributed import TimeoutError as DaskTimeout
 
-        from sourceopt.batch.dask_executor import run_on_dask_worker
+        from sourceopt.jobs.dask_task import run_on_dask_worker
 
         tag = uuid.uuid4().hex
         event = Event(f"sourceopt-cancel-{tag}", client=self.client)  # type: ignore[no-untyped-call]
@@ -206,17 +205,17 @@ class DaskRunner:
                     if now > deadline:
                         event.set()  # type: ignore[no-untyped-call]
                         future.cancel()  # type: ignore[no-untyped-call]
-                        return failure(
-                            "timeout", f"the job ran longer than its limit of {seconds:g} s"
-                        )
+                        reason = f"the job ran longer than its limit of {seconds:g} s"
+                        return failed(Failure(FailureKind.TIMEOUT, reason))
                     continue
                 except Exception as exc:
                     finished = True
                     if asked is not None or self._closed.is_set():
                         return dict(CANCELLED)
-                    return failure("worker-died", f"the Dask task failed: {type(exc).__name__}")
+                    reason = f"the Dask task failed: {type(exc).__name__}"
+                    return failed(Failure(FailureKind.CRASH, reason))
                 finished = True
-                return outcome_of(done.record)
+                return outcome_of(done)
         finally:
             with self._lock:
                 self._events.pop(tag, None)

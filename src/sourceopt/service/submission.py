@@ -17,20 +17,20 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from sourceopt.batch.intake import (
+from sourceopt.errors import Problem, ScenarioError
+from sourceopt.jobs.kinds import check_options
+from sourceopt.scenario.messages import problems_from
+from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.read import is_unicode, parse_document, parse_json
+from sourceopt.service.documents import RequestOptions
+from sourceopt.service.errors import ApiError
+from sourceopt.service.intake import (
     REQUEST_FILE,
     STORED_SCENARIO,
     load_request,
     referenced_files,
     safe_name,
 )
-from sourceopt.batch.options import check_options
-from sourceopt.errors import Problem, ScenarioError
-from sourceopt.scenario.messages import problems_from
-from sourceopt.scenario.model import Scenario
-from sourceopt.scenario.read import is_unicode, parse_document, parse_json
-from sourceopt.service.documents import JobOptions
-from sourceopt.service.errors import ApiError
 from sourceopt.service.limits import size_problems
 from sourceopt.service.settings import Settings
 from sourceopt.service.uploads import Upload, validator_for
@@ -107,7 +107,7 @@ def _options(value: Any, problems: list[Problem]) -> dict[str, Any]:
     if value is None:
         return {}
     try:
-        return JobOptions.model_validate(value).model_dump(exclude_none=True)
+        return RequestOptions.model_validate(value).model_dump(exclude_none=True)
     except ValidationError as exc:
         problems += problems_from(exc, value, REQUEST, prefix="options")
         return {}

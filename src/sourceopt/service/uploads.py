@@ -31,7 +31,7 @@ from sourceopt.service.errors import ApiError
 
 log = logging.getLogger("sourceopt.service")
 
-_PRELOAD = ["sourceopt.batch.intake", "pyarrow.parquet", "openpyxl", "sourceopt.service.uploads"]
+_PRELOAD = ["sourceopt.service.intake", "pyarrow.parquet", "openpyxl", "sourceopt.service.uploads"]
 _PAGE = resource.getpagesize()
 
 
@@ -127,11 +127,11 @@ def _child(send: Connection, upload: Upload | None, memory_mb: int) -> None:
     if upload is None:
         send.send(("ok", None))
         return
-    from sourceopt.batch.worker import die_with_parent
+    from sourceopt.jobs.worker import die_with_parent
 
     die_with_parent()  # the fork server: it ends with the service
     _cap_memory(memory_mb)
-    from sourceopt.batch.intake import load_request
+    from sourceopt.service.intake import load_request
 
     try:
         scenario = load_request(

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from sourceopt.service.documents import ErrorDoc, JobDoc, JobPage, JobStatus
+from sourceopt.service.documents import ErrorDoc, JobDoc, JobPage, JobState, JobStatus
 from sourceopt.service.errors import ApiError
 from sourceopt.service.routes import AUTH_ERRORS, BODY_ERRORS, scenario_body
 from sourceopt.service.state import Caller, Service, ServiceDep
@@ -49,8 +49,8 @@ async def wait_finished(
 
 
 def job_body(job: JobRow, *, with_result: bool = True) -> dict[str, Any]:
-    """A job's JSON (the stored result is passed through as it is)."""
-    doc = JobDoc(
+    """A job's JSON (the stored result is passed through as it is; its schema: JobDoc)."""
+    doc = JobState(
         id=job.id,
         kind=job.kind,
         status=job.status,
@@ -60,10 +60,9 @@ def job_body(job: JobRow, *, with_result: bool = True) -> dict[str, Any]:
         attempts=job.attempts,
         cancel_requested=job.cancel_requested,
     ).model_dump(mode="json")
-    if with_result and job.result is not None:
-        doc["result"] = json.loads(job.result)
-    if job.error is not None:
-        doc["error"] = json.loads(job.error)
+    error = doc.pop("error")
+    doc["result"] = json.loads(job.result) if with_result and job.result is not None else None
+    doc["error"] = json.loads(job.error) if job.error is not None else error
     return doc
 
 

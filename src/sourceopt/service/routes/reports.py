@@ -80,9 +80,9 @@ def _result(job: JobRow | None, job_id: str) -> dict[str, Any]:
 
 def _facts(service: Service, job: JobRow, variant: str) -> dict[str, Any] | None:
     """The job's scenario facts (items, suppliers, bids), loaded as the job was; None if not."""
-    from sourceopt.batch.intake import STORED_SCENARIO, load_request
     from sourceopt.report.facts import scenario_facts
     from sourceopt.scenario.variants import apply_variant
+    from sourceopt.service.intake import STORED_SCENARIO, load_request
     from sourceopt.service.uploads import Upload, validator_for
 
     settings = service.settings

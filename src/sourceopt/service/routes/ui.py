@@ -23,10 +23,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 import sourceopt
-from sourceopt.batch.intake import safe_name
 from sourceopt.errors import Problem, ScenarioError
 from sourceopt.scenario.model import Scenario
 from sourceopt.service.errors import ApiError
+from sourceopt.service.intake import safe_name
 from sourceopt.service.routes import BODY_ERRORS
 from sourceopt.service.state import Caller, ServiceDep
 from sourceopt.service.submission import REQUEST, Submission, check, read_submission

@@ -7,9 +7,8 @@ import inspect
 import pytest
 
 import sourceopt.analysis as analysis
-from sourceopt.batch.kinds import ANALYSES, run_kind
-from sourceopt.batch.options import OPTION_MODELS, check_options
 from sourceopt.errors import AnalysisError
+from sourceopt.jobs.kinds import KINDS, check_options, run_kind
 from sourceopt.scenario.load import load_scenario
 from sourceopt.solve import solve
 
@@ -17,17 +16,28 @@ SERVER_CHOSEN = {"seed", "threads"}  # solve() takes them; a job runs with the s
 
 
 def _parameters(kind: str) -> set[str]:
-    function = solve if kind == "solve" else getattr(analysis, ANALYSES[kind][1])
+    function = KINDS[kind].function()
     return {n for n in inspect.signature(function).parameters if n != "scenario"} - SERVER_CHOSEN
 
 
-@pytest.mark.parametrize("kind", sorted(OPTION_MODELS))
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_option_model_matches_the_function(kind: str) -> None:
-    assert set(OPTION_MODELS[kind].model_fields) == _parameters(kind)
+    assert set(KINDS[kind].options.model_fields) == _parameters(kind)
 
 
-def test_every_kind_has_an_option_model() -> None:
-    assert set(OPTION_MODELS) == {"solve", *ANALYSES}
+def test_the_table_names_the_library_functions() -> None:
+    assert KINDS["solve"].function() is solve
+    assert KINDS["rules"].function() is analysis.rule_costs
+    assert KINDS["price-to-win"].function() is analysis.price_to_win
+    assert list(KINDS) == [
+        "solve",
+        "rules",
+        "compare",
+        "frontier",
+        "explain",
+        "price-to-win",
+        "stress",
+    ]
 
 
 def test_nothing_is_coerced_and_names_may_use_dashes() -> None:

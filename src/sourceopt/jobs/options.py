@@ -1,7 +1,8 @@
 """Each job kind's options as a pydantic model: checked when a job is submitted, not when it runs.
 
 A kind's options are the keyword arguments of its library function (:mod:`sourceopt.solve`,
-:mod:`sourceopt.analysis`), so a model here lists exactly those, with their types and
+:mod:`sourceopt.analysis`; the table is :data:`sourceopt.jobs.kinds.KINDS`), so a model here
+lists exactly those (``tests/jobs/test_options.py`` checks it), with their types and
 bounds; unknown options are errors (``extra="forbid"``) and nothing is coerced (``"abc"`` is
 not a number of points). Option names may be written with ``-`` or ``_``.
 """
@@ -83,27 +84,14 @@ class StressOptions(SolveOptions):
     supplier: Identifier | None = None
 
 
-OPTION_MODELS: dict[str, type[SolverOptions]] = {
-    "solve": SolveJobOptions,
-    "rules": RulesOptions,
-    "compare": CompareOptions,
-    "frontier": FrontierOptions,
-    "explain": ExplainOptions,
-    "price-to-win": PriceToWinOptions,
-    "stress": StressOptions,
-}
-
-
-def check_options(
-    kind: str, options: dict[str, Any], file: str = "<request>"
+def validate_options(
+    model: type[SolverOptions], kind: str, options: dict[str, Any], file: str = "<request>"
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """A kind's options validated (names with ``_``, unset ones left out), or the problems.
+    """`options` of a `kind` job checked by its `model`, or the problems.
 
-    Problems are placed at ``options.<name>`` and say what is expected.
+    Names are given with ``_``, unset ones left out; problems are placed at
+    ``options.<name>`` and say what is expected.
     """
-    model = OPTION_MODELS.get(kind)
-    if model is None:
-        return {}, [Problem(file, "kind", f"unknown job kind {kind!r}")]
     named = {str(k).replace("-", "_"): v for k, v in options.items()}
     try:
         checked = model.model_validate(named)

@@ -12,10 +12,11 @@ import pytest
 import yaml
 
 from batch.scenarios import PAIR, PAIR_COST
-from sourceopt.batch.jobs import inline_job
-from sourceopt.batch.supervise import Limits, WorkerHandle, run_supervised
-from sourceopt.batch.worker import is_failure
+from sourceopt.jobs.failures import FailureKind
+from sourceopt.jobs.model import InlineJob
+from sourceopt.jobs.supervise import Limits, WorkerHandle, run_supervised
 from sourceopt.scenario.load import load_scenario
+from sourceopt.service.intake import StoredRequest
 
 LIMITS = Limits(memory_mb=2048, retries=0)
 
@@ -33,24 +34,30 @@ def handle(monkeypatch: pytest.MonkeyPatch):
     worker.shutdown()
 
 
-def test_inline_jobs_give_results_and_failure_records(handle: WorkerHandle) -> None:
+def inline_job(key: str, kind: str, data: object, options: dict[str, object] | None = None):
+    """An inline job on a request's scenario document (loaded in the worker)."""
+    return InlineJob(key, kind, StoredRequest(data), options or {})
+
+
+def test_inline_jobs_give_results_and_failures(handle: WorkerHandle) -> None:
     done = run_supervised(handle, inline_job("a", "solve", pair()), LIMITS)
-    assert not is_failure(done.record)
+    assert done.failure is None
     assert done.record["total_cost"] == pytest.approx(PAIR_COST)
 
     loaded = load_scenario(pair())  # an already loaded Scenario travels as it is
-    done = run_supervised(handle, inline_job("b", "rules", loaded), LIMITS)
-    assert not is_failure(done.record), done.record
+    done = run_supervised(handle, InlineJob("b", "rules", loaded), LIMITS)
+    assert done.failure is None, done.record
 
     bad = pair()
     bad["offers"] = [{"supplier": "S9", "item": "A", "price": 1}]
     done = run_supervised(handle, inline_job("c", "solve", bad), LIMITS)
-    assert is_failure(done.record)
-    assert done.record["kind"] == "invalid"
-    assert any("S9" in p["message"] for p in done.record["problems"])
+    assert done.failure is not None
+    assert done.failure.kind is FailureKind.INVALID
+    assert any("S9" in p["message"] for p in done.failure.error()["problems"])
 
     done = run_supervised(handle, inline_job("d", "solve", pair(), {"colour": 1}), LIMITS)
-    assert (done.record["kind"], done.record["status"]) == ("invalid-options", "error")
+    assert done.failure is not None
+    assert (done.failure.kind.reason, done.record["status"]) == ("invalid-options", "error")
 
 
 def test_cancel_kills_the_worker_and_the_next_job_gets_a_fresh_one(handle: WorkerHandle) -> None:
@@ -65,12 +72,13 @@ def test_cancel_kills_the_worker_and_the_next_job_gets_a_fresh_one(handle: Worke
 
     hang = inline_job("h", "solve", pair("test-hook-hang"))
     done = run_supervised(handle, hang, LIMITS, cancelled)
-    assert done.record["kind"] == "cancelled"
+    assert done.failure is not None
+    assert done.failure.kind is FailureKind.CANCELLED
     assert time.monotonic() - asked[0] < 1.0
     assert not handle.ready
 
     done = run_supervised(handle, inline_job("n", "solve", pair()), LIMITS)
-    assert not is_failure(done.record)
+    assert done.failure is None
     assert handle._proc is not None
     assert handle._proc.pid != first
 
@@ -80,13 +88,14 @@ def test_seconds_caps_the_wall_clock(handle: WorkerHandle) -> None:
     started = time.monotonic()
     done = run_supervised(handle, hang, LIMITS, seconds=1.0)
     assert time.monotonic() - started < 10
-    assert done.record["kind"] == "timeout"
-    assert "limit of 1 s" in done.record["reason"]
+    assert done.failure is not None
+    assert done.failure.kind is FailureKind.TIMEOUT
+    assert "limit of 1 s" in done.failure.reason
 
 
 PARENT = """
 import sys
-from sourceopt.batch.supervise import WorkerHandle
+from sourceopt.jobs.supervise import WorkerHandle
 handle = WorkerHandle(1024, die_with_parent=True)
 handle.wait_ready(180)
 print(handle._proc.pid, flush=True)

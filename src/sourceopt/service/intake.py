@@ -3,7 +3,8 @@
 One loader serves the CLI and the service (:func:`sourceopt.scenario.load.build_scenario`), so
 the problems and their messages are the same. Before it runs, references are confined: a
 table ``{file: ...}`` may only name a file uploaded with the request, and ``model:`` may only
-name a model of the server's models folder (no absolute paths, no ``..``).
+name a model of the server's models folder (no absolute paths, no ``..``). A queued job's
+request travels to its worker as a :class:`StoredRequest`, which loads it there.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -119,3 +121,23 @@ def _strip_folder(problems: tuple[Problem, ...], folder: str) -> list[Problem]:
         Problem(p.file.replace(prefix, ""), p.place, p.message.replace(prefix, ""))
         for p in problems
     ]
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    """A stored job's request, loaded in the worker (a ScenarioSource of sourceopt.jobs.model).
+
+    `file` names the scenario in problems (and among `uploads`); `raw` is the scenario file's
+    own bytes when it was uploaded; `models_dir` confines ``model:`` references.
+    """
+
+    data: Any
+    uploads: Mapping[str, bytes] = field(default_factory=dict)
+    file: str = REQUEST_FILE
+    raw: bytes | None = None
+    models_dir: str | None = None
+
+    def load(self) -> Scenario:
+        """The validated Scenario (:func:`load_request`); raises ScenarioError."""
+        models = Path(self.models_dir) if self.models_dir else None
+        return load_request(self.data, self.uploads, models, file=self.file, raw=self.raw)

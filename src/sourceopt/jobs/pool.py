@@ -1,7 +1,7 @@
 """The local executor: N reusable worker processes on this machine, each under a watchdog.
 
-Each of N threads owns one :class:`~sourceopt.batch.supervise.WorkerHandle` and feeds it jobs
-from a shared queue through :func:`~sourceopt.batch.supervise.run_supervised`; a worker that
+Each of N threads owns one :class:`~sourceopt.jobs.supervise.WorkerHandle` and feeds it jobs
+from a shared queue through :func:`~sourceopt.jobs.supervise.run_supervised`; a worker that
 overruns its deadline or dies is killed and replaced without touching the others. Outcomes are
 reported from the calling thread.
 """
@@ -12,8 +12,8 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 
-from sourceopt.batch.jobs import Job
-from sourceopt.batch.supervise import Limits, Outcome, WorkerHandle, run_supervised
+from sourceopt.jobs.model import FileJob
+from sourceopt.jobs.supervise import Limits, Outcome, WorkerHandle, run_supervised
 
 
 class LocalExecutor:
@@ -23,14 +23,14 @@ class LocalExecutor:
         self.jobs = max(1, jobs)
         self.limits = limits or Limits()
 
-    def run(self, jobs: Sequence[Job], report: Callable[[Outcome], None]) -> None:
-        """Run every job; see :class:`sourceopt.batch.executor.Executor`."""
+    def run(self, jobs: Sequence[FileJob], report: Callable[[Outcome[FileJob]], None]) -> None:
+        """Run every job, reporting each outcome as it finishes (in the calling thread)."""
         if not jobs:
             return
-        todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        todo: queue.SimpleQueue[FileJob] = queue.SimpleQueue()
         for job in jobs:
             todo.put(job)
-        done: queue.SimpleQueue[Outcome | BaseException] = queue.SimpleQueue()
+        done: queue.SimpleQueue[Outcome[FileJob] | BaseException] = queue.SimpleQueue()
         stop = threading.Event()
         handles = [WorkerHandle(self.limits.memory_mb) for _ in range(min(self.jobs, len(jobs)))]
         threads = [
@@ -55,8 +55,8 @@ class LocalExecutor:
     def _serve(
         self,
         handle: WorkerHandle,
-        todo: queue.SimpleQueue[Job],
-        done: queue.SimpleQueue[Outcome | BaseException],
+        todo: queue.SimpleQueue[FileJob],
+        done: queue.SimpleQueue[Outcome[FileJob] | BaseException],
         stop: threading.Event,
     ) -> None:
         try:
@@ -74,7 +74,9 @@ class LocalExecutor:
                 done.put(exc)
 
 
-def _next(done: queue.SimpleQueue[Outcome | BaseException]) -> Outcome | BaseException:
+def _next(
+    done: queue.SimpleQueue[Outcome[FileJob] | BaseException],
+) -> Outcome[FileJob] | BaseException:
     """Wait for the next outcome, waking up often so that Ctrl-C is noticed promptly."""
     while True:
         try:

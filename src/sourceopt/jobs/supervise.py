@@ -3,7 +3,7 @@
 :func:`run_supervised` is the one place where limits hold; the local pool, the Dask
 executor and the HTTP service's runner all call it, so a job gets the same wall-clock
 watchdog, memory cap, crash handling, retries and cancellation wherever it runs. The worker
-is a fresh interpreter (``python -m sourceopt.batch.worker``, never a fork) talking over two
+is a fresh interpreter (``python -m sourceopt.jobs.worker``, never a fork) talking over two
 ``multiprocessing`` pipes; it is started with :mod:`subprocess` so that it can also be started
 from daemonic processes such as Dask workers.
 """
@@ -21,10 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Generic, TypeVar
 
-from sourceopt.batch.jobs import Job
-from sourceopt.batch.worker import DEFAULT_TIME_LIMIT, failure
+from sourceopt.jobs.execute import DEFAULT_TIME_LIMIT
+from sourceopt.jobs.failures import Failure, FailureKind
+from sourceopt.jobs.model import Job
+
+JobT = TypeVar("JobT", bound=Job)
 
 
 @dataclass(frozen=True)
@@ -38,20 +41,33 @@ class Limits:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """A finished job: its record (a result or a failure), seconds in the worker, attempts."""
+class Outcome(Generic[JobT]):
+    """A finished job: its result or Failure, seconds in the worker, attempts."""
 
-    job: Job
-    record: dict[str, Any]
+    job: JobT
+    payload: dict[str, Any] | Failure
     wall_s: float
     attempts: int = 1
+
+    @property
+    def failure(self) -> Failure | None:
+        """Why the job produced no result (None: it did)."""
+        return self.payload if isinstance(self.payload, Failure) else None
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The JSON stored for the job: its result, or its failure record."""
+        if isinstance(self.payload, Failure):
+            return self.payload.record(self.job)
+        return self.payload
 
 
 class WorkerDiedError(Exception):
     """The worker process ended (crash, kill, failed start); the message says how."""
 
 
-POLL_SECONDS = 0.1  # how often a running job's `cancelled()` is asked
+POLL_SECONDS = 0.1
+CRASH = FailureKind.CRASH  # how often a running job's `cancelled()` is asked
 
 
 class WorkerHandle:
@@ -106,7 +122,7 @@ class WorkerHandle:
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        argv = [sys.executable, "-m", "sourceopt.batch.worker"]
+        argv = [sys.executable, "-m", "sourceopt.jobs.worker"]
         argv += [str(child_in), str(child_out), str(self.memory_mb)]
         if self.die_with_parent:
             argv.append("die-with-parent")
@@ -223,11 +239,11 @@ class WorkerHandle:
 
 def run_supervised(
     handle: WorkerHandle,
-    job: Job,
+    job: JobT,
     limits: Limits,
     cancelled: Callable[[], bool] | None = None,
     seconds: float | None = None,
-) -> Outcome:
+) -> Outcome[JobT]:
     """Run one job on `handle` within `limits`; a crash is retried up to ``limits.retries``.
 
     `cancelled` is asked about every :data:`POLL_SECONDS` while the job runs: when it turns
@@ -239,9 +255,9 @@ def run_supervised(
     attempts = 0
     while True:
         attempts += 1
-        record, wall, crashed = _attempt(handle, job, limits, cancelled, seconds)
+        payload, wall, crashed = _attempt(handle, job, limits, cancelled, seconds)
         if not crashed or attempts > limits.retries:
-            return Outcome(job, record, wall, attempts)
+            return Outcome(job, payload, wall, attempts)
 
 
 def _attempt(
@@ -250,14 +266,14 @@ def _attempt(
     limits: Limits,
     cancelled: Callable[[], bool] | None,
     seconds: float | None,
-) -> tuple[dict[str, Any], float, bool]:
-    """One try: (record, seconds, whether the worker crashed)."""
+) -> tuple[dict[str, Any] | Failure, float, bool]:
+    """One try: (result or Failure, seconds, whether the worker crashed)."""
     try:
         handle.wait_ready(limits.startup)
     except WorkerDiedError as exc:
-        return failure(job, "crash", f"the worker process could not start ({exc})"), 0.0, True
+        return Failure(CRASH, f"the worker process could not start ({exc})"), 0.0, True
     start = time.monotonic()
-    limit = job.options.time_limit or DEFAULT_TIME_LIMIT
+    limit = job.time_limit or DEFAULT_TIME_LIMIT
     deadline = start + (seconds if seconds is not None else limit + limits.grace)
     try:
         handle.send(job)
@@ -266,7 +282,8 @@ def _attempt(
             message = handle.receive(min(left, POLL_SECONDS) if cancelled else left)
             if message is None and cancelled is not None and cancelled():
                 handle.kill()
-                return failure(job, "cancelled", "cancelled"), time.monotonic() - start, False
+                cancel = Failure(FailureKind.CANCELLED, "cancelled")
+                return cancel, time.monotonic() - start, False
             if message is None and time.monotonic() < deadline:
                 continue
             if message is None:
@@ -279,14 +296,15 @@ def _attempt(
                         f"killed after {wall:.1f} s: no result within the time limit "
                         f"({limit:g} s) plus the grace period ({limits.grace:g} s)"
                     )
-                return failure(job, "timeout", reason), wall, False
+                return Failure(FailureKind.TIMEOUT, reason), wall, False
             if message[0] == "limit" and seconds is None:
                 limit = float(message[2])
                 deadline = time.monotonic() + limit + limits.grace
             elif message[0] == "done":
                 if message[4]:
                     handle.close()
-                return message[2], float(message[3]), False
+                done: dict[str, Any] | Failure = message[2]
+                return done, float(message[3]), False
     except WorkerDiedError as exc:
         wall = time.monotonic() - start
-        return failure(job, "crash", f"the worker process died while solving ({exc})"), wall, True
+        return Failure(CRASH, f"the worker process died while solving ({exc})"), wall, True

@@ -1,0 +1,184 @@
+"""The job kinds: ``solve`` and each analysis, in one explicit table.
+
+Each :class:`Kind` names its option model (:mod:`sourceopt.jobs.options`, checked when a job
+is submitted and again when it runs), its library entry point, and its result document
+(:mod:`sourceopt.jobs.results`): the JSON it returns (a solve's result contract, or the
+analysis' ``to_dict()``) is validated by that model, and the service's OpenAPI shows it. A new
+job kind is one entry of :data:`KINDS`, its option model and its result document.
+
+The analyses are imported when a kind is first loaded, not with this module: every kind is
+loaded up front (:func:`load_kinds`: the service's API process and every service worker
+call it at start), and a kind that cannot be imported is an error that names it, never a kind
+quietly missing: an import that fails in a worker (for instance under a low ``--memory-mb``)
+stops the worker from starting, so the server refuses to start instead of accepting jobs it
+cannot run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from sourceopt.errors import AnalysisError, Problem, SourceoptError
+from sourceopt.jobs.options import (
+    CompareOptions,
+    ExplainOptions,
+    FrontierOptions,
+    PriceToWinOptions,
+    RulesOptions,
+    SolveJobOptions,
+    SolverOptions,
+    StressOptions,
+    validate_options,
+)
+from sourceopt.jobs.results import (
+    CompareDocument,
+    ExplainDocument,
+    FrontierDocument,
+    PriceToWinDocument,
+    ResultDocument,
+    RulesDocument,
+    StressDocument,
+)
+
+if TYPE_CHECKING:
+    from sourceopt.scenario.model import Scenario
+
+Runner = Callable[..., Any]
+"""A kind's library function: ``function(scenario, **options)``, returning ``to_dict()``-able."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One job kind: its name, option model, library function (imported on use), result model."""
+
+    name: str
+    options: type[SolverOptions]
+    function: Callable[[], Runner]  # imports and returns the library function
+    result: type[BaseModel]
+
+    def run(self, scenario: Scenario, options: Mapping[str, Any]) -> dict[str, Any]:
+        """Run this kind with checked `options`: its JSON-ready result, checked by its model.
+
+        The result is returned as the library made it (the model only checks it), so the JSON
+        is exactly ``to_dict()``.
+        """
+        outcome = self.function()(scenario, **options)
+        result: dict[str, Any] = outcome.to_dict()
+        self.result.model_validate(result)
+        return result
+
+
+class KindLoadError(SourceoptError):
+    """A job kind's module could not be imported (this process cannot run that kind)."""
+
+
+def _solve() -> Runner:
+    from sourceopt.solve import solve
+
+    return solve
+
+
+def _rules() -> Runner:
+    from sourceopt.analysis import rule_costs
+
+    return rule_costs
+
+
+def _compare() -> Runner:
+    from sourceopt.analysis import compare_variants
+
+    return compare_variants
+
+
+def _frontier() -> Runner:
+    from sourceopt.analysis import frontier
+
+    return frontier
+
+
+def _explain() -> Runner:
+    from sourceopt.analysis import explain
+
+    return explain
+
+
+def _price_to_win() -> Runner:
+    from sourceopt.analysis import price_to_win
+
+    return price_to_win
+
+
+def _stress() -> Runner:
+    from sourceopt.analysis import stress
+
+    return stress
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("solve", SolveJobOptions, _solve, ResultDocument),
+        Kind("rules", RulesOptions, _rules, RulesDocument),
+        Kind("compare", CompareOptions, _compare, CompareDocument),
+        Kind("frontier", FrontierOptions, _frontier, FrontierDocument),
+        Kind("explain", ExplainOptions, _explain, ExplainDocument),
+        Kind("price-to-win", PriceToWinOptions, _price_to_win, PriceToWinDocument),
+        Kind("stress", StressOptions, _stress, StressDocument),
+    )
+}
+"""Every job kind, by name: the one table the worker, the service and its OpenAPI read."""
+
+
+def load_kinds() -> list[str]:
+    """Import every job kind's code now; the kinds, or KindLoadError naming each failure."""
+    failed: dict[str, list[str]] = {}  # the reason -> the kinds that failed with it
+    for kind in KINDS.values():
+        try:
+            kind.function()
+        except (ImportError, MemoryError, AttributeError) as exc:
+            failed.setdefault(f"{type(exc).__name__}: {str(exc)[:300]}", []).append(kind.name)
+    if failed:
+        reasons = "; ".join(f"{', '.join(kinds)} ({why})" for why, kinds in failed.items())
+        raise KindLoadError(
+            f"cannot load the job kind(s) {reasons}; a failed import in a memory-capped "
+            "worker usually means --memory-mb is too low"
+        )
+    return available_kinds()
+
+
+def available_kinds() -> list[str]:
+    """The job kinds sourceopt defines (:func:`load_kinds` checks they can be loaded)."""
+    return list(KINDS)
+
+
+def check_options(
+    name: str, options: dict[str, Any], file: str = "<request>"
+) -> tuple[dict[str, Any], list[Problem]]:
+    """A kind's options validated by its model, or the problems.
+
+    Names are given with ``_``, unset ones left out; an unknown kind is a problem at ``kind``.
+    """
+    kind = KINDS.get(name)
+    if kind is None:
+        return {}, [Problem(file, "kind", f"unknown job kind {name!r}")]
+    return validate_options(kind.options, name, options, file)
+
+
+def run_kind(name: str, scenario: Scenario, options: Mapping[str, Any]) -> dict[str, Any]:
+    """Run one job kind; the JSON-ready result (a solve's result contract, or an analysis').
+
+    Raises AnalysisError for an unknown kind or options its model refuses.
+    """
+    kind = KINDS.get(name)
+    if kind is None:
+        raise AnalysisError(
+            f"unknown job kind {name!r}; this server runs: {', '.join(available_kinds())}"
+        )
+    checked, problems = check_options(name, dict(options))
+    if problems:
+        raise AnalysisError("; ".join(f"{p.place}: {p.message}" for p in problems))
+    return kind.run(scenario, checked)

@@ -1,0 +1,163 @@
+"""The result document of every job kind: what ``to_dict()`` of ``solve`` and each analysis is.
+
+``solve`` gives the result contract (:class:`sourceopt.result.ResultDocument`); each analysis'
+document is a model here, field for field its ``to_dict()`` (docs/results.md, "Analyses").
+Every model forbids unknown keys, so a key an analysis adds without its model fails the job's
+validation (:meth:`sourceopt.jobs.kinds.Kind.run`) and ``tests/jobs/test_results.py``: the
+document, the OpenAPI schema of the service's job results and the docs stay one contract.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sourceopt.result import ResultDocument
+from sourceopt.solvers.base import Status
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RuleCostDoc(_Doc):
+    """One rule priced: the objective without it and the difference (``rules``)."""
+
+    name: str
+    type: str
+    binding: bool
+    objective_without: float | None
+    rule_cost: float | None
+    rule_cost_pct: float | None
+    status_without: Status
+    dual: float | None
+    note: str
+
+
+class RulesDocument(_Doc):
+    """``rules``: the cost of each rule of one variant."""
+
+    scenario: str
+    variant: str
+    objective: float | None
+    rules: list[RuleCostDoc]
+
+
+class VariantRowDoc(_Doc):
+    """One variant's row of ``compare``."""
+
+    variant: str
+    status: Status
+    objective: float | None
+    total_cost: float | None
+    savings: float | None
+    savings_pct: float | None
+    supplier_count: int | None
+    max_supplier_share: float | None
+    hhi: float | None
+    group_shares: dict[str, float]
+    gap: float | None
+
+
+class CompareDocument(_Doc):
+    """``compare``: variants side by side."""
+
+    scenario: str
+    variants: list[VariantRowDoc]
+
+
+class FrontierPointDoc(_Doc):
+    """One point of a frontier: the bound, the metric's value there, the cost."""
+
+    bound: float | None
+    value: float | None
+    objective: float | None
+    status: Status
+    knee: bool
+
+
+class FrontierDocument(_Doc):
+    """``frontier``: cost against a metric."""
+
+    scenario: str
+    metric: str
+    points: list[FrontierPointDoc]
+
+
+class ConflictMemberDoc(_Doc):
+    """One member of a minimal conflict: what cannot hold, in words."""
+
+    rule: str
+    message: str
+
+
+class ViolationDoc(_Doc):
+    """How far one rule (or datum) is relaxed, and what that is priced at."""
+
+    rule: str
+    amount: float
+    penalty: float
+
+
+class RelaxationDoc(_Doc):
+    """The cheapest relaxation: its objective, split into cost and penalty, the violations."""
+
+    objective: float
+    violations: list[ViolationDoc]
+    cost: float
+    penalty: float
+
+
+class ExplainDocument(_Doc):
+    """``explain``: a minimal conflict and the cheapest relaxation (or what binds)."""
+
+    scenario: str
+    status: Status
+    conflict: list[ConflictMemberDoc]
+    relaxation: RelaxationDoc | None
+
+
+class OfferToWinDoc(_Doc):
+    """One offer's price-to-win (None: no price wins) and what it would win just below it."""
+
+    supplier: str
+    item: str
+    price: float
+    price_to_win: float | None
+    units_at_price: float | None
+
+
+class PriceToWinDocument(_Doc):
+    """``price-to-win``: the price at which each offer would win."""
+
+    scenario: str
+    offers: list[OfferToWinDoc]
+
+
+class SupplierFailureDoc(_Doc):
+    """The award without one supplier: the extra cost, what cannot be covered, and why."""
+
+    supplier: str
+    objective_without: float | None
+    delta: float | None
+    uncovered_units: float | None
+    status_without: Status
+    reason: str = Field(description="without an award: what is uncovered, or what conflicts")
+
+
+class StressDocument(_Doc):
+    """``stress``: the award when each awarded supplier fails, worst first."""
+
+    scenario: str
+    objective: float | None
+    suppliers: list[SupplierFailureDoc]
+
+
+__all__ = [
+    "CompareDocument",
+    "ExplainDocument",
+    "FrontierDocument",
+    "PriceToWinDocument",
+    "ResultDocument",
+    "RulesDocument",
+    "StressDocument",
+]
