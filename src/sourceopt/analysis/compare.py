@@ -19,7 +19,7 @@ from sourceopt.analysis.diff import VariantDiff, diff_results
 from sourceopt.analysis.edits import drop_rule, fix_columns, without_rule
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Variant
@@ -147,7 +147,8 @@ def variant_program(scenario: Scenario, base: Program, name: str) -> tuple[Scena
     codes = [scenario.supplier_code(s) for s in variant.exclude_suppliers]
     labels = program.columns
     out = np.flatnonzero(
-        (labels["kind"].to_numpy() == "offer_units") & np.isin(labels["supplier"].to_numpy(), codes)
+        (labels["kind"].to_numpy() == ColumnKind.OFFER_UNITS)
+        & np.isin(labels["supplier"].to_numpy(), codes)
     )
     return chosen, fix_columns(program, out, 0.0)
 

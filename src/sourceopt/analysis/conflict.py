@@ -24,15 +24,15 @@ import numpy as np
 
 from sourceopt.analysis.diagnose_common import Setup, feasible
 from sourceopt.analysis.groups import GroupedProgram
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.solvers.base import Status
 
 _CAPACITY_ROWS = (
-    "capacity",
-    "segment_upper",
-    "awarded_link",
-    "awarded_floor",
-    "capacity_lifted",
+    RowFamily.CAPACITY,
+    RowFamily.SEGMENT_UPPER,
+    RowFamily.AWARDED_LINK,
+    RowFamily.AWARDED_FLOOR,
+    RowFamily.CAPACITY_LIFTED,
 )
 
 
@@ -159,7 +159,9 @@ def _to_groups(grouped: GroupedProgram, rows: np.ndarray, cols: np.ndarray) -> l
     kind = program.columns["kind"].to_numpy()
     col_sup = program.columns["supplier"].to_numpy()
     # an offer's bound, or an award indicator fixed at 0 because it can see no units
-    held = (kind == "offer_units") | ((kind == "awarded") & (program.col_hi < 1.0))
+    held = (kind == ColumnKind.OFFER_UNITS) | (
+        (kind == ColumnKind.AWARDED) & (program.col_hi < 1.0)
+    )
     found |= {
         by_supplier[int(col_sup[c])] for c in cols if held[c] and int(col_sup[c]) in by_supplier
     }

@@ -15,10 +15,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sourceopt.errors import AnalysisError
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
 
-_LINKS = ("awarded_link", "awarded_floor")
+_LINKS = (RowFamily.AWARDED_LINK, RowFamily.AWARDED_FLOOR)
 
 
 def rule_position(scenario: Scenario, name: str) -> int:
@@ -70,12 +70,14 @@ def drop_rule(program: Program, name: str, scenario: Scenario) -> Program:
     keep_rows = (rows["rule"] != name).to_numpy()
     kind = program.columns["kind"].to_numpy()
     ref = program.columns["ref"].to_numpy()
-    own = np.isin(kind, ("slack", "auxiliary")) & (ref == pos)
+    own = np.isin(kind, (ColumnKind.SLACK, ColumnKind.AUXILIARY)) & (ref == pos)
     used_elsewhere = np.asarray(abs(program.A[keep_rows]).sum(axis=0)).ravel() > 0
     keep_cols = ~(own & ~used_elsewhere)
     edited = subset(program, keep_rows, keep_cols)
     cols = edited.columns.copy()
-    later = np.isin(cols["kind"].to_numpy(), ("slack", "auxiliary")) & (cols["ref"] > pos)
+    later = np.isin(cols["kind"].to_numpy(), (ColumnKind.SLACK, ColumnKind.AUXILIARY)) & (
+        cols["ref"] > pos
+    )
     cols.loc[later, "ref"] = cols.loc[later, "ref"] - 1
     return prune_indicators(replace(edited, columns=cols), scenario)
 
@@ -88,7 +90,7 @@ def prune_indicators(program: Program, scenario: Scenario) -> Program:
     the floor is the supplier's own ``min_units`` (an indicator over all of its items).
     """
     kind = program.columns["kind"].to_numpy()
-    awarded = np.flatnonzero(kind == "awarded")
+    awarded = np.flatnonzero(kind == ColumnKind.AWARDED)
     if not len(awarded):
         return program
     family = program.rows["family"].to_numpy()
@@ -103,7 +105,7 @@ def prune_indicators(program: Program, scenario: Scenario) -> Program:
     lose_floor = free[~needed]
     touch = np.asarray(abs(program.A[:, drop_cols]).sum(axis=1)).ravel() > 0
     floors = np.asarray(abs(program.A[:, lose_floor]).sum(axis=1)).ravel() > 0
-    drop_rows = (link & touch) | ((family == "awarded_floor") & floors)
+    drop_rows = (link & touch) | ((family == RowFamily.AWARDED_FLOOR) & floors)
     keep_cols = np.ones(program.n_cols, dtype=bool)
     keep_cols[drop_cols] = False
     return subset(program, ~drop_rows, keep_cols)
@@ -119,10 +121,10 @@ def _needed_for_minimum(program: Program, scenario: Scenario, cols: np.ndarray) 
     if not has_min.any():
         return has_min
     kind = labels["kind"].to_numpy()
-    carries = np.isin(kind, ("offer_units", "bundle"))
+    carries = np.isin(kind, (ColumnKind.OFFER_UNITS, ColumnKind.BUNDLE))
     per_sup = np.bincount(labels["supplier"].to_numpy()[carries], minlength=scenario.n_suppliers)
     family = program.rows["family"].to_numpy()
-    upper = program.A[family == "awarded_link"].tocsc()
+    upper = program.A[family == RowFamily.AWARDED_LINK].tocsc()
     out = np.zeros(len(cols), dtype=bool)
     for k in np.flatnonzero(has_min):  # one supplier at a time: few indicators, few suppliers
         row = upper[:, [cols[k]]].nonzero()[0]
@@ -136,7 +138,7 @@ def with_columns(
     program: Program,
     n: int,
     *,
-    kind: str,
+    kind: ColumnKind,
     cost: np.ndarray | float = 0.0,
     lo: np.ndarray | float = 0.0,
     hi: np.ndarray | float = np.inf,
@@ -152,7 +154,7 @@ def with_columns(
 
     labels = pd.DataFrame(
         {
-            "kind": kind,
+            "kind": str(kind),
             "supplier": arr(supplier, np.int64),
             "item": arr(item, np.int64),
             "ref": arr(ref, np.int64),
@@ -180,7 +182,7 @@ def with_rows(
     *,
     lo: np.ndarray | float,
     hi: np.ndarray | float,
-    family: str,
+    family: RowFamily | str,
     rule: str = "",
     supplier: np.ndarray | int = -1,
     item: np.ndarray | int = -1,
@@ -192,7 +194,7 @@ def with_rows(
         raise ValueError(f"rows have {block.shape[1]} columns, the program {program.n_cols}")
     labels = pd.DataFrame(
         {
-            "family": family,
+            "family": str(family),
             "rule": rule,
             "group": "",
             "supplier": np.broadcast_to(np.asarray(supplier, dtype=np.int64), (k,)),
@@ -215,7 +217,7 @@ def with_row(
     *,
     lo: float = -np.inf,
     hi: float = np.inf,
-    family: str = "epsilon",
+    family: RowFamily | str = RowFamily.EPSILON,
     rule: str = "",
 ) -> Program:
     """Append one row ``lo <= coefficients . x <= hi`` (an epsilon-constraint, say)."""

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.core import segments
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.scenario.model import Scenario
 
 
@@ -69,12 +69,12 @@ def supplier_expressions(program: Program, scenario: Scenario) -> SupplierExpres
     ref = labels["ref"].to_numpy()
     sup = labels["supplier"].to_numpy()
     n = program.n_cols
-    offer_cols = np.flatnonzero(kind == "offer_units")
+    offer_cols = np.flatnonzero(kind == ColumnKind.OFFER_UNITS)
     seg = segments(scenario)
     if len(seg) != len(offer_cols) or not np.array_equal(seg["offer"].to_numpy(), ref[offer_cols]):
         raise AnalysisError("the program was not built from this scenario (offer columns differ)")
     price = seg["price"].to_numpy(float)
-    bundle_cols = np.flatnonzero(kind == "bundle")
+    bundle_cols = np.flatnonzero(kind == ColumnKind.BUNDLE)
     col_of_bundle = np.full(len(scenario.bundles), -1, dtype=np.int64)
     col_of_bundle[ref[bundle_cols]] = bundle_cols
     bu = scenario.bundle_units

@@ -28,10 +28,10 @@ import scipy.sparse as sp
 from sourceopt.analysis.edits import with_rows
 from sourceopt.formulation.context import award_quantum
 from sourceopt.formulation.core import segments
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
 
-_SWAPPED = ("segment_upper", "awarded_link", "awarded_floor")
+_SWAPPED = (RowFamily.SEGMENT_UPPER, RowFamily.AWARDED_LINK, RowFamily.AWARDED_FLOOR)
 DATA_PRIORITY = float("inf")  # data give way only when relaxing every rule cannot help
 
 
@@ -97,7 +97,7 @@ def conflict_groups(scenario: Scenario, program: Program) -> GroupedProgram:
     groups: list[Group] = []
     item_ids = scenario.items["id"].to_numpy()
     row_item = rows["item"].to_numpy()
-    for r in np.flatnonzero(family == "demand"):
+    for r in np.flatnonzero(family == RowFamily.DEMAND):
         i = int(row_item[r])
         groups.append(
             Group(f"demand:{item_ids[i]}", "demand", i, DATA_PRIORITY, np.array([r]), *[empty] * 4)
@@ -127,7 +127,7 @@ def structural_hi(scenario: Scenario, program: Program) -> np.ndarray:
         index=pd.MultiIndex.from_arrays([seg["offer"].to_numpy(), seg_rank]),
     )
     out = program.col_hi.copy()
-    cols = np.flatnonzero((program.columns["kind"] == "offer_units").to_numpy())
+    cols = np.flatnonzero((program.columns["kind"] == ColumnKind.OFFER_UNITS).to_numpy())
     ref = program.columns["ref"].to_numpy()[cols]
     rank = pd.Series(ref).groupby(ref).cumcount().to_numpy()
     found = free_hi.reindex(pd.MultiIndex.from_arrays([ref, rank])).to_numpy(float)
@@ -151,13 +151,13 @@ def _capacity_groups(scenario: Scenario, program: Program) -> tuple[Program, lis
         copies,
         lo=-np.inf,
         hi=np.inf,
-        family="capacity_lifted",
+        family=RowFamily.CAPACITY_LIFTED,
         supplier=row_sup[swaps],
     )
     sup_ids = scenario.suppliers["id"].to_numpy()
     groups = []
     for s in range(scenario.n_suppliers):
-        own = np.flatnonzero((family == "capacity") & (row_sup == s))
+        own = np.flatnonzero((family == RowFamily.CAPACITY) & (row_sup == s))
         cols = lifted[col_sup[lifted] == s]
         if not len(own) and not len(cols):
             continue
@@ -194,10 +194,10 @@ def _reach(block: sp.csr_matrix, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray
 def _lift_indicators(program: Program, hi: np.ndarray) -> np.ndarray:
     """`hi` with 1 for award indicators fixed at 0 that see units under the lifted bounds."""
     kind = program.columns["kind"].to_numpy()
-    barred = np.flatnonzero((kind == "awarded") & (program.col_hi < 1.0))
+    barred = np.flatnonzero((kind == ColumnKind.AWARDED) & (program.col_hi < 1.0))
     if not len(barred):
         return hi
-    links = program.A[program.rows["family"].to_numpy() == "awarded_link"].tocsr()
+    links = program.A[program.rows["family"].to_numpy() == RowFamily.AWARDED_LINK].tocsr()
     reach, owner = _reach(links, hi)
     neg = links.data < 0  # each link row has one negative entry: its indicator's
     seen = np.zeros(program.n_cols)
@@ -218,7 +218,7 @@ def _lifted_copies(program: Program, rows: np.ndarray, hi: np.ndarray) -> sp.csr
     block = sp.csr_matrix(program.A[rows], copy=True)
     reach, owner = _reach(block, hi)
     neg = block.data < 0
-    floor = program.rows["family"].to_numpy()[rows] == "awarded_floor"
+    floor = program.rows["family"].to_numpy()[rows] == RowFamily.AWARDED_FLOOR
     _, big_m, quantum = award_quantum(reach)
     lifted = np.where(floor, quantum, big_m)
     block.data[neg] = -np.maximum(lifted[owner[neg]], -block.data[neg])

@@ -29,7 +29,7 @@ from sourceopt.analysis.diagnose_common import Run, Setup, documented, offer_uni
 from sourceopt.analysis.edits import fix_columns, with_columns, with_row, with_rows
 from sourceopt.analysis.groups import Group, GroupedProgram
 from sourceopt.analysis.relaxed_backup import backup_of_used_capacity
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Soft
@@ -116,7 +116,7 @@ def cheapest_relaxation(setup: Setup, grouped: GroupedProgram) -> Relaxation | N
             current = fix_columns(current, cols, 0.0)
         else:
             cap = value * (1 + 1e-7) + 1e-9
-            current = with_row(current, obj, hi=cap, family="relaxation_budget")
+            current = with_row(current, obj, hi=cap, family=RowFamily.RELAXATION_BUDGET)
     return _final(setup, grouped, el, current, options)
 
 
@@ -195,7 +195,9 @@ def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
         else np.full(len(r), "")
     )
     refs = np.array([g.code if g.kind == "rule" else -1 for g in grouped.groups], dtype=np.int64)
-    program, cols = with_columns(program, len(r), kind="slack", ref=refs[owner] if len(r) else -1)
+    program, cols = with_columns(
+        program, len(r), kind=ColumnKind.SLACK, ref=refs[owner] if len(r) else -1
+    )
     entries = sp.csr_matrix((sign, (r, cols)), shape=program.A.shape)
     program = replace(program, A=(program.A + entries).tocsr())
     program = _shares_of_bought(scenario, program, grouped, owner, cols)
@@ -307,14 +309,14 @@ def _offer_capacity_rows(
             continue
         offers = np.unique(ref[g.lift_cols])
         offers = offers[np.isfinite(cap[offers]) & (o_sup[offers] == g.code)]
-        cols = np.flatnonzero((kind == "offer_units") & np.isin(ref, offers))
+        cols = np.flatnonzero((kind == ColumnKind.OFFER_UNITS) & np.isin(ref, offers))
         if not len(offers):
             continue
         where = np.searchsorted(offers, ref[cols])
         m = sp.csr_matrix((np.ones(len(cols)), (where, cols)), shape=(len(offers), program.n_cols))
         first = program.n_rows
         program = with_rows(
-            program, m, lo=-np.inf, hi=cap[offers], family="offer_capacity", supplier=g.code
+            program, m, lo=-np.inf, hi=cap[offers], family=RowFamily.OFFER_CAPACITY, supplier=g.code
         )
         out[k] = np.arange(first, first + len(offers))
     return program, out

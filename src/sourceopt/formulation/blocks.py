@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.schema import Soft
 
 Sparse = Any  # a scipy sparse matrix or array
@@ -156,7 +156,7 @@ class ProgramBuilder:
         self,
         n: int,
         *,
-        kind: str,
+        kind: ColumnKind,
         cost: np.ndarray | float = 0.0,
         lo: np.ndarray | float = 0.0,
         hi: np.ndarray | float = np.inf,
@@ -177,7 +177,7 @@ class ProgramBuilder:
         self._lo.append(np.broadcast_to(np.asarray(lo, dtype=float), (n,)).copy())
         self._hi.append(np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy())
         self._int.append(np.full(n, integer))
-        self._col_labels.add(n, (kind,), (supplier, item, ref))
+        self._col_labels.add(n, (str(kind),), (supplier, item, ref))
         self.n_cols += n
         return idx
 
@@ -194,7 +194,7 @@ class ProgramBuilder:
         *,
         lo: np.ndarray | float,
         hi: np.ndarray | float,
-        family: str,
+        family: RowFamily | str,
         rule: str = "",
         supplier: np.ndarray | int = -1,
         item: np.ndarray | int = -1,
@@ -216,14 +216,18 @@ class ProgramBuilder:
         hi_a = np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy()
         self._row_lo.append(lo_a)
         self._row_hi.append(hi_a)
-        self._row_labels.add(n, (family, rule), (supplier, item), ((groups, group),))
+        self._row_labels.add(n, (str(family), rule), (supplier, item), ((groups, group),))
         self.n_rows += n
         rows = np.arange(first, first + n)
         if soft is not None:
             for sign, bounded in ((-1.0, np.isfinite(hi_a)), (1.0, np.isfinite(lo_a))):
                 r = rows[bounded]
                 cols = self.add_columns(
-                    len(r), kind="slack", cost=soft.penalty, ref=rule_ref, counts_as_cost=False
+                    len(r),
+                    kind=ColumnKind.SLACK,
+                    cost=soft.penalty,
+                    ref=rule_ref,
+                    counts_as_cost=False,
                 )
                 block.extra.append((r, cols, np.full(len(r), sign)))
         return rows

@@ -7,7 +7,7 @@ import numpy as np
 from sourceopt.formulation.blocks import ProgramBuilder
 from sourceopt.formulation.core import build_core
 from sourceopt.formulation.objective import add_penalties, tie_break
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.formulation.rebates import build_rebates
 from sourceopt.formulation.rules import DEFERRED, FAMILIES
 from sourceopt.scenario.model import Scenario
@@ -28,7 +28,7 @@ def build_program(scenario: Scenario) -> Program:
         if family is not None:
             family(rule, ctx, ref)
     program, true_cost = builder.build()
-    units = (program.columns["kind"] == "offer_units").to_numpy()
+    units = (program.columns["kind"] == ColumnKind.OFFER_UNITS).to_numpy()
     suppliers = program.columns["supplier"].to_numpy()
     return _with_tie_break(program, tie_break(units, suppliers, true_cost, scenario.n_suppliers))
 

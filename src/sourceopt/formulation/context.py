@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sourceopt.formulation.blocks import ProgramBuilder
+from sourceopt.formulation.program import ColumnKind, RowFamily
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Rule
 from sourceopt.scenario.selectors import item_mask, supplier_mask
@@ -207,14 +208,16 @@ class Context:
         if len(new):
             cols[new] = self.builder.add_columns(
                 len(new),
-                kind="awarded",
+                kind=ColumnKind.AWARDED,
                 hi=upper[new],
                 integer=True,
                 supplier=owners[new],
                 item=item_of[new],
             )
             store[slots[new]] = cols[new]
-            self._link(units[new], cols[new], -big_m[new], np.inf, "awarded_link", owners[new])
+            self._link(
+                units[new], cols[new], -big_m[new], np.inf, RowFamily.AWARDED_LINK, owners[new]
+            )
         if floor:
             done = np.fromiter(self._floored, dtype=np.int64, count=len(self._floored))
             todo = np.flatnonzero(~np.isin(cols, done))
@@ -224,7 +227,9 @@ class Context:
                 whole = not per_item and bool(items.all())
                 min_u = self.scenario.suppliers["min_units"].to_numpy(float)[owners[todo]]
                 q = np.maximum(min_u if whole else 0.0, quantum[todo])
-                self._link(units[todo], cols[todo], -q, -np.inf, "awarded_floor", owners[todo])
+                self._link(
+                    units[todo], cols[todo], -q, -np.inf, RowFamily.AWARDED_FLOOR, owners[todo]
+                )
         return np.asarray(cols, dtype=np.int64)
 
     def _slots(
@@ -256,7 +261,7 @@ class Context:
         cols: np.ndarray,
         coef: np.ndarray,
         upper: float,
-        family: str,
+        family: RowFamily,
         owners: np.ndarray,
     ) -> None:
         """Rows ``units + coef * z <= 0`` (upper = inf) or ``>= 0`` (upper = -inf)."""

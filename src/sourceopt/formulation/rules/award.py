@@ -17,7 +17,7 @@ def build(rule: AwardRule, ctx: Context, ref: int) -> None:
         [total(ctx, pair, ctx.V)],
         lo=lo,
         hi=hi,
-        family="award",
+        family=rule.type,
         rule=str(rule.name),
         supplier=s,
         item=i,

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sourceopt.formulation.context import Context
+from sourceopt.formulation.program import ColumnKind, RowFamily
 from sourceopt.formulation.rules._shared import by_supplier
 from sourceopt.scenario.schema import BackupCoverageRule
 
@@ -28,7 +29,7 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
     volume, sups = by_supplier(ctx, sel, ctx.V)
     cap = sc.capacity_on(ctx.selected_items(rule))[sups]
     z = ctx.supplier_indicators(sups, floor=True)
-    g = b.add_columns(1, kind="auxiliary", lo=-np.inf, ref=ref)
+    g = b.add_columns(1, kind=ColumnKind.AUXILIARY, lo=-np.inf, ref=ref)
     n, k = b.n_cols, len(sups)
     r = np.arange(k)
     zc = sp.csr_array((cap, (r, z)), shape=(k, n))
@@ -39,7 +40,7 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
         [definition, sp.csr_array(-(ones @ zc)), sp.csr_array(ones @ volume)],
         lo=0.0,
         hi=0.0,
-        family="backup_coverage_total",
+        family=RowFamily.BACKUP_COVERAGE_TOTAL,
         rule=str(rule.name),
     )
     gcol = sp.csr_array((np.ones(k), (r, np.full(k, g[0]))), shape=(k, n))
@@ -50,7 +51,7 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
         [gcol, -zc, -zm, (1.0 - rule.coverage) * volume],
         lo=-slack,
         hi=np.inf,
-        family="backup_coverage",
+        family=rule.type,
         rule=str(rule.name),
         supplier=sups,
         soft=rule.soft,

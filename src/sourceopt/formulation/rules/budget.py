@@ -20,7 +20,7 @@ def build(rule: BudgetRule, ctx: Context, ref: int) -> None:
         [row],
         lo=-np.inf,
         hi=rule.max,
-        family="budget",
+        family=rule.type,
         rule=str(rule.name),
         soft=rule.soft,
         rule_ref=ref,

@@ -14,7 +14,7 @@ def build(rule: ExcludeRule, ctx: Context, ref: int) -> None:
         [total(ctx, sel, ctx.V)],
         lo=0.0,
         hi=0.0,
-        family="exclude",
+        family=rule.type,
         rule=str(rule.name),
         soft=rule.soft,
         rule_ref=ref,

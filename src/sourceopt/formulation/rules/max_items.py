@@ -26,7 +26,7 @@ def build(rule: MaxItemsPerSupplierRule, ctx: Context, ref: int) -> None:
         [m],
         lo=-np.inf,
         hi=float(rule.max),
-        family="max_items_per_supplier",
+        family=rule.type,
         rule=str(rule.name),
         supplier=owners,
         soft=rule.soft,
