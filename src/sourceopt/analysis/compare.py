@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from sourceopt.analysis.diff import VariantDiff, diff_results
-from sourceopt.analysis.edits import drop_rule, fix_columns, without_rule
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
+from sourceopt.formulation.edits import drop_rule, fix_columns, without_rule
 from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario

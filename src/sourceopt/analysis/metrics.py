@@ -18,8 +18,6 @@ from typing import assert_never
 import numpy as np
 import scipy.sparse as sp
 
-from sourceopt.analysis.edits import with_columns, with_rows
-from sourceopt.analysis.expressions import SupplierExpressions, supplier_expressions
 from sourceopt.analysis.metric_spec import (
     AT_LEAST,
     AT_MOST,
@@ -35,7 +33,8 @@ from sourceopt.analysis.metric_spec import (
     parse,
 )
 from sourceopt.errors import AnalysisError
-from sourceopt.formulation.context import award_quantum
+from sourceopt.formulation.edits import with_award_indicators, with_columns, with_rows
+from sourceopt.formulation.expressions import SupplierExpressions, supplier_expressions
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
@@ -280,32 +279,12 @@ def _count(
     """
     sups = np.flatnonzero(np.diff(x.units.indptr) > 0)
     units = x.units[sups]
-    hi = np.where(np.isfinite(program.col_hi), program.col_hi, 0.0)
     cap = scenario.suppliers["capacity"].to_numpy(float)[sups]
-    upper, big_m, q = award_quantum(np.minimum(cap, units @ hi))  # upper 0: no units to see
     n = len(sups)
-    program, z = with_columns(
-        program, n, kind=ColumnKind.AWARDED, hi=upper, integer=True, supplier=sups
+    # only a real award counts at least (the award quantum)
+    program, z = with_award_indicators(
+        program, units, cap, sups, floor=target.direction is AT_LEAST
     )
-    units = _widen(units, program.n_cols)
-    diag = sp.csr_matrix((np.ones(n), (np.arange(n), z)), shape=units.shape)
-    program = with_rows(
-        program,
-        units - diag.multiply(big_m[:, None]),
-        lo=-np.inf,
-        hi=0.0,
-        family=RowFamily.AWARDED_LINK,
-        supplier=sups,
-    )
-    if target.direction is AT_LEAST:  # only a real award counts (the award quantum)
-        program = with_rows(
-            program,
-            units - diag.multiply(q[:, None]),
-            lo=0.0,
-            hi=np.inf,
-            family=RowFamily.AWARDED_FLOOR,
-            supplier=sups,
-        )
     own = sp.csr_matrix((np.ones(n), (np.zeros(n, dtype=np.int64), z)), shape=(1, program.n_cols))
     return EpsilonProgram(target, program, own)
 

@@ -32,7 +32,8 @@ from sourceopt.analysis.diagnose_common import (
 )
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.core import segments
-from sourceopt.formulation.program import ColumnKind, RowFamily
+from sourceopt.formulation.edits import spend_rows
+from sourceopt.formulation.program import ColumnKind
 from sourceopt.scenario.model import Scenario
 
 _FIELDS = ["supplier", "item", "price", "price_to_win", "units_at_price"]
@@ -120,11 +121,7 @@ class _Pricer:
         self.reach = offer_reach(p, sc)
         kind = p.columns["kind"].to_numpy()
         self.ref = np.where(kind == ColumnKind.OFFER_UNITS, p.columns["ref"].to_numpy(), -1)
-        spend_rules = {str(r.name) for r in sc.rules if getattr(r, "measure", "") == "spend"}
-        rows = p.rows
-        self.spend_rows = (
-            rows["family"].isin(["budget", RowFamily.REBATE_SPEND]) | rows["rule"].isin(spend_rules)
-        ).to_numpy()
+        self.spend_rows = spend_rows(p, sc)
         self.price_part = np.zeros(p.n_cols)
         cols = np.flatnonzero(kind == ColumnKind.OFFER_UNITS)
         seg_price = segments(sc)["price"].to_numpy(float)

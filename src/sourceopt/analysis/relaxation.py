@@ -26,9 +26,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sourceopt.analysis.diagnose_common import Run, Setup, documented, offer_units
-from sourceopt.analysis.edits import fix_columns, with_columns, with_row, with_rows
 from sourceopt.analysis.groups import Group, GroupedProgram
 from sourceopt.analysis.relaxed_backup import backup_of_used_capacity
+from sourceopt.formulation.edits import fix_columns, with_columns, with_row, with_rows
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
@@ -176,13 +176,13 @@ def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
     program = replace(p, row_lo=row_lo, row_hi=row_hi, col_hi=col_hi)
     program, offer_rows = _offer_capacity_rows(scenario, program, grouped)
     program, upper_rows = _split_two_sided(scenario, program, grouped)
-    family = program.rows["family"].to_numpy()
+    measured = program.measured_rows()
     rows, signs, owners = [], [], []
     none = np.zeros(0, np.int64)
     for k, g in enumerate(grouped.groups):
         mine = np.r_[g.rows, offer_rows.get(k, none), upper_rows.get(k, none)].astype(np.int64)
-        if g.kind == "rule":  # its measured rows; definitions (backup_coverage_total) hold
-            mine = mine[family[mine] == scenario.rules[g.code].type]
+        if g.kind == "rule":  # its measured rows; definitions of its helpers hold
+            mine = mine[measured[mine]]
         over = mine[np.isfinite(program.row_hi[mine])] if g.kind != "demand" else mine[:0]
         under = mine[np.isfinite(program.row_lo[mine])] if g.kind != "capacity" else mine[:0]
         rows += [over, under]
@@ -218,9 +218,7 @@ def _volume_shares(scenario: Scenario) -> list[tuple[int, Any]]:
 
 def _rule_rows(program: Program, rule: Any) -> np.ndarray:
     """The rows measuring a rule (its definition rows, if any, left out)."""
-    rows = program.rows
-    mine = (rows["rule"].to_numpy() == str(rule.name)) & (rows["family"].to_numpy() == rule.type)
-    return np.flatnonzero(mine)
+    return program.rule_rows(str(rule.name), measured=True)
 
 
 def _split_two_sided(

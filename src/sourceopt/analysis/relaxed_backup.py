@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 import scipy.sparse as sp
 
-from sourceopt.analysis.edits import with_columns, with_rows
+from sourceopt.formulation.edits import with_columns, with_rows
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import BackupCoverageRule
@@ -45,15 +45,16 @@ def _overflow_slacks(
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Overflow slack columns per supplier (its capacity row) and per offer (offer_capacity)."""
     rows = program.rows
-    family = rows["family"].to_numpy()
+    capacity = set(program.rows_of(RowFamily.CAPACITY).tolist())
+    offer_capacity = set(program.rows_of(RowFamily.OFFER_CAPACITY).tolist())
     supplier = rows["supplier"].to_numpy()
     ref = program.columns["ref"].to_numpy()
     by_supplier: dict[int, int] = {}
     by_offer: dict[int, int] = {}
     for row, col in over.items():
-        if family[row] == RowFamily.CAPACITY:
+        if row in capacity:
             by_supplier[int(supplier[row])] = col
-        elif family[row] == RowFamily.OFFER_CAPACITY:
+        elif row in offer_capacity:
             entries = program.A.indices[program.A.indptr[row] : program.A.indptr[row + 1]]
             offer_cols = entries[entries != col]
             if len(offer_cols):
@@ -65,10 +66,9 @@ def _one_rule(
     scenario: Scenario, program: Program, rule: BackupCoverageRule, over: Mapping[int, int]
 ) -> Program:
     rows = program.rows
-    family, rule_of = rows["family"].to_numpy(), rows["rule"].to_numpy()
     name = str(rule.name)
-    define = np.flatnonzero((family == RowFamily.BACKUP_COVERAGE_TOTAL) & (rule_of == name))
-    own = np.flatnonzero((family == "backup_coverage") & (rule_of == name))
+    own = program.rule_rows(name, measured=True)
+    define = np.setdiff1d(program.rule_rows(name), own)
     if not len(define) or not len(own):
         return program
     by_supplier, by_offer = _overflow_slacks(program, over)

@@ -29,8 +29,8 @@ from sourceopt.analysis.diagnose_common import (
     run,
     supplier_code,
 )
-from sourceopt.analysis.edits import with_columns, with_rows
 from sourceopt.errors import AnalysisError
+from sourceopt.formulation.edits import with_columns, with_rows
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
 from sourceopt.solvers.base import Status
@@ -250,7 +250,7 @@ def _uncovered(setup: Setup, program: Program) -> dict[str, float] | None:
     row_lo, row_hi = program.row_lo.copy(), program.row_hi.copy()
     drop = rows["rule"].isin(hard).to_numpy()
     row_lo[drop], row_hi[drop] = -np.inf, np.inf
-    demand = np.flatnonzero((rows["family"] == RowFamily.DEMAND).to_numpy())
+    demand = program.rows_of(RowFamily.DEMAND)
     edited, short = with_columns(
         replace(program, row_lo=row_lo, row_hi=row_hi), len(demand), kind=ColumnKind.SLACK
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from sourceopt.formulation.blocks import ProgramBuilder
@@ -28,12 +30,20 @@ def build_program(scenario: Scenario) -> Program:
         if family is not None:
             family(rule, ctx, ref)
     program, true_cost = builder.build()
+    program = replace(
+        program,
+        provenance=replace(
+            program.provenance,
+            pair_supplier=ctx.pair_supplier,
+            pair_item=ctx.pair_item,
+            pair_units=ctx.V,
+            pair_spend=ctx.E,
+        ),
+    )
     units = (program.columns["kind"] == ColumnKind.OFFER_UNITS).to_numpy()
     suppliers = program.columns["supplier"].to_numpy()
     return _with_tie_break(program, tie_break(units, suppliers, true_cost, scenario.n_suppliers))
 
 
 def _with_tie_break(program: Program, tb: np.ndarray) -> Program:
-    from dataclasses import replace
-
     return replace(program, tie_break=tb)

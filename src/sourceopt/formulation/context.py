@@ -268,7 +268,15 @@ class Context:
         k = len(cols)
         z = sp.csr_array((coef, (np.arange(k), cols)), shape=(k, self.builder.n_cols))
         lo, hi = (-np.inf, 0.0) if upper == np.inf else (0.0, np.inf)
-        self.builder.add_rows([self.widen(units), z], lo=lo, hi=hi, family=family, supplier=owners)
+        self.builder.add_rows(
+            [self.widen(units), z],
+            lo=lo,
+            hi=hi,
+            family=family,
+            supplier=owners,
+            switch=cols,
+            floor=family == RowFamily.AWARDED_FLOOR,
+        )
 
     def supplier_indicators(self, suppliers: np.ndarray, *, floor: bool) -> np.ndarray:
         """The binaries "supplier receives anything", one per supplier given."""

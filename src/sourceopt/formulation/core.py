@@ -161,6 +161,7 @@ def _segment_choice(
         family=RowFamily.SEGMENT_UPPER,
         supplier=sup[binary],
         item=item[binary],
+        switch=y,
     )
     has_lo = lo > 0
     if has_lo.any():

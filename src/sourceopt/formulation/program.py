@@ -22,12 +22,14 @@ Codes are row positions in the scenario's tables; ``-1`` means "not about one".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
+from sourceopt.formulation.provenance import Provenance
 
 
 class ColumnKind(StrEnum):
@@ -89,6 +91,7 @@ class Program:
     tie_break: np.ndarray
     offset: float = 0.0
     name: str = ""
+    provenance: Provenance = field(default_factory=Provenance.empty)
 
     @property
     def n_cols(self) -> int:
@@ -104,6 +107,32 @@ class Program:
     def is_mip(self) -> bool:
         """Whether any variable must be integral."""
         return bool(self.integrality.any())
+
+    def rows_of(self, family: RowFamily) -> np.ndarray:
+        """The rows of one structural family (e.g. the ``demand`` rows, one per item)."""
+        return np.flatnonzero((self.rows["family"] == family).to_numpy())
+
+    def rule_rows(self, name: str, *, measured: bool = False) -> np.ndarray:
+        """The rows a rule owns (by name); with `measured`, only those that measure the rule.
+
+        A rule's other rows define its helper columns (``backup_coverage_total``): they hold
+        whatever the rule's bound, so a relaxation or a dual does not measure them.
+        """
+        mine = self.rows["rule"].to_numpy() == name
+        if measured:
+            mine &= self.measured_rows()
+        return np.flatnonzero(mine)
+
+    def measured_rows(self) -> np.ndarray:
+        """Mask of the rows that measure a rule (a rule's rows other than its definitions)."""
+        structure = self.rows["family"].isin([f.value for f in RowFamily]).to_numpy()
+        return np.asarray((self.rows["rule"].to_numpy() != "") & ~structure, dtype=bool)
+
+    def rule_columns(self, position: int) -> np.ndarray:
+        """The slack and auxiliary columns of the rule at `position` in the scenario's rules."""
+        kind = self.columns["kind"].to_numpy()
+        own = np.isin(kind, (ColumnKind.SLACK, ColumnKind.AUXILIARY))
+        return np.flatnonzero(own & (self.columns["ref"].to_numpy() == position))
 
     def solver_objective(self) -> np.ndarray:
         """The objective vector handed to backends: true cost plus the tie-break."""
