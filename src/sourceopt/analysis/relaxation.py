@@ -29,15 +29,12 @@ from sourceopt.analysis.diagnose_common import Run, Setup, documented, offer_uni
 from sourceopt.analysis.groups import Group, GroupedProgram
 from sourceopt.analysis.relaxed_backup import backup_of_used_capacity
 from sourceopt.formulation.edits import fix_columns, with_columns, with_row, with_rows
+from sourceopt.formulation.family import Bound, family_of
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Soft
 from sourceopt.scenario.selectors import item_mask
-
-_SPEND_TYPES = ("budget",)
-_COUNT_TYPES = ("supplier_count", "max_items_per_supplier")
-_VOLUME_SHARES = ("max_share", "group_share")  # volume-measured: bounds are shares of demand
 
 
 @dataclass(frozen=True)
@@ -90,9 +87,10 @@ def unit_weight(scenario: Scenario, group: Group) -> float:
     if group.kind != "rule":
         return top
     rule: Any = scenario.rules[group.code]
-    if rule.type in _SPEND_TYPES or getattr(rule, "measure", "volume") == "spend":
+    bound = family_of(rule).bound
+    if bound is Bound.MONEY or getattr(rule, "measure", "volume") == "spend":
         return 1.0
-    if rule.type in _COUNT_TYPES:
+    if bound is Bound.COUNT:
         return top * float(scenario.items["demand"].max())
     return top
 
@@ -210,9 +208,7 @@ def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
 def _volume_shares(scenario: Scenario) -> list[tuple[int, Any]]:
     """Rules (position, rule), hard or soft, whose rows bound units by a share of demand."""
     return [
-        (pos, rule)
-        for pos, rule in enumerate(scenario.rules)
-        if rule.type in _VOLUME_SHARES and getattr(rule, "measure", "") == "volume"
+        (pos, rule) for pos, rule in enumerate(scenario.rules) if family_of(rule).volume_share(rule)
     ]
 
 
@@ -242,7 +238,12 @@ def _split_two_sided(
         first, hi = program.n_rows, program.row_hi[both].copy()
         labels = program.rows.iloc[both].reset_index(drop=True)
         program = with_rows(
-            program, program.A[both], lo=-np.inf, hi=hi, family=rule.type, rule=str(rule.name)
+            program,
+            program.A[both],
+            lo=-np.inf,
+            hi=hi,
+            family=rule.type,
+            rule=str(rule.name),
         )
         rows = program.rows.copy()
         rows.iloc[first:, :] = labels.to_numpy()
@@ -279,7 +280,9 @@ def _shares_of_bought(
         chosen = np.flatnonzero(item_mask(scenario, rule.items) & (cut >= 0))
         for r in _rule_rows(program, rule):  # with the upper copies of its two-sided rows
             upper = np.isfinite(program.row_hi[r])
-            share = rule.limit if rule.type == "max_share" else (rule.max if upper else rule.min)
+            share = family_of(rule).share_bound(rule, upper)
+            if share is None:  # pragma: no cover - a finite side of a share has its bound
+                continue
             items = chosen if row_item[r] < 0 else np.intersect1d(chosen, [row_item[r]])
             rows.append(np.full(len(items), r))
             where.append(cut[items])

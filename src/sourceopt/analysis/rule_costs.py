@@ -16,6 +16,7 @@ import pandas as pd
 
 from sourceopt.formulation.build import build_program
 from sourceopt.formulation.edits import drop_rule, rule_position, without_rule
+from sourceopt.formulation.family import family_of
 from sourceopt.formulation.program import Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
@@ -179,24 +180,9 @@ def _priced(
     )
 
 
-_ROW_UNITS = {
-    "supplier_count": "supplier",
-    "max_items_per_supplier": "item",
-    "budget": "money",
-    "exclude": "unit",
-    "award": "unit",
-    "backup_coverage": "unit",
-}
-
-
 def row_unit(rule: Rule, currency: str = "money") -> str:
     """What one unit of a rule row's bound is, in business words (units, money, ...)."""
-    measure = getattr(rule, "measure", "volume")
-    base = currency if measure == "spend" else "unit"
-    if rule.type == "average_attribute":
-        return f"{rule.attribute} x {base}"
-    unit = _ROW_UNITS.get(rule.type, base)
-    return currency if unit == "money" else unit
+    return family_of(rule).row_unit(rule, currency)
 
 
 def _row_duals(scenario: Scenario, program: Program, duals: np.ndarray | None) -> pd.DataFrame:

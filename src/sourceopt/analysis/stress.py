@@ -33,6 +33,7 @@ from sourceopt.errors import AnalysisError
 from sourceopt.formulation.edits import with_columns, with_rows
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.schema import AwardRule
 from sourceopt.solvers.base import Status
 
 _FIELDS = ["supplier", "objective_without", "delta", "uncovered_units", "status_without", "reason"]
@@ -198,7 +199,7 @@ def _fail(setup: Setup, s: int) -> tuple[Program, Scenario]:
     col_hi = p.col_hi.copy()
     col_hi[gone] = 0.0
     sid = str(sc.suppliers["id"].iat[s])
-    locks = [k for k, r in enumerate(sc.rules) if r.type == "award" and r.supplier == sid]
+    locks = [k for k, r in enumerate(sc.rules) if isinstance(r, AwardRule) and r.supplier == sid]
     names = {str(sc.rules[k].name) for k in locks}
     row_lo, row_hi = p.row_lo.copy(), p.row_hi.copy()
     void = p.rows["rule"].isin(names).to_numpy()

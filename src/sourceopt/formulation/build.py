@@ -8,10 +8,10 @@ import numpy as np
 
 from sourceopt.formulation.blocks import ProgramBuilder
 from sourceopt.formulation.core import build_core
+from sourceopt.formulation.family import family_of
 from sourceopt.formulation.objective import add_penalties, tie_break
 from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.formulation.rebates import build_rebates
-from sourceopt.formulation.rules import DEFERRED, FAMILIES
 from sourceopt.scenario.model import Scenario
 
 
@@ -21,14 +21,11 @@ def build_program(scenario: Scenario) -> Program:
     ctx = build_core(scenario, builder)
     build_rebates(ctx)
     add_penalties(ctx)
-    for ref, rule in enumerate(scenario.rules):
-        family = FAMILIES.get(rule.type)
-        if family is not None:
-            family(rule, ctx, ref)
-    for ref, rule in enumerate(scenario.rules):
-        family = DEFERRED.get(rule.type)
-        if family is not None:
-            family(rule, ctx, ref)
+    found = [family_of(rule) for rule in scenario.rules]  # an unknown type raises
+    for deferred in (False, True):  # budgets need every cost column first
+        for ref, (rule, family) in enumerate(zip(scenario.rules, found, strict=True)):
+            if family.deferred is deferred:
+                family.build(rule, ctx, ref)
     program, true_cost = builder.build()
     program = replace(
         program,

@@ -11,12 +11,17 @@ hold (0 without bundles: the row is then the rule itself).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
 from sourceopt.formulation.context import Context
+from sourceopt.formulation.family import Family
 from sourceopt.formulation.program import ColumnKind, RowFamily
+from sourceopt.formulation.rules import wording as w
 from sourceopt.formulation.rules._shared import by_supplier
+from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import BackupCoverageRule
 
 
@@ -68,3 +73,14 @@ def _bundle_units(ctx: Context, volume: sp.csr_array) -> np.ndarray:
     bundle[inside] = source[cols[inside]] <= -2
     rows = np.repeat(np.arange(volume.shape[0]), np.diff(volume.indptr))
     return np.bincount(rows[bundle], weights=volume.data[bundle], minlength=volume.shape[0])
+
+
+def words(scenario: Scenario, rule: Any) -> str:
+    """The rule in a conflict, in business words (after "rule <name>")."""
+    return (
+        f"requires the spare capacity of the other awarded suppliers among "
+        f"{w.who(scenario, rule.suppliers)} to cover {w.share(rule.coverage)} of each one's volume"
+    )
+
+
+FAMILY = Family("backup_coverage", build, words, unit="unit")

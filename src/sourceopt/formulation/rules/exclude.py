@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sourceopt.formulation.context import Context
+from sourceopt.formulation.family import Family
+from sourceopt.formulation.rules import wording as w
 from sourceopt.formulation.rules._shared import total
+from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import ExcludeRule
 
 
@@ -19,3 +24,12 @@ def build(rule: ExcludeRule, ctx: Context, ref: int) -> None:
         soft=rule.soft,
         rule_ref=ref,
     )
+
+
+def words(scenario: Scenario, rule: Any) -> str:
+    """The rule in a conflict, in business words (after "rule <name>")."""
+    items = w.who(scenario, rule.items, suppliers=False)
+    return f"bans {w.who(scenario, rule.suppliers)} from {items}"
+
+
+FAMILY = Family("exclude", build, words, unit="unit")

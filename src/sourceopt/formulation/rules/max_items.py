@@ -6,10 +6,15 @@ a binary at 1 without units only makes the row tighter, so it is never chosen).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
 from sourceopt.formulation.context import Context
+from sourceopt.formulation.family import Bound, Family
+from sourceopt.formulation.rules import wording as w
+from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import MaxItemsPerSupplierRule
 from sourceopt.scenario.selectors import supplier_mask
 
@@ -32,3 +37,12 @@ def build(rule: MaxItemsPerSupplierRule, ctx: Context, ref: int) -> None:
         soft=rule.soft,
         rule_ref=ref,
     )
+
+
+def words(scenario: Scenario, rule: Any) -> str:
+    """The rule in a conflict, in business words (after "rule <name>")."""
+    items = w.who(scenario, rule.items, suppliers=False)
+    return f"lets each of {w.who(scenario, rule.suppliers)} win at most {rule.max} of {items}"
+
+
+FAMILY = Family("max_items_per_supplier", build, words, bound=Bound.COUNT, unit="item")
