@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from sourceopt.formulation.blocks import ProgramBuilder
-from sourceopt.formulation.core import build_core
+from sourceopt.formulation.core import add_fixed_costs, build_core, core_indicators
 from sourceopt.formulation.family import family_of
 from sourceopt.formulation.objective import add_penalties, tie_break
 from sourceopt.formulation.program import ColumnKind, Program
@@ -16,16 +16,26 @@ from sourceopt.scenario.model import Scenario
 
 
 def build_program(scenario: Scenario) -> Program:
-    """The mathematical program of a scenario (see models/README.md for every block)."""
+    """The mathematical program of a scenario (see models/README.md for every block).
+
+    The order is explicit: the core (offer, segment and bundle columns with their structural
+    rows; demand and capacity rows); every award indicator the core or any rule needs,
+    declared up front (columns, then their link rows); rebates; the objective's penalties and
+    fixed costs; then each rule's rows in the scenario's order. Every cost column exists
+    before the first rule row, so a budget is built where it stands.
+    """
+    found = [family_of(rule) for rule in scenario.rules]  # an unknown type raises
     builder = ProgramBuilder(scenario=scenario.name)
     ctx = build_core(scenario, builder)
+    needs = core_indicators(ctx)
+    for rule, family in zip(scenario.rules, found, strict=True):
+        needs += family.indicators(rule, ctx)
+    ctx.declare_indicators(needs)
+    add_fixed_costs(ctx)
     build_rebates(ctx)
     add_penalties(ctx)
-    found = [family_of(rule) for rule in scenario.rules]  # an unknown type raises
-    for deferred in (False, True):  # budgets need every cost column first
-        for ref, (rule, family) in enumerate(zip(scenario.rules, found, strict=True)):
-            if family.deferred is deferred:
-                family.build(rule, ctx, ref)
+    for ref, (rule, family) in enumerate(zip(scenario.rules, found, strict=True)):
+        family.build(rule, ctx, ref)
     program, true_cost = builder.build()
     program = replace(
         program,

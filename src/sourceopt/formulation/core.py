@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from sourceopt._arrays import unique_inverse
 from sourceopt.formulation.blocks import ProgramBuilder
-from sourceopt.formulation.context import Context
+from sourceopt.formulation.context import Context, IndicatorNeed
 from sourceopt.formulation.program import ColumnKind, RowFamily
 from sourceopt.scenario.model import Scenario
 
@@ -118,7 +118,6 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
     max_units = np.minimum(max_units, scenario.items["demand"].to_numpy(float)[pair_item])
     ctx = Context(scenario, builder, pair_sup, pair_item, v, e, source, max_units)
     _demand_and_capacity(ctx)
-    _supplier_terms(ctx)
     return ctx
 
 
@@ -197,14 +196,27 @@ def _demand_and_capacity(ctx: Context) -> None:
         b.add_rows([by_sup], lo=-np.inf, hi=cap[finite], family=RowFamily.CAPACITY, supplier=finite)
 
 
-def _supplier_terms(ctx: Context) -> None:
-    """Fixed costs and supplier minimums: the supplier's awarded binary, where needed."""
+def _with_fixed_cost(ctx: Context) -> np.ndarray:
     sup = ctx.scenario.suppliers
-    fixed = sup["fixed_cost"].to_numpy(float)
-    min_u = sup["min_units"].to_numpy(float)
     has_pairs = np.bincount(ctx.pair_supplier, minlength=len(sup)) > 0
-    with_min = np.flatnonzero(has_pairs & (min_u > 0))
-    ctx.supplier_indicators(with_min, floor=True)
-    with_fixed = np.flatnonzero(has_pairs & (fixed > 0))
-    cols = ctx.supplier_indicators(with_fixed, floor=False)
+    return np.flatnonzero(has_pairs & (sup["fixed_cost"].to_numpy(float) > 0))
+
+
+def core_indicators(ctx: Context) -> list[IndicatorNeed]:
+    """The supplier binaries the core needs: minimums (with the floor), then fixed costs."""
+    sup = ctx.scenario.suppliers
+    has_pairs = np.bincount(ctx.pair_supplier, minlength=len(sup)) > 0
+    with_min = np.flatnonzero(has_pairs & (sup["min_units"].to_numpy(float) > 0))
+    n = ctx.scenario.n_items
+    return [
+        IndicatorNeed.whole(with_min, n, floor=True),
+        IndicatorNeed.whole(_with_fixed_cost(ctx), n, floor=False),
+    ]
+
+
+def add_fixed_costs(ctx: Context) -> None:
+    """Fixed costs: on the supplier's declared awarded binary."""
+    with_fixed = _with_fixed_cost(ctx)
+    cols = ctx.supplier_indicators(with_fixed)
+    fixed = ctx.scenario.suppliers["fixed_cost"].to_numpy(float)
     ctx.builder.add_cost(cols, fixed[with_fixed], counts_as_cost=True)

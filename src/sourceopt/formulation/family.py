@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sourceopt.errors import SourceoptError
 
 if TYPE_CHECKING:
-    from sourceopt.formulation.context import Context
+    from sourceopt.formulation.context import Context, IndicatorNeed
     from sourceopt.scenario.model import Scenario
 
 
@@ -45,11 +45,6 @@ class RuleFamily(Protocol):
         ...
 
     @property
-    def deferred(self) -> bool:
-        """Whether its rows need every cost column first (built after the other rules)."""
-        ...
-
-    @property
     def bound(self) -> Bound:
         """What its bound is in."""
         ...
@@ -57,6 +52,10 @@ class RuleFamily(Protocol):
     @property
     def bound_word(self) -> str | None:
         """The bound's name in advice ("limit", "budget"); None: "minimum"/"maximum"."""
+        ...
+
+    def indicators(self, rule: Any, ctx: Context) -> list[IndicatorNeed]:
+        """The award indicators its rows use, declared before any rule's rows are built."""
         ...
 
     def build(self, rule: Any, ctx: Context, ref: int) -> None:
@@ -93,9 +92,13 @@ class Family:
     wording: Callable[[Scenario, Any], str]
     bound: Bound = Bound.NUMBER
     bound_word: str | None = None
-    deferred: bool = False
+    needs: Callable[[Any, Context], list[IndicatorNeed]] | None = None
     share: Callable[[Any, bool], float | None] | None = None
     unit: str | None = None  # its rows' unit when fixed ("supplier", "money", ...)
+
+    def indicators(self, rule: Any, ctx: Context) -> list[IndicatorNeed]:
+        """The indicators its rows use (none by default)."""
+        return [] if self.needs is None else self.needs(rule, ctx)
 
     def build(self, rule: Any, ctx: Context, ref: int) -> None:
         """Add the rule's rows."""

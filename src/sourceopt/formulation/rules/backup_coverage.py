@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from sourceopt.formulation.context import Context
+from sourceopt.formulation.context import Context, IndicatorNeed
 from sourceopt.formulation.family import Family
 from sourceopt.formulation.program import ColumnKind, RowFamily
 from sourceopt.formulation.rules import wording as w
@@ -33,7 +33,7 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
         return
     volume, sups = by_supplier(ctx, sel, ctx.V)
     cap = sc.capacity_on(ctx.selected_items(rule))[sups]
-    z = ctx.supplier_indicators(sups, floor=True)
+    z = ctx.supplier_indicators(sups)
     g = b.add_columns(1, kind=ColumnKind.AUXILIARY, lo=-np.inf, ref=ref)
     n, k = b.n_cols, len(sups)
     r = np.arange(k)
@@ -83,4 +83,13 @@ def words(scenario: Scenario, rule: Any) -> str:
     )
 
 
-FAMILY = Family("backup_coverage", build, words, unit="unit")
+def indicators(rule: BackupCoverageRule, ctx: Context) -> list[IndicatorNeed]:
+    """One floored binary "is awarded" per selected supplier that can receive selected items."""
+    sel = ctx.selected_pairs(rule)
+    if not sel.any():
+        return []
+    sups = np.unique(ctx.pair_supplier[sel])
+    return [IndicatorNeed.whole(sups, ctx.scenario.n_items, floor=True)]
+
+
+FAMILY = Family("backup_coverage", build, words, unit="unit", needs=indicators)

@@ -15,7 +15,7 @@ from sourceopt.scenario.schema import BudgetRule
 
 
 def build(rule: BudgetRule, ctx: Context, ref: int) -> None:
-    """Add the budget row over the total-cost coefficients known so far (built last)."""
+    """Add the budget row over the total-cost coefficients (every cost column exists)."""
     cost = ctx.builder.total_cost()
     cols = np.flatnonzero(cost)
     row = sp.csr_array(
@@ -49,6 +49,4 @@ def words(scenario: Scenario, rule: Any) -> str:
     )
 
 
-FAMILY = Family(
-    "budget", build, words, bound=Bound.MONEY, bound_word="budget", deferred=True, unit="money"
-)
+FAMILY = Family("budget", build, words, bound=Bound.MONEY, bound_word="budget", unit="money")

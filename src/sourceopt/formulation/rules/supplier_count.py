@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from sourceopt.formulation.context import Context
+from sourceopt.formulation.context import Context, IndicatorNeed
 from sourceopt.formulation.family import Bound, Family
 from sourceopt.formulation.rules import wording as w
 from sourceopt.formulation.rules._shared import bounds
@@ -25,11 +25,10 @@ def build(rule: SupplierCountRule, ctx: Context, ref: int) -> None:
     """Add the rows of one supplier_count rule."""
     items = ctx.selected_items(rule)
     sups = np.flatnonzero(supplier_mask(ctx.scenario, rule.suppliers))
-    floor = rule.min is not None and rule.min > 0
     lo, hi = bounds(rule.min, rule.max)
     b = ctx.builder
     if rule.per == "item":
-        cols = ctx.indicators(sups, items, per_item=True, floor=floor)
+        cols = ctx.indicators(sups, items, per_item=True)
         col_item = b_items = np.flatnonzero(items)
         where = np.full(ctx.scenario.n_items, -1)
         where[b_items] = np.arange(len(b_items))
@@ -39,7 +38,7 @@ def build(rule: SupplierCountRule, ctx: Context, ref: int) -> None:
         ctx.add_rule_rows(rule, ref, [m], lo=lo, hi=hi, item=b_items)
         return
     has = np.isin(sups, ctx.pair_supplier[items[ctx.pair_item]])
-    cols = ctx.indicators(sups[has], items, per_item=False, floor=floor)
+    cols = ctx.indicators(sups[has], items, per_item=False)
     m = sp.csr_array(
         (np.ones(len(cols)), (np.zeros(len(cols), dtype=np.int64), cols)), shape=(1, b.n_cols)
     )
@@ -80,4 +79,20 @@ def words(scenario: Scenario, rule: Any) -> str:
     return text + f"; item {item_id} has {int(count[fewest])} with any capacity{can}"
 
 
-FAMILY = Family("supplier_count", build, words, bound=Bound.COUNT, unit="supplier")
+def indicators(rule: SupplierCountRule, ctx: Context) -> list[IndicatorNeed]:
+    """Per item: one binary per pair; per category: one per selected supplier with offers.
+
+    With a minimum, the binaries get a floor (only real awards count).
+    """
+    items = ctx.selected_items(rule)
+    sups = np.flatnonzero(supplier_mask(ctx.scenario, rule.suppliers))
+    floor = rule.min is not None and rule.min > 0
+    if rule.per == "item":
+        return [IndicatorNeed(sups, items, per_item=True, floor=floor)]
+    has = np.isin(sups, ctx.pair_supplier[items[ctx.pair_item]])
+    return [IndicatorNeed(sups[has], items, per_item=False, floor=floor)]
+
+
+FAMILY = Family(
+    "supplier_count", build, words, bound=Bound.COUNT, unit="supplier", needs=indicators
+)
