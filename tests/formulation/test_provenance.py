@@ -95,3 +95,17 @@ def test_a_rule_owns_its_rows_and_measured_rows() -> None:
         assert set(family[measured]) <= {rule.type}
         assert set(family[np.setdiff1d(mine, measured)]) <= {RowFamily.BACKUP_COVERAGE_TOTAL}
         assert set(program.columns["ref"].to_numpy()[program.rule_columns(pos)]) <= {pos}
+
+
+def test_fix_suppliers_out_zeroes_only_their_columns() -> None:
+    from sourceopt.formulation.edits import fix_suppliers_out
+
+    program = build_program(load_scenario(SCENARIO))
+    edited = fix_suppliers_out(program, [0, 2], bundles=True)
+    kind = program.columns["kind"].to_numpy()
+    sup = program.columns["supplier"].to_numpy()
+    out = (kind == ColumnKind.OFFER_UNITS) & np.isin(sup, [0, 2])
+    assert out.sum() == 2 + 2  # S1's two segments, S3's two offers
+    assert np.all(edited.col_hi[out] == 0.0)
+    assert np.all(edited.col_lo[out] == 0.0)
+    assert np.array_equal(edited.col_hi[~out], program.col_hi[~out])

@@ -1,7 +1,7 @@
 """Cost of each rule: the objective with and without every rule, and LP duals of rule rows.
 
 The scenario's program is built once; each rule is dropped from it
-(:func:`~sourceopt.analysis.edits.drop_rule`), the edited program re-solved and its award
+(:func:`~sourceopt.formulation.edits.drop_rule`), the edited program re-solved and its award
 verified against the scenario without that rule. See models/README.md, "Analyses".
 """
 

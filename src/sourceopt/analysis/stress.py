@@ -30,7 +30,7 @@ from sourceopt.analysis.diagnose_common import (
     supplier_code,
 )
 from sourceopt.errors import AnalysisError
-from sourceopt.formulation.edits import with_columns, with_rows
+from sourceopt.formulation.edits import fix_suppliers_out, with_columns, with_rows
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import AwardRule
@@ -192,12 +192,7 @@ def _conflict_reason(setup: Setup, free: Program, held: Program | None) -> str:
 def _fail(setup: Setup, s: int) -> tuple[Program, Scenario]:
     """Program and scenario without supplier `s`: its columns at zero, its locks void."""
     sc, p = setup.scenario, setup.program
-    kind = p.columns["kind"].to_numpy()
-    gone = np.isin(kind, (ColumnKind.OFFER_UNITS, ColumnKind.BUNDLE)) & (
-        p.columns["supplier"].to_numpy() == s
-    )
-    col_hi = p.col_hi.copy()
-    col_hi[gone] = 0.0
+    col_hi = fix_suppliers_out(p, [s], bundles=True).col_hi
     sid = str(sc.suppliers["id"].iat[s])
     locks = [k for k, r in enumerate(sc.rules) if isinstance(r, AwardRule) and r.supplier == sid]
     names = {str(sc.rules[k].name) for k in locks}

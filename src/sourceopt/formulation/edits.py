@@ -10,6 +10,7 @@ same rules (:func:`without_rule` gives the scenario that matches :func:`drop_rul
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -313,3 +314,17 @@ def with_award_indicators(
             supplier=suppliers,
         )
     return program, z
+
+
+def fix_suppliers_out(program: Program, suppliers: Sequence[int], *, bundles: bool) -> Program:
+    """The program with the suppliers' offer columns (with `bundles`, also bundles) at 0.
+
+    Every such column has lower bound 0, so this is "the supplier can deliver nothing".
+    """
+    labels = program.columns
+    kinds = (ColumnKind.OFFER_UNITS, ColumnKind.BUNDLE) if bundles else (ColumnKind.OFFER_UNITS,)
+    out = np.flatnonzero(
+        np.isin(labels["kind"].to_numpy(), kinds)
+        & np.isin(labels["supplier"].to_numpy(), np.asarray(suppliers, dtype=np.int64))
+    )
+    return fix_columns(program, out, 0.0)
