@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sourceopt.award import Award
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.result import (
     AllocationDoc,
     CostDoc,
@@ -32,11 +32,11 @@ def award_from(program: Program, scenario: Scenario, x: np.ndarray) -> Award:
     """Units per offer and accepted bundles, from the column values."""
     kind = program.columns["kind"].to_numpy()
     ref = program.columns["ref"].to_numpy()
-    units_cols = kind == "offer_units"
+    units_cols = kind == ColumnKind.OFFER_UNITS
     raw = np.bincount(ref[units_cols], weights=x[units_cols], minlength=scenario.n_offers)
     units = np.round(np.maximum(raw, 0.0), UNIT_DECIMALS) + 0.0
     bundles = np.zeros(len(scenario.bundles), dtype=bool)
-    b_cols = kind == "bundle"
+    b_cols = kind == ColumnKind.BUNDLE
     bundles[ref[b_cols]] = x[b_cols] > 0.5
     return Award(units, bundles)
 

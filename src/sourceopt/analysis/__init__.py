@@ -1,7 +1,8 @@
 """Analyses: change the program, re-solve, compare (rule costs, variants, frontier, diagnosis).
 
 Every analysis builds a scenario's Program once and re-solves edited copies of it
-(:mod:`sourceopt.analysis.edits`); every award it reports is verified like any other.
+(:mod:`sourceopt.formulation.edits`, owned by the formulation); every award it reports is
+verified like any other.
 """
 
 from sourceopt.analysis.compare import Comparison, VariantRow, compare_variants, diff_variants

@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sourceopt.analysis.diff import VariantDiff, diff_results
-from sourceopt.analysis.edits import drop_rule, fix_columns, without_rule
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
+from sourceopt.formulation.edits import drop_rule, fix_suppliers_out, without_rule
 from sourceopt.formulation.program import Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
@@ -145,11 +144,7 @@ def variant_program(scenario: Scenario, base: Program, name: str) -> tuple[Scena
         program = drop_rule(program, rule, current)
         current = without_rule(current, rule)
     codes = [scenario.supplier_code(s) for s in variant.exclude_suppliers]
-    labels = program.columns
-    out = np.flatnonzero(
-        (labels["kind"].to_numpy() == "offer_units") & np.isin(labels["supplier"].to_numpy(), codes)
-    )
-    return chosen, fix_columns(program, out, 0.0)
+    return chosen, fix_suppliers_out(program, codes, bundles=False)
 
 
 def _solve_all(

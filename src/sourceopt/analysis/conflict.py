@@ -24,16 +24,9 @@ import numpy as np
 
 from sourceopt.analysis.diagnose_common import Setup, feasible
 from sourceopt.analysis.groups import GroupedProgram
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.lift import capacity_rows
+from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.solvers.base import Status
-
-_CAPACITY_ROWS = (
-    "capacity",
-    "segment_upper",
-    "awarded_link",
-    "awarded_floor",
-    "capacity_lifted",
-)
 
 
 @dataclass(frozen=True)
@@ -148,18 +141,20 @@ def _to_groups(grouped: GroupedProgram, rows: np.ndarray, cols: np.ndarray) -> l
         owner[g.rows] = k
         if g.kind == "capacity":
             by_supplier[g.code] = k
-    family = program.rows["family"].to_numpy()
+    held_capacity = capacity_rows(program)
     row_sup = program.rows["supplier"].to_numpy()
     found = {int(owner[r]) for r in rows if owner[r] >= 0}
     found |= {
         by_supplier[int(row_sup[r])]
         for r in rows
-        if family[r] in _CAPACITY_ROWS and int(row_sup[r]) in by_supplier
+        if held_capacity[r] and int(row_sup[r]) in by_supplier
     }
     kind = program.columns["kind"].to_numpy()
     col_sup = program.columns["supplier"].to_numpy()
     # an offer's bound, or an award indicator fixed at 0 because it can see no units
-    held = (kind == "offer_units") | ((kind == "awarded") & (program.col_hi < 1.0))
+    held = (kind == ColumnKind.OFFER_UNITS) | (
+        (kind == ColumnKind.AWARDED) & (program.col_hi < 1.0)
+    )
     found |= {
         by_supplier[int(col_sup[c])] for c in cols if held[c] and int(col_sup[c]) in by_supplier
     }

@@ -14,7 +14,7 @@ import numpy as np
 
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.variants import apply_variant, variant_names
@@ -119,7 +119,7 @@ def offer_units(program: Program, scenario: Scenario, x: np.ndarray) -> np.ndarr
     """Units awarded through each offer (summed over its price segments)."""
     kind = program.columns["kind"].to_numpy()
     ref = program.columns["ref"].to_numpy()
-    cols = kind == "offer_units"
+    cols = kind == ColumnKind.OFFER_UNITS
     return np.bincount(ref[cols], weights=x[cols], minlength=scenario.n_offers)
 
 
@@ -127,7 +127,7 @@ def offer_reach(program: Program, scenario: Scenario) -> np.ndarray:
     """The most units each offer can carry in the program (its largest segment bound)."""
     kind = program.columns["kind"].to_numpy()
     ref = program.columns["ref"].to_numpy()
-    cols = np.flatnonzero(kind == "offer_units")
+    cols = np.flatnonzero(kind == ColumnKind.OFFER_UNITS)
     out = np.zeros(scenario.n_offers)
     np.maximum.at(out, ref[cols], program.col_hi[cols])
     return out

@@ -18,13 +18,11 @@ from sourceopt.analysis.conflict_messages import describe
 from sourceopt.analysis.diagnose_common import Setup, prepare, run
 from sourceopt.analysis.groups import GroupedProgram, conflict_groups
 from sourceopt.analysis.relaxation import Relaxation, cheapest_relaxation
+from sourceopt.formulation.family import Bound, RuleFamily, families, family_of
 from sourceopt.scenario.model import Scenario
 from sourceopt.solvers.base import Status
 
 _ORDER = {"rule": 0, "capacity": 1, "demand": 2}  # rules first: they are what can be changed
-_SHARE_TYPES = frozenset({"max_share", "group_share"})
-_MONEY_TYPES = frozenset({"budget"})
-_COUNT_TYPES = frozenset({"supplier_count", "max_items_per_supplier"})
 
 
 @dataclass(frozen=True)
@@ -184,11 +182,7 @@ def relaxation_steps(explanation: Explanation, scenario: Scenario) -> list[str]:
 
 
 def _bound_change(name: str, kind: str, value: float, bound: float, scenario: Scenario) -> str:
-    which = "minimum" if value < bound else "maximum"
-    if kind == "max_share":
-        which = "limit"
-    elif kind == "budget":
-        which = "budget"
+    which = _family(kind).bound_word or ("minimum" if value < bound else "maximum")
     verb = "lower" if value < bound else "raise"
     return (
         f"{verb} the {which} of rule {name} from {_in_units(bound, kind, scenario.currency)} "
@@ -198,21 +192,27 @@ def _bound_change(name: str, kind: str, value: float, bound: float, scenario: Sc
 
 def _in_units(value: float, kind: str, currency: str) -> str:
     """A rule's bound or value: a percent for a share, money for a budget, else the number."""
-    if kind in _SHARE_TYPES:
+    bound = _family(kind).bound
+    if bound is Bound.SHARE:
         return _pct(value)
-    return _money(value, currency) if kind in _MONEY_TYPES else _number(value)
+    return _money(value, currency) if bound is Bound.MONEY else _number(value)
 
 
 def _amount(amount: float, rule: Any, currency: str) -> str:
     """A violation's amount with its unit: money, units, suppliers or items."""
-    kind = getattr(rule, "type", "")
-    if kind in _MONEY_TYPES:
+    bound = family_of(rule).bound if rule is not None else Bound.NUMBER
+    if bound is Bound.MONEY:
         return _money(amount, currency)
     if getattr(rule, "measure", "volume") == "spend":
         return f"{_money(amount, currency)} of spend"
-    if kind in _COUNT_TYPES:
+    if bound is Bound.COUNT:
         return f"{amount:,.6g}"
     return f"{amount:,.6g} units"
+
+
+def _family(kind: str) -> RuleFamily:
+    """The family of a rule type named in a result document."""
+    return families()[kind]
 
 
 def _unit(scenario: Scenario, item: str) -> str:

@@ -5,16 +5,11 @@ A *group* is one hard rule (all rows labelled with its name), one item's demand
 its offers' capacities). Everything else (price segments, award indicators, rebates) is
 structure and always holds.
 
-Switching a group *off* frees its rows. A capacity is also carried by the program's column
-bounds and big-M coefficients (an offer's column bound is min(offer capacity, demand,
-supplier capacity); ``x <= H y`` and ``units <= M z`` use the same numbers), so switching a
-capacity off also lifts the supplier's offer columns to their capacity-free bounds (the tier
-band, the demand) and swaps its ``segment_upper``, ``awarded_link`` and ``awarded_floor`` rows
-for copies with the lifted coefficients (a big-M from the lifted bounds; an award quantum
-min(1, M) from it). An award indicator that the capacity fixed at 0 (it could see no units:
-:func:`~sourceopt.formulation.context.award_quantum`) is lifted to 1 with them. The copies
-are appended to the program once, free, and switched on by bounds (every copy is a ``<= 0``
-row), so that every feasibility test is a bounds edit of one program.
+Switching a group *off* frees its rows. A capacity is also carried by column bounds and
+big-M coefficients; :func:`~sourceopt.formulation.lift.lift_capacities` (the formulation
+knows where they live) appends lifted copies of the rows that carry them, once, free, and
+switching a capacity off swaps them in by bounds (every copy is a ``<= 0`` row), so that
+every feasibility test is a bounds edit of one program.
 """
 
 from __future__ import annotations
@@ -22,16 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
-import scipy.sparse as sp
 
-from sourceopt.analysis.edits import with_rows
-from sourceopt.formulation.context import award_quantum
-from sourceopt.formulation.core import segments
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.lift import lift_capacities
+from sourceopt.formulation.program import Program, RowFamily
 from sourceopt.scenario.model import Scenario
 
-_SWAPPED = ("segment_upper", "awarded_link", "awarded_floor")
 DATA_PRIORITY = float("inf")  # data give way only when relaxing every rule cannot help
 
 
@@ -92,12 +82,11 @@ class GroupedProgram:
 def conflict_groups(scenario: Scenario, program: Program) -> GroupedProgram:
     """Gather the program's rows into groups (demands, capacities, hard rules: that order)."""
     rows = program.rows
-    family = rows["family"].to_numpy()
     empty = np.zeros(0, dtype=np.int64)
     groups: list[Group] = []
     item_ids = scenario.items["id"].to_numpy()
     row_item = rows["item"].to_numpy()
-    for r in np.flatnonzero(family == "demand"):
+    for r in program.rows_of(RowFamily.DEMAND):  # one per item
         i = int(row_item[r])
         groups.append(
             Group(f"demand:{item_ids[i]}", "demand", i, DATA_PRIORITY, np.array([r]), *[empty] * 4)
@@ -114,54 +103,20 @@ def conflict_groups(scenario: Scenario, program: Program) -> GroupedProgram:
     return GroupedProgram(program, tuple(groups), len(rows))
 
 
-def structural_hi(scenario: Scenario, program: Program) -> np.ndarray:
-    """Per column: its upper bound with every capacity lifted (offer columns; others as is)."""
-    uncapped = scenario.with_changes(
-        offers=scenario.offers.assign(capacity=np.inf),
-        suppliers=scenario.suppliers.assign(capacity=np.inf),
-    )
-    seg = segments(uncapped)
-    seg_rank = seg.groupby("offer").cumcount().to_numpy()
-    free_hi = pd.Series(
-        seg["hi"].to_numpy(float),
-        index=pd.MultiIndex.from_arrays([seg["offer"].to_numpy(), seg_rank]),
-    )
-    out = program.col_hi.copy()
-    cols = np.flatnonzero((program.columns["kind"] == "offer_units").to_numpy())
-    ref = program.columns["ref"].to_numpy()[cols]
-    rank = pd.Series(ref).groupby(ref).cumcount().to_numpy()
-    found = free_hi.reindex(pd.MultiIndex.from_arrays([ref, rank])).to_numpy(float)
-    ok = ~np.isnan(found)
-    out[cols[ok]] = np.maximum(out[cols[ok]], found[ok])
-    return out
-
-
 def _capacity_groups(scenario: Scenario, program: Program) -> tuple[Program, list[Group]]:
     """One group per supplier whose capacity (own or on an offer) binds anything."""
-    labels, family = program.columns, program.rows["family"].to_numpy()
-    row_sup = program.rows["supplier"].to_numpy()
-    hi = _lift_indicators(program, structural_hi(scenario, program))
-    lifted = np.flatnonzero(hi > program.col_hi)
-    col_sup = labels["supplier"].to_numpy()
-    swaps = np.flatnonzero(np.isin(family, _SWAPPED) & np.isin(row_sup, np.unique(col_sup[lifted])))
-    copies = _lifted_copies(program, swaps, hi)
-    base_rows = program.n_rows
-    program = with_rows(
-        program,
-        copies,
-        lo=-np.inf,
-        hi=np.inf,
-        family="capacity_lifted",
-        supplier=row_sup[swaps],
-    )
+    lift = lift_capacities(scenario, program)
+    col_sup = program.columns["supplier"].to_numpy()
+    own_rows, own_sup = lift.supplier_rows()
+    swap_sup = lift.swap_supplier()
     sup_ids = scenario.suppliers["id"].to_numpy()
     groups = []
     for s in range(scenario.n_suppliers):
-        own = np.flatnonzero((family == "capacity") & (row_sup == s))
-        cols = lifted[col_sup[lifted] == s]
+        own = own_rows[own_sup == s]
+        cols = lift.lifted[col_sup[lift.lifted] == s]
         if not len(own) and not len(cols):
             continue
-        mine = np.flatnonzero(row_sup[swaps] == s)
+        mine = np.flatnonzero(swap_sup == s)
         groups.append(
             Group(
                 f"capacity:{sup_ids[s]}",
@@ -169,58 +124,10 @@ def _capacity_groups(scenario: Scenario, program: Program) -> tuple[Program, lis
                 s,
                 DATA_PRIORITY,
                 own,
-                swaps[mine],
-                base_rows + mine,
+                lift.swaps[mine],
+                lift.copies[mine],
                 cols,
-                hi[cols],
+                lift.hi[cols],
             )
         )
-    return program, groups
-
-
-def _reach(block: sp.csr_matrix, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row of `block`: the most its positive part can be under bounds `hi`; entry owners."""
-    bounded = np.where(np.isfinite(hi), hi, 0.0)
-    owner = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
-    positive = block.data > 0
-    reach = np.bincount(
-        owner[positive],
-        weights=block.data[positive] * bounded[block.indices[positive]],
-        minlength=block.shape[0],
-    )
-    return reach, owner
-
-
-def _lift_indicators(program: Program, hi: np.ndarray) -> np.ndarray:
-    """`hi` with 1 for award indicators fixed at 0 that see units under the lifted bounds."""
-    kind = program.columns["kind"].to_numpy()
-    barred = np.flatnonzero((kind == "awarded") & (program.col_hi < 1.0))
-    if not len(barred):
-        return hi
-    links = program.A[program.rows["family"].to_numpy() == "awarded_link"].tocsr()
-    reach, owner = _reach(links, hi)
-    neg = links.data < 0  # each link row has one negative entry: its indicator's
-    seen = np.zeros(program.n_cols)
-    np.maximum.at(seen, links.indices[neg], reach[owner[neg]])
-    out = hi.copy()
-    out[barred] = np.maximum(hi[barred], award_quantum(seen[barred])[0])
-    return out
-
-
-def _lifted_copies(program: Program, rows: np.ndarray, hi: np.ndarray) -> sp.csr_matrix:
-    """Copies of ``x - H y <= 0``, ``units - M z <= 0``, ``units - q z >= 0`` rows, lifted.
-
-    The negative entry is the indicator's. In an upper row it becomes minus the largest value
-    the row's positive part can take under the lifted column bounds (never less than before);
-    in a floor row (an award quantum) minus max(q, min(1, that value)), and the copy is
-    negated (``q' z - units <= 0``) so that every copy is switched on as a ``<= 0`` row.
-    """
-    block = sp.csr_matrix(program.A[rows], copy=True)
-    reach, owner = _reach(block, hi)
-    neg = block.data < 0
-    floor = program.rows["family"].to_numpy()[rows] == "awarded_floor"
-    _, big_m, quantum = award_quantum(reach)
-    lifted = np.where(floor, quantum, big_m)
-    block.data[neg] = -np.maximum(lifted[owner[neg]], -block.data[neg])
-    block.data[floor[owner]] *= -1.0
-    return block
+    return lift.program, groups

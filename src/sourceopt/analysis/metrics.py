@@ -18,8 +18,6 @@ from typing import assert_never
 import numpy as np
 import scipy.sparse as sp
 
-from sourceopt.analysis.edits import with_columns, with_rows
-from sourceopt.analysis.expressions import SupplierExpressions, supplier_expressions
 from sourceopt.analysis.metric_spec import (
     AT_LEAST,
     AT_MOST,
@@ -35,8 +33,9 @@ from sourceopt.analysis.metric_spec import (
     parse,
 )
 from sourceopt.errors import AnalysisError
-from sourceopt.formulation.context import award_quantum
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.edits import with_award_indicators, with_columns, with_rows
+from sourceopt.formulation.expressions import SupplierExpressions, supplier_expressions
+from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 
@@ -201,7 +200,7 @@ class EpsilonProgram:
             lo, hi = (0.0, np.inf) if up else (-np.inf, 0.0)
             own = own - (eps * self.scale) * self.total
         rule = str(self.target.metric)
-        return with_rows(self.program, own, lo=lo, hi=hi, family="epsilon", rule=rule)
+        return with_rows(self.program, own, lo=lo, hi=hi, family=RowFamily.EPSILON, rule=rule)
 
 
 def prepare(target: Target, program: Program, scenario: Scenario) -> EpsilonProgram:
@@ -265,9 +264,9 @@ def _homogeneous(
 
 def _with_total(program: Program, x: SupplierExpressions) -> tuple[Program, int]:
     """A helper column T with the row T - total spend = 0."""
-    program, cols = with_columns(program, 1, kind="auxiliary")
+    program, cols = with_columns(program, 1, kind=ColumnKind.AUXILIARY)
     row = sp.csr_matrix(np.r_[-x.total_spend, 1.0].reshape(1, -1))
-    return with_rows(program, row, lo=0.0, hi=0.0, family="epsilon_total"), int(cols[0])
+    return with_rows(program, row, lo=0.0, hi=0.0, family=RowFamily.EPSILON_TOTAL), int(cols[0])
 
 
 def _count(
@@ -280,30 +279,12 @@ def _count(
     """
     sups = np.flatnonzero(np.diff(x.units.indptr) > 0)
     units = x.units[sups]
-    hi = np.where(np.isfinite(program.col_hi), program.col_hi, 0.0)
     cap = scenario.suppliers["capacity"].to_numpy(float)[sups]
-    upper, big_m, q = award_quantum(np.minimum(cap, units @ hi))  # upper 0: no units to see
     n = len(sups)
-    program, z = with_columns(program, n, kind="awarded", hi=upper, integer=True, supplier=sups)
-    units = _widen(units, program.n_cols)
-    diag = sp.csr_matrix((np.ones(n), (np.arange(n), z)), shape=units.shape)
-    program = with_rows(
-        program,
-        units - diag.multiply(big_m[:, None]),
-        lo=-np.inf,
-        hi=0.0,
-        family="awarded_link",
-        supplier=sups,
+    # only a real award counts at least (the award quantum)
+    program, z = with_award_indicators(
+        program, units, cap, sups, floor=target.direction is AT_LEAST
     )
-    if target.direction is AT_LEAST:  # only a real award counts (the award quantum)
-        program = with_rows(
-            program,
-            units - diag.multiply(q[:, None]),
-            lo=0.0,
-            hi=np.inf,
-            family="awarded_floor",
-            supplier=sups,
-        )
     own = sp.csr_matrix((np.ones(n), (np.zeros(n, dtype=np.int64), z)), shape=(1, program.n_cols))
     return EpsilonProgram(target, program, own)
 
@@ -312,13 +293,13 @@ def _hhi(target: Target, program: Program, x: SupplierExpressions) -> EpsilonPro
     """Spend S_s, and H_s >= 2 t_k S_s - t_k^2 T (tangents of share^2, times T); sum H <= eps T."""
     program, t, spenders = _spenders(program, x)
     n, k = len(spenders), HHI_TANGENTS
-    program, s_cols = with_columns(program, n, kind="auxiliary", supplier=spenders)
-    program, h_cols = with_columns(program, n, kind="auxiliary", supplier=spenders)
+    program, s_cols = with_columns(program, n, kind=ColumnKind.AUXILIARY, supplier=spenders)
+    program, h_cols = with_columns(program, n, kind=ColumnKind.AUXILIARY, supplier=spenders)
     width = program.n_cols
     spend = _widen(x.spend[spenders], width)
     ident = sp.csr_matrix((np.ones(n), (np.arange(n), s_cols)), shape=(n, width))
     program = with_rows(
-        program, ident - spend, lo=0.0, hi=0.0, family="epsilon_spend", supplier=spenders
+        program, ident - spend, lo=0.0, hi=0.0, family=RowFamily.EPSILON_SPEND, supplier=spenders
     )
     tk = np.repeat(np.arange(1, k + 1) / k, n)
     r = np.arange(n * k)
@@ -328,7 +309,12 @@ def _hhi(target: Target, program: Program, x: SupplierExpressions) -> EpsilonPro
     vals = np.r_[np.ones(n * k), -2.0 * tk, tk**2]
     tangents = sp.csr_matrix((vals, (rows, cols)), shape=(n * k, width))
     program = with_rows(
-        program, tangents, lo=0.0, hi=np.inf, family="epsilon_tangent", supplier=spenders[sup]
+        program,
+        tangents,
+        lo=0.0,
+        hi=np.inf,
+        family=RowFamily.EPSILON_TANGENT,
+        supplier=spenders[sup],
     )
     own = sp.csr_matrix((np.ones(n), (np.zeros(n, dtype=np.int64), h_cols)), shape=(1, width))
     total = sp.csr_matrix(([1.0], ([0], [t])), shape=(1, width))

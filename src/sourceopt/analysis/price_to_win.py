@@ -32,6 +32,8 @@ from sourceopt.analysis.diagnose_common import (
 )
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.core import segments
+from sourceopt.formulation.edits import spend_rows
+from sourceopt.formulation.program import ColumnKind
 from sourceopt.scenario.model import Scenario
 
 _FIELDS = ["supplier", "item", "price", "price_to_win", "units_at_price"]
@@ -118,14 +120,10 @@ class _Pricer:
         self.now = offer_units(p, sc, base.raw.x)
         self.reach = offer_reach(p, sc)
         kind = p.columns["kind"].to_numpy()
-        self.ref = np.where(kind == "offer_units", p.columns["ref"].to_numpy(), -1)
-        spend_rules = {str(r.name) for r in sc.rules if getattr(r, "measure", "") == "spend"}
-        rows = p.rows
-        self.spend_rows = (
-            rows["family"].isin(["budget", "rebate_spend"]) | rows["rule"].isin(spend_rules)
-        ).to_numpy()
+        self.ref = np.where(kind == ColumnKind.OFFER_UNITS, p.columns["ref"].to_numpy(), -1)
+        self.spend_rows = spend_rows(p, sc)
         self.price_part = np.zeros(p.n_cols)
-        cols = np.flatnonzero(kind == "offer_units")
+        cols = np.flatnonzero(kind == ColumnKind.OFFER_UNITS)
         seg_price = segments(sc)["price"].to_numpy(float)
         if len(seg_price) == len(cols):
             self.price_part[cols] = seg_price * self._spend_weight()[self.ref[cols]]

@@ -26,18 +26,15 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sourceopt.analysis.diagnose_common import Run, Setup, documented, offer_units
-from sourceopt.analysis.edits import fix_columns, with_columns, with_row, with_rows
 from sourceopt.analysis.groups import Group, GroupedProgram
 from sourceopt.analysis.relaxed_backup import backup_of_used_capacity
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.edits import fix_columns, with_columns, with_row, with_rows
+from sourceopt.formulation.family import Bound, family_of
+from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Soft
 from sourceopt.scenario.selectors import item_mask
-
-_SPEND_TYPES = ("budget",)
-_COUNT_TYPES = ("supplier_count", "max_items_per_supplier")
-_VOLUME_SHARES = ("max_share", "group_share")  # volume-measured: bounds are shares of demand
 
 
 @dataclass(frozen=True)
@@ -90,9 +87,10 @@ def unit_weight(scenario: Scenario, group: Group) -> float:
     if group.kind != "rule":
         return top
     rule: Any = scenario.rules[group.code]
-    if rule.type in _SPEND_TYPES or getattr(rule, "measure", "volume") == "spend":
+    bound = family_of(rule).bound
+    if bound is Bound.MONEY or getattr(rule, "measure", "volume") == "spend":
         return 1.0
-    if rule.type in _COUNT_TYPES:
+    if bound is Bound.COUNT:
         return top * float(scenario.items["demand"].max())
     return top
 
@@ -116,7 +114,7 @@ def cheapest_relaxation(setup: Setup, grouped: GroupedProgram) -> Relaxation | N
             current = fix_columns(current, cols, 0.0)
         else:
             cap = value * (1 + 1e-7) + 1e-9
-            current = with_row(current, obj, hi=cap, family="relaxation_budget")
+            current = with_row(current, obj, hi=cap, family=RowFamily.RELAXATION_BUDGET)
     return _final(setup, grouped, el, current, options)
 
 
@@ -176,13 +174,13 @@ def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
     program = replace(p, row_lo=row_lo, row_hi=row_hi, col_hi=col_hi)
     program, offer_rows = _offer_capacity_rows(scenario, program, grouped)
     program, upper_rows = _split_two_sided(scenario, program, grouped)
-    family = program.rows["family"].to_numpy()
+    measured = program.measured_rows()
     rows, signs, owners = [], [], []
     none = np.zeros(0, np.int64)
     for k, g in enumerate(grouped.groups):
         mine = np.r_[g.rows, offer_rows.get(k, none), upper_rows.get(k, none)].astype(np.int64)
-        if g.kind == "rule":  # its measured rows; definitions (backup_coverage_total) hold
-            mine = mine[family[mine] == scenario.rules[g.code].type]
+        if g.kind == "rule":  # its measured rows; definitions of its helpers hold
+            mine = mine[measured[mine]]
         over = mine[np.isfinite(program.row_hi[mine])] if g.kind != "demand" else mine[:0]
         under = mine[np.isfinite(program.row_lo[mine])] if g.kind != "capacity" else mine[:0]
         rows += [over, under]
@@ -195,7 +193,9 @@ def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
         else np.full(len(r), "")
     )
     refs = np.array([g.code if g.kind == "rule" else -1 for g in grouped.groups], dtype=np.int64)
-    program, cols = with_columns(program, len(r), kind="slack", ref=refs[owner] if len(r) else -1)
+    program, cols = with_columns(
+        program, len(r), kind=ColumnKind.SLACK, ref=refs[owner] if len(r) else -1
+    )
     entries = sp.csr_matrix((sign, (r, cols)), shape=program.A.shape)
     program = replace(program, A=(program.A + entries).tocsr())
     program = _shares_of_bought(scenario, program, grouped, owner, cols)
@@ -208,17 +208,13 @@ def _elastic(scenario: Scenario, grouped: GroupedProgram) -> _Elastic:
 def _volume_shares(scenario: Scenario) -> list[tuple[int, Any]]:
     """Rules (position, rule), hard or soft, whose rows bound units by a share of demand."""
     return [
-        (pos, rule)
-        for pos, rule in enumerate(scenario.rules)
-        if rule.type in _VOLUME_SHARES and getattr(rule, "measure", "") == "volume"
+        (pos, rule) for pos, rule in enumerate(scenario.rules) if family_of(rule).volume_share(rule)
     ]
 
 
 def _rule_rows(program: Program, rule: Any) -> np.ndarray:
     """The rows measuring a rule (its definition rows, if any, left out)."""
-    rows = program.rows
-    mine = (rows["rule"].to_numpy() == str(rule.name)) & (rows["family"].to_numpy() == rule.type)
-    return np.flatnonzero(mine)
+    return program.rule_rows(str(rule.name), measured=True)
 
 
 def _split_two_sided(
@@ -242,7 +238,12 @@ def _split_two_sided(
         first, hi = program.n_rows, program.row_hi[both].copy()
         labels = program.rows.iloc[both].reset_index(drop=True)
         program = with_rows(
-            program, program.A[both], lo=-np.inf, hi=hi, family=rule.type, rule=str(rule.name)
+            program,
+            program.A[both],
+            lo=-np.inf,
+            hi=hi,
+            family=rule.type,
+            rule=str(rule.name),
         )
         rows = program.rows.copy()
         rows.iloc[first:, :] = labels.to_numpy()
@@ -279,7 +280,9 @@ def _shares_of_bought(
         chosen = np.flatnonzero(item_mask(scenario, rule.items) & (cut >= 0))
         for r in _rule_rows(program, rule):  # with the upper copies of its two-sided rows
             upper = np.isfinite(program.row_hi[r])
-            share = rule.limit if rule.type == "max_share" else (rule.max if upper else rule.min)
+            share = family_of(rule).share_bound(rule, upper)
+            if share is None:  # pragma: no cover - a finite side of a share has its bound
+                continue
             items = chosen if row_item[r] < 0 else np.intersect1d(chosen, [row_item[r]])
             rows.append(np.full(len(items), r))
             where.append(cut[items])
@@ -307,14 +310,14 @@ def _offer_capacity_rows(
             continue
         offers = np.unique(ref[g.lift_cols])
         offers = offers[np.isfinite(cap[offers]) & (o_sup[offers] == g.code)]
-        cols = np.flatnonzero((kind == "offer_units") & np.isin(ref, offers))
+        cols = np.flatnonzero((kind == ColumnKind.OFFER_UNITS) & np.isin(ref, offers))
         if not len(offers):
             continue
         where = np.searchsorted(offers, ref[cols])
         m = sp.csr_matrix((np.ones(len(cols)), (where, cols)), shape=(len(offers), program.n_cols))
         first = program.n_rows
         program = with_rows(
-            program, m, lo=-np.inf, hi=cap[offers], family="offer_capacity", supplier=g.code
+            program, m, lo=-np.inf, hi=cap[offers], family=RowFamily.OFFER_CAPACITY, supplier=g.code
         )
         out[k] = np.arange(first, first + len(offers))
     return program, out

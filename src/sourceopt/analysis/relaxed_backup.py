@@ -23,8 +23,8 @@ from dataclasses import replace
 import numpy as np
 import scipy.sparse as sp
 
-from sourceopt.analysis.edits import with_columns, with_rows
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.edits import with_columns, with_rows
+from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import BackupCoverageRule
 from sourceopt.scenario.selectors import item_mask
@@ -45,15 +45,16 @@ def _overflow_slacks(
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Overflow slack columns per supplier (its capacity row) and per offer (offer_capacity)."""
     rows = program.rows
-    family = rows["family"].to_numpy()
+    capacity = set(program.rows_of(RowFamily.CAPACITY).tolist())
+    offer_capacity = set(program.rows_of(RowFamily.OFFER_CAPACITY).tolist())
     supplier = rows["supplier"].to_numpy()
     ref = program.columns["ref"].to_numpy()
     by_supplier: dict[int, int] = {}
     by_offer: dict[int, int] = {}
     for row, col in over.items():
-        if family[row] == "capacity":
+        if row in capacity:
             by_supplier[int(supplier[row])] = col
-        elif family[row] == "offer_capacity":
+        elif row in offer_capacity:
             entries = program.A.indices[program.A.indptr[row] : program.A.indptr[row + 1]]
             offer_cols = entries[entries != col]
             if len(offer_cols):
@@ -65,10 +66,9 @@ def _one_rule(
     scenario: Scenario, program: Program, rule: BackupCoverageRule, over: Mapping[int, int]
 ) -> Program:
     rows = program.rows
-    family, rule_of = rows["family"].to_numpy(), rows["rule"].to_numpy()
     name = str(rule.name)
-    define = np.flatnonzero((family == "backup_coverage_total") & (rule_of == name))
-    own = np.flatnonzero((family == "backup_coverage") & (rule_of == name))
+    own = program.rule_rows(name, measured=True)
+    define = np.setdiff1d(program.rule_rows(name), own)
     if not len(define) or not len(own):
         return program
     by_supplier, by_offer = _overflow_slacks(program, over)
@@ -92,7 +92,7 @@ def _one_rule(
             limits.append((slacks, float(o_cap[mine].sum()) - c[t]))
         if not any(cols for cols, _ in limits):
             continue  # no overflow can raise t's backup capacity
-        program, e = with_columns(program, 1, kind="auxiliary", supplier=t)
+        program, e = with_columns(program, 1, kind=ColumnKind.AUXILIARY, supplier=t)
         for cols, room in limits:
             where = np.r_[e, np.asarray(cols, dtype=np.int64)]
             m = sp.csr_matrix(
@@ -100,7 +100,12 @@ def _one_rule(
                 shape=(1, program.n_cols),
             )
             program = with_rows(
-                program, m, lo=-np.inf, hi=max(room, 0.0), family="backup_used_capacity", rule=name
+                program,
+                m,
+                lo=-np.inf,
+                hi=max(room, 0.0),
+                family=RowFamily.BACKUP_USED_CAPACITY,
+                rule=name,
             )
         # G = sum_t (c_t z_t + e_t - V_t); t's own row subtracts what G holds of t
         at_rows += [int(define[0]), int(row)]

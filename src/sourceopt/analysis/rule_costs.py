@@ -1,7 +1,7 @@
 """Cost of each rule: the objective with and without every rule, and LP duals of rule rows.
 
 The scenario's program is built once; each rule is dropped from it
-(:func:`~sourceopt.analysis.edits.drop_rule`), the edited program re-solved and its award
+(:func:`~sourceopt.formulation.edits.drop_rule`), the edited program re-solved and its award
 verified against the scenario without that rule. See models/README.md, "Analyses".
 """
 
@@ -14,8 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sourceopt.analysis.edits import drop_rule, rule_position, without_rule
 from sourceopt.formulation.build import build_program
+from sourceopt.formulation.edits import drop_rule, rule_position, without_rule
+from sourceopt.formulation.family import family_of
+from sourceopt.formulation.program import Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Rule
@@ -122,7 +124,7 @@ def rule_costs(
     base = solve_program(chosen, program, options, backend)
     by_name = {r.name: r for r in base.document.rules}
     origins = dict(zip(chosen.rule_names, chosen.rule_origins, strict=True))
-    duals = _row_duals(chosen, program.rows, base.duals)
+    duals = _row_duals(chosen, program, base.duals)
     out = []
     for name in names:
         rule = chosen.rules[rule_position(chosen, name)]
@@ -178,27 +180,12 @@ def _priced(
     )
 
 
-_ROW_UNITS = {
-    "supplier_count": "supplier",
-    "max_items_per_supplier": "item",
-    "budget": "money",
-    "exclude": "unit",
-    "award": "unit",
-    "backup_coverage": "unit",
-}
-
-
 def row_unit(rule: Rule, currency: str = "money") -> str:
     """What one unit of a rule row's bound is, in business words (units, money, ...)."""
-    measure = getattr(rule, "measure", "volume")
-    base = currency if measure == "spend" else "unit"
-    if rule.type == "average_attribute":
-        return f"{rule.attribute} x {base}"
-    unit = _ROW_UNITS.get(rule.type, base)
-    return currency if unit == "money" else unit
+    return family_of(rule).row_unit(rule, currency)
 
 
-def _row_duals(scenario: Scenario, rows: pd.DataFrame, duals: np.ndarray | None) -> pd.DataFrame:
+def _row_duals(scenario: Scenario, program: Program, duals: np.ndarray | None) -> pd.DataFrame:
     """Rule rows with a non-zero dual: rule, group, supplier, item, dual (per unit of bound).
 
     ``group`` is the value a row of a rule with ``each`` is about (``CN``), else "".
@@ -206,10 +193,10 @@ def _row_duals(scenario: Scenario, rows: pd.DataFrame, duals: np.ndarray | None)
     cols = ["rule", "type", "group", "supplier", "item", "dual", "per"]
     if duals is None:
         return pd.DataFrame(columns=cols)
+    rows, measured = program.rows, program.measured_rows()
     rule_of = {str(r.name): r for r in scenario.rules}
-    family = rows["family"].to_numpy()
     types = rows["rule"].map({n: r.type for n, r in rule_of.items()}).to_numpy(dtype=object)
-    mine = family == types
+    mine = measured & pd.notna(types)
     pick = np.flatnonzero(mine & (np.abs(duals) > 1e-9))
     sup_ids = np.append(scenario.suppliers["id"].to_numpy(dtype=object), "")  # code -1: ""
     item_ids = np.append(scenario.items["id"].to_numpy(dtype=object), "")
@@ -217,7 +204,7 @@ def _row_duals(scenario: Scenario, rows: pd.DataFrame, duals: np.ndarray | None)
     return pd.DataFrame(
         {
             "rule": names,
-            "type": family[pick],
+            "type": types[pick],
             "group": (
                 rows["group"].fillna("").to_numpy(dtype=object)[pick]
                 if "group" in rows

@@ -29,10 +29,11 @@ from sourceopt.analysis.diagnose_common import (
     run,
     supplier_code,
 )
-from sourceopt.analysis.edits import with_columns, with_rows
 from sourceopt.errors import AnalysisError
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.edits import fix_suppliers_out, with_columns, with_rows
+from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.schema import AwardRule
 from sourceopt.solvers.base import Status
 
 _FIELDS = ["supplier", "objective_without", "delta", "uncovered_units", "status_without", "reason"]
@@ -128,7 +129,7 @@ def _awarded(program: Program, scenario: Scenario, x: np.ndarray) -> list[int]:
     """Suppliers that receive units (through offers or bundles), in file order."""
     kind = program.columns["kind"].to_numpy()
     sup = program.columns["supplier"].to_numpy()
-    carries = np.isin(kind, ("offer_units", "bundle")) & (x > 1e-6)
+    carries = np.isin(kind, (ColumnKind.OFFER_UNITS, ColumnKind.BUNDLE)) & (x > 1e-6)
     return sorted({int(s) for s in sup[carries]})
 
 
@@ -191,12 +192,9 @@ def _conflict_reason(setup: Setup, free: Program, held: Program | None) -> str:
 def _fail(setup: Setup, s: int) -> tuple[Program, Scenario]:
     """Program and scenario without supplier `s`: its columns at zero, its locks void."""
     sc, p = setup.scenario, setup.program
-    kind = p.columns["kind"].to_numpy()
-    gone = np.isin(kind, ("offer_units", "bundle")) & (p.columns["supplier"].to_numpy() == s)
-    col_hi = p.col_hi.copy()
-    col_hi[gone] = 0.0
+    col_hi = fix_suppliers_out(p, [s], bundles=True).col_hi
     sid = str(sc.suppliers["id"].iat[s])
-    locks = [k for k, r in enumerate(sc.rules) if r.type == "award" and r.supplier == sid]
+    locks = [k for k, r in enumerate(sc.rules) if isinstance(r, AwardRule) and r.supplier == sid]
     names = {str(sc.rules[k].name) for k in locks}
     row_lo, row_hi = p.row_lo.copy(), p.row_hi.copy()
     void = p.rows["rule"].isin(names).to_numpy()
@@ -222,12 +220,16 @@ def _hold(program: Program, sc: Scenario, base: Run, s: int, units: np.ndarray) 
     ref = program.columns["ref"].to_numpy()
     o_sup = sc.offers["supplier"].to_numpy()
     held = np.flatnonzero((units > 1e-6) & (o_sup != s))
-    cols = np.flatnonzero((kind == "offer_units") & np.isin(ref, held))
+    cols = np.flatnonzero((kind == ColumnKind.OFFER_UNITS) & np.isin(ref, held))
     where = np.searchsorted(held, ref[cols])
     m = sp.csr_matrix((np.ones(len(cols)), (where, cols)), shape=(len(held), program.n_cols))
-    program = with_rows(program, m, lo=units[held], hi=np.inf, family="stress_keep")
+    program = with_rows(program, m, lo=units[held], hi=np.inf, family=RowFamily.STRESS_KEEP)
     assert base.raw.x is not None
-    taken = (kind == "bundle") & (base.raw.x > 0.5) & (program.columns["supplier"].to_numpy() != s)
+    taken = (
+        (kind == ColumnKind.BUNDLE)
+        & (base.raw.x > 0.5)
+        & (program.columns["supplier"].to_numpy() != s)
+    )
     col_lo = program.col_lo.copy()
     col_lo[taken] = 1.0
     return replace(program, col_lo=col_lo)
@@ -244,9 +246,9 @@ def _uncovered(setup: Setup, program: Program) -> dict[str, float] | None:
     row_lo, row_hi = program.row_lo.copy(), program.row_hi.copy()
     drop = rows["rule"].isin(hard).to_numpy()
     row_lo[drop], row_hi[drop] = -np.inf, np.inf
-    demand = np.flatnonzero((rows["family"] == "demand").to_numpy())
+    demand = program.rows_of(RowFamily.DEMAND)
     edited, short = with_columns(
-        replace(program, row_lo=row_lo, row_hi=row_hi), len(demand), kind="slack"
+        replace(program, row_lo=row_lo, row_hi=row_hi), len(demand), kind=ColumnKind.SLACK
     )
     entries = sp.csr_matrix(
         (np.ones(len(demand)), (demand, short)), shape=(edited.n_rows, edited.n_cols)

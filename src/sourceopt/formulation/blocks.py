@@ -7,14 +7,15 @@ soft rows get their slack columns here, so every rule family can say ``soft=rule
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program, RowFamily
+from sourceopt.formulation.provenance import Provenance
 from sourceopt.scenario.schema import Soft
 
 Sparse = Any  # a scipy sparse matrix or array
@@ -149,6 +150,7 @@ class ProgramBuilder:
     _row_labels: _Labels = field(
         default_factory=lambda: _Labels(("family", "rule"), ROW_CODES, ("group",))
     )
+    _switches: list[tuple[np.ndarray, np.ndarray, bool]] = field(default_factory=list)
     n_cols: int = 0
     n_rows: int = 0
 
@@ -156,7 +158,7 @@ class ProgramBuilder:
         self,
         n: int,
         *,
-        kind: str,
+        kind: ColumnKind,
         cost: np.ndarray | float = 0.0,
         lo: np.ndarray | float = 0.0,
         hi: np.ndarray | float = np.inf,
@@ -177,7 +179,7 @@ class ProgramBuilder:
         self._lo.append(np.broadcast_to(np.asarray(lo, dtype=float), (n,)).copy())
         self._hi.append(np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy())
         self._int.append(np.full(n, integer))
-        self._col_labels.add(n, (kind,), (supplier, item, ref))
+        self._col_labels.add(n, (str(kind),), (supplier, item, ref))
         self.n_cols += n
         return idx
 
@@ -194,7 +196,7 @@ class ProgramBuilder:
         *,
         lo: np.ndarray | float,
         hi: np.ndarray | float,
-        family: str,
+        family: RowFamily | str,
         rule: str = "",
         supplier: np.ndarray | int = -1,
         item: np.ndarray | int = -1,
@@ -202,11 +204,15 @@ class ProgramBuilder:
         rule_ref: int = -1,
         groups: Sequence[str] = (),
         group: np.ndarray | int = -1,
+        switch: np.ndarray | None = None,
+        floor: bool = False,
     ) -> np.ndarray:
         """Add rows ``lo <= sum(parts) x <= hi``; a soft rule gets slack columns priced per unit.
 
         ``groups``/``group``: the rows' ``group`` labels (the value of an ``each`` rule's field
         that each row is about): row r is labelled ``groups[group[r]]`` ("" where -1).
+        ``switch``: per row, the binary whose coefficient in it is a big-M (or, with `floor`,
+        an award quantum): recorded in the program's provenance.
         """
         n = max(p.shape[0] for p in parts)
         first = self.n_rows
@@ -216,14 +222,20 @@ class ProgramBuilder:
         hi_a = np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy()
         self._row_lo.append(lo_a)
         self._row_hi.append(hi_a)
-        self._row_labels.add(n, (family, rule), (supplier, item), ((groups, group),))
+        self._row_labels.add(n, (str(family), rule), (supplier, item), ((groups, group),))
         self.n_rows += n
         rows = np.arange(first, first + n)
+        if switch is not None:
+            self._switches.append((rows, np.asarray(switch, dtype=np.int64), floor))
         if soft is not None:
             for sign, bounded in ((-1.0, np.isfinite(hi_a)), (1.0, np.isfinite(lo_a))):
                 r = rows[bounded]
                 cols = self.add_columns(
-                    len(r), kind="slack", cost=soft.penalty, ref=rule_ref, counts_as_cost=False
+                    len(r),
+                    kind=ColumnKind.SLACK,
+                    cost=soft.penalty,
+                    ref=rule_ref,
+                    counts_as_cost=False,
                 )
                 block.extra.append((r, cols, np.full(len(r), sign)))
         return rows
@@ -238,6 +250,18 @@ class ProgramBuilder:
         for extra in self._extra_true:
             out[: len(extra)] += extra
         return out
+
+    def _provenance(self) -> Provenance:
+        """The switches recorded so far (the pair expressions are added by the caller)."""
+        none = Provenance.empty()
+        if not self._switches:
+            return none
+        return replace(
+            none,
+            switch_row=np.concatenate([r for r, _, _ in self._switches]),
+            switch_col=np.concatenate([c for _, c, _ in self._switches]),
+            switch_floor=np.concatenate([np.full(len(r), f) for r, _, f in self._switches]),
+        )
 
     def build(self) -> tuple[Program, np.ndarray]:
         """Stack everything into a Program; also returns the total-cost coefficient vector."""
@@ -272,5 +296,6 @@ class ProgramBuilder:
             rows=row_labels,
             tie_break=np.zeros(n),
             name=self.scenario,
+            provenance=self._provenance(),
         )
         return program, true_cost

@@ -2,38 +2,55 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from sourceopt.formulation.blocks import ProgramBuilder
-from sourceopt.formulation.core import build_core
+from sourceopt.formulation.core import add_fixed_costs, build_core, core_indicators
+from sourceopt.formulation.family import family_of
 from sourceopt.formulation.objective import add_penalties, tie_break
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.formulation.rebates import build_rebates
-from sourceopt.formulation.rules import DEFERRED, FAMILIES
 from sourceopt.scenario.model import Scenario
 
 
 def build_program(scenario: Scenario) -> Program:
-    """The mathematical program of a scenario (see models/README.md for every block)."""
+    """The mathematical program of a scenario (see models/README.md for every block).
+
+    The order is explicit: the core (offer, segment and bundle columns with their structural
+    rows; demand and capacity rows); every award indicator the core or any rule needs,
+    declared up front (columns, then their link rows); rebates; the objective's penalties and
+    fixed costs; then each rule's rows in the scenario's order. Every cost column exists
+    before the first rule row, so a budget is built where it stands.
+    """
+    found = [family_of(rule) for rule in scenario.rules]  # an unknown type raises
     builder = ProgramBuilder(scenario=scenario.name)
     ctx = build_core(scenario, builder)
+    needs = core_indicators(ctx)
+    for rule, family in zip(scenario.rules, found, strict=True):
+        needs += family.indicators(rule, ctx)
+    ctx.declare_indicators(needs)
+    add_fixed_costs(ctx)
     build_rebates(ctx)
     add_penalties(ctx)
-    for ref, rule in enumerate(scenario.rules):
-        family = FAMILIES.get(rule.type)
-        if family is not None:
-            family(rule, ctx, ref)
-    for ref, rule in enumerate(scenario.rules):
-        family = DEFERRED.get(rule.type)
-        if family is not None:
-            family(rule, ctx, ref)
+    for ref, (rule, family) in enumerate(zip(scenario.rules, found, strict=True)):
+        family.build(rule, ctx, ref)
     program, true_cost = builder.build()
-    units = (program.columns["kind"] == "offer_units").to_numpy()
+    program = replace(
+        program,
+        provenance=replace(
+            program.provenance,
+            pair_supplier=ctx.pair_supplier,
+            pair_item=ctx.pair_item,
+            pair_units=ctx.V,
+            pair_spend=ctx.E,
+        ),
+    )
+    units = (program.columns["kind"] == ColumnKind.OFFER_UNITS).to_numpy()
     suppliers = program.columns["supplier"].to_numpy()
     return _with_tie_break(program, tie_break(units, suppliers, true_cost, scenario.n_suppliers))
 
 
 def _with_tie_break(program: Program, tb: np.ndarray) -> Program:
-    from dataclasses import replace
-
     return replace(program, tie_break=tb)

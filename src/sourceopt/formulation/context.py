@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from sourceopt.errors import SourceoptError
 from sourceopt.formulation.blocks import ProgramBuilder
+from sourceopt.formulation.program import ColumnKind, RowFamily
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Rule
 from sourceopt.scenario.selectors import item_mask, supplier_mask
@@ -100,10 +102,10 @@ class Context:
     attribute_source: np.ndarray  # per column: offer code (>= 0) or -(supplier code) - 1
     pair_max_units: np.ndarray  # tightest upper bound on each pair's units
     _pair_indicator: np.ndarray | None = None  # per pair: its per-item binary (-1: none)
-    _set_indicators: dict[bytes, np.ndarray] = field(default_factory=dict)  # per supplier
+    _set_indicators: dict[Scope, np.ndarray] = field(default_factory=dict)  # per supplier
     _floored: set[int] = field(default_factory=set)
     _attributes: dict[str, np.ndarray] = field(default_factory=dict)
-    _by_column: dict[int, tuple[sp.csr_array, sp.csc_array]] = field(default_factory=dict)
+    _by_column: dict[str, sp.csc_array] = field(default_factory=dict)  # V, E column-wise
 
     @property
     def n_pairs(self) -> int:
@@ -112,12 +114,12 @@ class Context:
 
     def group_sum(self, groups: np.ndarray, n_groups: int, m: sp.csr_array) -> sp.csr_array:
         """:func:`group_sum`; `V` and `E` (grouped again and again) are made column-wise once."""
-        if m is self.V or m is self.E:
-            source, by_column = self._by_column.get(id(m), (None, None))
-            if source is not m or by_column is None:
-                by_column = sp.csc_array(m)
-                self._by_column[id(m)] = (m, by_column)
-            return group_sum(groups, n_groups, m, by_column)
+        for name, source in (("V", self.V), ("E", self.E)):
+            if m is source:
+                by_column = self._by_column.get(name)
+                if by_column is None:
+                    by_column = self._by_column[name] = sp.csc_array(m)
+                return group_sum(groups, n_groups, m, by_column)
         return group_sum(groups, n_groups, m)
 
     def widen(self, m: sp.csr_array | sp.sparray) -> sp.csr_array:
@@ -179,20 +181,30 @@ class Context:
             self._attributes[name] = out
         return np.pad(out, (0, self.builder.n_cols - len(out)), constant_values=np.nan)
 
-    def indicators(
-        self, suppliers: np.ndarray, items: np.ndarray, *, per_item: bool, floor: bool
-    ) -> np.ndarray:
-        """Binaries that are 1 iff a supplier receives units of the selected items.
+    def declare_indicators(self, needs: Sequence[IndicatorNeed]) -> None:
+        """Create every award indicator the program needs, once, before any rule's rows.
 
-        One per supplier (over the `items` mask together) or, with `per_item`, one per
-        (supplier, item) pair; returned in the order of `suppliers` (or of the pairs, sorted).
-        Upper link: units <= M z with M the tightest bound from capacities and demand. With
-        `floor`, also units >= q z, q = min(1, M) (and at least the supplier's min_units for a
-        binary over all its items): the binary may be 1 only for a real award
+        Binaries are 1 iff a supplier receives units of the selected items: one per supplier
+        (over the `items` mask together) or, with `per_item`, one per (supplier, item) pair.
+        Needs that share a scope share its binaries. All columns come first, then their rows:
+        upper link units <= M z with M the tightest bound from capacities and demand; for a
+        need with `floor`, also units >= q z, q = min(1, M) (and at least the supplier's
+        min_units for a binary over all its items): the binary may be 1 only for a real award
         (models/README.md, "award quantum"). A binary whose M is at most :data:`NO_AWARD` is
-        fixed at 0 (:func:`award_quantum`). Created once, reused.
+        fixed at 0 (:func:`award_quantum`).
         """
-        store, slots, groups, owners, item_of = self._slots(suppliers, items, per_item)
+        links: list[tuple[sp.csr_array, np.ndarray, np.ndarray, RowFamily, np.ndarray]] = []
+        for need in needs:
+            links += self._declare(need)
+        for units, cols, coef, family, owners in links:
+            self._link(units, cols, coef, family, owners)
+
+    def _declare(
+        self, need: IndicatorNeed
+    ) -> list[tuple[sp.csr_array, np.ndarray, np.ndarray, RowFamily, np.ndarray]]:
+        """The columns of one need (those not made yet) and the link rows they want."""
+        suppliers = np.asarray(need.suppliers, dtype=np.int64)
+        store, slots, groups, owners, item_of = self._slots(suppliers, need.items, need.per_item)
         cols = store[slots].copy()
         units = self.widen(self.group_sum(groups, len(slots), self.V))
         cap = self.scenario.suppliers["capacity"].to_numpy(float)[owners]
@@ -203,28 +215,40 @@ class Context:
             ),
         )
         upper, big_m, quantum = award_quantum(big_m)
+        out = []
         new = np.flatnonzero(cols < 0)
         if len(new):
             cols[new] = self.builder.add_columns(
                 len(new),
-                kind="awarded",
+                kind=ColumnKind.AWARDED,
                 hi=upper[new],
                 integer=True,
                 supplier=owners[new],
                 item=item_of[new],
             )
             store[slots[new]] = cols[new]
-            self._link(units[new], cols[new], -big_m[new], np.inf, "awarded_link", owners[new])
-        if floor:
+            out.append((units[new], cols[new], -big_m[new], RowFamily.AWARDED_LINK, owners[new]))
+        if need.floor:
             done = np.fromiter(self._floored, dtype=np.int64, count=len(self._floored))
             todo = np.flatnonzero(~np.isin(cols, done))
             if len(todo):
                 self._floored.update(cols[todo].tolist())
                 # a supplier's min_units is about all its units: only a whole-supplier binary
-                whole = not per_item and bool(items.all())
+                whole = not need.per_item and bool(need.items.all())
                 min_u = self.scenario.suppliers["min_units"].to_numpy(float)[owners[todo]]
                 q = np.maximum(min_u if whole else 0.0, quantum[todo])
-                self._link(units[todo], cols[todo], -q, -np.inf, "awarded_floor", owners[todo])
+                out.append((units[todo], cols[todo], -q, RowFamily.AWARDED_FLOOR, owners[todo]))
+        return out
+
+    def indicators(self, suppliers: np.ndarray, items: np.ndarray, *, per_item: bool) -> np.ndarray:
+        """The declared binaries of a scope, in the order of `suppliers` (or of the pairs)."""
+        store, slots, *_ = self._slots(np.asarray(suppliers, dtype=np.int64), items, per_item)
+        cols = store[slots]
+        if (cols < 0).any():
+            raise SourceoptError(
+                "internal: an award indicator was not declared before the rows that use it "
+                "(a rule family's `indicators` must name every binary its `build` uses)"
+            )
         return np.asarray(cols, dtype=np.int64)
 
     def _slots(
@@ -241,33 +265,71 @@ class Context:
             groups[pairs] = np.arange(len(pairs))
             owners, item_of = self.pair_supplier[pairs], self.pair_item[pairs]
             return self._pair_indicator, pairs, groups, owners, item_of
-        tag = np.packbits(items).tobytes()
-        if tag not in self._set_indicators:
-            self._set_indicators[tag] = np.full(self.scenario.n_suppliers, -1, np.int64)
+        scope = Scope.of(items)
+        if scope not in self._set_indicators:
+            self._set_indicators[scope] = np.full(self.scenario.n_suppliers, -1, np.int64)
         slots = np.asarray(suppliers, dtype=np.int64)
         where = np.full(self.scenario.n_suppliers, -1)
         where[slots] = np.arange(len(slots))
         groups = np.where(items[self.pair_item], where[self.pair_supplier], -1)
-        return self._set_indicators[tag], slots, groups, slots, np.full(len(slots), -1)
+        return self._set_indicators[scope], slots, groups, slots, np.full(len(slots), -1)
 
     def _link(
         self,
         units: sp.csr_array,
         cols: np.ndarray,
         coef: np.ndarray,
-        upper: float,
-        family: str,
+        family: RowFamily,
         owners: np.ndarray,
     ) -> None:
-        """Rows ``units + coef * z <= 0`` (upper = inf) or ``>= 0`` (upper = -inf)."""
+        """Rows ``units + coef * z <= 0`` (a link) or ``>= 0`` (a floor), recorded as switches."""
         k = len(cols)
         z = sp.csr_array((coef, (np.arange(k), cols)), shape=(k, self.builder.n_cols))
-        lo, hi = (-np.inf, 0.0) if upper == np.inf else (0.0, np.inf)
-        self.builder.add_rows([self.widen(units), z], lo=lo, hi=hi, family=family, supplier=owners)
-
-    def supplier_indicators(self, suppliers: np.ndarray, *, floor: bool) -> np.ndarray:
-        """The binaries "supplier receives anything", one per supplier given."""
-        everything = np.ones(self.scenario.n_items, dtype=bool)
-        return self.indicators(
-            np.asarray(suppliers, dtype=np.int64), everything, per_item=False, floor=floor
+        floor = family == RowFamily.AWARDED_FLOOR
+        lo, hi = (0.0, np.inf) if floor else (-np.inf, 0.0)
+        self.builder.add_rows(
+            [self.widen(units), z],
+            lo=lo,
+            hi=hi,
+            family=family,
+            supplier=owners,
+            switch=cols,
+            floor=floor,
         )
+
+    def supplier_indicators(self, suppliers: np.ndarray) -> np.ndarray:
+        """The declared binaries "supplier receives anything", one per supplier given."""
+        everything = np.ones(self.scenario.n_items, dtype=bool)
+        return self.indicators(np.asarray(suppliers, dtype=np.int64), everything, per_item=False)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The items a whole-supplier indicator is about (its identity among the indicators)."""
+
+    items: tuple[int, ...]
+
+    @staticmethod
+    def of(mask: np.ndarray) -> Scope:
+        """The scope of an item mask."""
+        return Scope(tuple(np.flatnonzero(mask).tolist()))
+
+
+@dataclass(frozen=True)
+class IndicatorNeed:
+    """Binaries "supplier receives units of the selected items" that rows will use.
+
+    Declared up front (:meth:`Context.declare_indicators`): one per supplier of `suppliers`
+    over the `items` mask together or, with `per_item`, one per (supplier, item) pair; with
+    `floor`, only a real award may set them (the award quantum).
+    """
+
+    suppliers: np.ndarray
+    items: np.ndarray
+    per_item: bool
+    floor: bool
+
+    @staticmethod
+    def whole(suppliers: np.ndarray, n_items: int, *, floor: bool) -> IndicatorNeed:
+        """Binaries "supplier receives anything"."""
+        return IndicatorNeed(suppliers, np.ones(n_items, dtype=bool), False, floor)

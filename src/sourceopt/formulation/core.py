@@ -11,7 +11,8 @@ import scipy.sparse as sp
 
 from sourceopt._arrays import unique_inverse
 from sourceopt.formulation.blocks import ProgramBuilder
-from sourceopt.formulation.context import Context
+from sourceopt.formulation.context import Context, IndicatorNeed
+from sourceopt.formulation.program import ColumnKind, RowFamily
 from sourceopt.scenario.model import Scenario
 
 TIER_GAP = 1e-5  # a segment ends this far (relative) below the next tier's threshold
@@ -80,14 +81,14 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
     sup, item = offers["supplier"].to_numpy()[off], offers["item"].to_numpy()[off]
     hi, price = seg["hi"].to_numpy(), seg["price"].to_numpy()
     x = builder.add_columns(
-        len(seg), kind="offer_units", cost=price, hi=hi, supplier=sup, item=item, ref=off
+        len(seg), kind=ColumnKind.OFFER_UNITS, cost=price, hi=hi, supplier=sup, item=item, ref=off
     )
     _segment_choice(builder, seg, x, sup, item)
 
     bundles, bu = scenario.bundles, scenario.bundle_units
     u = builder.add_columns(
         len(bundles),
-        kind="bundle",
+        kind=ColumnKind.BUNDLE,
         cost=bundles["price"].to_numpy(float),
         hi=1.0,
         integer=True,
@@ -117,7 +118,6 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
     max_units = np.minimum(max_units, scenario.items["demand"].to_numpy(float)[pair_item])
     ctx = Context(scenario, builder, pair_sup, pair_item, v, e, source, max_units)
     _demand_and_capacity(ctx)
-    _supplier_terms(ctx)
     return ctx
 
 
@@ -143,7 +143,7 @@ def _segment_choice(
     off = seg["offer"].to_numpy()[binary]
     y = builder.add_columns(
         len(xb),
-        kind="offer_segment",
+        kind=ColumnKind.OFFER_SEGMENT,
         hi=1.0,
         integer=True,
         supplier=sup[binary],
@@ -154,7 +154,13 @@ def _segment_choice(
     r = np.arange(k)
     upper = sp.csr_array((np.r_[np.ones(k), -hi], (np.r_[r, r], np.r_[xb, y])), shape=(k, n))
     builder.add_rows(
-        [upper], lo=-np.inf, hi=0.0, family="segment_upper", supplier=sup[binary], item=item[binary]
+        [upper],
+        lo=-np.inf,
+        hi=0.0,
+        family=RowFamily.SEGMENT_UPPER,
+        supplier=sup[binary],
+        item=item[binary],
+        switch=y,
     )
     has_lo = lo > 0
     if has_lo.any():
@@ -167,37 +173,50 @@ def _segment_choice(
             [lower],
             lo=0.0,
             hi=np.inf,
-            family="segment_lower",
+            family=RowFamily.SEGMENT_LOWER,
             supplier=sup[binary][has_lo],
             item=item[binary][has_lo],
         )
     offers_b, group = np.unique(off, return_inverse=True)
     one = sp.csr_array((np.ones(k), (group, y)), shape=(len(offers_b), n))
-    builder.add_rows([one], lo=-np.inf, hi=1.0, family="one_segment")
+    builder.add_rows([one], lo=-np.inf, hi=1.0, family=RowFamily.ONE_SEGMENT)
 
 
 def _demand_and_capacity(ctx: Context) -> None:
     sc, b = ctx.scenario, ctx.builder
     by_item = ctx.group_sum(ctx.pair_item, sc.n_items, ctx.V)
     demand = sc.items["demand"].to_numpy(float)
-    b.add_rows([by_item], lo=demand, hi=demand, family="demand", item=np.arange(sc.n_items))
+    b.add_rows([by_item], lo=demand, hi=demand, family=RowFamily.DEMAND, item=np.arange(sc.n_items))
     cap = sc.suppliers["capacity"].to_numpy(float)
     finite = np.flatnonzero(np.isfinite(cap))
     if len(finite):
         groups = np.full(sc.n_suppliers, -1)
         groups[finite] = np.arange(len(finite))
         by_sup = ctx.group_sum(groups[ctx.pair_supplier], len(finite), ctx.V)
-        b.add_rows([by_sup], lo=-np.inf, hi=cap[finite], family="capacity", supplier=finite)
+        b.add_rows([by_sup], lo=-np.inf, hi=cap[finite], family=RowFamily.CAPACITY, supplier=finite)
 
 
-def _supplier_terms(ctx: Context) -> None:
-    """Fixed costs and supplier minimums: the supplier's awarded binary, where needed."""
+def _with_fixed_cost(ctx: Context) -> np.ndarray:
     sup = ctx.scenario.suppliers
-    fixed = sup["fixed_cost"].to_numpy(float)
-    min_u = sup["min_units"].to_numpy(float)
     has_pairs = np.bincount(ctx.pair_supplier, minlength=len(sup)) > 0
-    with_min = np.flatnonzero(has_pairs & (min_u > 0))
-    ctx.supplier_indicators(with_min, floor=True)
-    with_fixed = np.flatnonzero(has_pairs & (fixed > 0))
-    cols = ctx.supplier_indicators(with_fixed, floor=False)
+    return np.flatnonzero(has_pairs & (sup["fixed_cost"].to_numpy(float) > 0))
+
+
+def core_indicators(ctx: Context) -> list[IndicatorNeed]:
+    """The supplier binaries the core needs: minimums (with the floor), then fixed costs."""
+    sup = ctx.scenario.suppliers
+    has_pairs = np.bincount(ctx.pair_supplier, minlength=len(sup)) > 0
+    with_min = np.flatnonzero(has_pairs & (sup["min_units"].to_numpy(float) > 0))
+    n = ctx.scenario.n_items
+    return [
+        IndicatorNeed.whole(with_min, n, floor=True),
+        IndicatorNeed.whole(_with_fixed_cost(ctx), n, floor=False),
+    ]
+
+
+def add_fixed_costs(ctx: Context) -> None:
+    """Fixed costs: on the supplier's declared awarded binary."""
+    with_fixed = _with_fixed_cost(ctx)
+    cols = ctx.supplier_indicators(with_fixed)
+    fixed = ctx.scenario.suppliers["fixed_cost"].to_numpy(float)
     ctx.builder.add_cost(cols, fixed[with_fixed], counts_as_cost=True)

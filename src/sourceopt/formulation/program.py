@@ -9,35 +9,70 @@
 equal-cost awards (see models/README.md) that backends add to ``c``; results are always
 evaluated with ``c`` alone. Labels are tables with one row per column / row of the program:
 
-- ``columns``: ``kind`` (see :data:`COLUMN_KINDS`), ``supplier``, ``item``, ``ref`` (offer,
+- ``columns``: ``kind`` (a :class:`ColumnKind`), ``supplier``, ``item``, ``ref`` (offer,
   bundle, rule or rebate-tier code, -1 if none), ``scenario``
-- ``rows``: ``family`` (``demand``, ``capacity``, ..., or a rule type), ``rule`` (rule name or
-  ``""``), ``group`` (for a rule with ``each``: the value of the field the row is about, e.g.
-  ``CN``; else ``""``), ``supplier``, ``item``, ``scenario``. Every row of a rule carries its
-  name in ``rule``, so dropping or pricing a rule by name takes all its groups; reports name
-  a group's rows ``<rule>[<group>]``.
+- ``rows``: ``family`` (a :class:`RowFamily`, or for a rule's measured rows its type),
+  ``rule`` (rule name or ``""``), ``group`` (for a rule with ``each``: the value of the
+  field the row is about, e.g. ``CN``; else ``""``), ``supplier``, ``item``, ``scenario``.
+  Every row of a rule carries its name in ``rule``, so dropping or pricing a rule by name
+  takes all its groups; reports name a group's rows ``<rule>[<group>]``.
 
 Codes are row positions in the scenario's tables; ``-1`` means "not about one".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-COLUMN_KINDS: tuple[str, ...] = (
-    "offer_units",  # units bought through one price segment of an offer (ref = offer)
-    "offer_segment",  # binary: that segment is the one in use (ref = offer)
-    "bundle",  # binary: bundle accepted (ref = bundle)
-    "awarded",  # binary: supplier receives > 0 units of the items of its indicator (ref = set)
-    "rebate_spend",  # supplier spend falling in one rebate tier (ref = rebate row)
-    "rebate_tier",  # binary: that rebate tier is the one reached (ref = rebate row)
-    "slack",  # violation of a soft rule row (ref = rule position)
-    "auxiliary",  # modelling helper (ref = rule position)
-)
+from sourceopt.formulation.provenance import Provenance
+
+
+class ColumnKind(StrEnum):
+    """What a program column is (its ``kind`` label; the text is the label users see)."""
+
+    OFFER_UNITS = "offer_units"  # units bought through one price segment (ref = offer)
+    OFFER_SEGMENT = "offer_segment"  # binary: that segment is the one in use (ref = offer)
+    BUNDLE = "bundle"  # binary: bundle accepted (ref = bundle)
+    AWARDED = "awarded"  # binary: supplier receives > 0 units of the items of its indicator
+    REBATE_SPEND = "rebate_spend"  # supplier spend falling in one rebate tier (ref = rebate row)
+    REBATE_TIER = "rebate_tier"  # binary: that rebate tier is the one reached (ref = rebate row)
+    SLACK = "slack"  # violation of a soft rule row (ref = rule position)
+    AUXILIARY = "auxiliary"  # modelling helper (ref = rule position)
+
+
+class RowFamily(StrEnum):
+    """What a program row is (its ``family`` label), other than a rule's measured rows.
+
+    A rule's measured rows carry the rule's type as family; rows a rule needs to define a
+    helper (``backup_coverage_total``) have a family of their own here. The text is the label
+    users see.
+    """
+
+    DEMAND = "demand"
+    CAPACITY = "capacity"
+    SEGMENT_UPPER = "segment_upper"  # x - H y <= 0 (H: the segment's top, a capacity)
+    SEGMENT_LOWER = "segment_lower"
+    ONE_SEGMENT = "one_segment"
+    AWARDED_LINK = "awarded_link"  # units - M z <= 0 (M: a big-M from capacities and demand)
+    AWARDED_FLOOR = "awarded_floor"  # units - q z >= 0 (q: the award quantum)
+    REBATE_SPEND = "rebate_spend"
+    REBATE_TIER = "rebate_tier"
+    BACKUP_COVERAGE_TOTAL = "backup_coverage_total"  # the backup_coverage helper's definition
+    # rows the analyses add to a built program
+    CAPACITY_LIFTED = "capacity_lifted"
+    OFFER_CAPACITY = "offer_capacity"
+    BACKUP_USED_CAPACITY = "backup_used_capacity"
+    RELAXATION_BUDGET = "relaxation_budget"
+    EPSILON = "epsilon"
+    EPSILON_TOTAL = "epsilon_total"
+    EPSILON_SPEND = "epsilon_spend"
+    EPSILON_TANGENT = "epsilon_tangent"
+    STRESS_KEEP = "stress_keep"
 
 
 @dataclass(frozen=True)
@@ -56,6 +91,7 @@ class Program:
     tie_break: np.ndarray
     offset: float = 0.0
     name: str = ""
+    provenance: Provenance = field(default_factory=Provenance.empty)
 
     @property
     def n_cols(self) -> int:
@@ -71,6 +107,32 @@ class Program:
     def is_mip(self) -> bool:
         """Whether any variable must be integral."""
         return bool(self.integrality.any())
+
+    def rows_of(self, family: RowFamily) -> np.ndarray:
+        """The rows of one structural family (e.g. the ``demand`` rows, one per item)."""
+        return np.flatnonzero((self.rows["family"] == family).to_numpy())
+
+    def rule_rows(self, name: str, *, measured: bool = False) -> np.ndarray:
+        """The rows a rule owns (by name); with `measured`, only those that measure the rule.
+
+        A rule's other rows define its helper columns (``backup_coverage_total``): they hold
+        whatever the rule's bound, so a relaxation or a dual does not measure them.
+        """
+        mine = self.rows["rule"].to_numpy() == name
+        if measured:
+            mine &= self.measured_rows()
+        return np.flatnonzero(mine)
+
+    def measured_rows(self) -> np.ndarray:
+        """Mask of the rows that measure a rule (a rule's rows other than its definitions)."""
+        structure = self.rows["family"].isin([f.value for f in RowFamily]).to_numpy()
+        return np.asarray((self.rows["rule"].to_numpy() != "") & ~structure, dtype=bool)
+
+    def rule_columns(self, position: int) -> np.ndarray:
+        """The slack and auxiliary columns of the rule at `position` in the scenario's rules."""
+        kind = self.columns["kind"].to_numpy()
+        own = np.isin(kind, (ColumnKind.SLACK, ColumnKind.AUXILIARY))
+        return np.flatnonzero(own & (self.columns["ref"].to_numpy() == position))
 
     def solver_objective(self) -> np.ndarray:
         """The objective vector handed to backends: true cost plus the tie-break."""
@@ -101,7 +163,7 @@ class Program:
         worst = np.zeros(n_items)
         np.maximum.at(worst, it, tb[on])
         demand = np.full(n_items, np.inf)
-        is_demand = (self.rows["family"] == "demand").to_numpy()
+        is_demand = (self.rows["family"] == RowFamily.DEMAND).to_numpy()
         d_item = self.rows["item"].to_numpy()[is_demand]
         d_hi = self.row_hi[is_demand]
         keep = (d_item >= 0) & (d_item < n_items)
@@ -121,7 +183,7 @@ class Program:
         """
         worst = self.tie_break_bound()
         tb, c = np.abs(self.tie_break), self.c
-        rebate = (self.columns["kind"] == "rebate_spend").to_numpy()
+        rebate = (self.columns["kind"] == ColumnKind.REBATE_SPEND).to_numpy()
         rho = float(max(0.0, -c[rebate].min())) if rebate.any() else 0.0
         others = ~rebate & (c != 0)
         nonneg = bool(np.all(c[~rebate] >= 0) and np.all(self.col_lo[others] >= 0))

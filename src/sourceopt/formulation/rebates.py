@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sourceopt.formulation.context import Context
+from sourceopt.formulation.program import ColumnKind, RowFamily
 from sourceopt.formulation.rules._shared import by_supplier
 
 
@@ -41,19 +42,23 @@ def build_rebates(ctx: Context) -> None:
         n_t = len(starts)
         g = b.add_columns(
             n_t,
-            kind="rebate_spend",
+            kind=ColumnKind.REBATE_SPEND,
             cost=-pct / 100.0,
             hi=ends,
             supplier=s,
             ref=np.arange(n_t),
         )
         r = b.add_columns(
-            n_t, kind="rebate_tier", hi=1.0, integer=True, supplier=s, ref=np.arange(n_t)
+            n_t, kind=ColumnKind.REBATE_TIER, hi=1.0, integer=True, supplier=s, ref=np.arange(n_t)
         )
         n = b.n_cols
         total = sp.csr_array((np.ones(n_t), (np.zeros(n_t, dtype=np.int64), g)), shape=(1, n))
         b.add_rows(
-            [total, -ctx.widen(spend[[k]])], lo=0.0, hi=0.0, family="rebate_spend", supplier=s
+            [total, -ctx.widen(spend[[k]])],
+            lo=0.0,
+            hi=0.0,
+            family=RowFamily.REBATE_SPEND,
+            supplier=s,
         )
         rows = np.arange(n_t)
         upper = sp.csr_array(
@@ -62,7 +67,7 @@ def build_rebates(ctx: Context) -> None:
         lower = sp.csr_array(
             (np.r_[np.ones(n_t), -starts], (np.r_[rows, rows], np.r_[g, r])), shape=(n_t, n)
         )
-        b.add_rows([upper], lo=-np.inf, hi=0.0, family="rebate_tier", supplier=s)
-        b.add_rows([lower], lo=0.0, hi=np.inf, family="rebate_tier", supplier=s)
+        b.add_rows([upper], lo=-np.inf, hi=0.0, family=RowFamily.REBATE_TIER, supplier=s)
+        b.add_rows([lower], lo=0.0, hi=np.inf, family=RowFamily.REBATE_TIER, supplier=s)
         pick = sp.csr_array((np.ones(n_t), (np.zeros(n_t, dtype=np.int64), r)), shape=(1, n))
-        b.add_rows([pick], lo=1.0, hi=1.0, family="rebate_tier", supplier=s)
+        b.add_rows([pick], lo=1.0, hi=1.0, family=RowFamily.REBATE_TIER, supplier=s)

@@ -1,14 +1,13 @@
-"""One module per rule family; each adds its rows (and helper columns) to the program.
+"""One module per rule family; each defines ``FAMILY``, its :class:`RuleFamily`.
 
-A family is a function ``build(rule, ctx, ref)`` (the :class:`RuleFamily` protocol) where
-``ref`` is the rule's position in the scenario, used to label its slack columns.
+A family builds a rule's rows (``build(rule, ctx, ref)``, ``ref`` the rule's position in
+the scenario, which labels its slack columns), words it in a conflict, gives its elastic form
+and its metric. :data:`FAMILIES` is the one registry, by rule type.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
-from sourceopt.formulation.context import Context
+from sourceopt.formulation.family import RuleFamily
 from sourceopt.formulation.rules import (
     average_attribute,
     award,
@@ -21,23 +20,15 @@ from sourceopt.formulation.rules import (
     supplier_count,
 )
 
-
-class RuleFamily(Protocol):
-    """Adds one rule's rows to the program under construction."""
-
-    def __call__(self, rule: Any, ctx: Context, ref: int) -> None:
-        """Build the rows of `rule` (at position `ref` in the scenario's rules)."""
-        ...
-
-
-FAMILIES: dict[str, RuleFamily] = {
-    "max_share": max_share.build,
-    "supplier_count": supplier_count.build,
-    "group_share": group_share.build,
-    "exclude": exclude.build,
-    "award": award.build,
-    "average_attribute": average_attribute.build,
-    "max_items_per_supplier": max_items.build,
-    "backup_coverage": backup_coverage.build,
-}
-DEFERRED: dict[str, RuleFamily] = {"budget": budget.build}  # need every cost column first
+_MODULES = (
+    max_share,
+    supplier_count,
+    group_share,
+    exclude,
+    award,
+    average_attribute,
+    max_items,
+    backup_coverage,
+    budget,
+)
+FAMILIES: dict[str, RuleFamily] = {m.FAMILY.type: m.FAMILY for m in _MODULES}

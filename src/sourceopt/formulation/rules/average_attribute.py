@@ -6,11 +6,17 @@ sum (a - max) w <= 0 and sum (a - min) w >= 0, per item or over the selected ite
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
 from sourceopt.formulation.context import Context
+from sourceopt.formulation.family import Family
+from sourceopt.formulation.rules import wording as w
 from sourceopt.formulation.rules._shared import per_item_rows, total
+from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import AverageAttributeRule
 
 
@@ -30,3 +36,27 @@ def build(rule: AverageAttributeRule, ctx: Context, ref: int) -> None:
             scaled = weights.data * (attr - bound)[weights.indices]
             shifted = sp.csr_array((scaled, weights.indices, weights.indptr), shape=weights.shape)
             ctx.add_rule_rows(rule, ref, [shifted], lo=lo, hi=hi, item=item)
+
+
+def words(scenario: Scenario, rule: Any) -> str:
+    """The rule in a conflict, in business words (after "rule <name>")."""
+    bounds = w.bounds_text(rule.min, rule.max, lambda v: f"{v:g}")
+    return (
+        f"keeps the {w.measure_word(rule)}-weighted average {rule.attribute} of "
+        f"{w.who(scenario, rule.suppliers)} {w.scope(scenario, rule)} {bounds}"
+    )
+
+
+def _row_unit(rule: AverageAttributeRule, currency: str) -> str:
+    """Its rows are in attribute x units (or x money, measured by spend)."""
+    base = currency if rule.measure == "spend" else "unit"
+    return f"{rule.attribute} x {base}"
+
+
+@dataclass(frozen=True)
+class _Family(Family):
+    def row_unit(self, rule: Any, currency: str) -> str:
+        return _row_unit(rule, currency)
+
+
+FAMILY = _Family("average_attribute", build, words)

@@ -11,11 +11,17 @@ hold (0 without bundles: the row is then the rule itself).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
-from sourceopt.formulation.context import Context
+from sourceopt.formulation.context import Context, IndicatorNeed
+from sourceopt.formulation.family import Family
+from sourceopt.formulation.program import ColumnKind, RowFamily
+from sourceopt.formulation.rules import wording as w
 from sourceopt.formulation.rules._shared import by_supplier
+from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import BackupCoverageRule
 
 
@@ -27,8 +33,8 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
         return
     volume, sups = by_supplier(ctx, sel, ctx.V)
     cap = sc.capacity_on(ctx.selected_items(rule))[sups]
-    z = ctx.supplier_indicators(sups, floor=True)
-    g = b.add_columns(1, kind="auxiliary", lo=-np.inf, ref=ref)
+    z = ctx.supplier_indicators(sups)
+    g = b.add_columns(1, kind=ColumnKind.AUXILIARY, lo=-np.inf, ref=ref)
     n, k = b.n_cols, len(sups)
     r = np.arange(k)
     zc = sp.csr_array((cap, (r, z)), shape=(k, n))
@@ -39,7 +45,7 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
         [definition, sp.csr_array(-(ones @ zc)), sp.csr_array(ones @ volume)],
         lo=0.0,
         hi=0.0,
-        family="backup_coverage_total",
+        family=RowFamily.BACKUP_COVERAGE_TOTAL,
         rule=str(rule.name),
     )
     gcol = sp.csr_array((np.ones(k), (r, np.full(k, g[0]))), shape=(k, n))
@@ -50,7 +56,7 @@ def build(rule: BackupCoverageRule, ctx: Context, ref: int) -> None:
         [gcol, -zc, -zm, (1.0 - rule.coverage) * volume],
         lo=-slack,
         hi=np.inf,
-        family="backup_coverage",
+        family=rule.type,
         rule=str(rule.name),
         supplier=sups,
         soft=rule.soft,
@@ -67,3 +73,23 @@ def _bundle_units(ctx: Context, volume: sp.csr_array) -> np.ndarray:
     bundle[inside] = source[cols[inside]] <= -2
     rows = np.repeat(np.arange(volume.shape[0]), np.diff(volume.indptr))
     return np.bincount(rows[bundle], weights=volume.data[bundle], minlength=volume.shape[0])
+
+
+def words(scenario: Scenario, rule: Any) -> str:
+    """The rule in a conflict, in business words (after "rule <name>")."""
+    return (
+        f"requires the spare capacity of the other awarded suppliers among "
+        f"{w.who(scenario, rule.suppliers)} to cover {w.share(rule.coverage)} of each one's volume"
+    )
+
+
+def indicators(rule: BackupCoverageRule, ctx: Context) -> list[IndicatorNeed]:
+    """One floored binary "is awarded" per selected supplier that can receive selected items."""
+    sel = ctx.selected_pairs(rule)
+    if not sel.any():
+        return []
+    sups = np.unique(ctx.pair_supplier[sel])
+    return [IndicatorNeed.whole(sups, ctx.scenario.n_items, floor=True)]
+
+
+FAMILY = Family("backup_coverage", build, words, unit="unit", needs=indicators)

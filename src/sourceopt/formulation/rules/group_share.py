@@ -13,14 +13,18 @@ all built at once from the pairs' group memberships. The rows carry the group in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from sourceopt.formulation.context import Context
+from sourceopt.formulation.family import Bound, Family
+from sourceopt.formulation.rules import wording as w
 from sourceopt.formulation.rules._shared import per_item_rows, sum_entries, total
+from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import GroupShareRule
-from sourceopt.scenario.selectors import each_groups, supplier_mask
+from sourceopt.scenario.selectors import each_groups, item_mask, supplier_mask
 
 
 @dataclass(frozen=True)
@@ -137,3 +141,87 @@ def _spend_rows(
         _add(ctx, rule, ref, [own, -rule.min * denom], 0.0, np.inf, at)
     if rule.max is not None:
         _add(ctx, rule, ref, [own, -rule.max * denom], -np.inf, 0.0, at)
+
+
+def words(scenario: Scenario, rule: Any) -> str:
+    """The rule in a conflict, in business words (after "rule <name>")."""
+    if rule.each is not None:
+        return _each_share(scenario, rule)
+    who = w.who(scenario, rule.suppliers)
+    scope = f"the {w.measure_word(rule)} {w.scope(scenario, rule)}"
+    if rule.min is None:
+        return f"allows at most {w.share(rule.max)} of {scope} to {who}"
+    text = f"needs at least {w.share(rule.min)} of {scope} from {who}"
+    if rule.max is not None:
+        text += f" (and at most {w.share(rule.max)})"
+    sup = supplier_mask(scenario, rule.suppliers)
+    items = item_mask(scenario, rule.items)
+    units = w.reach(scenario, sup, items, spend=False)
+    demand = float(scenario.items["demand"].to_numpy(float)[items].sum())
+    if w.measure_word(rule) == "volume" and rule.per == "category":
+        return (
+            text + f": at least {w.num(rule.min * demand)} of {w.num(demand)} units, but they can "
+            f"deliver at most {w.num(units)} units"
+        )
+    spend = w.reach(scenario, sup, items, spend=True)
+    return (
+        text + f"; their capacity on those items is at most {w.num(units)} units, worth at most "
+        f"{w.num(spend)} {scenario.currency} at their offered prices"
+    )
+
+
+_EACH_WORDS = {"country": "from", "region": "in", "tag": "tagged"}
+
+
+_EACH_PLURAL = {"country": "countries", "region": "regions", "tag": "tags"}
+
+
+def _each_share(scenario: Scenario, rule: Any) -> str:
+    """A group_share rule with ``each``: its bounds per group, and the groups that fall short.
+
+    For a minimum, what each group's suppliers can deliver at most (units, and money at
+    their offered prices); the groups that cannot reach the minimum (or, for shares of
+    spend, the weakest ones) are named.
+    """
+    sup = supplier_mask(scenario, rule.suppliers)
+    groups = each_groups(scenario, rule.each, sup)
+    names = list(groups.values)
+    listing = f"{len(names)} {_EACH_PLURAL[rule.each]}: {w.id_list(names)}" if names else "none"
+    who = f"{w.who(scenario, rule.suppliers)} ({listing})"
+    scope = f"the {w.measure_word(rule)} {w.scope(scenario, rule)}"
+    if rule.min is None:
+        return (
+            f"allows at most {w.share(rule.max)} of {scope} to each {rule.each} among {who}; "
+            f"suppliers without a {rule.each} are not limited"
+        )
+    text = f"needs at least {w.share(rule.min)} of {scope} from each {rule.each} among {who}"
+    if rule.max is not None:
+        text += f" (and at most {w.share(rule.max)})"
+    items = item_mask(scenario, rule.items)
+    demand = float(scenario.items["demand"].to_numpy(float)[items].sum())
+    reached = []
+    for g, name in enumerate(names):
+        mine = np.zeros(scenario.n_suppliers, dtype=bool)
+        mine[groups.supplier[groups.group == g]] = True
+        units = w.reach(scenario, mine, items, spend=False)
+        reached.append((units, w.reach(scenario, mine, items, spend=True), name))
+    reached.sort()
+    volume = w.measure_word(rule) == "volume" and rule.per == "category"
+    short = [r for r in reached if r[0] < rule.min * demand] if volume else reached[: w.SHOWN]
+    if volume and short:
+        text += f": at least {w.num(rule.min * demand)} of {w.num(demand)} units each"
+    parts = [
+        f"the suppliers {_EACH_WORDS[rule.each]} {name} can deliver at most {w.num(units)} "
+        f"units, worth at most {w.num(spend)} {scenario.currency}"
+        for units, spend, name in short[: w.SHOWN]
+    ]
+    return text + ("; " + "; ".join(parts) if parts else "")
+
+
+FAMILY = Family(
+    "group_share",
+    build,
+    words,
+    bound=Bound.SHARE,
+    share=lambda rule, upper: rule.max if upper else rule.min,
+)

@@ -6,10 +6,15 @@ Per category (items I'): sum_{i in I'} v_si <= limit * sum_{i in I'} d_i, or the
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from sourceopt.formulation.context import Context
+from sourceopt.formulation.family import Bound, Family
+from sourceopt.formulation.rules import wording as w
 from sourceopt.formulation.rules._shared import by_item, by_supplier, total
+from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import MaxShareRule
 
 
@@ -63,3 +68,22 @@ def build(rule: MaxShareRule, ctx: Context, ref: int) -> None:
         hi=0.0,
         supplier=sups,
     )
+
+
+def words(scenario: Scenario, rule: Any) -> str:
+    """The rule in a conflict, in business words (after "rule <name>")."""
+    who = w.who(scenario, rule.suppliers)
+    return (
+        f"allows no single supplier among {who} more than {w.share(rule.limit)} of the "
+        f"{w.measure_word(rule)} {w.scope(scenario, rule)}"
+    )
+
+
+FAMILY = Family(
+    "max_share",
+    build,
+    words,
+    bound=Bound.SHARE,
+    bound_word="limit",
+    share=lambda rule, upper: rule.limit,
+)

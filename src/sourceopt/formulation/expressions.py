@@ -1,9 +1,8 @@
-"""The award's units and spend as rows over a built Program's columns, from its labels.
+"""The award's units and spend per supplier as rows over a built Program's columns.
 
 An analysis that adds rows (an epsilon-constraint, say) needs "units of supplier s" and
-"spend of supplier s" as linear expressions over the program's columns. They are read from
-the column labels (``offer_units`` columns: ref = offer; ``bundle`` columns: ref = bundle)
-and the scenario's prices, never by rebuilding the program.
+"spend of supplier s" as linear expressions over the program's columns: the per-pair
+expressions the program was built with (its provenance), summed per supplier.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import scipy.sparse as sp
 
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.core import segments
-from sourceopt.formulation.program import Program
+from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.scenario.model import Scenario
 
 
@@ -69,24 +68,17 @@ def supplier_expressions(program: Program, scenario: Scenario) -> SupplierExpres
     ref = labels["ref"].to_numpy()
     sup = labels["supplier"].to_numpy()
     n = program.n_cols
-    offer_cols = np.flatnonzero(kind == "offer_units")
+    offer_cols = np.flatnonzero(kind == ColumnKind.OFFER_UNITS)
     seg = segments(scenario)
     if len(seg) != len(offer_cols) or not np.array_equal(seg["offer"].to_numpy(), ref[offer_cols]):
         raise AnalysisError("the program was not built from this scenario (offer columns differ)")
-    price = seg["price"].to_numpy(float)
-    bundle_cols = np.flatnonzero(kind == "bundle")
-    col_of_bundle = np.full(len(scenario.bundles), -1, dtype=np.int64)
-    col_of_bundle[ref[bundle_cols]] = bundle_cols
+    bundle_cols = np.flatnonzero(kind == ColumnKind.BUNDLE)
     bu = scenario.bundle_units
     b_of = bu["bundle"].to_numpy()
     b_units = bu["units"].to_numpy(float)
-    b_spend = scenario.bundles["price"].to_numpy(float)[b_of] * scenario.bundle_spend_fractions()
-    b_sup = scenario.bundles["supplier"].to_numpy()[b_of]
-    cols = np.r_[offer_cols, col_of_bundle[b_of]]
-    rows = np.r_[sup[offer_cols], b_sup]
-    shape = (scenario.n_suppliers, n)
-    units = sp.csr_matrix((np.r_[np.ones(len(offer_cols)), b_units], (rows, cols)), shape=shape)
-    spend = sp.csr_matrix((np.r_[price, b_spend], (rows, cols)), shape=shape)
+    prov = program.provenance
+    units = _per_supplier(prov.units(n), prov.pair_supplier, scenario.n_suppliers)
+    spend = _per_supplier(prov.spend(n), prov.pair_supplier, scenario.n_suppliers)
     total_units = np.bincount(b_of, weights=b_units, minlength=len(scenario.bundles))
     return SupplierExpressions(
         units=units,
@@ -96,4 +88,12 @@ def supplier_expressions(program: Program, scenario: Scenario) -> SupplierExpres
         bundle_cols=bundle_cols,
         bundle_supplier=sup[bundle_cols],
         bundle_units=total_units[ref[bundle_cols]],
+    )
+
+
+def _per_supplier(per_pair: sp.csr_array, pair_supplier: np.ndarray, n: int) -> sp.csr_matrix:
+    """Pair rows summed per supplier (entries kept, even a zero price: a supplier offers)."""
+    coo = sp.coo_array(per_pair)
+    return sp.csr_matrix(
+        (coo.data, (pair_supplier[coo.row], coo.col)), shape=(n, per_pair.shape[1])
     )
