@@ -379,20 +379,20 @@ def test_readme_exit_code_table_is_the_exit_map() -> None:
 
 
 def test_every_command_is_registered_in_the_list() -> None:
+    import importlib
+    import pkgutil
+
     import click
 
     from sourceopt import cli as package
     from sourceopt.cli import COMMANDS, cli
 
-    modules = [
-        package.analysis_commands,
-        package.batch_commands,
-        package.commands,
-        package.diagnose_commands,
-        package.report_commands,
-        package.schema_commands,
-        package.service_commands,
+    modules = [  # every command module of the package, found, not listed by hand
+        importlib.import_module(f"sourceopt.cli.{m.name}")
+        for m in pkgutil.iter_modules(package.__path__)
+        if m.name == "commands" or m.name.endswith("_commands")
     ]
+    assert len(modules) >= 8
     defined = {
         value
         for module in modules

@@ -117,6 +117,11 @@ _PLAIN: dict[str, Metric] = {
 }
 
 
+def is_share(metric: Metric) -> bool:
+    """Whether the metric is a share of spend (shown as a percent)."""
+    return isinstance(metric, MaxShare | GroupShare)
+
+
 def parse(text: str) -> Metric:
     """The metric `text` names (see :data:`METRICS`; a group may be ``country:<C>``).
 

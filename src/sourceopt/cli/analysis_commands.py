@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from sourceopt.analysis.metric_spec import is_share, parse
 from sourceopt.cli.exits import exit_code, worst
 from sourceopt.cli.render import fitted, heading, money, percent, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors, wrote
@@ -251,7 +252,7 @@ def frontier_command(
 def _frontier_text(f: Any) -> str:
     way = f.direction.replace("_", " ")
     head = f"{f.scenario} / {f.variant}: cost against {f.metric} ({way} the bound)"
-    share = f.metric == "max_share" or f.metric.startswith("group_share")
+    share = is_share(parse(f.metric))
     rows = [
         [
             percent(p.bound) if share else p.bound,

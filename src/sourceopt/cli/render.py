@@ -6,6 +6,7 @@ import shutil
 import textwrap
 from collections.abc import Sequence
 
+from sourceopt.formulation.family import Bound, family_of_type
 from sourceopt.result import ResultDocument
 
 FALLBACK_WIDTH = 100  # characters, when the output is not a terminal and COLUMNS is not set
@@ -80,8 +81,9 @@ def _is_numeric(value: object) -> bool:
     return _is_number(value) or value is None or (isinstance(value, str) and value.endswith("%"))
 
 
-SHARE_RULES = frozenset({"max_share", "group_share"})
-"""Rule types whose value, bound and violation are shares (fractions of 1)."""
+def is_share_rule(rule_type: str) -> bool:
+    """Whether a rule type's value, bound and violation are shares (fractions of 1)."""
+    return family_of_type(rule_type).bound is Bound.SHARE
 
 
 def percent(value: float | None, digits: int = 2) -> str:
@@ -165,10 +167,10 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
             [
                 r.name if r.group is None else f"{r.name}[{r.group}]",
                 r.type + (" (soft)" if r.soft else ""),
-                share_or_number(r.value, r.type in SHARE_RULES),
-                share_or_number(r.bound, r.type in SHARE_RULES),
+                share_or_number(r.value, is_share_rule(r.type)),
+                share_or_number(r.bound, is_share_rule(r.type)),
                 r.binding,
-                share_or_number(r.violation, r.type in SHARE_RULES),
+                share_or_number(r.violation, is_share_rule(r.type)),
             ]
             for r in rules
         ],

@@ -134,13 +134,17 @@ def families() -> dict[str, RuleFamily]:
 
 def family_of(rule: Any) -> RuleFamily:
     """The family of a rule; a type no family registers raises (never skipped)."""
+    return family_of_type(getattr(rule, "type", None))
+
+
+def family_of_type(rule_type: str | None) -> RuleFamily:
+    """The family of a rule ``type`` (as a result's rule report names it); unknown raises."""
     from sourceopt.formulation.rules import FAMILIES
 
-    found = FAMILIES.get(getattr(rule, "type", ""))
+    found = FAMILIES.get(rule_type or "")
     if found is None:
         known = ", ".join(sorted(FAMILIES))
         raise SourceoptError(
-            f"no rule family builds rules of type {getattr(rule, 'type', None)!r}; "
-            f"registered types: {known}"
+            f"no rule family builds rules of type {rule_type!r}; registered types: {known}"
         )
     return found

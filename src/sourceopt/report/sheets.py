@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sourceopt.analysis.metric_spec import Hhi, SupplierCount, is_share, parse
+from sourceopt.formulation.family import Bound, family_of_type
 from sourceopt.report.model import Report
 
 
@@ -31,15 +33,10 @@ class Styled:
     kind: str
 
 
-SHARE_RULES = ("max_share", "group_share", "min_award_share")
-MONEY_RULES = ("budget",)
-
-
 def rule_kind(rule_type: str) -> str:
     """How a rule's value and bound are shown: a share, money, or a plain number."""
-    if rule_type in SHARE_RULES:
-        return "share"
-    return "money" if rule_type in MONEY_RULES else "number"
+    bound = family_of_type(rule_type).bound
+    return {Bound.SHARE: "share", Bound.MONEY: "money"}.get(bound, "number")
 
 
 @dataclass(frozen=True)
@@ -243,9 +240,12 @@ def bids_table(r: Report) -> Table:
 
 def metric_kind(metric: str) -> str:
     """How a frontier metric's bounds and values are shown."""
-    if metric.startswith(("max_share", "group_share")):
+    parsed = parse(metric)
+    if is_share(parsed):
         return "share"
-    return {"hhi": "hhi", "supplier_count": "units"}.get(metric, "number")
+    if isinstance(parsed, Hhi):
+        return "hhi"
+    return "units" if isinstance(parsed, SupplierCount) else "number"
 
 
 def frontier_table(r: Report) -> Table:
