@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("uvicorn", reason="the service extra is not installed")
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 START_SECONDS = 60  # the server and its worker are warm well within this
 
 

@@ -391,7 +391,7 @@ def test_batch_job_keys_follow_the_workbook(
 
 # --- the bundled example --------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "scenarios" / "laptops-workbook"
 
 

@@ -27,7 +27,7 @@ from sourceopt import load_scenario
 from sourceopt.cli import cli
 from sourceopt.errors import Problem, ScenarioError
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 INVALID = DATA / "invalid"
 MINIMAL = DATA / "valid" / "minimal.yaml"
 EXPECTED: dict[str, Any] = yaml.safe_load((INVALID / "EXPECTED.yaml").read_text())

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from sourceopt.cli import cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 LAPTOPS = str(SCENARIOS / "laptops.yaml")
 INFEASIBLE = str(SCENARIOS / "infeasible-setaside.yaml")
@@ -367,7 +367,7 @@ def test_readme_exit_code_table_is_the_exit_map() -> None:
     from sourceopt.cli.exits import STATUS_EXIT, Exit, status_exit
     from sourceopt.solvers.base import Status
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
     table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
     codes = {int(m) for m in re.findall(r"^\| (\d+) \|", table, flags=re.MULTILINE)}
     assert codes == {int(code) for code in Exit}

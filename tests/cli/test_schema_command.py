@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sourceopt import ScenarioError, load_scenario, solve
 from sourceopt.cli import cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_FILES = sorted(
     p for p in (ROOT / "scenarios").rglob("*") if p.suffix in (".yaml", ".yml", ".json")
 )
