@@ -102,3 +102,18 @@ def test_a_bad_item_attribute_cell_names_its_row_and_column(tmp_path: Path) -> N
     assert len(places) == 1, places
     assert "row 3, column attr.weight" in places[0][0]
     assert "expected a number" in places[0][1]
+
+
+def test_excel_items_sheet_with_tags_and_attribute_columns(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [
+        ["id", "demand", "tags", "attr.weight"],
+        ["A", 100, "fragile;heavy", 12],
+        ["B", 50, None, 3],
+        ["C", 50, "heavy", None],
+    ]:
+        sheet.append(row)
+    book.save(tmp_path / "items.xlsx")
+    assert _award(_scenario(tmp_path, "items.xlsx")) == AWARD
