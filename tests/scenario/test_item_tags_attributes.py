@@ -117,3 +117,12 @@ def test_excel_items_sheet_with_tags_and_attribute_columns(tmp_path: Path) -> No
         sheet.append(row)
     book.save(tmp_path / "items.xlsx")
     assert _award(_scenario(tmp_path, "items.xlsx")) == AWARD
+
+
+def test_conflict_wording_names_id_and_not_entries(tmp_path: Path) -> None:
+    from sourceopt.formulation.rules.wording import who
+
+    (tmp_path / "items.csv").write_text(ITEMS_CSV)
+    sc = load_scenario(_scenario(tmp_path, "items.csv"))
+    selector = SelectorFilter.model_validate({"tags": ["heavy"], "not": {"id": ["A"]}})
+    assert who(sc, selector, suppliers=False) == "items tagged heavy and not (named A) (C)"
