@@ -1410,3 +1410,149 @@ case(
     total_cost=54,
     allocation={("S1", "A"): 9, ("S3", "A"): 1},
 )
+
+# --- format 1.1: item tags and attributes, `id` and `not` in selectors ---------------------
+
+# 52 max_share on the items selected by an item tag. X (100, tagged critical), Y (100, no
+# tags). S1 @10 on both, S2 @12 on both. The rule (limit 0.6, per item) selects X only:
+# X: S1 60 @10 + S2 40 @12 = 600 + 480 = 1,080; Y is unlimited: S1 100 @10 = 1,000.
+# Optimum 2,080. Unique. (Tags ignored would give 2,000; the rule on Y as well 2,160.)
+case(
+    "max_share_items_by_tag",
+    scenario(
+        "items-by-tag",
+        [item("X", 100, tags=["critical"]), item("Y", 100)],
+        [sup("S1"), sup("S2")],
+        [
+            offer("S1", "X", 10),
+            offer("S1", "Y", 10),
+            offer("S2", "X", 12),
+            offer("S2", "Y", 12),
+        ],
+        rules=[{"type": "max_share", "limit": 0.6, "items": {"tags": ["critical"]}, "per": "item"}],
+    ),
+    objective=2080,
+    total_cost=2080,
+    allocation={("S1", "X"): 60, ("S2", "X"): 40, ("S1", "Y"): 100},
+)
+
+# 53 exclude with `suppliers: {not: {tags: [certified]}}` on the items tagged medical.
+# M (50, medical), N (50). C is certified, U has no tags, V is tagged other. Offers: M: U @5,
+# V @6, C @9; N: U @5, C @7. On M only C is not excluded: 50 @9 = 450; N is free: U 50 @5 =
+# 250. Optimum 700. Unique. (Without the `not`, C alone would be excluded from M: U @5 = 250.)
+case(
+    "exclude_not_certified_from_tagged_items",
+    scenario(
+        "exclude-not-certified",
+        [item("M", 50, tags=["medical"]), item("N", 50)],
+        [sup("C", tags=["certified"]), sup("U"), sup("V", tags=["other"])],
+        [
+            offer("U", "M", 5),
+            offer("V", "M", 6),
+            offer("C", "M", 9),
+            offer("U", "N", 5),
+            offer("C", "N", 7),
+        ],
+        rules=[
+            {
+                "type": "exclude",
+                "suppliers": {"not": {"tags": ["certified"]}},
+                "items": {"tags": ["medical"]},
+            }
+        ],
+    ),
+    objective=700,
+    total_cost=700,
+    allocation={("C", "M"): 50, ("U", "N"): 50},
+)
+
+# 54 An item attribute filter where one item lacks the attribute, and its `not`; supplier
+# `id` filters. H (40, hazard 3), L (40, hazard 1), Z (40, no hazard). cheap @5 on all (only
+# 10 units of Z), mid @6 and top @9 on all.
+# Rule 1 excludes {not: {id: [mid, top]}} = cheap from {attribute: {hazard: {ge: 2}}} = H only
+# (Z lacks the attribute, so it does not match). Rule 2 excludes {id: [mid]} from
+# {not: {attribute: {hazard: {lt: 2}}}}: H (3 is not < 2) and Z (lacks it, so the inner map
+# fails and its `not` holds), not L.
+# H: only top: 40 @9 = 360. L: cheap 40 @5 = 200. Z: cheap 10 @5 = 50, the other 30 at top
+# @9 = 270 (mid excluded). Optimum 360 + 200 + 320 = 880. Unique.
+# (Z matched by rule 1 would give 920; Z not matched by rule 2 would give 790.)
+case(
+    "item_attribute_filter_and_its_not",
+    scenario(
+        "item-attribute-not",
+        [
+            item("H", 40, attributes={"hazard": 3}),
+            item("L", 40, attributes={"hazard": 1}),
+            item("Z", 40),
+        ],
+        [sup("cheap"), sup("mid"), sup("top")],
+        [
+            offer("cheap", "H", 5),
+            offer("cheap", "L", 5),
+            offer("cheap", "Z", 5, capacity=10),
+            offer("mid", "H", 6),
+            offer("mid", "L", 6),
+            offer("mid", "Z", 6),
+            offer("top", "H", 9),
+            offer("top", "L", 9),
+            offer("top", "Z", 9),
+        ],
+        rules=[
+            {
+                "type": "exclude",
+                "suppliers": {"not": {"id": ["mid", "top"]}},
+                "items": {"attribute": {"hazard": {"ge": 2}}},
+            },
+            {
+                "type": "exclude",
+                "suppliers": {"id": ["mid"]},
+                "items": {"not": {"attribute": {"hazard": {"lt": 2}}}},
+            },
+        ],
+    ),
+    objective=880,
+    total_cost=880,
+    allocation={("top", "H"): 40, ("cheap", "L"): 40, ("cheap", "Z"): 10, ("top", "Z"): 30},
+)
+
+# 55 Item `id` and `group` filters with a `not`, under group_share. A, B, C (100 each, group
+# g), D (100, group h). S1 @10 on all; S2 @11 on A, @12 on B, C, D. The rule: S2 gets at least
+# 30% of the volume of {group: [g], not: {id: [C]}} = A and B together (200 units, per
+# category), i.e. 60 units, where S2 costs least over S1: A. A: S1 40 @10 + S2 60 @11 = 400 +
+# 660 = 1,060; B, C, D: S1 300 @10 = 3,000. Optimum 4,060. Unique. (C in the scope too: 90
+# units to S2, 4,090.)
+case(
+    "group_share_items_by_group_not_id",
+    scenario(
+        "items-group-not-id",
+        [
+            item("A", 100, group="g"),
+            item("B", 100, group="g"),
+            item("C", 100, group="g"),
+            item("D", 100, group="h"),
+        ],
+        [sup("S1"), sup("S2")],
+        [
+            *(offer("S1", i, 10) for i in ("A", "B", "C", "D")),
+            offer("S2", "A", 11),
+            *(offer("S2", i, 12) for i in ("B", "C", "D")),
+        ],
+        rules=[
+            {
+                "type": "group_share",
+                "min": 0.3,
+                "suppliers": ["S2"],
+                "items": {"group": ["g"], "not": {"id": ["C"]}},
+            }
+        ],
+    ),
+    objective=4060,
+    total_cost=4060,
+    allocation={
+        ("S1", "A"): 40,
+        ("S2", "A"): 60,
+        ("S1", "B"): 100,
+        ("S1", "C"): 100,
+        ("S1", "D"): 100,
+    },
+)

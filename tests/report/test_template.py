@@ -67,6 +67,7 @@ def test_tiny_bids_solve_to_the_hand_derived_award(tmp_path: Path) -> None:
         "unit",
         "baseline_price",
         "group",
+        "tags",  # format 1.1: item tags (;-separated), kept for the rules that select by them
     ]
     assert [c.value for c in book["Items"]["A"][1:]] == ["A", "B"]
     assert book["Suppliers"]["E2"].value == "incumbent;local"  # tags, ;-separated

@@ -453,6 +453,25 @@ def test_exclude_counts_bundle_units() -> None:
     assert_fails(v, "supplier S3, item B", "units 10, above the maximum 0")
 
 
+def test_exclude_with_not_and_id_filters() -> None:
+    # suppliers {not: {tags: [small_business]}} = S2, S3; items {group: [g2], not: {id: [A]}}
+    # = B. On B: S2 40 units, S3 10 through its bundle -> both named, 50 units in all.
+    v, r = check(
+        {
+            "type": "exclude",
+            "suppliers": {"not": {"tags": ["small_business"]}},
+            "items": {"group": ["g2"], "not": {"id": ["A"]}},
+        }
+    )
+    assert r.violation == pytest.approx(50.0)
+    assert_fails(v, "supplier S2, item B", "units 40, above the maximum 0")
+    assert_fails(v, "supplier S3, item B", "units 10, above the maximum 0")
+    # the same rule on the small business alone (S1 has nothing of B) holds
+    v, r = check({"type": "exclude", "suppliers": {"id": ["S1"]}, "items": {"not": {"id": ["A"]}}})
+    assert v.ok
+    assert r.violation == 0.0
+
+
 def test_award_lock() -> None:
     # S2 gets 40 of B, lock at least 45 -> short by 5
     v, r = check({"type": "award", "supplier": "S2", "item": "B", "min_units": 45})

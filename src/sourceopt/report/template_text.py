@@ -11,6 +11,7 @@ COLUMN_HELP: dict[tuple[str, str], str] = {
     ("items", "unit"): "The unit of measure (text), e.g. each, kg.",
     ("items", "baseline_price"): "Today's unit price (at least 0), for savings.",
     ("items", "group"): "A label rules can select items by.",
+    ("items", "tags"): "Labels rules can select items by, separated by ; (e.g. critical;fragile).",
     ("suppliers", "id"): "Your company's id (unique; letters, digits, . _ -).",
     ("suppliers", "name"): "Your company's name.",
     ("suppliers", "country"): "ISO country code, e.g. US, DE.",

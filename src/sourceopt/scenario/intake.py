@@ -45,7 +45,7 @@ RECORD_TYPES: dict[str, type[BaseModel]] = {
     "offers": OfferRecord,
     "tiers": TierRecord,
 }
-_WITH_ATTRIBUTES = ("suppliers", "offers")
+_WITH_ATTRIBUTES = ("items", "suppliers", "offers")
 _CODED = ("offers", "tiers")  # text columns are references, resolved to codes: kept encoded
 
 
@@ -149,7 +149,7 @@ def _from_records(key: str, records: list[Any], file: str) -> tuple[Intake | Non
         r.pop("attributes", None)
         for j, t in enumerate(r.pop("tiers", []) if key == "offers" else []):
             tiers.append((i, j, float(t["from"]), float(t["price"])))
-        if key == "suppliers":
+        if key in ("items", "suppliers"):
             r["tags"] = frozenset(r["tags"])
     spec = column_spec(RECORD_TYPES[key])
     columns = [k for k, c in spec.items() if c.kind not in ("attributes", "nested")]

@@ -6,7 +6,8 @@ loaded; nothing downstream re-checks it.
 
 Tables and their columns (``attr.<name>`` columns hold numeric attributes, NaN if unset):
 
-- ``items``: ``id, demand, unit, baseline_price (NaN if unset), group``
+- ``items``: ``id, demand, unit, baseline_price (NaN if unset), group, tags (frozenset),
+  attr.*``
 - ``suppliers``: ``id, name, country, region, tags (frozenset), capacity (inf if unset),
   fixed_cost, min_units, attr.*``
 - ``offers``: ``supplier, item`` (int codes), ``price, capacity (inf if unset), min_units, attr.*``

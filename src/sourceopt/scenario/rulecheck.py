@@ -19,6 +19,7 @@ from sourceopt.scenario.schema import (
 )
 from sourceopt.scenario.selectors import (
     FILTER_KEYS,
+    filter_ids,
     item_mask,
     misplaced_filters,
     supplier_mask,
@@ -65,13 +66,14 @@ def _misplaced(rule: Rule, file: str, place: str) -> list[Problem]:
     problems = []
     for kind, other in (("suppliers", "items"), ("items", "suppliers")):
         selector: Selector = getattr(rule, kind, "all")
-        for key in misplaced_filters(selector, kind):
+        for path in misplaced_filters(selector, kind):
+            key = path.rsplit(".", 1)[-1]
             where = f" (it is {_A_KEY_OF[other]})" if key in FILTER_KEYS[other] else ""
             known = ", ".join(FILTER_KEYS[kind])
             problems.append(
                 Problem(
                     file,
-                    f"{place}.{kind}.{key}",
+                    f"{place}.{kind}.{path}",
                     f"filter {key!r} does not apply to {kind}{where}, so it would match "
                     f"nothing; filters of {kind} are: {known}",
                 )
@@ -92,10 +94,12 @@ def check_rule(rule: Rule, scenario: Scenario, file: str, place: str) -> list[Pr
         if rule.item not in items:
             problems += _unknown_ids([rule.item], items, "item", file, f"{place}.item")
         return [Problem(p.file, p.place.removesuffix("[0]"), p.message) for p in problems]
-    if hasattr(rule, "suppliers"):
-        problems += _unknown_ids(rule.suppliers, suppliers, "supplier", file, f"{place}.suppliers")
-    if hasattr(rule, "items"):
-        problems += _unknown_ids(rule.items, items, "item", file, f"{place}.items")
+    for kind, known, what in (("suppliers", suppliers, "supplier"), ("items", items, "item")):
+        if hasattr(rule, kind):
+            selector: Selector = getattr(rule, kind)
+            problems += _unknown_ids(selector, known, what, file, f"{place}.{kind}")
+            for inner, ids in filter_ids(selector):
+                problems += _unknown_ids(ids, known, what, file, f"{place}.{kind}.{inner}")
     problems += _misplaced(rule, file, place)
     if problems:
         return problems

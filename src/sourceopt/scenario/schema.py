@@ -71,6 +71,12 @@ class ItemRecord(Strict):
     unit: str | None = None
     baseline_price: NonNeg | None = Field(None, description="today's unit price, for savings")
     group: str | None = Field(None, description="label used by rule scopes")
+    tags: list[str] = Field(
+        default_factory=list, description="labels item selectors can pick (format 1.1)"
+    )
+    attributes: dict[str, Magnitude] = Field(
+        default_factory=dict, description="map name -> number for item selectors (format 1.1)"
+    )
 
 
 class SupplierRecord(Strict):
@@ -141,13 +147,21 @@ Comparison = Literal["gt", "ge", "lt", "le", "eq"]
 
 
 class SelectorFilter(Strict):
-    """A filter: every given entry must hold (tags: has any of them)."""
+    """A filter: every given entry must hold (tags: has any of them; not: the inner map fails).
+
+    Which entries apply to suppliers and which to items is ``FILTER_KEYS`` in
+    scenario/selectors.py; ``id``, item ``tags``/``attribute`` and ``not`` are format 1.1.
+    """
 
     tags: list[str] | None = None
     country: list[str] | None = None
     region: list[str] | None = None
     group: list[str] | None = None
     attribute: dict[str, dict[Comparison, Magnitude]] | None = None
+    id: list[Identifier] | None = Field(None, description="the record's id is one of them")
+    not_: SelectorFilter | None = Field(
+        None, alias="not", description="holds when this inner filter map does not hold"
+    )
 
 
 Selector = Literal["all"] | list[Identifier] | SelectorFilter

@@ -45,15 +45,28 @@ def who(scenario: Scenario, selector: Selector, suppliers: bool = True) -> str:
     if isinstance(selector, list):
         return id_list(ids) if ids else f"no {noun}"
     assert isinstance(selector, SelectorFilter)
+    found = f" ({id_list(ids)})" if ids else " (none in this scenario)"
+    return f"{noun} {_filter_words(selector)}{found}"
+
+
+def _filter_words(selector: SelectorFilter) -> str:
+    """A filter map as words (``tagged a and not (from CN)``)."""
     parts = []
-    for key, words in (("tags", "tagged"), ("country", "from"), ("region", "in"), ("group", "in")):
+    for key, words in (
+        ("id", "named"),
+        ("tags", "tagged"),
+        ("country", "from"),
+        ("region", "in"),
+        ("group", "in"),
+    ):
         values = getattr(selector, key)
         if values:
             parts.append(f"{words} {' or '.join(values)}")
     if selector.attribute:
         parts.append("with " + ", ".join(f"{k} {v}" for k, v in selector.attribute.items()))
-    found = f" ({id_list(ids)})" if ids else " (none in this scenario)"
-    return f"{noun} {' and '.join(parts)}{found}"
+    if selector.not_ is not None:
+        parts.append(f"not ({_filter_words(selector.not_)})")
+    return " and ".join(parts)
 
 
 def reach(scenario: Scenario, sup: np.ndarray, items: np.ndarray, spend: bool) -> float:
