@@ -1410,3 +1410,180 @@ case(
     total_cost=54,
     allocation={("S1", "A"): 9, ("S3", "A"): 1},
 )
+
+# --- format 1.1: min_award_share and total ----------------------------------------------------
+
+# 52 A 70/30 split: X (100). A @10, B @12, C @11 (capacity 20). At least 2 suppliers, none over
+# 70 %, and each awarded supplier at least 30 % (30 units). C can hold at most 20 < 30, so it
+# cannot be awarded: A and B, A at its 70 limit (cheaper), B 30: 700 + 360 = 1060. Unique.
+# (Without min_award_share: A 70, C 20, B 10 = 1040, so the rule binds.)
+_SPLIT = scenario(
+    "split-70-30",
+    [item("X", 100)],
+    [sup("A"), sup("B"), sup("C")],
+    [offer("A", "X", 10), offer("B", "X", 12), offer("C", "X", 11, capacity=20)],
+    rules=[
+        {"type": "supplier_count", "min": 2, "per": "item"},
+        {"type": "max_share", "limit": 0.7},
+        {"type": "min_award_share", "name": "thirty", "limit": 0.3},
+    ],
+)
+case(
+    "min_award_share_70_30_split",
+    _SPLIT,
+    objective=1060,
+    total_cost=1060,
+    allocation={("A", "X"): 70, ("B", "X"): 30},
+)
+
+# 53 The same, min_award_share soft at 0.5 per unit short. With C at x <= 20 units and B at
+# 30 - x (0 < x < 30): cost 700 + 11x + 12(30 - x) = 1060 - x; C is 30 - x short, B is x short
+# (30 - (30 - x)): 30 units short, 15 of penalty, 1075 - x, least at x = 20: 1055 < 1060
+# (x = 0, no violation). A 70, C 20, B 10: total cost 1040, objective 1040 + 15 = 1055. Unique.
+case(
+    "min_award_share_soft",
+    {
+        **_SPLIT,
+        "name": "split-70-30-soft",
+        "rules": [
+            *_SPLIT["rules"][:2],
+            {"type": "min_award_share", "limit": 0.3, "soft": {"penalty": 0.5}},
+        ],
+    },
+    objective=1055,
+    total_cost=1040,
+    allocation={("A", "X"): 70, ("C", "X"): 20, ("B", "X"): 10},
+)
+
+# 54 min_award_share per category, by spend, at 50 %. X (10), Y (10). A: X @5, Y @5, supplier
+# capacity 16; B: Y @15 only. A cannot cover 20, so B gets x_B >= 4 units of Y. Each awarded
+# supplier holds at least half the spend: 15 x_B >= 0.5 (5 (20 - x_B) + 15 x_B) <=> x_B >= 5
+# (and A's 5 (20 - x_B) >= 0.5 (...) <=> x_B <= 5). So x_B = 5: A X 10, Y 5 (75), B Y 5 (75)
+# = 150. Unique. (Without the rule: x_B = 4, 80 + 60 = 140.)
+case(
+    "min_award_share_category_spend",
+    scenario(
+        "min-award-spend",
+        [item("X", 10), item("Y", 10)],
+        [sup("A", capacity=16), sup("B")],
+        [offer("A", "X", 5), offer("A", "Y", 5), offer("B", "Y", 15)],
+        rules=[{"type": "min_award_share", "limit": 0.5, "per": "category", "measure": "spend"}],
+    ),
+    objective=150,
+    total_cost=150,
+    allocation={("A", "X"): 10, ("A", "Y"): 5, ("B", "Y"): 5},
+)
+
+# 55 total max per supplier: a regional capacity over a subset. X, Y, Z (10 each). A @5 on all;
+# B: X @8, Y @9, Z @9. Each supplier at most 12 units of X and Y together. A takes Z (50) and
+# 12 of X, Y; B takes the other 8 where it is cheaper, X (64); A: Y 10, X 2 (60).
+# 50 + 60 + 64 = 174. Unique (B on Y would cost 9 > 8).
+case(
+    "total_max_per_supplier",
+    scenario(
+        "total-regional",
+        [item("X", 10), item("Y", 10), item("Z", 10)],
+        [sup("A"), sup("B")],
+        [
+            offer("A", "X", 5),
+            offer("A", "Y", 5),
+            offer("A", "Z", 5),
+            offer("B", "X", 8),
+            offer("B", "Y", 9),
+            offer("B", "Z", 9),
+        ],
+        rules=[{"type": "total", "name": "north", "max": 12, "items": ["X", "Y"]}],
+    ),
+    objective=174,
+    total_cost=174,
+    allocation={("A", "X"): 2, ("A", "Y"): 10, ("A", "Z"): 10, ("B", "X"): 8},
+)
+
+# 56 total min per supplier: a commitment to a dearer supplier. X (100): A @10, B @12. B is
+# committed 30 units: A 70, B 30 = 700 + 360 = 1060. Unique.
+_COMMIT = scenario(
+    "total-commitment",
+    [item("X", 100)],
+    [sup("A"), sup("B")],
+    [offer("A", "X", 10), offer("B", "X", 12)],
+    rules=[{"type": "total", "name": "commit-b", "min": 30, "suppliers": ["B"]}],
+)
+case(
+    "total_min_commitment",
+    _COMMIT,
+    objective=1060,
+    total_cost=1060,
+    allocation={("A", "X"): 70, ("B", "X"): 30},
+)
+
+# 57 The commitment soft at 1 per unit short: each unit moved to B costs 2 more and saves 1 of
+# penalty, so it is broken in full: A 100 (1000) + 30 short x 1 = 1030. Unique.
+case(
+    "total_min_soft",
+    {
+        **_COMMIT,
+        "name": "total-commitment-soft",
+        "rules": [
+            {"type": "total", "min": 30, "suppliers": ["B"], "soft": {"penalty": 1}},
+        ],
+    },
+    objective=1030,
+    total_cost=1000,
+    allocation={("A", "X"): 100},
+)
+
+# 58 A commitment holds awarded or not: C bids only on Y, yet is committed 10 units of X (the
+# rule's items). Nothing C can receive counts: infeasible. (CP-SAT, on its integer grid, cannot
+# prove an infeasibility its presolve does not find, and says so with no_solution: the case is
+# marked non-integral so that it runs on the backends that prove it; 58b covers CP-SAT.)
+case(
+    "total_min_without_offers",
+    scenario(
+        "total-no-offer",
+        [item("X", 10), item("Y", 10)],
+        [sup("A"), sup("C")],
+        [offer("A", "X", 5), offer("A", "Y", 5), offer("C", "Y", 6)],
+        rules=[{"type": "total", "min": 10, "suppliers": ["C"], "items": ["X"]}],
+    ),
+    status="infeasible",
+    integral=False,
+)
+
+# 58b A commitment beyond what the supplier can deliver: C can sell at most 5 units of X
+# (offer capacity) and is committed 10. Infeasible.
+case(
+    "total_min_beyond_capacity",
+    scenario(
+        "total-beyond-cap",
+        [item("X", 10)],
+        [sup("A"), sup("C")],
+        [offer("A", "X", 5), offer("C", "X", 6, capacity=5)],
+        rules=[{"type": "total", "min": 10, "suppliers": ["C"]}],
+    ),
+    status="infeasible",
+)
+
+# 59 total per all, by spend: A and B together at most 30 of money. X (10): A @5, B @6, C @7.
+# Per unit of the cap A saves (7 - 5) / 5 = 0.4, B (7 - 6) / 6: A takes 30 / 5 = 6 units, C
+# the other 4 (28): 30 + 28 = 58. Unique.
+case(
+    "total_per_all_spend",
+    scenario(
+        "total-all-spend",
+        [item("X", 10)],
+        [sup("A"), sup("B"), sup("C")],
+        [offer("A", "X", 5), offer("B", "X", 6), offer("C", "X", 7)],
+        rules=[
+            {
+                "type": "total",
+                "max": 30,
+                "suppliers": ["A", "B"],
+                "per": "all",
+                "measure": "spend",
+            }
+        ],
+    ),
+    objective=58,
+    total_cost=58,
+    allocation={("A", "X"): 6, ("C", "X"): 4},
+)
