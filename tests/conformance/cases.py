@@ -1587,3 +1587,64 @@ case(
     total_cost=58,
     allocation={("A", "X"): 6, ("C", "X"): 4},
 )
+
+# 60 min_award_share per category, by volume: each awarded supplier at least 25 % of X and Y
+# together (20 units: 5). X, Y (10 each). A @5 on both, supplier capacity 16; B: X @7, Y @6.
+# B must take 4 or more; the rule makes it 5, on Y where it is cheaper: A X 10, Y 5 (75),
+# B Y 5 (30) = 105. Unique. (Per item B's 4 of Y would be 40 % of Y and hold: 104.)
+case(
+    "min_award_share_category_volume",
+    scenario(
+        "min-award-category",
+        [item("X", 10), item("Y", 10)],
+        [sup("A", capacity=16), sup("B")],
+        [offer("A", "X", 5), offer("A", "Y", 5), offer("B", "X", 7), offer("B", "Y", 6)],
+        rules=[{"type": "min_award_share", "limit": 0.25, "per": "category"}],
+    ),
+    objective=105,
+    total_cost=105,
+    allocation={("A", "X"): 10, ("A", "Y"): 5, ("B", "Y"): 5},
+)
+
+# 61 min_award_share per item, by spend, at 50 %. X (20): A @5 (offer capacity 16), B @15;
+# Y (10): A @5 only. On X B takes x >= 4; B's spend 15x >= 0.5 (5 (20 - x) + 15x) <=> x >= 5,
+# and A's 5 (20 - x) >= 0.5 (...) <=> x <= 5: x = 5, A 15 (75) + B 5 (75) = 150 on X; Y all
+# to A (50, 100 % of Y). 200. Unique. (Without the rule: A 16 + B 4 on X, 140 + 50 = 190.)
+case(
+    "min_award_share_item_spend",
+    scenario(
+        "min-award-item-spend",
+        [item("X", 20), item("Y", 10)],
+        [sup("A"), sup("B")],
+        [offer("A", "X", 5, capacity=16), offer("B", "X", 15), offer("A", "Y", 5)],
+        rules=[{"type": "min_award_share", "limit": 0.5, "measure": "spend"}],
+    ),
+    objective=200,
+    total_cost=200,
+    allocation={("A", "X"): 15, ("B", "X"): 5, ("A", "Y"): 10},
+)
+
+# 62 Case 61 with the rule soft at 0.5 per unit of money short. With B at x in [4, 5] on X:
+# cost 5 (20 - x) + 15x + 50 = 150 + 10x; B's spend is 0.5 (100 + 10x) - 15x = 50 - 10x short
+# (A's holds); objective 150 + 10x + 0.5 (50 - 10x) = 175 + 5x, least at x = 4: A 16 (80),
+# B 4 (60), Y 50 = 190, plus 0.5 x 10 = 5: 195. Unique.
+case(
+    "min_award_share_soft_spend",
+    scenario(
+        "min-award-soft-spend",
+        [item("X", 20), item("Y", 10)],
+        [sup("A"), sup("B")],
+        [offer("A", "X", 5, capacity=16), offer("B", "X", 15), offer("A", "Y", 5)],
+        rules=[
+            {
+                "type": "min_award_share",
+                "limit": 0.5,
+                "measure": "spend",
+                "soft": {"penalty": 0.5},
+            }
+        ],
+    ),
+    objective=195,
+    total_cost=190,
+    allocation={("A", "X"): 16, ("B", "X"): 4, ("A", "Y"): 10},
+)
