@@ -1648,3 +1648,22 @@ case(
     total_cost=190,
     allocation={("A", "X"): 16, ("B", "X"): 4, ("A", "Y"): 10},
 )
+
+# 63 Case 54 with a third bidder C: Y @20, never awarded. Its spend row (big-M) must then hold
+# by itself: with C's indicator at 0 it reads 0.5 x (spend of X and Y) <= M = 0.5 x (10 x 5 +
+# 10 x 20) = 125 (demand times the dearest price, per item), and 0.5 x 150 = 75. C instead
+# of B: 20x >= 0.5 (5 (20 - x) + 20x) <=> x >= 4, A 16 (80) + C 4 (80) = 160 > 150; B and
+# C both: three suppliers of at least 50 % each cannot be. Still A X 10, Y 5, B Y 5: 150.
+case(
+    "min_award_share_spend_unawarded_bidder",
+    scenario(
+        "min-award-spend-3",
+        [item("X", 10), item("Y", 10)],
+        [sup("A", capacity=16), sup("B"), sup("C")],
+        [offer("A", "X", 5), offer("A", "Y", 5), offer("B", "Y", 15), offer("C", "Y", 20)],
+        rules=[{"type": "min_award_share", "limit": 0.5, "per": "category", "measure": "spend"}],
+    ),
+    objective=150,
+    total_cost=150,
+    allocation={("A", "X"): 10, ("A", "Y"): 5, ("B", "Y"): 5},
+)

@@ -41,6 +41,8 @@ def indicators(rule: MinAwardShareRule, ctx: Context) -> list[IndicatorNeed]:
 
     Upper link only: the rule's own row keeps a binary at 1 from standing for no award.
     """
+    if rule.limit <= 0:
+        return []  # a zero limit holds by itself: no row, no binary
     items = ctx.selected_items(rule)
     return [IndicatorNeed(_suppliers(rule, ctx), items, per_item=rule.per == "item", floor=False)]
 
