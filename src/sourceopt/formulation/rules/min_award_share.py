@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from sourceopt.errors import SourceoptError
 from sourceopt.formulation.context import Context, IndicatorNeed
 from sourceopt.formulation.family import Bound, Family
 from sourceopt.formulation.rules import wording as w
@@ -48,13 +49,31 @@ def indicators(rule: MinAwardShareRule, ctx: Context) -> list[IndicatorNeed]:
 
 
 def item_spend_bound(ctx: Context) -> np.ndarray:
-    """Per item: an upper bound on its spend (demand times the dearest unit price offered)."""
-    unit = sp.coo_array(sp.csr_array(ctx.E).multiply(sp.csr_array(ctx.V).power(-1.0)))
-    top = np.zeros(ctx.n_pairs)  # per pair: its dearest spend per unit
-    np.maximum.at(top, unit.row, unit.data)
-    dearest = np.zeros(ctx.scenario.n_items)
-    np.maximum.at(dearest, ctx.pair_item, top)
-    return np.asarray(ctx.scenario.items["demand"].to_numpy(float) * dearest)
+    """Per item: an upper bound on its spend, the smaller of two valid ones.
+
+    Demand times the dearest spend per unit of any column of the item's pairs (valid when every
+    spend entry has a units entry: spend per unit, as formulation/core.py builds them), and the
+    sum of the spend entries times their columns' upper bounds. Neither finite raises.
+    """
+    e, v = sp.csr_array(ctx.E), sp.csr_array(ctx.V)
+    per_unit = np.full(ctx.scenario.n_items, np.inf)
+    has_spend = e != 0
+    if has_spend.multiply(v != 0).nnz == has_spend.nnz:  # spend only where there are units
+        unit = sp.coo_array(e.multiply(v.power(-1.0)))
+        top = np.zeros(ctx.n_pairs)  # per pair: its dearest spend per unit
+        np.maximum.at(top, unit.row, unit.data)
+        dearest = np.zeros(ctx.scenario.n_items)
+        np.maximum.at(dearest, ctx.pair_item, top)
+        per_unit = ctx.scenario.items["demand"].to_numpy(float) * dearest
+    hi = ctx.builder.upper_bounds()
+    ec = sp.coo_array(e)
+    by_column = np.zeros(ctx.scenario.n_items)
+    with np.errstate(invalid="ignore"):
+        np.add.at(by_column, ctx.pair_item[ec.row], np.maximum(ec.data, 0.0) * hi[ec.col])
+    out = np.fmin(per_unit, np.nan_to_num(by_column, nan=np.inf))
+    if not np.isfinite(out).all():  # pragma: no cover - offer columns are bounded by demand
+        raise SourceoptError("internal: no finite bound on an item's spend for min_award_share")
+    return np.asarray(out)
 
 
 def build(rule: MinAwardShareRule, ctx: Context, ref: int) -> None:
