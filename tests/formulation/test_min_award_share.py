@@ -30,12 +30,12 @@ def _scenario(rules: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def test_item_spend_bound_is_demand_times_the_dearest_price_or_less() -> None:
-    # X: demand 10 x dearest 7 = 70. Y: 10 x 20 = 200 by price, but by column bounds A's 10
-    # at 5 + C's 3 at 20 = 110, the smaller.
+def test_item_spend_bound_is_demand_times_the_dearest_price() -> None:
+    # X: demand 10 x dearest 7 = 70. Y: 10 x 20 = 200, not the 10 x 5 + 3 x 20 = 110 of the
+    # column bounds: C's capacity may be lifted by an analysis, the demand holds.
     sc = load_scenario(_scenario([]))
     ctx = build_core(sc, ProgramBuilder(scenario=sc.name))
-    assert item_spend_bound(ctx) == pytest.approx([70.0, 110.0])
+    assert item_spend_bound(ctx) == pytest.approx([70.0, 200.0])
 
 
 def test_volume_rows_are_one_per_selected_pair_and_a_zero_limit_adds_nothing() -> None:

@@ -49,11 +49,12 @@ def indicators(rule: MinAwardShareRule, ctx: Context) -> list[IndicatorNeed]:
 
 
 def item_spend_bound(ctx: Context) -> np.ndarray:
-    """Per item: an upper bound on its spend, the smaller of two valid ones.
+    """Per item: an upper bound on its spend.
 
-    Demand times the dearest spend per unit of any column of the item's pairs (valid when every
-    spend entry has a units entry: spend per unit, as formulation/core.py builds them), and the
-    sum of the spend entries times their columns' upper bounds. Neither finite raises.
+    Demand times the dearest spend per unit of any column of the item's pairs, valid when every
+    spend entry has a units entry (spend per unit, as formulation/core.py builds them) and
+    whatever capacities an analysis lifts (an item's units never exceed its demand). Otherwise
+    the sum of the spend entries times their columns' upper bounds; neither finite raises.
     """
     e, v = sp.csr_array(ctx.E), sp.csr_array(ctx.V)
     per_unit = np.full(ctx.scenario.n_items, np.inf)
@@ -70,7 +71,7 @@ def item_spend_bound(ctx: Context) -> np.ndarray:
     by_column = np.zeros(ctx.scenario.n_items)
     with np.errstate(invalid="ignore"):
         np.add.at(by_column, ctx.pair_item[ec.row], np.maximum(ec.data, 0.0) * hi[ec.col])
-    out = np.fmin(per_unit, np.nan_to_num(by_column, nan=np.inf))
+    out = np.where(np.isfinite(per_unit), per_unit, np.nan_to_num(by_column, nan=np.inf))
     if not np.isfinite(out).all():  # pragma: no cover - offer columns are bounded by demand
         raise SourceoptError("internal: no finite bound on an item's spend for min_award_share")
     return np.asarray(out)
