@@ -1667,3 +1667,42 @@ case(
     total_cost=150,
     allocation={("A", "X"): 10, ("A", "Y"): 5, ("B", "Y"): 5},
 )
+
+# 64 total per supplier by spend: A's spend capped at 600. X (100): A @10, B @12. A 60 (600),
+# B 40 (480) = 1080. Unique.
+_SPEND_CAP = scenario(
+    "total-spend-cap",
+    [item("X", 100)],
+    [sup("A"), sup("B")],
+    [offer("A", "X", 10), offer("B", "X", 12)],
+    rules=[{"type": "total", "max": 600, "suppliers": ["A"], "measure": "spend"}],
+)
+case(
+    "total_spend_cap_per_supplier",
+    _SPEND_CAP,
+    objective=1080,
+    total_cost=1080,
+    allocation={("A", "X"): 60, ("B", "X"): 40},
+)
+
+# 65 The cap soft at 0.1 per unit of money over: a unit moved from B to A saves 2 and adds 10
+# of spend over the cap (1 of penalty), so A takes all: 1000, 400 over, 40: objective 1040.
+case(
+    "total_spend_cap_soft",
+    {
+        **_SPEND_CAP,
+        "name": "total-spend-cap-soft",
+        "rules": [
+            {
+                "type": "total",
+                "max": 600,
+                "suppliers": ["A"],
+                "measure": "spend",
+                "soft": {"penalty": 0.1},
+            }
+        ],
+    },
+    objective=1040,
+    total_cost=1000,
+    allocation={("A", "X"): 100},
+)
