@@ -140,6 +140,31 @@ def _rule_strategy(
                 "suppliers": st.just(suppliers),
             }
         ),
+        st.fixed_dictionaries(
+            {
+                "type": st.just("min_award_share"),
+                "limit": st.sampled_from([0.1, 0.2, 0.3]),
+                "per": per,
+                "measure": measure,
+            }
+        ),
+        st.fixed_dictionaries(
+            {
+                "type": st.just("total"),
+                "max": st.integers(5, 60),
+                "suppliers": regular.map(lambda s: [s]),
+                "measure": st.just("volume"),
+            }
+        ),
+        st.fixed_dictionaries(
+            {
+                "type": st.just("total"),
+                "min": st.integers(0, 200),
+                "per": st.just("all"),
+                "measure": st.just("spend"),
+                "suppliers": st.just(suppliers),
+            }
+        ),
     )
     if not soft:
         return rules

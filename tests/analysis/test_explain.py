@@ -261,3 +261,69 @@ def test_an_excluded_supplier_is_named_as_excluded() -> None:
     assert (
         out.conflict[1].message == "supplier b is excluded by variant no-b (it can deliver nothing)"
     )
+
+
+# A commitment holds awarded or not: C (bidding only on Y at 6) is committed 10 units of X.
+# The rule alone is the conflict (its row is 0 >= 10), worded with the supplier that bid on
+# none of its items. Relaxed: C's 10 units short, priced at the top unit price 6 (60); A
+# takes everything at 5 (100). Objective 160.
+def test_total_commitment_without_offers_is_the_conflict() -> None:
+    sc = {
+        "sourceopt": 1,
+        "name": "commit-no-offer",
+        "items": [{"id": "X", "demand": 10}, {"id": "Y", "demand": 10}],
+        "suppliers": [{"id": "A"}, {"id": "C"}],
+        "offers": [
+            {"supplier": "A", "item": "X", "price": 5},
+            {"supplier": "A", "item": "Y", "price": 5},
+            {"supplier": "C", "item": "Y", "price": 6},
+        ],
+        "rules": [
+            {"type": "total", "name": "commit-c", "min": 10, "suppliers": ["C"], "items": ["X"]}
+        ],
+    }
+    out = explain(load_scenario(sc))
+    assert out.status is Status.INFEASIBLE
+    assert [m.rule for m in out.conflict] == ["commit-c"]
+    (member,) = out.conflict
+    assert "at least 10 units" in member.message
+    assert "C bid on none of those items" in member.message
+    rel = out.relaxation
+    assert rel is not None
+    assert [(v.rule, v.amount, v.penalty) for v in rel.violations] == [
+        ("commit-c", pytest.approx(10), pytest.approx(60))
+    ]
+    assert rel.result.total_cost == pytest.approx(100)
+    assert rel.objective == pytest.approx(160)
+    assert out.verified
+
+
+# min_award_share against the data: X (100); A can deliver 80 (offer capacity), B 25. B must
+# take at least 20 and, once awarded, 30 % (30 units): the rule, the demand and the two
+# capacities conflict. Rules give way before data, by the least: B at its 25 is 5 units short
+# of its 30 %, priced at the top unit price 12 (60); then A 75 (750) + B 25 (300) = 1050.
+# Objective 1110.
+def test_min_award_share_gives_way_in_units() -> None:
+    sc = {
+        "sourceopt": 1,
+        "name": "min-award-vs-capacity",
+        "items": [{"id": "X", "demand": 100}],
+        "suppliers": [{"id": "A"}, {"id": "B"}],
+        "offers": [
+            {"supplier": "A", "item": "X", "price": 10, "capacity": 80},
+            {"supplier": "B", "item": "X", "price": 12, "capacity": 25},
+        ],
+        "rules": [{"type": "min_award_share", "name": "thirty", "limit": 0.3}],
+    }
+    out = explain(load_scenario(sc))
+    assert out.status is Status.INFEASIBLE
+    assert "thirty" in [m.rule for m in out.conflict]
+    words = next(m.message for m in out.conflict if m.rule == "thirty")
+    assert "awarded anything of each selected item at least 30% of its volume" in words
+    rel = out.relaxation
+    assert rel is not None
+    assert [(v.rule, v.amount, v.penalty) for v in rel.violations] == [
+        ("thirty", pytest.approx(5), pytest.approx(60))
+    ]
+    assert rel.result.total_cost == pytest.approx(1050)
+    assert rel.objective == pytest.approx(1110)

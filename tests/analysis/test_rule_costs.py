@@ -136,3 +136,46 @@ def test_cli(tmp_path: Any) -> None:
     out = runner.invoke(cli, ["rules", str(path), "--rule", "nope"])
     assert out.exit_code == 2
     assert "unknown rule 'nope'" in out.output
+
+
+def _split(rules: list[dict[str, Any]]) -> dict[str, Any]:
+    """X (100): A at 10, B at 12, C at 11 with an offer capacity of 20."""
+    return {
+        "sourceopt": 1,
+        "name": "rule-costs-split",
+        "items": [{"id": "X", "demand": 100}],
+        "suppliers": [{"id": "A"}, {"id": "B"}, {"id": "C"}],
+        "offers": [
+            {"supplier": "A", "item": "X", "price": 10},
+            {"supplier": "B", "item": "X", "price": 12},
+            {"supplier": "C", "item": "X", "price": 11, "capacity": 20},
+        ],
+        "rules": rules,
+    }
+
+
+def test_min_award_share_and_total_are_priced() -> None:
+    # 70/30: at least 2 suppliers, none over 70 %, each awarded at least 30 %. C (20 at most)
+    # cannot reach 30: A 70 + B 30 = 1060. Without the 30 % floor: A 70, C 20, B 10 = 1040;
+    # the floor costs 20 (20 / 1040 = 1.923 %).
+    split = [
+        {"type": "supplier_count", "name": "two", "min": 2, "per": "item"},
+        {"type": "max_share", "name": "seventy", "limit": 0.7},
+        {"type": "min_award_share", "name": "thirty", "limit": 0.3},
+    ]
+    costs = rule_costs(load_scenario(_split(split)))
+    assert costs.objective == pytest.approx(1060.0)
+    thirty = next(r for r in costs.rules if r.name == "thirty")
+    assert (thirty.binding, thirty.verified) == (True, True)
+    assert thirty.objective_without == pytest.approx(1040.0)
+    assert thirty.rule_cost == pytest.approx(20.0)
+    assert thirty.rule_cost_pct == pytest.approx(100 * 20 / 1040)
+    # a commitment of 30 units to B: A 70 + B 30 = 1060; without it A takes all, 1000: 60
+    commit = [{"type": "total", "name": "commit-b", "min": 30, "suppliers": ["B"]}]
+    (b,) = rule_costs(load_scenario(_split(commit))).rules
+    assert b.binding
+    assert b.rule_cost == pytest.approx(60.0)
+    assert b.objective_without == pytest.approx(1000.0)
+    assert b.verified
+    # an LP: the commitment's dual is what one more unit to B costs, 12 - 10 = 2
+    assert b.dual == pytest.approx(2.0, abs=1e-4)

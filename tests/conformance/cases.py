@@ -1556,3 +1556,300 @@ case(
         ("S1", "D"): 100,
     },
 )
+
+
+# --- format 1.1: min_award_share and total ----------------------------------------------------
+
+# 56 A 70/30 split: X (100). A @10, B @12, C @11 (capacity 20). At least 2 suppliers, none over
+# 70 %, and each awarded supplier at least 30 % (30 units). C can hold at most 20 < 30, so it
+# cannot be awarded: A and B, A at its 70 limit (cheaper), B 30: 700 + 360 = 1060. Unique.
+# (Without min_award_share: A 70, C 20, B 10 = 1040, so the rule binds.)
+_SPLIT = scenario(
+    "split-70-30",
+    [item("X", 100)],
+    [sup("A"), sup("B"), sup("C")],
+    [offer("A", "X", 10), offer("B", "X", 12), offer("C", "X", 11, capacity=20)],
+    rules=[
+        {"type": "supplier_count", "min": 2, "per": "item"},
+        {"type": "max_share", "limit": 0.7},
+        {"type": "min_award_share", "name": "thirty", "limit": 0.3},
+    ],
+)
+case(
+    "min_award_share_70_30_split",
+    _SPLIT,
+    objective=1060,
+    total_cost=1060,
+    allocation={("A", "X"): 70, ("B", "X"): 30},
+)
+
+# 57 The same, min_award_share soft at 0.5 per unit short. With C at x <= 20 units and B at
+# 30 - x (0 < x < 30): cost 700 + 11x + 12(30 - x) = 1060 - x; C is 30 - x short, B is x short
+# (30 - (30 - x)): 30 units short, 15 of penalty, 1075 - x, least at x = 20: 1055 < 1060
+# (x = 0, no violation). A 70, C 20, B 10: total cost 1040, objective 1040 + 15 = 1055. Unique.
+case(
+    "min_award_share_soft",
+    {
+        **_SPLIT,
+        "name": "split-70-30-soft",
+        "rules": [
+            *_SPLIT["rules"][:2],
+            {"type": "min_award_share", "limit": 0.3, "soft": {"penalty": 0.5}},
+        ],
+    },
+    objective=1055,
+    total_cost=1040,
+    allocation={("A", "X"): 70, ("C", "X"): 20, ("B", "X"): 10},
+)
+
+# 58 min_award_share per category, by spend, at 50 %. X (10), Y (10). A: X @5, Y @5, supplier
+# capacity 16; B: Y @15 only. A cannot cover 20, so B gets x_B >= 4 units of Y. Each awarded
+# supplier holds at least half the spend: 15 x_B >= 0.5 (5 (20 - x_B) + 15 x_B) <=> x_B >= 5
+# (and A's 5 (20 - x_B) >= 0.5 (...) <=> x_B <= 5). So x_B = 5: A X 10, Y 5 (75), B Y 5 (75)
+# = 150. Unique. (Without the rule: x_B = 4, 80 + 60 = 140.)
+case(
+    "min_award_share_category_spend",
+    scenario(
+        "min-award-spend",
+        [item("X", 10), item("Y", 10)],
+        [sup("A", capacity=16), sup("B")],
+        [offer("A", "X", 5), offer("A", "Y", 5), offer("B", "Y", 15)],
+        rules=[{"type": "min_award_share", "limit": 0.5, "per": "category", "measure": "spend"}],
+    ),
+    objective=150,
+    total_cost=150,
+    allocation={("A", "X"): 10, ("A", "Y"): 5, ("B", "Y"): 5},
+)
+
+# 59 total max per supplier: a regional capacity over a subset. X, Y, Z (10 each). A @5 on all;
+# B: X @8, Y @9, Z @9. Each supplier at most 12 units of X and Y together. A takes Z (50) and
+# 12 of X, Y; B takes the other 8 where it is cheaper, X (64); A: Y 10, X 2 (60).
+# 50 + 60 + 64 = 174. Unique (B on Y would cost 9 > 8).
+case(
+    "total_max_per_supplier",
+    scenario(
+        "total-regional",
+        [item("X", 10), item("Y", 10), item("Z", 10)],
+        [sup("A"), sup("B")],
+        [
+            offer("A", "X", 5),
+            offer("A", "Y", 5),
+            offer("A", "Z", 5),
+            offer("B", "X", 8),
+            offer("B", "Y", 9),
+            offer("B", "Z", 9),
+        ],
+        rules=[{"type": "total", "name": "north", "max": 12, "items": ["X", "Y"]}],
+    ),
+    objective=174,
+    total_cost=174,
+    allocation={("A", "X"): 2, ("A", "Y"): 10, ("A", "Z"): 10, ("B", "X"): 8},
+)
+
+# 60 total min per supplier: a commitment to a dearer supplier. X (100): A @10, B @12. B is
+# committed 30 units: A 70, B 30 = 700 + 360 = 1060. Unique.
+_COMMIT = scenario(
+    "total-commitment",
+    [item("X", 100)],
+    [sup("A"), sup("B")],
+    [offer("A", "X", 10), offer("B", "X", 12)],
+    rules=[{"type": "total", "name": "commit-b", "min": 30, "suppliers": ["B"]}],
+)
+case(
+    "total_min_commitment",
+    _COMMIT,
+    objective=1060,
+    total_cost=1060,
+    allocation={("A", "X"): 70, ("B", "X"): 30},
+)
+
+# 61 The commitment soft at 1 per unit short: each unit moved to B costs 2 more and saves 1 of
+# penalty, so it is broken in full: A 100 (1000) + 30 short x 1 = 1030. Unique.
+case(
+    "total_min_soft",
+    {
+        **_COMMIT,
+        "name": "total-commitment-soft",
+        "rules": [
+            {"type": "total", "min": 30, "suppliers": ["B"], "soft": {"penalty": 1}},
+        ],
+    },
+    objective=1030,
+    total_cost=1000,
+    allocation={("A", "X"): 100},
+)
+
+# 62 A commitment holds awarded or not: C bids only on Y, yet is committed 10 units of X (the
+# rule's items). Nothing C can receive counts: infeasible. (CP-SAT, on its integer grid, cannot
+# prove an infeasibility its presolve does not find, and says so with no_solution: the case is
+# marked non-integral so that it runs on the backends that prove it; 58b covers CP-SAT.)
+case(
+    "total_min_without_offers",
+    scenario(
+        "total-no-offer",
+        [item("X", 10), item("Y", 10)],
+        [sup("A"), sup("C")],
+        [offer("A", "X", 5), offer("A", "Y", 5), offer("C", "Y", 6)],
+        rules=[{"type": "total", "min": 10, "suppliers": ["C"], "items": ["X"]}],
+    ),
+    status="infeasible",
+    integral=False,
+)
+
+# 62b A commitment beyond what the supplier can deliver: C can sell at most 5 units of X
+# (offer capacity) and is committed 10. Infeasible.
+case(
+    "total_min_beyond_capacity",
+    scenario(
+        "total-beyond-cap",
+        [item("X", 10)],
+        [sup("A"), sup("C")],
+        [offer("A", "X", 5), offer("C", "X", 6, capacity=5)],
+        rules=[{"type": "total", "min": 10, "suppliers": ["C"]}],
+    ),
+    status="infeasible",
+)
+
+# 63 total per all, by spend: A and B together at most 30 of money. X (10): A @5, B @6, C @7.
+# Per unit of the cap A saves (7 - 5) / 5 = 0.4, B (7 - 6) / 6: A takes 30 / 5 = 6 units, C
+# the other 4 (28): 30 + 28 = 58. Unique.
+case(
+    "total_per_all_spend",
+    scenario(
+        "total-all-spend",
+        [item("X", 10)],
+        [sup("A"), sup("B"), sup("C")],
+        [offer("A", "X", 5), offer("B", "X", 6), offer("C", "X", 7)],
+        rules=[
+            {
+                "type": "total",
+                "max": 30,
+                "suppliers": ["A", "B"],
+                "per": "all",
+                "measure": "spend",
+            }
+        ],
+    ),
+    objective=58,
+    total_cost=58,
+    allocation={("A", "X"): 6, ("C", "X"): 4},
+)
+
+# 64 min_award_share per category, by volume: each awarded supplier at least 25 % of X and Y
+# together (20 units: 5). X, Y (10 each). A @5 on both, supplier capacity 16; B: X @7, Y @6.
+# B must take 4 or more; the rule makes it 5, on Y where it is cheaper: A X 10, Y 5 (75),
+# B Y 5 (30) = 105. Unique. (Per item B's 4 of Y would be 40 % of Y and hold: 104.)
+case(
+    "min_award_share_category_volume",
+    scenario(
+        "min-award-category",
+        [item("X", 10), item("Y", 10)],
+        [sup("A", capacity=16), sup("B")],
+        [offer("A", "X", 5), offer("A", "Y", 5), offer("B", "X", 7), offer("B", "Y", 6)],
+        rules=[{"type": "min_award_share", "limit": 0.25, "per": "category"}],
+    ),
+    objective=105,
+    total_cost=105,
+    allocation={("A", "X"): 10, ("A", "Y"): 5, ("B", "Y"): 5},
+)
+
+# 65 min_award_share per item, by spend, at 50 %. X (20): A @5 (offer capacity 16), B @15;
+# Y (10): A @5 only. On X B takes x >= 4; B's spend 15x >= 0.5 (5 (20 - x) + 15x) <=> x >= 5,
+# and A's 5 (20 - x) >= 0.5 (...) <=> x <= 5: x = 5, A 15 (75) + B 5 (75) = 150 on X; Y all
+# to A (50, 100 % of Y). 200. Unique. (Without the rule: A 16 + B 4 on X, 140 + 50 = 190.)
+case(
+    "min_award_share_item_spend",
+    scenario(
+        "min-award-item-spend",
+        [item("X", 20), item("Y", 10)],
+        [sup("A"), sup("B")],
+        [offer("A", "X", 5, capacity=16), offer("B", "X", 15), offer("A", "Y", 5)],
+        rules=[{"type": "min_award_share", "limit": 0.5, "measure": "spend"}],
+    ),
+    objective=200,
+    total_cost=200,
+    allocation={("A", "X"): 15, ("B", "X"): 5, ("A", "Y"): 10},
+)
+
+# 66 Case 65 with the rule soft at 0.5 per unit of money short. With B at x in [4, 5] on X:
+# cost 5 (20 - x) + 15x + 50 = 150 + 10x; B's spend is 0.5 (100 + 10x) - 15x = 50 - 10x short
+# (A's holds); objective 150 + 10x + 0.5 (50 - 10x) = 175 + 5x, least at x = 4: A 16 (80),
+# B 4 (60), Y 50 = 190, plus 0.5 x 10 = 5: 195. Unique.
+case(
+    "min_award_share_soft_spend",
+    scenario(
+        "min-award-soft-spend",
+        [item("X", 20), item("Y", 10)],
+        [sup("A"), sup("B")],
+        [offer("A", "X", 5, capacity=16), offer("B", "X", 15), offer("A", "Y", 5)],
+        rules=[
+            {
+                "type": "min_award_share",
+                "limit": 0.5,
+                "measure": "spend",
+                "soft": {"penalty": 0.5},
+            }
+        ],
+    ),
+    objective=195,
+    total_cost=190,
+    allocation={("A", "X"): 16, ("B", "X"): 4, ("A", "Y"): 10},
+)
+
+# 67 Case 58 with a third bidder C: Y @20, never awarded. Its spend row (big-M) must then hold
+# by itself: with C's indicator at 0 it reads 0.5 x (spend of X and Y) <= M = 0.5 x (10 x 5 +
+# 10 x 20) = 125 (demand times the dearest price, per item), and 0.5 x 150 = 75. C instead
+# of B: 20x >= 0.5 (5 (20 - x) + 20x) <=> x >= 4, A 16 (80) + C 4 (80) = 160 > 150; B and
+# C both: three suppliers of at least 50 % each cannot be. Still A X 10, Y 5, B Y 5: 150.
+case(
+    "min_award_share_spend_unawarded_bidder",
+    scenario(
+        "min-award-spend-3",
+        [item("X", 10), item("Y", 10)],
+        [sup("A", capacity=16), sup("B"), sup("C")],
+        [offer("A", "X", 5), offer("A", "Y", 5), offer("B", "Y", 15), offer("C", "Y", 20)],
+        rules=[{"type": "min_award_share", "limit": 0.5, "per": "category", "measure": "spend"}],
+    ),
+    objective=150,
+    total_cost=150,
+    allocation={("A", "X"): 10, ("A", "Y"): 5, ("B", "Y"): 5},
+)
+
+# 68 total per supplier by spend: A's spend capped at 600. X (100): A @10, B @12. A 60 (600),
+# B 40 (480) = 1080. Unique.
+_SPEND_CAP = scenario(
+    "total-spend-cap",
+    [item("X", 100)],
+    [sup("A"), sup("B")],
+    [offer("A", "X", 10), offer("B", "X", 12)],
+    rules=[{"type": "total", "max": 600, "suppliers": ["A"], "measure": "spend"}],
+)
+case(
+    "total_spend_cap_per_supplier",
+    _SPEND_CAP,
+    objective=1080,
+    total_cost=1080,
+    allocation={("A", "X"): 60, ("B", "X"): 40},
+)
+
+# 69 The cap soft at 0.1 per unit of money over: a unit moved from B to A saves 2 and adds 10
+# of spend over the cap (1 of penalty), so A takes all: 1000, 400 over, 40: objective 1040.
+case(
+    "total_spend_cap_soft",
+    {
+        **_SPEND_CAP,
+        "name": "total-spend-cap-soft",
+        "rules": [
+            {
+                "type": "total",
+                "max": 600,
+                "suppliers": ["A"],
+                "measure": "spend",
+                "soft": {"penalty": 0.1},
+            }
+        ],
+    },
+    objective=1040,
+    total_cost=1000,
+    allocation={("A", "X"): 100},
+)

@@ -576,3 +576,66 @@ def test_tiers_given_out_of_order_are_sorted() -> None:
     v = run(t=t)
     assert v.unit_prices[0] == 9.0
     assert v.cost.objective == pytest.approx(OBJECTIVE)
+
+
+# --- format 1.1: min_award_share and total ------------------------------------------------
+
+
+def test_min_award_share_per_item_catches_token_awards() -> None:
+    # awarded pairs: S1-A 60/100, S2-A 20/100, S3-A 20/100 (bundle), S2-B 40/50, S3-B 10/50.
+    # At 30 %: S2-A and S3-A are 30 - 20 = 10 units short each, S3-B 15 - 10 = 5: 25 units
+    v, r = check({"type": "min_award_share", "limit": 0.3})
+    assert (r.value, r.bound, r.violation, r.ok) == (
+        pytest.approx(0.2),
+        0.3,
+        pytest.approx(25.0),
+        False,
+    )
+    assert_fails(v, "supplier S2, item A", "20%", "below the minimum 30%")
+    assert_fails(v, "supplier S3, item B")
+    # at 20 %: every award reaches it, three exactly (binding)
+    _, r = check({"type": "min_award_share", "limit": 0.2})
+    assert (r.ok, r.binding, r.violation) == (True, True, 0.0)
+
+
+def test_min_award_share_per_category_spend_binds_only_the_awarded() -> None:
+    # spend S1 540, S2 1020, S3 400 (bundle) of 1960; at 25 %: S3 is 490 - 400 = 90 money short
+    rule = {"type": "min_award_share", "limit": 0.25, "per": "category", "measure": "spend"}
+    v, r = check(rule)
+    assert r.value == pytest.approx(400 / 1960)
+    assert r.violation == pytest.approx(90.0)
+    assert_fails(v, "supplier S3 of the selected items together")
+    # bundle rejected: S3 receives nothing and is not bound; S1 540 and S2 1020 of 1560 pass
+    _, r = check(rule, bundles=(False,))
+    assert r.ok
+    assert r.value == pytest.approx(540 / 1560)
+
+
+def test_total_max_per_supplier() -> None:
+    # units: S1 60, S2 60, S3 30; at most 50 each: S1 and S2 10 over each, 20 in all
+    v, r = check({"type": "total", "max": 50})
+    assert (r.value, r.bound, r.violation) == (60.0, 50.0, 20.0)
+    assert_fails(v, "supplier S1", "awarded units 60", "above the maximum 50")
+    assert_fails(v, "supplier S2")
+
+
+def test_total_min_is_a_commitment_awarded_or_not() -> None:
+    # S3 is committed 25 units of A and gets 20 (bundle): 5 short
+    rule = {"type": "total", "min": 25, "suppliers": ["S3"], "items": ["A"]}
+    v, r = check(rule)
+    assert (r.value, r.violation) == (20.0, 5.0)
+    assert_fails(v, "supplier S3", "below the minimum 25")
+    # bundle rejected: S3 awarded nothing, still bound: 25 short
+    _, r = check(rule, bundles=(False,))
+    assert (r.value, r.violation, r.ok) == (0.0, 25.0, False)
+
+
+def test_total_per_all_spend() -> None:
+    # S1 and S2 together: 540 + 1020 = 1560 money, at most 1500: 60 over; 1600: holds
+    rule = {"type": "total", "max": 1500, "suppliers": ["S1", "S2"], "per": "all"}
+    v, r = check({**rule, "measure": "spend"})
+    assert (r.value, r.violation) == (pytest.approx(1560.0), pytest.approx(60.0))
+    assert_fails(v, "awarded spend 1560", "above the maximum 1500")
+    assert check({**rule, "measure": "spend", "max": 1600})[1].ok
+    # by volume: 60 + 60 = 120 units <= 1500
+    assert check(rule)[1].ok

@@ -328,6 +328,44 @@ class BackupCoverageRule(RuleBase):
     items: Selector = "all"
 
 
+class MinAwardShareRule(RuleBase):
+    """A selected supplier awarded anything of a scope gets at least `limit` of its measure.
+
+    The scope is each selected item (`per: item`) or the selected items together
+    (`per: category`); with `supplier_count` and `max_share` it writes a 70/30 split.
+    """
+
+    type: Literal["min_award_share"]
+    limit: Share
+    suppliers: Selector = "all"
+    items: Selector = "all"
+    per: Per = "item"
+    measure: Measure = "volume"
+
+
+class TotalRule(RuleBase):
+    """The awarded volume (or spend) on the selected items is within `min` and `max`.
+
+    Per selected supplier (`per: supplier`, a `min` then holds for every one of them, awarded
+    or not: a commitment) or of the selected suppliers together (`per: all`).
+    """
+
+    type: Literal["total"]
+    min: NonNeg | None = None
+    max: NonNeg | None = None
+    suppliers: Selector = "all"
+    items: Selector = "all"
+    measure: Measure = "volume"
+    per: Literal["supplier", "all"] = "supplier"
+
+    @model_validator(mode="after")
+    def _bounds(self) -> TotalRule:
+        _need_a_bound(self, "min", "max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
 Rule = Annotated[
     MaxShareRule
     | SupplierCountRule
@@ -337,7 +375,9 @@ Rule = Annotated[
     | AverageAttributeRule
     | BudgetRule
     | MaxItemsPerSupplierRule
-    | BackupCoverageRule,
+    | BackupCoverageRule
+    | MinAwardShareRule
+    | TotalRule,
     Field(discriminator="type"),
 ]
 
@@ -351,6 +391,8 @@ RULE_TYPES: tuple[str, ...] = (
     "budget",
     "max_items_per_supplier",
     "backup_coverage",
+    "min_award_share",
+    "total",
 )
 
 

@@ -17,7 +17,9 @@ from sourceopt.formulation.rules import (
     group_share,
     max_items,
     max_share,
+    min_award_share,
     supplier_count,
+    total,
 )
 
 _MODULES = (
@@ -30,5 +32,7 @@ _MODULES = (
     max_items,
     backup_coverage,
     budget,
+    min_award_share,
+    total,
 )
 FAMILIES: dict[str, RuleFamily] = {m.FAMILY.type: m.FAMILY for m in _MODULES}

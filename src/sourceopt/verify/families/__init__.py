@@ -15,7 +15,9 @@ from sourceopt.verify.families import (
     group_share,
     max_items_per_supplier,
     max_share,
+    min_award_share,
     supplier_count,
+    total,
 )
 from sourceopt.verify.rowkit import RuleChecker
 
@@ -29,5 +31,7 @@ _MODULES = (
     budget,
     max_items_per_supplier,
     backup_coverage,
+    min_award_share,
+    total,
 )
 CHECKS: dict[str, RuleChecker] = {m.CHECK.type: m.CHECK for m in _MODULES}
