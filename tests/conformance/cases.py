@@ -1682,7 +1682,7 @@ case(
 # 62 A commitment holds awarded or not: C bids only on Y, yet is committed 10 units of X (the
 # rule's items). Nothing C can receive counts: infeasible. (CP-SAT, on its integer grid, cannot
 # prove an infeasibility its presolve does not find, and says so with no_solution: the case is
-# marked non-integral so that it runs on the backends that prove it; 58b covers CP-SAT.)
+# marked non-integral: CP-SAT must then answer infeasible or no_solution; 62b covers CP-SAT.)
 case(
     "total_min_without_offers",
     scenario(
