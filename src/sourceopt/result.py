@@ -41,6 +41,42 @@ class AllocationDoc(_Doc):
     unit_price: float
     spend: float
     source: str  # "offer" or the bundle id
+    current_units: float = Field(
+        0.0,
+        description="units this supplier supplies of this item today (the item's current; "
+        "0 where none); a bundle line shows the same figure as the supplier's offer line",
+    )
+
+
+class ItemDoc(_Doc):
+    """One item's figures (format 1.1), or one accepted bundle's (``item`` null).
+
+    ``cost`` is the item's offer units at landed unit cost (fixed costs excluded; a bundle's:
+    its price); ``baseline_cost`` = baseline_price x the units bought through offers.
+    """
+
+    item: str | None
+    bundle: str | None = Field(
+        None, exclude_if=lambda value: value is None, description="a bundle entry: its id"
+    )
+    demand: float | None = Field(description="the item's demand (null for a bundle)")
+    baseline_cost: float | None = Field(
+        description="baseline_price x units bought through offers (null without a baseline "
+        "price, and for a bundle)"
+    )
+    cost: float = Field(description="offer units x landed unit cost; a bundle's price")
+    savings: float | None = Field(description="baseline_cost - cost (null without a baseline)")
+    savings_pct: float | None = Field(
+        description="a percentage: 100 x savings / baseline_cost (null when that is 0 or null)"
+    )
+    suppliers: list[str] = Field(description="ids of the suppliers awarded units of the item")
+    current_units: float | None = Field(
+        description="units supplied today over all suppliers (0 without current; null for a bundle)"
+    )
+    retained_units: float | None = Field(
+        description="sum over suppliers of min(today's units, units awarded incl. bundle "
+        "units) (null for a bundle)"
+    )
 
 
 class SupplierDoc(_Doc):
@@ -76,6 +112,11 @@ class KpiDoc(_Doc):
     group_shares: dict[str, float] = Field(
         description="share of spend (a fraction) per supplier tag (tag:<t>) and country "
         "(country:<c>)"
+    )
+    retained_pct: float | None = Field(
+        None,
+        description="a percentage: 100 x sum of retained units / sum of today's units (null "
+        "when no item has current)",
     )
 
 
@@ -146,6 +187,10 @@ class ResultDocument(_Doc):
     total_cost: float | None
     cost: CostDoc | None
     allocations: list[AllocationDoc]
+    items: list[ItemDoc] = Field(
+        default_factory=list,
+        description="one entry per item, then one per accepted bundle (empty without an award)",
+    )
     suppliers: list[SupplierDoc]
     kpis: KpiDoc | None
     rules: list[RuleDoc]
@@ -218,6 +263,13 @@ class SolveResult:
         """One row per (supplier, item, source) with units, unit price and spend."""
         cols = list(AllocationDoc.model_fields)
         return pd.DataFrame([a.model_dump() for a in self.document.allocations], columns=cols)
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """One row per item, then per accepted bundle: cost, savings, today's units kept."""
+        cols = list(ItemDoc.model_fields)
+        rows = [i.model_dump() for i in self.document.items]
+        return pd.DataFrame(rows, columns=cols)
 
     @property
     def suppliers(self) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.result import (
     AllocationDoc,
     CostDoc,
+    ItemDoc,
     KpiDoc,
     ResultDocument,
     RuleDoc,
@@ -23,7 +24,7 @@ from sourceopt.result import (
 )
 from sourceopt.scenario.model import Scenario
 from sourceopt.solvers.base import Limit, RawResult, Status, relative_gap
-from sourceopt.verify import Verification, verify
+from sourceopt.verify import ItemFigures, Verification, verify
 
 UNIT_DECIMALS = 6  # awarded units are reported (and verified) rounded to a millionth
 
@@ -74,8 +75,51 @@ def allocations(scenario: Scenario, award: Award, check: Verification) -> pd.Dat
             "source": scenario.bundles["id"].to_numpy()[b_of],
         }
     )
+    now = check.items.current
+    offers["current_units"] = now[off["item"].to_numpy()[used], off["supplier"].to_numpy()[used]]
+    bundles["current_units"] = now[
+        bu["item"].to_numpy()[taken], scenario.bundles["supplier"].to_numpy()[b_of]
+    ]
     frames = [f for f in (offers, bundles) if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else offers
+
+
+def _number(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+def item_docs(scenario: Scenario, figures: ItemFigures) -> list[ItemDoc]:
+    """The result's ``items``: one entry per item (file order), then per accepted bundle."""
+    out = [
+        ItemDoc(
+            item=str(item_id),
+            demand=float(figures.demand[i]),
+            baseline_cost=_number(figures.baseline_cost[i]),
+            cost=float(figures.cost[i]),
+            savings=_number(figures.savings[i]),
+            savings_pct=_number(figures.savings_pct[i]),
+            suppliers=list(figures.suppliers[i]),
+            current_units=float(figures.current_units[i]),
+            retained_units=float(figures.retained_units[i]),
+        )
+        for i, item_id in enumerate(scenario.items["id"])
+    ]
+    for bundle, supplier, price in figures.bundles:
+        out.append(
+            ItemDoc(
+                item=None,
+                bundle=bundle,
+                demand=None,
+                baseline_cost=None,
+                cost=price,
+                savings=None,
+                savings_pct=None,
+                suppliers=[supplier],
+                current_units=None,
+                retained_units=None,
+            )
+        )
+    return out
 
 
 def supplier_summary(alloc: pd.DataFrame) -> pd.DataFrame:
@@ -90,8 +134,14 @@ def supplier_summary(alloc: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def kpis(scenario: Scenario, alloc: pd.DataFrame, sups: pd.DataFrame, total_cost: float) -> KpiDoc:
-    """Savings against baseline, supplier count, concentration and group shares of spend."""
+def kpis(
+    scenario: Scenario,
+    alloc: pd.DataFrame,
+    sups: pd.DataFrame,
+    total_cost: float,
+    retained_pct: float | None = None,
+) -> KpiDoc:
+    """Savings against baseline, supplier count, concentration, group shares, retention."""
     base_price = scenario.items["baseline_price"].to_numpy(float)
     known = ~np.isnan(base_price)
     baseline = savings = pct = None
@@ -113,6 +163,7 @@ def kpis(scenario: Scenario, alloc: pd.DataFrame, sups: pd.DataFrame, total_cost
         hhi=float(np.sum((shares * 100.0) ** 2)),
         max_supplier_share=float(shares.max()) if len(shares) else 0.0,
         group_shares=group_shares(scenario, sups),
+        retained_pct=retained_pct,
     )
 
 
@@ -197,8 +248,9 @@ def document(
                 penalties=cost.penalties,
             ),
             "allocations": [AllocationDoc.model_validate(r) for r in alloc.to_dict("records")],
+            "items": item_docs(scenario, check.items),
             "suppliers": [SupplierDoc.model_validate(r) for r in sups.to_dict("records")],
-            "kpis": kpis(scenario, alloc, sups, cost.total_cost),
+            "kpis": kpis(scenario, alloc, sups, cost.total_cost, check.items.retained_pct),
             "rules": _rule_docs(scenario, check),
             "verification": VerificationDoc(
                 ok=check.ok,

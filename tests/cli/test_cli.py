@@ -23,6 +23,7 @@ INFEASIBLE = str(SCENARIOS / "infeasible-setaside.yaml")
 CHIPS = str(SCENARIOS / "resilient-chips.yaml")
 
 JSON_KEYS = {
+    "items",  # format 1.1: per-item cost, savings and today's award kept
     "scenario",
     "variant",
     "status",
@@ -161,10 +162,10 @@ def test_csv_output(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = _invoke(runner, ["solve", LAPTOPS, "--json", "--csv", str(out)])
     assert result.exit_code == 0, result.output
-    for name in ("allocations.csv", "suppliers.csv", "rules.csv", "result.json"):
+    names = ("allocations.csv", "items.csv", "suppliers.csv", "rules.csv", "result.json")
+    for name in names:
         assert (out / name).is_file(), name
     # one line per file written, on stderr: stdout stays the JSON
-    names = ("allocations.csv", "suppliers.csv", "rules.csv", "result.json")
     assert result.stderr.splitlines() == [f"wrote {out / name}" for name in names]
     allocations = _json(result)["allocations"]
     with (out / "allocations.csv").open(newline="") as f:

@@ -112,12 +112,15 @@ def _write_csv(folder: Path, results: list[SolveResult]) -> None:
         out = folder / result.document.variant if len(results) > 1 else folder
         out.mkdir(parents=True, exist_ok=True)
         result.allocations.to_csv(out / "allocations.csv", index=False)
+        items = result.items
+        items["suppliers"] = [";".join(v) for v in items["suppliers"]]
+        items.to_csv(out / "items.csv", index=False)
         sups = result.suppliers
         sups["items"] = [";".join(v) for v in sups["items"]]
         sups.to_csv(out / "suppliers.csv", index=False)
         result.rules.to_csv(out / "rules.csv", index=False)
         (out / "result.json").write_text(result.to_json())
-        for name in ("allocations.csv", "suppliers.csv", "rules.csv", "result.json"):
+        for name in ("allocations.csv", "items.csv", "suppliers.csv", "rules.csv", "result.json"):
             wrote(out / name)
 
 

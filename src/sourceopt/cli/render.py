@@ -138,6 +138,8 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
     if k.savings is not None:
         pct = f" ({k.savings_pct:.2f} %)" if k.savings_pct is not None else ""
         lines.append(f"savings vs baseline {money(k.baseline_cost)}: {money(k.savings)}{pct}")
+    if k.retained_pct is not None:
+        lines.append(f"today's award retained: {k.retained_pct:.2f} % of today's units")
     lines.append(
         f"suppliers awarded {k.supplier_count}   max share {percent(k.max_supplier_share)}"
         f"   HHI {k.hhi:,.0f}"
@@ -149,6 +151,7 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
         [[a.supplier, a.item, a.units, a.unit_price, a.spend, a.source] for a in allocations],
         rows,
     )
+    lines += _items_section(doc, rows)
     suppliers = sorted(doc.suppliers, key=lambda s: -s.spend) if rows else doc.suppliers
     lines += _section(
         "Suppliers",
@@ -199,6 +202,33 @@ def _section(
             "(all of them: --rows 0, --csv DIR or --json)"
         )
     return out
+
+
+def _items_section(doc: ResultDocument, rows: int) -> list[str]:
+    """Per item (and accepted bundle): cost, baseline, savings, and today's units kept.
+
+    With `rows`, the largest costs first; the retained columns only when today's award is known.
+    """
+    entries = sorted(doc.items, key=lambda e: -e.cost) if rows else doc.items
+    today = doc.kpis is not None and doc.kpis.retained_pct is not None
+    headers = ["item", "cost", "baseline", "savings", "savings %"]
+    if today:
+        headers += ["today", "retained"]
+    records = []
+    for e in entries:
+        pct = "-" if e.savings_pct is None else f"{e.savings_pct:.2f} %"
+        row: list[object] = [
+            e.item if e.item is not None else f"bundle {e.bundle}",
+            e.cost,
+            "-" if e.baseline_cost is None else e.baseline_cost,
+            "-" if e.savings is None else e.savings,
+            pct,
+        ]
+        if today:
+            row += ["-" if e.current_units is None else e.current_units]
+            row += ["-" if e.retained_units is None else e.retained_units]
+        records.append(row)
+    return _section("Items", headers, records, rows)
 
 
 def _solver_line(doc: ResultDocument) -> str:

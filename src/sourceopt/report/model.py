@@ -254,7 +254,7 @@ def build_report(
     has_current = sections.has_current(result, facts)
     return Report(
         summary=Summary(**sections.summary(result, facts)),
-        award=[AwardRow(**row) for row in sections.award(result, names)],
+        award=[AwardRow(**row) for row in sections.award(result, names, has_current)],
         items=[ItemRow(**row) for row in sections.items(result, facts)],
         suppliers=[SupplierRow(**row) for row in sections.suppliers(result, facts, names)],
         rules=[RuleRow(**row) for row in sections.rules(result, rule_costs)],

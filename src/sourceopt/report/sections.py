@@ -15,9 +15,10 @@ COST_KEYS = ("purchase", "bundles", "adders", "fixed", "rebates", "penalties")
 
 
 def has_current(result: Doc, facts: Doc) -> bool:
-    """Whether today's award is known (the result's keys, or items' ``current`` in the facts)."""
-    if any("current_units" in a for a in result.get("allocations", [])):
-        return True
+    """Whether today's award is known (``kpis.retained_pct``, or items' ``current`` in the facts).
+
+    Allocations carry ``current_units`` (0) even without a today's award, so they do not tell.
+    """
     if (result.get("kpis") or {}).get("retained_pct") is not None:
         return True
     return any(item.get("current") for item in facts.get("items", []))
@@ -59,8 +60,8 @@ def summary(result: Doc, facts: Doc) -> dict[str, Any]:
     }
 
 
-def award(result: Doc, names: Mapping[str, str]) -> list[dict[str, Any]]:
-    """One row per allocation, in the result's order."""
+def award(result: Doc, names: Mapping[str, str], known: bool = True) -> list[dict[str, Any]]:
+    """One row per allocation, in the result's order (today's units blank unless `known`)."""
     return [
         {
             "supplier": str(a["supplier"]),
@@ -70,7 +71,7 @@ def award(result: Doc, names: Mapping[str, str]) -> list[dict[str, Any]]:
             "unit_price": a["unit_price"],
             "spend": a["spend"],
             "source": str(a["source"]),
-            "current_units": a.get("current_units"),
+            "current_units": a.get("current_units") if known else None,
         }
         for a in result.get("allocations", [])
     ]
@@ -129,7 +130,10 @@ def _derived_items(result: Doc, facts: Doc) -> list[dict[str, Any]]:
 
 
 def items(result: Doc, facts: Doc) -> list[dict[str, Any]]:
-    """One row per item (and per accepted bundle): the result's ``items``, else derived."""
+    """One row per item (and per accepted bundle): the result's ``items``, else derived.
+
+    Today's and retained units are blank when today's award is not known.
+    """
     if not result.get("allocations") and not result.get("items"):
         return []
     demand = {str(i["id"]): float(i["demand"]) for i in facts.get("items", [])}
@@ -137,7 +141,10 @@ def items(result: Doc, facts: Doc) -> list[dict[str, Any]]:
     entries = result.get("items")
     if entries is None:
         entries = _derived_items(result, facts)
-    return [_item_entry(e, demand, units) for e in entries]
+    rows = [_item_entry(e, demand, units) for e in entries]
+    if not has_current(result, facts):
+        rows = [r | {"current_units": None, "retained_units": None} for r in rows]
+    return rows
 
 
 def _today(facts: Doc) -> dict[str, float]:

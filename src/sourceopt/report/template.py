@@ -24,7 +24,7 @@ from sourceopt import theme
 from sourceopt.errors import SourceoptError
 from sourceopt.report.template_text import COLUMN_HELP, instructions
 from sourceopt.scenario.intake import RECORD_TYPES
-from sourceopt.scenario.model import ATTR_PREFIX, Scenario
+from sourceopt.scenario.model import ATTR_PREFIX, CURRENT_PREFIX, Scenario
 from sourceopt.scenario.schema import TABLE_KEYS
 from sourceopt.scenario.tables import Column, column_spec
 from sourceopt.scenario.workbook import SCENARIO_SHEET, TABLE_SHEETS, TEXT_KEYS
@@ -44,10 +44,11 @@ class Sheet:
 
 
 def _columns(key: str, frame_columns: Iterable[str]) -> list[tuple[str, Column]]:
-    """The columns of table `key` as a file holds them, ``attr.<name>`` after the others."""
+    """The columns of table `key` as a file holds them, ``attr.*``/``current.*`` at the end."""
     spec = column_spec(RECORD_TYPES[key])
-    out = [(name, col) for name, col in spec.items() if name not in NESTED]
-    attrs = sorted(c for c in frame_columns if c.startswith(ATTR_PREFIX))
+    out = [(n, col) for n, col in spec.items() if col.kind not in ("attributes", "nested")]
+    prefixes = (ATTR_PREFIX, CURRENT_PREFIX)  # current.<supplier>: items' today's units
+    attrs = sorted(c for c in frame_columns if c.startswith(prefixes))
     number = Column("attr", "number", False, True)
     return out + [(a, number) for a in attrs]
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from sourceopt.errors import Problem
 from sourceopt.scenario.messages import magnitude_text
-from sourceopt.scenario.model import ATTR_PREFIX
+from sourceopt.scenario.model import ATTR_PREFIX, CURRENT_PREFIX
 from sourceopt.scenario.schema import MAX_MAGNITUDE
 from sourceopt.scenario.tables import MAX_PROBLEMS_PER_COLUMN, Column, RawTable
 
@@ -145,9 +145,16 @@ def _tags(values: pd.Series) -> list[frozenset[str]]:
 
 
 def validate_columns(
-    table: RawTable, spec: dict[str, Column], *, attributes: bool, coded: bool = False
+    table: RawTable,
+    spec: dict[str, Column],
+    *,
+    attributes: bool,
+    coded: bool = False,
+    current: bool = False,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Check a raw table against the spec; return the typed frame and the problems.
+
+    With `current` (the items table), ``current.<supplier>`` columns hold today's units (>= 0).
 
     Text columns are objects (``None`` where missing); with `coded`, a column that arrives
     dictionary-encoded (categorical) stays so, its distinct values stripped and checked once.
@@ -156,8 +163,13 @@ def validate_columns(
     problems: list[Problem] = []
     allowed = {k for k, c in spec.items() if c.kind not in ("attributes", "nested")}
     for name in frame.columns:
-        if name not in allowed and not (attributes and str(name).startswith(ATTR_PREFIX)):
+        prefixed = (attributes and str(name).startswith(ATTR_PREFIX)) or (
+            current and str(name).startswith(CURRENT_PREFIX)
+        )
+        if name not in allowed and not prefixed:
             hint = " (attributes are columns named attr.<name>)" if attributes else ""
+            if current:
+                hint += " (today's units are columns named current.<supplier>)"
             expected = ", ".join(sorted(allowed))
             problems.append(
                 Problem(
@@ -201,6 +213,12 @@ def validate_columns(
                     le=MAX_MAGNITUDE,
                 )
                 numbers, found = _numbers(table, attr_col, frame[name].reset_index(drop=True))
+                out[str(name)], problems = numbers, problems + found
+    if current:
+        for name in frame.columns:
+            if str(name).startswith(CURRENT_PREFIX):
+                units = Column(str(name), "number", required=False, nullable=True, ge=0.0)
+                numbers, found = _numbers(table, units, frame[name].reset_index(drop=True))
                 out[str(name)], problems = numbers, problems + found
     return pd.DataFrame(out, index=pd.RangeIndex(n)), problems
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sourceopt.errors import Problem
 from sourceopt.scenario.columns import default_column, validate_columns
 from sourceopt.scenario.messages import problems_from
-from sourceopt.scenario.model import ATTR_PREFIX
+from sourceopt.scenario.model import ATTR_PREFIX, CURRENT_PREFIX
 from sourceopt.scenario.schema import (
     ColumnTable,
     ItemRecord,
@@ -120,16 +120,22 @@ def _read_as(key: str) -> ReadAs:
         coded=frozenset(k for k, c in spec.items() if c.kind == "text" and key in _CODED),
         numbers=frozenset(k for k, c in spec.items() if c.kind in ("number", "integer")),
         number_prefix=ATTR_PREFIX if key in _WITH_ATTRIBUTES else None,
+        current_prefix=CURRENT_PREFIX if key == "items" else None,
     )
 
 
 def _columnar(key: str, raw: RawTable) -> tuple[Intake | None, list[Problem]]:
     spec = column_spec(RECORD_TYPES[key])
     attributes, coded = key in _WITH_ATTRIBUTES, key in _CODED
-    frame, problems = validate_columns(raw, spec, attributes=attributes, coded=coded)
+    current = key == "items"
+    frame, problems = validate_columns(
+        raw, spec, attributes=attributes, coded=coded, current=current
+    )
     if problems and raw.typed:  # report on the cells as written, as a text read would
         raw = as_written(raw)
-        frame, problems = validate_columns(raw, spec, attributes=attributes, coded=coded)
+        frame, problems = validate_columns(
+            raw, spec, attributes=attributes, coded=coded, current=current
+        )
     if raw.cell_problems:  # the reader's word on a cell replaces the validation's
         refused = {p.place for p in raw.cell_problems}
         problems = [*raw.cell_problems, *(p for p in problems if p.place not in refused)]
@@ -142,18 +148,23 @@ def _from_records(key: str, records: list[Any], file: str) -> tuple[Intake | Non
         return _references_only(key, records, file), problems
     rows = [r.model_dump(by_alias=True) for r in parsed]
     attrs = sorted({a for r in rows for a in r.get("attributes", {})})
+    current = sorted({s for r in rows for s in r.get("current", {})}) if key == "items" else []
     tiers: list[tuple[int, int, float, float]] = []
     for i, r in enumerate(rows):
         for name in attrs:
             r[ATTR_PREFIX + name] = r.get("attributes", {}).get(name, np.nan)
         r.pop("attributes", None)
+        for sup in current:
+            r[CURRENT_PREFIX + sup] = r.get("current", {}).get(sup, np.nan)
+        r.pop("current", None)
         for j, t in enumerate(r.pop("tiers", []) if key == "offers" else []):
             tiers.append((i, j, float(t["from"]), float(t["price"])))
         if key in ("items", "suppliers"):
             r["tags"] = frozenset(r["tags"])
     spec = column_spec(RECORD_TYPES[key])
     columns = [k for k, c in spec.items() if c.kind not in ("attributes", "nested")]
-    frame = pd.DataFrame(rows, columns=[*columns, *(ATTR_PREFIX + a for a in attrs)])
+    extra = [*(ATTR_PREFIX + a for a in attrs), *(CURRENT_PREFIX + c for c in current)]
+    frame = pd.DataFrame(rows, columns=[*columns, *extra])
     for k in columns:
         if spec[k].kind in ("number", "integer"):
             frame[k] = frame[k].astype(float)

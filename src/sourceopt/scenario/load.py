@@ -154,6 +154,7 @@ def _assemble(
     items, suppliers, offers = tables["items"], tables["suppliers"], tables["offers"]
     problems = refs.unique_ids(items.frame, items.raw, "item")
     problems += refs.unique_ids(suppliers.frame, suppliers.raw, "supplier")
+    problems += refs.current_suppliers(items.frame, items.raw, suppliers.frame["id"])
     sup_codes, found = refs.codes(
         offers.frame["supplier"], suppliers.frame["id"], offers.raw, "supplier", "supplier"
     )

@@ -7,7 +7,7 @@ loaded; nothing downstream re-checks it.
 Tables and their columns (``attr.<name>`` columns hold numeric attributes, NaN if unset):
 
 - ``items``: ``id, demand, unit, baseline_price (NaN if unset), group, tags (frozenset),
-  attr.*``
+  attr.*, current.*`` (``current.<supplier>``: units that supplier supplies today)
 - ``suppliers``: ``id, name, country, region, tags (frozenset), capacity (inf if unset),
   fixed_cost, min_units, attr.*``
 - ``offers``: ``supplier, item`` (int codes), ``price, capacity (inf if unset), min_units, attr.*``
@@ -27,6 +27,7 @@ import pandas as pd
 from sourceopt.scenario.schema import Objective, Rule, SolverSettings, Variant
 
 ATTR_PREFIX = "attr."
+CURRENT_PREFIX = "current."  # items: ``current.<supplier>`` columns, today's units (0 if unset)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,21 @@ class Scenario:
             minlength=self.n_suppliers,
         )
         return np.asarray(np.minimum(self.suppliers["capacity"].to_numpy(float), offered))
+
+    def current_units(self) -> np.ndarray:
+        """Today's award: units per (item, supplier), a matrix of zeros where none is given."""
+        out = np.zeros((self.n_items, self.n_suppliers))
+        ids = self.suppliers["id"].tolist()
+        for col in self.items.columns:
+            name = str(col)
+            if name.startswith(CURRENT_PREFIX) and name[len(CURRENT_PREFIX) :] in ids:
+                units = self.items[col].to_numpy(float)
+                out[:, ids.index(name[len(CURRENT_PREFIX) :])] = np.nan_to_num(units)
+        return out
+
+    def has_current(self) -> bool:
+        """Whether any item states today's award (``current``)."""
+        return any(str(c).startswith(CURRENT_PREFIX) for c in self.items.columns)
 
     def baseline_cost(self) -> float:
         """Demand times today's price, over items that have a baseline price."""

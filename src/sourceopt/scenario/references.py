@@ -142,3 +142,24 @@ def increasing_tiers(tiers: pd.DataFrame, table: RawTable, nested: bool) -> list
     return _each(
         table, np.flatnonzero(dup), "from", "two tiers with the same threshold for one offer"
     )
+
+
+def current_suppliers(items: pd.DataFrame, table: RawTable, suppliers: pd.Series) -> list[Problem]:
+    """Every supplier named in an item's ``current`` (today's award) exists."""
+    known = set(suppliers.dropna().astype(str))
+    problems: list[Problem] = []
+    for col in items.columns:
+        name = str(col)
+        if not name.startswith("current.") or name[len("current.") :] in known:
+            continue
+        rows = np.flatnonzero(items[col].notna().to_numpy())
+        first = int(rows[0]) if len(rows) else 0
+        problems.append(
+            Problem(
+                table.file,
+                table.place(first, name),
+                f"unknown supplier {name[len('current.') :]!r} in current (today's award); "
+                f"known suppliers: {_listing(suppliers)}",
+            )
+        )
+    return problems

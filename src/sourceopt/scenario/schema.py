@@ -77,6 +77,11 @@ class ItemRecord(Strict):
     attributes: dict[str, Magnitude] = Field(
         default_factory=dict, description="map name -> number for item selectors (format 1.1)"
     )
+    current: dict[str, NonNeg] = Field(
+        default_factory=dict,
+        description="today's award: map supplier id -> units it supplies today (format 1.1); "
+        "feeds the result only",
+    )
 
 
 class SupplierRecord(Strict):

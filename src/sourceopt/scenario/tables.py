@@ -150,12 +150,12 @@ class ReadAs:
     coded: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
     number_prefix: str | None = None
+    current_prefix: str | None = None  # items: today's units, ``current.<supplier>``
 
     def number(self, name: str) -> bool:
         """Whether a column of this name holds numbers."""
-        return name in self.numbers or bool(
-            self.number_prefix and name.startswith(self.number_prefix)
-        )
+        prefixes = [p for p in (self.number_prefix, self.current_prefix) if p]
+        return name in self.numbers or any(name.startswith(p) for p in prefixes)
 
     def csv_dtype(self, name: str) -> Any:
         """The dtype a CSV column of this name is read as (text unless numbers or coded)."""

@@ -13,7 +13,9 @@ units.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -29,10 +31,11 @@ from sourceopt.verify.checks import (
     fmt,
 )
 from sourceopt.verify.costs import CostBreakdown, cost_breakdown, with_soft_penalties
+from sourceopt.verify.items import ItemFigures, check_reported_items, item_figures
 from sourceopt.verify.rules import RuleCheck, check_rule
 from sourceopt.verify.view import AwardView, build_view
 
-__all__ = ["CostBreakdown", "RuleCheck", "Verification", "verify"]
+__all__ = ["CostBreakdown", "ItemFigures", "RuleCheck", "Verification", "verify"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class Verification:
     ``rebates``, ``supplier_capacity``, ``min_units``, ``rule:<name>``, ``cost``);
     ``problems`` describes every failure in business words. ``unit_prices`` is the effective
     unit price per offer row; ``bundle_item_spend`` the spend attributed to each
-    ``scenario.bundle_units`` row (0 when its bundle is not accepted).
+    ``scenario.bundle_units`` row (0 when its bundle is not accepted); ``items`` the per-item
+    cost, savings and today's award kept (verify/items.py).
     """
 
     ok: bool
@@ -56,6 +60,7 @@ class Verification:
     rules: tuple[RuleCheck, ...]
     unit_prices: np.ndarray
     bundle_item_spend: np.ndarray
+    items: ItemFigures
 
 
 def _rule_names(rules: tuple[Rule, ...]) -> list[str]:
@@ -93,6 +98,7 @@ def verify(
     award: Award,
     *,
     reported_objective: float | None = None,
+    reported_items: Sequence[Mapping[str, Any]] | None = None,
     tolerance: float = 1e-6,
 ) -> Verification:
     """Re-check an award against the scenario and recompute its cost and rule report.
@@ -100,7 +106,8 @@ def verify(
     Checks that every item's demand is met exactly, offers stay within their capacities and
     minimums, suppliers within their capacities and minimums, and every rule holds (hard
     rules; soft ones are priced); recomputes the cost breakdown and, if
-    ``reported_objective`` is given, compares it with the recomputed objective.
+    ``reported_objective`` is given, compares it with the recomputed objective, and if
+    ``reported_items`` (a result's ``items`` list) is given, each item's figures with theirs.
     """
     view = build_view(scenario, award, tolerance)
     findings = [
@@ -122,6 +129,10 @@ def verify(
             soft_penalty += rule.soft.penalty * check.violation
     cost = with_soft_penalties(cost, soft_penalty)
     findings.append(_cost_check(cost, reported_objective, tolerance))
+    items = item_figures(view)
+    if reported_items is not None:
+        ids = scenario.items["id"].astype(str).tolist()
+        findings.append(check_reported_items(items, ids, reported_items, tolerance))
     problems = tuple(p for f in findings for p in f.problems)
     return Verification(
         ok=not problems,
@@ -132,4 +143,5 @@ def verify(
         rules=tuple(checks),
         unit_prices=view.unit_prices,
         bundle_item_spend=view.bundle_item_spend,
+        items=items,
     )
