@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.model import CURRENT_PREFIX, Scenario
 
 
 def _num(value: Any) -> float | None:
@@ -24,17 +24,24 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _current(value: Any) -> dict[str, float] | None:
-    """An item's ``current`` map (format 1.1: supplier id -> units today), when it has one."""
-    if not isinstance(value, dict):
-        return None
-    return {str(k): float(v) for k, v in value.items()}
+def _current(items: Any) -> list[dict[str, float] | None]:
+    """Each item's ``current`` map (format 1.1: supplier id -> units today), when it has one.
+
+    The scenario holds it as ``current.<supplier>`` columns (NaN where an item names none).
+    """
+    cols = [str(c) for c in items.columns if str(c).startswith(CURRENT_PREFIX)]
+    out: list[dict[str, float] | None] = []
+    for k in range(len(items)):
+        cells = {c[len(CURRENT_PREFIX) :]: items[c].iat[k] for c in cols}
+        known = {s: float(v) for s, v in cells.items() if not math.isnan(float(v))}
+        out.append(known or None)
+    return out
 
 
 def _items(scenario: Scenario) -> list[dict[str, Any]]:
     items = scenario.items
     cols = {c: items[c].tolist() for c in ("id", "demand", "unit", "baseline_price", "group")}
-    current = items["current"].tolist() if "current" in items.columns else [None] * len(items)
+    current = _current(items)
     return [
         {
             "id": str(cols["id"][k]),
@@ -42,7 +49,7 @@ def _items(scenario: Scenario) -> list[dict[str, Any]]:
             "unit": _text(cols["unit"][k]),
             "baseline_price": _num(cols["baseline_price"][k]),
             "group": _text(cols["group"][k]),
-            "current": _current(current[k]),
+            "current": current[k],
         }
         for k in range(len(items))
     ]
