@@ -165,7 +165,8 @@ def test_negative_current_units_are_refused() -> None:
     data["items"][0]["current"] = {"S1": -5}
     with pytest.raises(ScenarioError) as caught:
         load_scenario(data)
-    assert any("items[0].current" in p.place for p in caught.value.problems)
+    problems = [(p.place, p.message) for p in caught.value.problems]
+    assert problems == [("items[0].current.S1", "expected a number >= 0, got -5")]
 
 
 def _with_items_csv(tmp_path: Path, text: str) -> Path:
