@@ -304,3 +304,24 @@ def test_the_report_leaves_today_s_columns_blank_without_current() -> None:
     assert not report.has_current
     assert {a.current_units for a in report.award} == {None}
     assert {i.retained_units for i in report.items} == {None}
+
+
+def test_excel_items_sheet_with_current_columns(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [
+        ["id", "demand", "baseline_price", "current.S1", "current.S2", "current.S3"],
+        ["A", 100, 12, 70, 30, None],
+        ["B", 50, 6, None, 50, None],
+        ["C", 20, 10, 5, None, 15],
+    ]:
+        sheet.append(row)
+    book.save(tmp_path / "items.xlsx")
+    data = today()
+    data["items"] = {"file": "items.xlsx"}
+    path = tmp_path / "today.yaml"
+    path.write_text(yaml.safe_dump(data))
+    doc = solve(load_scenario(path)).to_dict()
+    assert doc["items"] == EXPECTED_ITEMS
+    assert doc["kpis"]["retained_pct"] == pytest.approx(100 * 135 / 170)
