@@ -45,7 +45,8 @@ class Verification:
     ``ok`` is true when every check passed; ``max_violation`` is the largest amount any hard
     check or hard rule is past its bound (in that check's own units: units, money, counts);
     ``checked`` names the checks run (``demand``, ``offer_capacity``, ``tiers``, ``bundles``,
-    ``rebates``, ``supplier_capacity``, ``min_units``, ``rule:<name>``, ``cost``);
+    ``rebates``, ``supplier_capacity``, ``min_units``, ``rule:<name>``, ``cost``, and
+    ``items`` when a result's items were given to compare);
     ``problems`` describes every failure in business words. ``unit_prices`` is the effective
     unit price per offer row; ``bundle_item_spend`` the spend attributed to each
     ``scenario.bundle_units`` row (0 when its bundle is not accepted); ``items`` the per-item
