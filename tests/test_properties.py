@@ -370,8 +370,12 @@ def _scale_prices(sc: dict[str, Any], k: float) -> dict[str, Any]:
         for t in r["tiers"]:
             t["from_spend"] *= k
     for rule in out.get("rules", []):
-        if rule["type"] == "budget":
-            rule["max"] *= k
+        money = rule["type"] == "budget" or (
+            rule["type"] == "total" and rule.get("measure") == "spend"
+        )
+        for key in ("min", "max") if money else ():  # money bounds scale with the prices
+            if key in rule:
+                rule[key] *= k
     return out
 
 
