@@ -8,7 +8,7 @@ no award.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -184,6 +184,11 @@ class ResultDocument(_Doc):
     variant: str
     status: Status
     objective: float | None
+    objective_kind: Literal["total_cost", "score"] = Field(
+        "total_cost",
+        description="what `objective` is: the total cost plus penalties (minimised), or the "
+        "award's score net of soft-rule penalties in points (maximised; format 1.1)",
+    )
     total_cost: float | None
     cost: CostDoc | None
     allocations: list[AllocationDoc]

@@ -23,6 +23,7 @@ from sourceopt.result import (
     VerificationDoc,
 )
 from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.score import SCORE_TIE_TOLERANCE
 from sourceopt.solvers.base import Limit, RawResult, Status, relative_gap
 from sourceopt.verify import ItemFigures, Verification, verify
 
@@ -217,6 +218,7 @@ def document(
         variant=scenario.variant,
         status=raw.status,
         objective=None,
+        objective_kind="score" if scenario.objective.is_score else "total_cost",
         total_cost=None,
         cost=None,
         allocations=[],
@@ -231,6 +233,8 @@ def document(
         return doc
     award = award_from(program, scenario, raw.x)
     claimed = program.objective_value(raw.x) if exact else None
+    if claimed is not None and program.maximizes_score:
+        claimed = -claimed  # the score
     check = verify(scenario, award, reported_objective=claimed)
     doc = _proven(doc, program, raw, check.cost.objective, mip_gap)
     alloc = allocations(scenario, award, check)
@@ -272,7 +276,11 @@ def _proven(
     """
     if raw.bound is None or not np.isfinite(raw.bound):
         return doc
-    bound = raw.bound - program.tie_break_allowance(objective)
+    if program.maximizes_score:  # stage 1's bound on minus the score, without a tie-break
+        bound = -raw.bound
+        mip_gap += SCORE_TIE_TOLERANCE  # a score within it of the best is a tie, broken by cost
+    else:
+        bound = raw.bound - program.tie_break_allowance(objective)
     gap = relative_gap(objective, bound)
     solver = doc.solver.model_copy(update={"bound": bound, "gap": gap})
     if raw.status is Status.OPTIMAL and gap > mip_gap * (1 + 1e-9):

@@ -52,7 +52,13 @@ def solve_with(
 ) -> SolveResult:
     """:func:`solve_program` on a backend instance already at hand."""
     # half the requested gap goes to the solver: the tie-break allowance uses the rest
-    raw = engine.solve(program, replace(options, mip_gap=options.mip_gap / 2))
+    half = replace(options, mip_gap=options.mip_gap / 2)
+    if program.maximizes_score:  # format 1.1: best score, then lowest cost
+        from sourceopt.lexicographic import solve_lexicographic
+
+        raw = solve_lexicographic(engine, program, half)
+    else:
+        raw = engine.solve(program, half)
     return verified(engine, scenario, program, raw, options)
 
 

@@ -12,6 +12,7 @@ from sourceopt.formulation.family import family_of
 from sourceopt.formulation.objective import add_penalties, tie_break
 from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.formulation.rebates import build_rebates
+from sourceopt.formulation.score import score_program
 from sourceopt.scenario.model import Scenario
 
 
@@ -49,7 +50,10 @@ def build_program(scenario: Scenario) -> Program:
     )
     units = (program.columns["kind"] == ColumnKind.OFFER_UNITS).to_numpy()
     suppliers = program.columns["supplier"].to_numpy()
-    return _with_tie_break(program, tie_break(units, suppliers, true_cost, scenario.n_suppliers))
+    program = _with_tie_break(program, tie_break(units, suppliers, true_cost, scenario.n_suppliers))
+    if scenario.objective.is_score:
+        return score_program(program, scenario, true_cost)
+    return program
 
 
 def _with_tie_break(program: Program, tb: np.ndarray) -> Program:

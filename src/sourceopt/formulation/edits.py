@@ -60,6 +60,7 @@ def subset(program: Program, keep_rows: np.ndarray, keep_cols: np.ndarray) -> Pr
         rows=program.rows[keep_rows].reset_index(drop=True),
         tie_break=program.tie_break[keep_cols],
         provenance=program.provenance.subset(keep_rows, keep_cols),
+        total_cost=None if program.total_cost is None else program.total_cost[keep_cols],
     )
 
 
@@ -177,6 +178,7 @@ def with_columns(
         integrality=np.r_[program.integrality, np.full(n, integer)],
         columns=pd.concat([program.columns, labels], ignore_index=True),
         tie_break=np.r_[program.tie_break, np.zeros(n)],
+        total_cost=None if program.total_cost is None else np.r_[program.total_cost, np.zeros(n)],
     )
     return edited, np.arange(program.n_cols, program.n_cols + n)
 

@@ -73,6 +73,7 @@ class RowFamily(StrEnum):
     EPSILON_SPEND = "epsilon_spend"
     EPSILON_TANGENT = "epsilon_tangent"
     STRESS_KEEP = "stress_keep"
+    SCORE_FLOOR = "score_floor"  # a score solve's second stage: score >= best - tolerance
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,15 @@ class Program:
     offset: float = 0.0
     name: str = ""
     provenance: Provenance = field(default_factory=Provenance.empty)
+    total_cost: np.ndarray | None = None
+    """A score program's (format 1.1) total-cost coefficients: ``c`` is then minus the score
+    (plus soft-rule penalties in score points) and a second stage minimises this among the
+    best-scoring awards (see sourceopt.lexicographic). None for a cost program."""
+
+    @property
+    def maximizes_score(self) -> bool:
+        """Whether ``c`` is minus a score to maximise (a score objective, format 1.1)."""
+        return self.total_cost is not None
 
     @property
     def n_cols(self) -> int:

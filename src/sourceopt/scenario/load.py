@@ -22,8 +22,11 @@ from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.read import parse_document, read_document, sha256_of, text_problems
 from sourceopt.scenario.rulecheck import check_penalties, check_rule, check_variant, default_names
 from sourceopt.scenario.schema import TABLE_KEYS, Objective, ScenarioHeader
+from sourceopt.scenario.score import score_problems
 from sourceopt.scenario.sizes import DEFAULT_LIMITS, TableLimits
 from sourceopt.scenario.sourcing_models import load_model
+from sourceopt.scenario.variant_edits import check_edits
+from sourceopt.scenario.variants import apply_variant
 from sourceopt.scenario.workbook import is_workbook, read_workbook_document
 
 Source = str | Path | dict[str, Any]
@@ -357,6 +360,7 @@ def _check_rules(scenario: Scenario, header: ScenarioHeader, file: str) -> list[
         names[name] = k
         problems += check_rule(rule, scenario, file, place)
     problems += check_penalties(scenario, file)
+    problems += score_problems(scenario, scenario.objective, file, "objective")
     variant_names: set[str] = set()
     for v, variant in enumerate(scenario.variants):
         place = f"variants[{v}]"
@@ -370,6 +374,21 @@ def _check_rules(scenario: Scenario, header: ScenarioHeader, file: str) -> list[
             )
         variant_names.add(variant.name)
         problems += check_variant(variant, scenario, file, place)
+        problems += check_edits(variant, scenario, file, place)
         for r, rule in enumerate(default_names(variant.add_rules, set(names))):
             problems += check_rule(rule, scenario, file, f"{place}.add_rules[{r}]")
+    if not problems:
+        problems += _variant_scores(scenario, file)
+    return problems
+
+
+def _variant_scores(scenario: Scenario, file: str) -> list[Problem]:
+    """Each variant solved under a score objective can be scored (its own offers in force)."""
+    problems: list[Problem] = []
+    for v, variant in enumerate(scenario.variants):
+        if not (variant.objective or scenario.objective).is_score:
+            continue
+        place = f"variants[{v}]" + (".objective" if variant.objective else "")
+        chosen = apply_variant(scenario, variant.name)
+        problems += score_problems(chosen, chosen.objective, file, place)
     return problems

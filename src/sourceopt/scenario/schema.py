@@ -419,11 +419,73 @@ class Penalty(Strict):
         return data
 
 
+class Criterion(Strict):
+    """A quality criterion of a score objective: ``weight`` x offer attribute / ``max``."""
+
+    attribute: Identifier
+    weight: NonNeg
+    max: Positive = Field(description="the attribute value that earns the full weight")
+
+
 class Objective(Strict):
-    """What is minimised: total cost plus the penalties."""
+    """What is optimised: total cost plus the penalties (minimised), or a score (maximised).
+
+    With ``maximize: score`` (format 1.1) each offer's score is ``price_weight`` x (lowest
+    landed unit cost among the item's offers in force / the offer's) + the criteria's weight x
+    attribute / max; the award maximises the volume-weighted score, ties broken by lower cost.
+    """
 
     minimize: Literal["total_cost"] = "total_cost"
     penalties: list[Penalty] = Field(default_factory=list)
+    maximize: Literal["score"] | None = Field(
+        None, description="'score': maximise the best price-quality ratio (format 1.1)"
+    )
+    price_weight: NonNeg | None = Field(
+        None, description="score points of the lowest price (score objective only)"
+    )
+    criteria: list[Criterion] = Field(
+        default_factory=list, description="quality criteria (score objective only)"
+    )
+
+    @model_validator(mode="after")
+    def _one_sense(self) -> Objective:
+        if self.maximize is None:
+            if self.price_weight is not None or self.criteria:
+                raise ValueError(
+                    "price_weight and criteria belong to a score objective: "
+                    "add 'maximize: score' (or remove them)"
+                )
+            return self
+        if "minimize" in self.model_fields_set:
+            raise ValueError("give either 'minimize: total_cost' or 'maximize: score', not both")
+        if self.penalties:
+            raise ValueError(
+                "penalties cannot be combined with 'maximize: score' (a score is not money): "
+                "remove the penalties, or express the attribute as a criterion"
+            )
+        if self.price_weight is None:
+            raise ValueError("a score objective needs 'price_weight' (e.g. price_weight: 60)")
+        return self
+
+    @property
+    def is_score(self) -> bool:
+        """Whether the objective maximises a score (format 1.1) instead of minimising cost."""
+        return self.maximize == "score"
+
+
+class DemandScale(Strict):
+    """A variant's demand factor for the selected items (``scale_demand``)."""
+
+    items: Selector = "all"
+    factor: Positive
+
+
+class PriceScale(Strict):
+    """A variant's price factor for the offers of selected suppliers on selected items."""
+
+    suppliers: Selector = "all"
+    items: Selector = "all"
+    factor: Positive
 
 
 class Variant(Strict):
@@ -436,6 +498,17 @@ class Variant(Strict):
     exclude_suppliers: list[Identifier] = Field(default_factory=list)
     demand_scale: Positive = 1.0
     price_scale: dict[str, Positive] = Field(default_factory=dict)
+    objective: Objective | None = Field(None, description="replaces the objective (format 1.1)")
+    set_demand: dict[str, Positive] = Field(
+        default_factory=dict, description="item id -> units (format 1.1)"
+    )
+    scale_demand: list[DemandScale] = Field(
+        default_factory=list, description="demand factors of selected items (format 1.1)"
+    )
+    scale_prices: list[PriceScale] = Field(
+        default_factory=list,
+        description="price and tier price factors of selected offers, adders unchanged (1.1)",
+    )
 
 
 BackendName = Literal["highs", "cbc", "scip", "cpsat"]  # the solvers registry's names (tested)

@@ -33,6 +33,7 @@ from sourceopt.verify.checks import (
 from sourceopt.verify.costs import CostBreakdown, cost_breakdown, with_soft_penalties
 from sourceopt.verify.items import ItemFigures, check_reported_items, item_figures
 from sourceopt.verify.rules import RuleCheck, check_rule
+from sourceopt.verify.score import scored
 from sourceopt.verify.view import AwardView, build_view
 
 __all__ = ["CostBreakdown", "ItemFigures", "RuleCheck", "Verification", "verify"]
@@ -81,12 +82,20 @@ def _priced(view: AwardView) -> list[Finding]:
     return [Finding(name) for name, table in tables if len(table)]
 
 
-def _cost_check(cost: CostBreakdown, reported: float | None, tolerance: float) -> Finding:
+def _cost_check(
+    cost: CostBreakdown, reported: float | None, tolerance: float, score: bool = False
+) -> Finding:
     if reported is None:
         return Finding("cost")
     diff = abs(reported - cost.objective)
     if np.isfinite(reported) and diff <= tolerance * max(1.0, abs(cost.objective)):
         return Finding("cost")
+    if score:
+        message = (
+            f"objective: reported a score of {fmt(reported)}, but the award scores "
+            f"{fmt(cost.objective)} (soft-rule penalties {fmt(cost.penalties)} points included)"
+        )
+        return Finding("cost", (message,), 0.0)
     message = (
         f"objective: reported {fmt(reported)}, but the award costs {fmt(cost.objective)} "
         f"(total cost {fmt(cost.total_cost)} + penalties {fmt(cost.penalties)})"
@@ -128,8 +137,11 @@ def verify(
         findings.append(found)
         if rule.soft is not None:
             soft_penalty += rule.soft.penalty * check.violation
-    cost = with_soft_penalties(cost, soft_penalty)
-    findings.append(_cost_check(cost, reported_objective, tolerance))
+    if scenario.objective.is_score:
+        cost = scored(cost, view, soft_penalty)
+    else:
+        cost = with_soft_penalties(cost, soft_penalty)
+    findings.append(_cost_check(cost, reported_objective, tolerance, scenario.objective.is_score))
     items = item_figures(view)
     if reported_items is not None:
         ids = scenario.items["id"].astype(str).tolist()
