@@ -47,6 +47,7 @@ class VariantRow:
     gap: float | None
     soft_violations: dict[str, float] = field(default_factory=dict)
     verified: bool = True
+    objective_kind: str = "total_cost"  # "score" (format 1.1): `objective` is a score
 
     def to_dict(self) -> dict[str, Any]:
         """The variant's entry of the ``compare`` JSON (docs/results.md)."""
@@ -54,6 +55,7 @@ class VariantRow:
             "variant": self.variant,
             "status": self.status.value,
             "objective": self.objective,
+            "objective_kind": self.objective_kind,
             "total_cost": self.total_cost,
             "savings": self.savings,
             "savings_pct": self.savings_pct,
@@ -108,6 +110,7 @@ def _row(name: str, result: SolveResult) -> VariantRow:
         gap=doc.solver.gap,
         soft_violations=soft,
         verified=doc.verification is None or doc.verification.ok,
+        objective_kind=doc.objective_kind,
     )
 
 
@@ -125,6 +128,10 @@ def check_variants(scenario: Scenario, names: Sequence[str]) -> None:
 def _editable(scenario: Scenario, variant: Variant) -> bool:
     """Whether the variant is the base program with edits (rules dropped, suppliers excluded)."""
     if variant.add_rules or variant.price_scale or variant.demand_scale != 1.0:
+        return False
+    if variant.objective or variant.set_demand or variant.scale_demand or variant.scale_prices:
+        return False
+    if scenario.objective.is_score:  # its offers in force, so its scores, follow the edits
         return False
     sup_ids = scenario.suppliers["id"].to_numpy()
     bundle_sups = set(sup_ids[scenario.bundles["supplier"].to_numpy()])

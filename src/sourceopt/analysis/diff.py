@@ -3,7 +3,10 @@
 The objective change B - A is split into a *price effect* (A's award priced with B's prices
 minus A's own total cost: the same units, the new prices) and a *rule effect* (the rest: the
 award moved because rules, demand or availability changed, or because new prices made another
-award cheaper). See models/README.md, "Variants side by side".
+award cheaper). See models/README.md, "Variants side by side". When either variant
+maximises a score (format 1.1) the split is of the total-cost change instead, and the
+objective change is given only when both objectives are of one kind (a score minus a cost
+means nothing).
 """
 
 from __future__ import annotations
@@ -103,9 +106,12 @@ def diff_results(
     sups = sups.reset_index(drop=True)
     change = price = rule = None
     if a.has_award and b.has_award:
-        change = b.objective - a.objective
+        kinds = (a.document.objective_kind, b.document.objective_kind)
+        # a score minus a cost means nothing: no change then; a score's split is of total cost
+        change = b.objective - a.objective if kinds[0] == kinds[1] else None
         price = _priced_at(scenario_a, scenario_b, a) - a.total_cost
-        rule = change - price
+        moved = change if kinds == ("total_cost", "total_cost") else b.total_cost - a.total_cost
+        rule = None if moved is None else moved - price
     return VariantDiff(scenario_a.variant, scenario_b.variant, change, price, rule, moves, sups)
 
 

@@ -30,7 +30,9 @@ from sourceopt.analysis.diagnose_common import (
     run,
     supplier_code,
 )
+from sourceopt.analysis.sense import is_score
 from sourceopt.errors import AnalysisError
+from sourceopt.formulation.build import build_program
 from sourceopt.formulation.core import segments
 from sourceopt.formulation.edits import spend_rows
 from sourceopt.formulation.program import ColumnKind
@@ -163,7 +165,10 @@ class _Pricer:
         offers.loc[offers.index[offer], "price"] *= factor
         tiers = sc.tiers.copy()
         tiers.loc[tiers["offer"].to_numpy() == offer, "price"] *= factor
-        result = run(self.setup, sc.with_changes(offers=offers, tiers=tiers), program)
+        priced = sc.with_changes(offers=offers, tiers=tiers)
+        if is_score(sc):  # every score of the item moves with its lowest price: rebuild
+            program = build_program(priced)
+        result = run(self.setup, priced, program)
         if not result.has_award or result.raw.x is None:
             return None
         self.verified &= result.verified
@@ -188,11 +193,13 @@ class _Pricer:
         item = str(sc.items["id"].iat[int(row["item"])])
         now = float(self.now[offer])
         self.solves = 0
-        won, units, x = self.wins(offer, 0.0)
+        # a score needs a price above 0: start from the smallest price the tolerance tells
+        lowest = tol if is_score(sc) else 0.0
+        won, units, x = self.wins(offer, lowest)
         if not won or price <= 0 or x is None:
             return OfferToWin(sup, item, price, None, now, now, "none", self.solves)
-        lo, hi, method = 0.0, 1.0, "bisection"
-        if self._price_blind(offer):
+        lo, hi, method = lowest, 1.0, "bisection"
+        if self._price_blind(offer) and not is_score(sc):
             lo, hi, units = self._parametric(offer, x, units, tol)
             method = "parametric" if hi - lo <= tol else method
         while hi - lo > tol:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sourceopt.analysis.sense import is_score, kind, loss
 from sourceopt.formulation.build import build_program
 from sourceopt.formulation.edits import drop_rule, rule_position, without_rule
 from sourceopt.formulation.family import family_of
@@ -77,6 +78,7 @@ class RuleCosts:
     base: SolveResult
     rules: tuple[RuleCost, ...]
     row_duals: pd.DataFrame
+    objective_kind: str = "total_cost"  # "score": objectives and rule costs are score points
 
     @property
     def objective(self) -> float | None:
@@ -95,6 +97,7 @@ class RuleCosts:
             "scenario": self.scenario,
             "variant": self.variant,
             "objective": self.objective,
+            "objective_kind": self.objective_kind,
             "rules": [r.to_dict() for r in self.rules],
         }
 
@@ -128,15 +131,21 @@ def rule_costs(
     out = []
     for name in names:
         rule = chosen.rules[rule_position(chosen, name)]
-        edited = drop_rule(program, name, chosen)
-        without = solve_program(without_rule(chosen, name), edited, options, backend)
+        less = without_rule(chosen, name)
+        # a score's offers in force depend on the rules (exclude): rebuild, never edit
+        edited = build_program(less) if is_score(chosen) else drop_rule(program, name, chosen)
+        without = solve_program(less, edited, options, backend)
         doc = by_name.get(name)
         rule_dual = None
         if base.duals is not None:
             rule_dual = float(duals.loc[duals["rule"] == name, "dual"].sum())
         binding = doc is not None and doc.binding
-        out.append(_priced(rule, origins[name], base, without, binding, rule_dual))
-    return RuleCosts(chosen.name, chosen.variant, chosen.currency, base, tuple(out), duals)
+        out.append(
+            _priced(rule, origins[name], base, without, binding, rule_dual, is_score(chosen))
+        )
+    return RuleCosts(
+        chosen.name, chosen.variant, chosen.currency, base, tuple(out), duals, kind(chosen)
+    )
 
 
 def _priced(
@@ -146,16 +155,18 @@ def _priced(
     without: SolveResult,
     binding: bool,
     dual: float | None,
+    score: bool = False,
 ) -> RuleCost:
-    """Compare the solve with the rule and the solve without it."""
+    """Compare the solve with the rule and the solve without it (`score`: points lost)."""
     with_obj, without_obj = base.document.objective, without.document.objective
     cost = pct = None
     note = ""
     if with_obj is not None and without_obj is not None:
-        cost = with_obj - without_obj
+        cost = loss(with_obj, without_obj, score)
         pct = cost / abs(without_obj) * 100.0 if without_obj != 0 else None
         if abs(cost) <= SAME * max(1.0, abs(with_obj)):
-            note = "changes nothing: the award costs the same without it"
+            same = "scores" if score else "costs"
+            note = f"changes nothing: the award {same} the same without it"
     elif without.status is Status.UNBOUNDED:
         note = "without it the problem is unbounded"
     elif with_obj is None and without_obj is not None:

@@ -58,9 +58,15 @@ _RULES_PRIORITY = ("rule", "rule cost", "%", "binding", "status", "type", "witho
 
 
 def _rules_text(costs: Any, wide: bool = False) -> str:
-    head = f"{costs.scenario} / {costs.variant}: cost of each rule"
+    score = costs.objective_kind == "score"
+    head = f"{costs.scenario} / {costs.variant}: " + (
+        "score each rule takes away (points)" if score else "cost of each rule"
+    )
     lines = heading(head)
-    lines.append(f"objective with every rule: {money(costs.objective, costs.currency)}")
+    if score:
+        lines.append(f"score with every rule: {_points(costs.objective)}")
+    else:
+        lines.append(f"objective with every rule: {money(costs.objective, costs.currency)}")
     rows = [
         [
             r.name,
@@ -77,6 +83,14 @@ def _rules_text(costs: Any, wide: bool = False) -> str:
         for r in costs.rules
     ]
     headers = ["rule", "type", "origin", "binding", "without it", "rule cost", "%", "status"]
+    if score:
+        headers[4:6] = ["score without it", "score lost"]
+        priority = tuple(
+            {"without it": "score without it", "rule cost": "score lost"}.get(h, h)
+            for h in _RULES_PRIORITY
+        )
+        lines.append(fitted([*headers, "dual", "note"], rows, priority, wide))
+        return "\n".join(lines)
     lines.append(fitted([*headers, "dual", "note"], rows, _RULES_PRIORITY, wide))
     if len(costs.row_duals):
         lines += ["", "Dual prices of binding rule rows (objective change per unit of the bound)"]
@@ -133,6 +147,11 @@ def compare_command(
     sys.exit(_code(results, not all(r.verified for r in comparison.rows)))
 
 
+def _points(value: float | None) -> str:
+    """A score in points for text output ("-" without one)."""
+    return "-" if value is None else f"{value:,.4f} points"
+
+
 _COMPARE_PRIORITY = ("variant", "status", "total cost", "savings %", "suppliers", "max share")
 
 
@@ -151,7 +170,7 @@ def _compare_text(c: Any, wide: bool = False) -> str:
             r.variant,
             r.status.value,
             r.total_cost,
-            r.objective,
+            _points(r.objective) if r.objective_kind == "score" else r.objective,
             r.savings,
             _pct(None if r.savings_pct is None else r.savings_pct / 100),
             r.supplier_count,
@@ -172,7 +191,10 @@ def _compare_text(c: Any, wide: bool = False) -> str:
 def _diff_text(d: Any, currency: str) -> str:
     head = f"{d.a} -> {d.b}: what moved"
     lines = heading(head)
-    lines.append(f"objective change {money(d.objective_change, currency)}")
+    if d.objective_change is None and d.price_effect is not None:
+        lines.append("objective change - (the variants' objectives differ: score and cost)")
+    else:
+        lines.append(f"objective change {money(d.objective_change, currency)}")
     lines.append(
         f"  price effect {money(d.price_effect)} (the old award at the new prices)"
         f"   rule effect {money(d.rule_effect)} (the award moved)"

@@ -130,10 +130,15 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
     if doc.objective is None or doc.cost is None or doc.kpis is None:
         return "\n".join([*lines, doc.solver.message or "no award", _solver_line(doc)])
     c, k = doc.cost, doc.kpis
+    score = doc.objective_kind == "score"
+    objective = (
+        f"score {doc.objective:,.4f} points" if score else f"objective {money(doc.objective)}"
+    )
+    penalties = f"{c.penalties:,.4f} points" if score else money(c.penalties)
     lines += [
-        f"total cost   {money(doc.total_cost, currency)}   objective {money(doc.objective)}",
+        f"total cost   {money(doc.total_cost, currency)}   {objective}",
         f"  purchase {money(c.purchase)}  bundles {money(c.bundles)}  fixed {money(c.fixed)}"
-        f"  rebates {money(-c.rebates if c.rebates else 0.0)}  penalties {money(c.penalties)}",
+        f"  rebates {money(-c.rebates if c.rebates else 0.0)}  penalties {penalties}",
     ]
     if k.savings is not None:
         pct = f" ({k.savings_pct:.2f} %)" if k.savings_pct is not None else ""

@@ -18,9 +18,9 @@ from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Objective
 from sourceopt.scenario.selectors import item_mask, supplier_mask
 
-SCORE_TIE_TOLERANCE = 1e-9
-"""Relative: awards whose scores differ by less (times max(1, score)) are a tie in score; the
-second, cost-minimising stage of a score solve keeps the score within it of the best found."""
+SCORE_TIE_TOLERANCE = 1e-12
+"""Relative: the cost stage of a score solve keeps the score within this (times max(1, score))
+of the best found: a guard against rounding only, so that no score is traded for money."""
 
 
 def _landed_unit_cost(scenario: Scenario) -> np.ndarray:
