@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sourceopt.analysis.metrics import AT_LEAST, Target, measure, parse, prepare, resolve
+from sourceopt.analysis.sense import refuse_score
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
 from sourceopt.result import SolveResult
@@ -113,6 +114,7 @@ def frontier(
     if points < 2:
         raise AnalysisError(f"a frontier needs at least 2 points, got {points}")
     chosen = apply_variant(scenario, variant)
+    refuse_score(chosen, "frontier", "it traces the total cost against a metric")
     target = resolve(chosen, parse(against), direction)
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
     get_backend(backend or scenario.solver.backend)

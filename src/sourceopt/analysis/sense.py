@@ -32,5 +32,5 @@ def refuse_score(scenario: Scenario, analysis: str, why: str) -> None:
         raise AnalysisError(
             f"{analysis} is not available under a score objective (variant "
             f"{scenario.variant!r}): {why}; use a variant with 'objective: {{minimize: "
-            "total_cost}}' for it"
+            "total_cost}' for it"
         )

@@ -29,11 +29,13 @@ from sourceopt.analysis.diagnose_common import (
     run,
     supplier_code,
 )
+from sourceopt.analysis.sense import refuse_score
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.edits import fix_suppliers_out, with_columns, with_rows
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import AwardRule
+from sourceopt.scenario.variants import apply_variant
 from sourceopt.solvers.base import Status
 
 _FIELDS = ["supplier", "objective_without", "delta", "uncovered_units", "status_without", "reason"]
@@ -92,6 +94,12 @@ def stress(
     mip_gap: float | None = None,
 ) -> StressResult:
     """Re-solve without each awarded supplier (or only `supplier`), worst failure first."""
+    refuse_score(
+        apply_variant(scenario, variant),
+        "stress",
+        "it prices each failure as extra cost on the built program, while a failing "
+        "supplier changes every score of its items",
+    )
     setup = prepare(
         scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
     )
