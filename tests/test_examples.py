@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
 PINS: dict[tuple[str, str], tuple[str, float | None]] = {
+    # derived by hand in the file's comment (and by test_eu_lots_award_by_hand below)
+    ("eu-it-lots.yaml", "base"): ("optimal", 454 + 10 / 11),
+    ("eu-it-lots.yaml", "lowest-price"): ("optimal", 810_000.0),
     ("freight-lanes/freight-lanes.yaml", "base"): ("optimal", 47_072_149.574),
     ("freight-lanes/freight-lanes.yaml", "incumbents-keep-60pct"): ("optimal", 47_232_164.674),
     ("freight-lanes/freight-lanes.yaml", "no-broker"): ("optimal", 47_241_136.334),
@@ -168,3 +171,25 @@ def test_semiconductors_lowest_cost_by_an_independent_model() -> None:
     assert expected == pytest.approx(1_959_800.0, rel=1e-9)
     pinned = PINS["resilient-chips.yaml", "no-resilience-policy"][1]
     assert pinned == pytest.approx(expected, rel=2e-6)
+
+
+def test_eu_lots_award_by_hand() -> None:
+    """The MEAT award and the lowest-price award of eu-it-lots.yaml, as its comment derives.
+
+    MEAT (score 454 + 10/11, cost 835,000): L1 Atlas, L2 Brio, L3 Cobalt, L4 Brio, L5 Atlas.
+    Lowest price (810,000): L1 Cobalt, L2 Brio, L3 Eon, L4 Eon, L5 Atlas. Each lot whole.
+    """
+    scenario = load_scenario(SCENARIOS / "eu-it-lots.yaml")
+    expected = {
+        "base": ("score", 835_000.0, ["atlas", "brio", "cobalt", "brio", "atlas"]),
+        "lowest-price": ("total_cost", 810_000.0, ["cobalt", "brio", "eon", "eon", "atlas"]),
+    }
+    for variant, (kind, cost, winners) in expected.items():
+        result = solve(scenario, variant=variant)
+        assert result.document.objective_kind == kind
+        assert result.total_cost == pytest.approx(cost, rel=1e-9)
+        alloc = result.allocations
+        won = alloc[alloc["units"] > 1e-9]
+        assert won["units"].tolist() == pytest.approx([1.0] * 5)
+        lots = dict(zip(won["item"], won["supplier"], strict=True))
+        assert [lots[i] for i in sorted(lots)] == winners
