@@ -1,9 +1,10 @@
 """A score program solved lexicographically: best score first, then the lowest total cost.
 
 Stage 1 minimises the program's ``c`` (minus the score, plus soft-rule penalties in points;
-no tie-break). Stage 2 adds the row ``score - penalties >= best - tolerance`` (tolerance:
-:data:`~sourceopt.scenario.score.SCORE_TIE_TOLERANCE` x max(1, |best|)) and minimises the
-total cost with the usual supplier tie-break. The result carries stage 2's award and stage 1's
+no tie-break). Stage 2 adds the row ``score - penalties >= best`` (less
+:data:`~sourceopt.scenario.score.SCORE_TIE_TOLERANCE` x max(1, |best|), 0: a vertex of the
+cost stage never trades score for money) and minimises the total cost with the usual supplier
+tie-break. The result carries stage 2's award and stage 1's
 bound, so the score's gap is proven by stage 1 (see models/README.md, "Score objective").
 """
 
@@ -58,5 +59,5 @@ def solve_lexicographic(engine: Backend, program: Program, options: SolveOptions
         gap=first.gap,
         duals=None,
         limit=first.limit or second.limit,
-        message="; ".join(m for m in (first.message, second.message) if m),
+        message="; ".join(dict.fromkeys(m for m in (first.message, second.message) if m)),
     )

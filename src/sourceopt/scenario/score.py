@@ -18,9 +18,11 @@ from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Objective
 from sourceopt.scenario.selectors import item_mask, supplier_mask
 
-SCORE_TIE_TOLERANCE = 1e-12
-"""Relative: the cost stage of a score solve keeps the score within this (times max(1, score))
-of the best found: a guard against rounding only, so that no score is traded for money."""
+SCORE_TIE_TOLERANCE = 0.0
+"""Relative: the cost stage of a score solve keeps the score at least the best found, less this
+(times max(1, score)). Any slack lets the cost stage buy money with score: near a tie it would
+move slack / (score difference per unit) units to a cheaper, worse offer. At 0 the cost stage
+returns a vertex on the score row; the solver's own feasibility tolerance is the only slack."""
 
 
 def _landed_unit_cost(scenario: Scenario) -> np.ndarray:
