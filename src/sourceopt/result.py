@@ -186,8 +186,10 @@ class ResultDocument(_Doc):
     objective: float | None
     objective_kind: Literal["total_cost", "score"] = Field(
         "total_cost",
-        description="what `objective` is: the total cost plus penalties (minimised), or the "
-        "award's score net of soft-rule penalties in points (maximised; format 1.1)",
+        exclude_if=lambda value: value == "total_cost",
+        description="format 1.1, present only under a score objective: `score` (then "
+        "`objective` is the award's score net of soft-rule penalties in points, maximised); "
+        "absent, `objective` is the total cost plus penalties (minimised)",
     )
     total_cost: float | None
     cost: CostDoc | None

@@ -51,11 +51,12 @@ class VariantRow:
 
     def to_dict(self) -> dict[str, Any]:
         """The variant's entry of the ``compare`` JSON (docs/results.md)."""
+        kind = {"objective_kind": "score"} if self.objective_kind == "score" else {}
         return {
             "variant": self.variant,
             "status": self.status.value,
             "objective": self.objective,
-            "objective_kind": self.objective_kind,
+            **kind,  # format 1.1: absent means total_cost
             "total_cost": self.total_cost,
             "savings": self.savings,
             "savings_pct": self.savings_pct,

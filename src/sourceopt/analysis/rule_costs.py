@@ -93,13 +93,14 @@ class RuleCosts:
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the ``rules`` analysis JSON of docs/results.md."""
-        return {
+        out: dict[str, Any] = {
             "scenario": self.scenario,
             "variant": self.variant,
             "objective": self.objective,
-            "objective_kind": self.objective_kind,
-            "rules": [r.to_dict() for r in self.rules],
         }
+        if self.objective_kind == "score":  # format 1.1: absent means total_cost
+            out["objective_kind"] = "score"
+        return {**out, "rules": [r.to_dict() for r in self.rules]}
 
 
 def rule_costs(
