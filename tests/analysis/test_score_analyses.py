@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from sourceopt import load_scenario, solve
 from sourceopt.analysis.compare import compare_variants, diff_variants
+from sourceopt.analysis.explain import explain
 from sourceopt.analysis.frontier import frontier
 from sourceopt.analysis.price_to_win import price_to_win
 from sourceopt.analysis.rule_costs import rule_costs
@@ -159,3 +160,17 @@ def test_solve_text_says_score(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     assert "score 90.0000 points" in out.output
     assert solve(load_scenario(duel())).document.objective_kind == "score"
+
+
+def test_explain_prices_the_relaxation_in_money() -> None:
+    # Capacities 4 + 4 cannot meet a demand of 10, whatever the objective: the conflict is the
+    # two capacities and the demand. The relaxation is priced in money (the score objective
+    # read as cost) and its relaxed award passes the verifier.
+    sc = duel([{"type": "budget", "name": "b", "max": 50}])
+    for s in sc["suppliers"]:
+        s["capacity"] = 4
+    out = explain(load_scenario(sc))
+    assert out.status.value == "infeasible"
+    assert {m.rule for m in out.conflict} == {"capacity:S1", "capacity:S2", "demand:A"}
+    assert out.relaxation is not None
+    assert out.verified

@@ -18,8 +18,11 @@ from sourceopt.analysis.conflict_messages import describe
 from sourceopt.analysis.diagnose_common import Setup, prepare, run
 from sourceopt.analysis.groups import GroupedProgram, conflict_groups
 from sourceopt.analysis.relaxation import Relaxation, cheapest_relaxation
+from sourceopt.analysis.sense import is_score
+from sourceopt.formulation.build import build_program
 from sourceopt.formulation.family import Bound, RuleFamily, families, family_of
 from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.schema import Objective
 from sourceopt.solvers.base import Status
 
 _ORDER = {"rule": 0, "capacity": 1, "demand": 2}  # rules first: they are what can be changed
@@ -108,6 +111,9 @@ def explain(
     setup = prepare(
         scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
     )
+    if is_score(setup.scenario):  # a relaxation is priced in money: read the objective as cost
+        plain = setup.scenario.with_changes(objective=Objective())
+        setup = Setup(plain, build_program(plain), setup.options, setup.engine)
     chosen = setup.scenario
     status = run(setup, chosen, setup.program).raw.status
     head = Explanation(chosen.name, chosen.variant, status)
