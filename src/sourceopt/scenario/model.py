@@ -174,8 +174,11 @@ class Scenario:
         return np.asarray(self.offers["tier_type"].to_numpy(object) == "incremental", bool)
 
     def rebate_tiers(self) -> pd.DataFrame:
-        """The rebates table with ``rebate`` and ``from_units`` columns (version 1 tables may
-        lack them: then each supplier's tiers are one rebate by spend)."""
+        """The rebates table with ``rebate`` and ``from_units`` columns.
+
+        A table built by hand in version 1's shape may lack them: each supplier's tiers are
+        then one rebate by spend.
+        """
         reb = self.rebates
         if "rebate" in reb and "from_units" in reb:
             return reb
