@@ -95,7 +95,8 @@ def convert_offers(
     missing = np.flatnonzero(np.isnan(rate) & own)
     problems = _no_rate(off_raw, "currency", code, rate, missing)
     kind = offers["tier_type"].to_numpy(object) if "tier_type" in offers else np.zeros(0)
-    bad = np.flatnonzero([k is not None and k not in TIER_TYPES for k in kind])
+    checked = off_raw.form != "records"  # records were checked by their type already
+    bad = np.flatnonzero([checked and not pd.isna(k) and k not in TIER_TYPES for k in kind])
     problems += [
         Problem(
             off_raw.file,
