@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -149,3 +150,22 @@ def test_summary_and_schema_show_adders(tmp_path: Path) -> None:
     assert "adders 100.00: duty 100.00  freight 0.00" in out.output
     props = ResultDocument.model_json_schema()["$defs"]["CostDoc"]["properties"]
     assert {"adders", "adders_by_name"} <= set(props)
+
+
+def test_offer_sheet_holds_adders_and_currency(tmp_path: Path) -> None:
+    # two_currencies() with the offers in an Excel sheet: the same 1100 (U: 1000 + duty 100).
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Offers"
+    sheet.append(["supplier", "item", "price", "currency", "adders.freight", "adders.duty"])
+    sheet.append(["E", "X", 6, "EUR", 0.5, None])
+    sheet.append(["U", "X", 10, None, None, 1])
+    book.save(tmp_path / "bids.xlsx")
+    data = two_currencies()
+    data["suppliers"] = [{"id": "E"}, {"id": "U"}]
+    data["offers"] = {"file": "bids.xlsx", "sheet": "Offers"}
+    sc = load_scenario(data, base_dir=tmp_path)
+    assert landed_unit_cost(sc).tolist() == [13.0, 11.0]
+    res = solve(sc)
+    assert res.total_cost == pytest.approx(1100.0)
+    assert res.to_dict()["cost"]["adders_by_name"]["duty"] == pytest.approx(100.0)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from sourceopt.errors import Problem
 from sourceopt.scenario.model import ADDERS_PREFIX, Scenario
-from sourceopt.scenario.schema import ScenarioHeader
+from sourceopt.scenario.schema import MAX_MAGNITUDE, ScenarioHeader
 from sourceopt.scenario.tables import RawTable
 
 TIER_TYPES = ("all_units", "incremental")
@@ -114,11 +114,34 @@ def convert_offers(
     for name in [c for c in out.columns if str(c).startswith(ADDERS_PREFIX)]:
         out[name] = np.nan_to_num(out[name].to_numpy(float)) * rate
     out["currency"], out["rate"] = code, rate
+    problems += _too_large(out, off_raw)
     new_tiers = tiers.copy()
     if len(new_tiers):
         t_rate = rate[new_tiers["offer"].to_numpy()]
         new_tiers["price"] = new_tiers["price"].to_numpy(float) * t_rate
     return out, new_tiers, problems
+
+
+def _too_large(offers: pd.DataFrame, raw: RawTable) -> list[Problem]:
+    """Converted money beyond the format's largest magnitude (a rate times a large price)."""
+    money = [
+        "price",
+        "fixed_cost",
+        *(c for c in offers.columns if str(c).startswith(ADDERS_PREFIX)),
+    ]
+    problems = []
+    for col in money:
+        values = offers[col].to_numpy(float)
+        for r in np.flatnonzero(values > MAX_MAGNITUDE)[:10]:
+            problems.append(
+                Problem(
+                    raw.file,
+                    raw.place(int(r), str(col)),
+                    f"converted into the scenario currency it is {values[r]:g}, beyond "
+                    f"{MAX_MAGNITUDE:g}; check the exchange rate of {offers['currency'].iat[r]}",
+                )
+            )
+    return problems
 
 
 def supplier_currencies(
