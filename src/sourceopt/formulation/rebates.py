@@ -21,24 +21,40 @@ import scipy.sparse as sp
 
 from sourceopt.formulation.context import Context
 from sourceopt.formulation.program import ColumnKind, RowFamily
+from sourceopt.formulation.rules._shared import by_supplier
 from sourceopt.scenario.selectors import item_mask
 
+Scope = tuple[sp.csr_array, sp.csr_array]  # (spend, units) as 1-row expressions
 
-def _scope_rows(ctx: Context, supplier: int, rebate: int) -> tuple[sp.csr_array, sp.csr_array]:
+
+def _whole_suppliers(ctx: Context, wanted: np.ndarray) -> dict[int, Scope]:
+    """Per wanted supplier that can receive units: its whole spend and units (one product)."""
+    pairs = np.isin(ctx.pair_supplier, wanted)
+    if not pairs.any():
+        return {}
+    spend, sups = by_supplier(ctx, pairs, ctx.E)
+    units, _ = by_supplier(ctx, pairs, ctx.V)
+    return {
+        int(s): (sp.csr_array(spend[[k]]), sp.csr_array(units[[k]])) for k, s in enumerate(sups)
+    }
+
+
+def _scope_rows(ctx: Context, supplier: int, rebate: int, whole: dict[int, Scope]) -> Scope:
     """(spend, units) of the rebate's scope as 1-row expressions over the columns so far."""
     sc = ctx.scenario
     selector = sc.rebate_items[rebate] if rebate < len(sc.rebate_items) else None
-    items = np.ones(sc.n_items, bool) if selector is None else item_mask(sc, selector)
-    pairs = (ctx.pair_supplier == supplier) & items[ctx.pair_item]
-    groups = np.where(pairs, 0, -1)
+    if selector is None:  # the supplier's whole award, bundles included
+        empty = sp.csr_array((1, ctx.builder.n_cols))
+        spend, units = whole.get(supplier, (empty, empty))
+        return ctx.widen(spend), ctx.widen(units)
+    items = item_mask(sc, selector)
+    groups = np.where((ctx.pair_supplier == supplier) & items[ctx.pair_item], 0, -1)
     spend = ctx.widen(ctx.group_sum(groups, 1, ctx.E))
     units = ctx.widen(ctx.group_sum(groups, 1, ctx.V))
-    if selector is not None:  # offers only: bundle columns are left out
-        n = ctx.builder.n_cols
-        source = np.r_[ctx.attribute_source, np.full(n - len(ctx.attribute_source), -1)]
-        keep = sp.diags_array((source >= 0).astype(float), shape=(n, n))
-        spend, units = sp.csr_array(spend @ keep), sp.csr_array(units @ keep)
-    return spend, units
+    n = ctx.builder.n_cols  # offers only: bundle columns are left out
+    source = np.r_[ctx.attribute_source, np.full(n - len(ctx.attribute_source), -1)]
+    keep = sp.diags_array((source >= 0).astype(float), shape=(n, n))
+    return sp.csr_array(spend @ keep), sp.csr_array(units @ keep)
 
 
 def _row(n: int, cols: np.ndarray, values: np.ndarray) -> sp.csr_array:
@@ -57,10 +73,14 @@ def build_rebates(ctx: Context) -> None:
     reb = ctx.scenario.rebate_tiers()
     if len(reb) == 0:
         return
+    scoped = np.array([sel is not None for sel in ctx.scenario.rebate_items], dtype=bool)
+    rebate = reb["rebate"].to_numpy()
+    unscoped = ~np.r_[scoped, np.zeros(max(0, int(rebate.max()) + 1 - len(scoped)), bool)]
+    whole = _whole_suppliers(ctx, np.unique(reb["supplier"].to_numpy()[unscoped[rebate]]))
     for rebate in np.unique(reb["rebate"].to_numpy()):
         tiers = reb[reb["rebate"].to_numpy() == rebate]
         s = int(tiers["supplier"].iat[0])
-        spend, units = _scope_rows(ctx, s, int(rebate))
+        spend, units = _scope_rows(ctx, s, int(rebate), whole)
         if spend.nnz == 0 and units.nnz == 0:
             continue  # the supplier can receive nothing of the rebate's items
         upper = ctx.builder.upper_bounds()

@@ -104,27 +104,27 @@ def rebate_discounts(
     if len(reb) == 0:
         return np.zeros(0)
     supplier, item, units, spend = view_lines
-    n_off = scenario.n_offers
-    offer_line = np.arange(len(supplier)) < n_off
-    out = np.zeros(int(reb["rebate"].max()) + 1)
-    for r in range(len(out)):
-        rows = reb[reb["rebate"].to_numpy() == r]
-        if len(rows) == 0:
-            continue
-        selector = scenario.rebate_items[r] if r < len(scenario.rebate_items) else None
-        if selector is None:
-            lines = supplier == int(rows["supplier"].iat[0])
-        else:
-            chosen = item_mask(scenario, selector)
-            lines = (supplier == int(rows["supplier"].iat[0])) & offer_line & chosen[item]
-        base = float(np.sum(spend[lines]))
-        by_units = rows["from_units"].notna().any()
-        amount = float(np.sum(units[lines])) if by_units else base
-        start = rows["from_units" if by_units else "from_spend"].to_numpy(float)
-        reached = amount >= start - np.maximum(1.0, start) * tolerance
-        if reached.any():
-            out[r] = rows["percent"].to_numpy(float)[np.flatnonzero(reached)[-1]] / 100.0 * base
-    return out
+    n_s = scenario.n_suppliers
+    whole_spend = np.bincount(supplier, weights=spend, minlength=n_s)
+    whole_units = np.bincount(supplier, weights=units, minlength=n_s)
+    code = reb["rebate"].to_numpy(np.int64)
+    n_r = int(code.max()) + 1
+    owner = np.zeros(n_r, dtype=np.int64)
+    owner[code] = reb["supplier"].to_numpy(np.int64)
+    base, measure_units = whole_spend[owner], whole_units[owner]
+    offer_line = np.arange(len(supplier)) < scenario.n_offers
+    for r, selector in enumerate(scenario.rebate_items[:n_r]):
+        if selector is not None:  # its supplier's offers on its items only
+            lines = (supplier == owner[r]) & offer_line & item_mask(scenario, selector)[item]
+            base[r], measure_units[r] = np.sum(spend[lines]), np.sum(units[lines])
+    by_units = reb["from_units"].notna().to_numpy()
+    amount = np.where(by_units, measure_units[code], base[code])
+    start = np.where(by_units, reb["from_units"].to_numpy(float), reb["from_spend"].to_numpy(float))
+    order = np.lexsort((start, code))
+    last = _last_reached(code[order], start[order], amount[order], tolerance)
+    percent = np.zeros(n_r)
+    percent[code[order][last]] = reb["percent"].to_numpy(float)[order][last]
+    return np.asarray(percent / 100.0 * base)
 
 
 @dataclass(frozen=True)
