@@ -169,3 +169,14 @@ def test_offer_sheet_holds_adders_and_currency(tmp_path: Path) -> None:
     res = solve(sc)
     assert res.total_cost == pytest.approx(1100.0)
     assert res.to_dict()["cost"]["adders_by_name"]["duty"] == pytest.approx(100.0)
+
+
+def test_report_summary_lists_adders_by_name() -> None:
+    # two_currencies(): adders 100 (duty 100, freight 0) in the report's Summary money rows.
+    from sourceopt.report.sections import summary
+
+    doc = solve(load_scenario(two_currencies())).to_dict()
+    rows = summary(doc, {"currency": "USD"})["cost"]
+    assert rows["adders"] == pytest.approx(100.0)
+    assert rows["adders.duty"] == pytest.approx(100.0)
+    assert rows["adders.freight"] == 0.0
