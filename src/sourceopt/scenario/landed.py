@@ -49,19 +49,50 @@ def rates_of(header: ScenarioHeader, file: str) -> tuple[dict[str, float], list[
     return rates, problems
 
 
-def _codes(
-    values: pd.Series, fallback: np.ndarray, rates: dict[str, float]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: its currency (own, else the fallback) and its rate (NaN: no rate)."""
-    own = values.to_numpy(object) if len(values) else np.zeros(0, object)
-    code = np.where(pd.isna(own), fallback, own).astype(object)
-    rate = np.array([rates.get(str(c), np.nan) for c in code], dtype=float)
-    return code, rate
+def _offer_currencies(
+    column: pd.Series | None, supplier: np.ndarray, supplier_currency: np.ndarray, default: str
+) -> tuple[pd.Categorical, np.ndarray]:
+    """Per offer: its currency (own, else its supplier's, else `default`) and whether own.
+
+    Vectorised over the few distinct codes: no Python step per offer.
+    """
+    sup_codes, names_list = pd.factorize(pd.Series(supplier_currency, dtype=object))
+    names = [str(n) for n in names_list]
+    if default not in names:
+        names.append(default)
+    sup_idx = np.append(sup_codes, names.index(default))  # index -1: an unknown supplier
+    idx = sup_idx[np.where(supplier >= 0, supplier, -1)]
+    own = np.zeros(len(supplier), dtype=bool)
+    if column is not None and len(column):
+        own_codes, own_names = pd.factorize(column)
+        own = own_codes >= 0
+        extra = [str(n) for n in own_names if str(n) not in names]
+        names += extra
+        remap = np.array([names.index(str(n)) for n in own_names], dtype=np.int64)
+        idx = np.where(own, remap[np.maximum(own_codes, 0)] if len(remap) else idx, idx)
+    return pd.Categorical.from_codes(idx, categories=pd.Index(names, dtype=object)), own
 
 
-def _no_rate(
-    raw: RawTable, column: str, code: np.ndarray, rate: np.ndarray, rows: np.ndarray
-) -> list[Problem]:
+def _bad_tier_types(offers: pd.DataFrame, raw: RawTable) -> list[Problem]:
+    """Tier_type cells of a table that are neither all_units nor incremental.
+
+    Records were checked by their type already.
+    """
+    if "tier_type" not in offers or raw.form == "records":
+        return []
+    kind = offers["tier_type"]
+    bad = np.flatnonzero((kind.notna() & ~kind.isin(TIER_TYPES)).to_numpy())
+    return [
+        Problem(
+            raw.file,
+            raw.place(int(r), "tier_type"),
+            f"unknown tier_type {kind.iat[r]!r}; expected all_units or incremental",
+        )
+        for r in bad[:10]
+    ]
+
+
+def _no_rate(raw: RawTable, column: str, code: np.ndarray, rows: np.ndarray) -> list[Problem]:
     return [
         Problem(
             raw.file,
@@ -87,30 +118,21 @@ def convert_offers(
     """
     off_raw = raw[0]
     sup = offers["supplier"].to_numpy()
-    known = np.asarray(sup >= 0, bool)
-    fallback: np.ndarray = np.where(known, supplier_currency[np.where(known, sup, 0)], "")
-    column = offers["currency"] if "currency" in offers else pd.Series([None] * len(offers))
-    code, rate = _codes(column, fallback, rates)
-    own = ~pd.isna(column.to_numpy(object))
+    column = offers.get("currency")
+    default = next(iter(rates))  # the scenario currency (rates_of puts it first)
+    code, own = _offer_currencies(column, sup, supplier_currency, default)
+    by_name = np.array([rates.get(str(c), np.nan) for c in code.categories], dtype=float)
+    rate = by_name[code.codes]
     missing = np.flatnonzero(np.isnan(rate) & own)
-    problems = _no_rate(off_raw, "currency", code, rate, missing)
-    kind = offers["tier_type"].to_numpy(object) if "tier_type" in offers else np.zeros(0)
-    checked = off_raw.form != "records"  # records were checked by their type already
-    bad = np.flatnonzero([checked and not pd.isna(k) and k not in TIER_TYPES for k in kind])
-    problems += [
-        Problem(
-            off_raw.file,
-            off_raw.place(int(r), "tier_type"),
-            f"unknown tier_type {kind[r]!r}; expected all_units or incremental",
-        )
-        for r in bad[:10]
-    ]
+    problems = _no_rate(off_raw, "currency", np.asarray(code, dtype=object), missing)
+    problems += _bad_tier_types(offers, off_raw)
     rate = np.where(np.isnan(rate), 1.0, rate)
-    out = offers.copy()
+    out = offers.copy(deep=False)
     out["price"] = out["price"].to_numpy(float) * rate
-    out["fixed_cost"] = np.nan_to_num(out.get("fixed_cost", pd.Series(0.0, index=out.index)))
-    out["fixed_cost"] = out["fixed_cost"].to_numpy(float) * rate
-    out["tier_type"] = np.where(pd.isna(kind), "all_units", kind) if len(kind) else "all_units"
+    fixed = out["fixed_cost"].to_numpy(float) if "fixed_cost" in out else np.zeros(len(out))
+    out["fixed_cost"] = np.nan_to_num(fixed) * rate
+    kind = out["tier_type"] if "tier_type" in out else pd.Series(np.nan, index=out.index)
+    out["tier_type"] = pd.Categorical(kind.astype(object).where(kind.notna(), "all_units"))
     for name in [c for c in out.columns if str(c).startswith(ADDERS_PREFIX)]:
         out[name] = np.nan_to_num(out[name].to_numpy(float)) * rate
     out["currency"], out["rate"] = code, rate
@@ -148,12 +170,10 @@ def supplier_currencies(
     suppliers: pd.DataFrame, scenario_currency: str, rates: dict[str, float], raw: RawTable
 ) -> tuple[np.ndarray, list[Problem]]:
     """Per supplier: its currency (the scenario's if unset); a problem for one without rate."""
-    column = (
-        suppliers["currency"] if "currency" in suppliers else pd.Series([None] * len(suppliers))
-    )
-    fallback = np.full(len(suppliers), scenario_currency, dtype=object)
-    code, rate = _codes(column, fallback, rates)
-    return code, _no_rate(raw, "currency", code, rate, np.flatnonzero(np.isnan(rate)))
+    given = suppliers["currency"] if "currency" in suppliers else pd.Series([None] * len(suppliers))
+    code = given.astype(object).where(given.notna(), scenario_currency).to_numpy(object)
+    rate = np.array([rates.get(str(c), np.nan) for c in code], dtype=float)
+    return code, _no_rate(raw, "currency", code, np.flatnonzero(np.isnan(rate)))
 
 
 def convert_bundles(

@@ -171,7 +171,7 @@ class Scenario:
         """Per offer: whether its tiers are incremental (bands) rather than all-units."""
         if "tier_type" not in self.offers:
             return np.zeros(self.n_offers, dtype=bool)
-        return np.asarray(self.offers["tier_type"].to_numpy(object) == "incremental", bool)
+        return np.asarray((self.offers["tier_type"] == "incremental").to_numpy(), dtype=bool)
 
     def rebate_tiers(self) -> pd.DataFrame:
         """The rebates table with ``rebate`` and ``from_units`` columns.
