@@ -180,3 +180,21 @@ def test_report_summary_lists_adders_by_name() -> None:
     assert rows["adders"] == pytest.approx(100.0)
     assert rows["adders.duty"] == pytest.approx(100.0)
     assert rows["adders.freight"] == 0.0
+
+
+def test_a_bid_workbook_keeps_each_offers_own_money(tmp_path: Path) -> None:
+    # `template --with-offers` writes prices, adders, fixed costs and tiers back in each
+    # offer's own currency beside its currency column: the workbook solves to the file's
+    # hand-derived 32,230 EUR (scenarios/landed-cost.yaml).
+    out = tmp_path / "bids.xlsx"
+    example = Path(__file__).resolve().parents[1] / "scenarios" / "landed-cost.yaml"
+    res = CliRunner().invoke(
+        cli, ["template", "--from", str(example), "--out", str(out), "--with-offers"]
+    )
+    assert res.exit_code == 0, res.output
+    sheet = openpyxl.load_workbook(out)["Offers"]
+    header = [c.value for c in sheet[1]]
+    first = dict(zip(header, [c.value for c in sheet[6]], strict=True))  # sz-tech housing
+    assert (first["price"], first["currency"], first["fixed_cost"]) == (40, "CNY", 8000)
+    assert first["adders.freight"] == 4
+    assert solve(load_scenario(out)).total_cost == pytest.approx(32_230.0, rel=1e-9)

@@ -206,3 +206,26 @@ def convert_bundles(
     out["currency"] = pd.Series(codes, dtype=object)
     out["rate"] = factor
     return out, problems
+
+
+def in_own_currency(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The offers and tiers with their money back in each offer's own currency.
+
+    The inverse of the conversion at load (price, fixed cost and adders, tier prices divided
+    by the offer's rate): what a table written back out (a workbook template) must hold next
+    to its ``currency`` column.
+    """
+    offers, tiers = scenario.offers.copy(deep=False), scenario.tiers.copy(deep=False)
+    if "rate" not in offers:
+        return offers, tiers
+    rate = offers["rate"].to_numpy(float)
+    money = [
+        "price",
+        "fixed_cost",
+        *(c for c in offers.columns if str(c).startswith(ADDERS_PREFIX)),
+    ]
+    for col in money:
+        offers[col] = offers[col].to_numpy(float) / rate
+    if len(tiers):
+        tiers["price"] = tiers["price"].to_numpy(float) / rate[tiers["offer"].to_numpy()]
+    return offers, tiers
