@@ -45,6 +45,7 @@ PINS: dict[tuple[str, str], tuple[str, float | None]] = {
         2_007_642.0784,
     ),
     ("laptops-workbook/laptops-workbook.yaml", "northbridge-bafo"): ("optimal", 1_995_180.8),
+    ("landed-cost.yaml", "base"): ("optimal", 32_230.0),  # derived by hand in the file
     ("laptops.yaml", "base"): ("optimal", 2_024_929.0),
     ("laptops.yaml", "single-source-allowed"): ("optimal", 2_007_642.0784),
     ("laptops.yaml", "headcount-plus-15pct"): ("optimal", 2_317_479.35),
@@ -193,3 +194,22 @@ def test_eu_lots_award_by_hand() -> None:
         assert won["units"].tolist() == pytest.approx([1.0] * 5)
         lots = dict(zip(won["item"], won["supplier"], strict=True))
         assert [lots[i] for i in sorted(lots)] == winners
+
+
+def test_landed_cost_example_as_derived_by_hand() -> None:
+    """scenarios/landed-cost.yaml: the award and every cost figure derived in its comment."""
+    result = solve(load_scenario(SCENARIOS / "landed-cost.yaml"))
+    cost = result.to_dict()["cost"]
+    assert result.total_cost == pytest.approx(32_230.0, rel=1e-9)
+    assert cost["purchase"] == pytest.approx(28_180.0, rel=1e-9)
+    assert cost["adders"] == pytest.approx(3_300.0, rel=1e-9)
+    assert cost["adders_by_name"] == pytest.approx({"duty": 1_325.0, "freight": 1_975.0})
+    assert cost["fixed"] == pytest.approx(1_500.0, rel=1e-9)
+    assert cost["rebates"] == pytest.approx(750.0, rel=1e-9)
+    units = result.allocations.groupby(["supplier", "item"])["units"].sum().to_dict()
+    assert {k: round(v, 6) for k, v in units.items() if v > 1e-6} == {
+        ("sz-tech", "housing"): 2000,
+        ("sz-tech", "pcb"): 1500,
+        ("sz-tech", "cable"): 1500,
+        ("eu-plast", "cable"): 1500,
+    }

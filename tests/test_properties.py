@@ -391,3 +391,51 @@ def test_scaling_prices_scales_the_cost(sc: dict[str, Any], k: float) -> None:
     assert _close(scaled.objective, k * base.objective), (k, base.objective, scaled.objective)
     if "objective" not in sc:  # no penalties: the objective is the total cost
         assert scaled.total_cost == pytest.approx(k * base.total_cost, rel=REL, abs=1e-6)
+
+
+# --- (e) format 1.1: price_scale over landed cost --------------------------------------------
+
+
+def _landed(sc: dict[str, Any], draw: st.DrawFn) -> dict[str, Any]:
+    """The scenario with suppliers in USD, EUR or CNY and some incremental offers.
+
+    Nothing else is money (no fixed costs, rebates, money bounds, penalties; adders stay
+    unscaled by price_scale, so there are none), so a uniform price scale keeps the optimal
+    awards.
+    """
+    out = copy.deepcopy(sc)
+    out["exchange_rates"] = {"EUR": 1.25, "CNY": 0.125}
+    out.pop("rebates", None)
+    out.pop("objective", None)
+    for s in out["suppliers"]:
+        s.pop("fixed_cost", None)
+        s["currency"] = draw(st.sampled_from(["USD", "EUR", "CNY"]))
+    for o in out["offers"]:
+        if o.get("tiers") and draw(st.booleans()):
+            o["tier_type"] = "incremental"
+    out["rules"] = [
+        r
+        for r in out["rules"]
+        if r["type"] != "budget" and not (r["type"] == "total" and r.get("measure") == "spend")
+    ]
+    return out
+
+
+@SETTINGS
+@given(data=st.data(), f=st.sampled_from([0.5, 2.0, 3.0]))
+def test_a_price_scale_variant_scales_purchase(data: Any, f: float) -> None:
+    """A variant scaling every supplier's prices by f (offers, tiers, bundles; in whatever
+    currency) scales the optimal purchase + bundles, and the total cost, by f."""
+    sc = _landed(data.draw(scenarios(soft=False)), data.draw)
+    ids = [s["id"] for s in sc["suppliers"]]
+    sc["variants"] = [{"name": "scaled", "price_scale": dict.fromkeys(ids, f)}]
+    scenario = load_scenario(sc)
+    base, scaled = solve(scenario), solve(scenario, variant="scaled")
+    _check_verified(base, "highs")
+    _check_verified(scaled, "highs")
+    assert _status(scaled) == _status(base)
+    if _status(base) != "optimal":
+        return
+    b, s = base.to_dict()["cost"], scaled.to_dict()["cost"]
+    assert _close(s["purchase"] + s["bundles"], f * (b["purchase"] + b["bundles"])), (b, s)
+    assert _close(scaled.total_cost, f * base.total_cost), (base.total_cost, scaled.total_cost)

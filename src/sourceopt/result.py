@@ -23,13 +23,19 @@ class _Doc(BaseModel):
 
 
 class CostDoc(_Doc):
-    """Cost breakdown; total cost = purchase + bundles + fixed - rebates."""
+    """Cost breakdown; total cost = purchase + bundles + adders + fixed - rebates."""
 
     purchase: float
     bundles: float
-    fixed: float
+    fixed: float = Field(description="supplier fixed costs and offer fixed costs (format 1.1)")
     rebates: float
     penalties: float
+    adders: float = Field(
+        0.0, description="units x adders (freight, duty, ...) over every offer (format 1.1)"
+    )
+    adders_by_name: dict[str, float] = Field(
+        default_factory=dict, description="the adders' total per adder name (format 1.1)"
+    )
 
 
 class AllocationDoc(_Doc):

@@ -250,6 +250,8 @@ def document(
                 fixed=cost.fixed,
                 rebates=cost.rebates,
                 penalties=cost.penalties,
+                adders=cost.adders,
+                adders_by_name=dict(cost.adders_by_name),
             ),
             "allocations": [AllocationDoc.model_validate(r) for r in alloc.to_dict("records")],
             "items": item_docs(scenario, check.items),

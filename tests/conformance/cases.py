@@ -1853,4 +1853,7 @@ case(
     total_cost=1000,
     allocation={("A", "X"): 100},
 )
-from . import cases_score  # noqa: E402,F401
+from . import (
+    cases_landed,  # noqa: F401
+    cases_score,  # noqa: F401
+)

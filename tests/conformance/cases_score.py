@@ -210,3 +210,29 @@ case(
     allocation={("S2", "A"): 60, ("S2", "B"): 8},
     variant="order",
 )
+
+
+# 82 The score reads the landed unit cost (price + adders, converted), not the bare price.
+# Scenario currency EUR; S1 bids 8 USD (rate 1.25 -> 10 EUR) + 2 EUR-equivalent freight
+# (1.6 USD x 1.25 = 2) = landed 12, quality 50; S2 bids 11 EUR + 1 freight = landed 12,
+# quality 100. Lowest landed 12: S1 scores 60 x 12/12 + 40 x 0.5 = 80, S2 60 + 40 = 100.
+# On bare prices S1 (10 EUR) would set the lowest price and S2 would score 60 x 10/11 + 40.
+# S2 takes all 10: score 100; cost 10 x 11 = 110 purchase + 10 freight = 120.
+case(
+    "score_reads_landed_unit_cost",
+    scenario(
+        "score-landed",
+        [item("A", 10)],
+        [_q("S1", 50, currency="USD"), _q("S2", 100)],
+        [
+            offer("S1", "A", 8, adders={"freight": 1.6}),
+            offer("S2", "A", 11, adders={"freight": 1}),
+        ],
+        objective=MEAT,
+        currency="EUR",
+        exchange_rates={"USD": 1.25},
+    ),
+    objective=100,
+    total_cost=120,
+    allocation={("S2", "A"): 10},
+)

@@ -188,7 +188,7 @@ class _Pricer:
         """The threshold for one offer: parametric steps where exact, then bisection."""
         sc = self.setup.scenario
         row = sc.offers.iloc[offer]
-        price = float(row["price"])
+        price = float(row["price"]) / _rate(row)  # in the offer's own currency (format 1.1)
         sup = str(sc.suppliers["id"].iat[int(row["supplier"])])
         item = str(sc.items["id"].iat[int(row["item"])])
         now = float(self.now[offer])
@@ -245,6 +245,12 @@ class _Pricer:
             above, u, _ = self.wins(offer, min(1.0, lo + tol / 2))
             return (lo + tol / 2, 1.0, u) if above else (lo, lo + tol / 2, units)
         return lo, 1.0, units
+
+
+def _rate(row: pd.Series) -> float:
+    """The offer's exchange rate (1 for an offer in the scenario currency or without one)."""
+    rate = row.get("rate", 1.0)
+    return float(rate) if rate is not None and np.isfinite(rate) and rate > 0 else 1.0
 
 
 def _shortest(lo: float, hi: float) -> float:

@@ -140,6 +140,9 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
         f"  purchase {money(c.purchase)}  bundles {money(c.bundles)}  fixed {money(c.fixed)}"
         f"  rebates {money(-c.rebates if c.rebates else 0.0)}  penalties {penalties}",
     ]
+    if c.adders_by_name:  # format 1.1: landed cost
+        named = "  ".join(f"{name} {money(v)}" for name, v in c.adders_by_name.items())
+        lines.append(f"  adders {money(c.adders)}: {named}")
     if k.savings is not None:
         pct = f" ({k.savings_pct:.2f} %)" if k.savings_pct is not None else ""
         lines.append(f"savings vs baseline {money(k.baseline_cost)}: {money(k.savings)}{pct}")

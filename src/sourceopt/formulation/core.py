@@ -10,6 +10,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sourceopt._arrays import unique_inverse
+from sourceopt.formulation.bands import add_bands, add_offer_costs
 from sourceopt.formulation.blocks import ProgramBuilder
 from sourceopt.formulation.context import Context, IndicatorNeed
 from sourceopt.formulation.program import ColumnKind, RowFamily
@@ -30,7 +31,12 @@ def _below(threshold: np.ndarray) -> np.ndarray:
 
 
 def segments(scenario: Scenario) -> pd.DataFrame:
-    """One row per price segment: offer, lo, hi, price (all-units tiers; base segment first)."""
+    """One row per price segment: offer, lo, hi, price (base segment first).
+
+    All-units offers: one segment per tier, the units lie in [lo, hi] of the one in use.
+    Incremental offers (format 1.1): one *band* per tier, ``hi`` its width (capped by the
+    offer's largest quantity), ``lo`` 0, all bands in use together (formulation/bands.py).
+    """
     offers, tiers = scenario.offers, scenario.tiers
     n = len(offers)
     o_item = offers["item"].to_numpy()
@@ -39,6 +45,7 @@ def segments(scenario: Scenario) -> pd.DataFrame:
     sup_cap = scenario.suppliers["capacity"].to_numpy(float)[o_sup]
     cap = np.minimum(np.minimum(offers["capacity"].to_numpy(float), demand), sup_cap)
     min_u = offers["min_units"].to_numpy(float)
+    inc = scenario.incremental_offers()
 
     t_off = tiers["offer"].to_numpy()
     t_from = tiers["from"].to_numpy(float)
@@ -50,15 +57,25 @@ def segments(scenario: Scenario) -> pd.DataFrame:
         next_from[np.r_[t_off[1:] != t_off[:-1], True]] = np.inf
     else:
         next_from = np.zeros(0)
+    t_inc = inc[t_off]
     offer = np.r_[np.arange(n), t_off]
-    lo = np.r_[min_u, np.maximum(t_from, min_u[t_off])]
-    hi = np.r_[np.minimum(_below(first_from), cap), np.minimum(_below(next_from), cap[t_off])]
+    start = np.r_[np.zeros(n), t_from]
+    lo = np.r_[np.where(inc, 0.0, min_u), np.where(t_inc, 0.0, np.maximum(t_from, min_u[t_off]))]
+    top = np.r_[first_from, next_from]
+    hi = np.where(
+        np.r_[inc, t_inc],
+        np.minimum(top, cap[offer]) - start,
+        np.minimum(_below(top), cap[offer]),
+    )
     price = np.r_[offers["price"].to_numpy(float), tiers["price"].to_numpy(float)]
     tiered = np.r_[np.isfinite(first_from), np.ones(len(tiers), bool)]
-    rows = np.flatnonzero((lo <= hi) | (np.arange(len(lo)) < n) & (lo == 0))
+    band = np.r_[inc, t_inc]
+    base = np.arange(len(lo)) < n
+    keep = np.where(band, (hi > 0) | base, (lo <= hi) | base & (lo == 0))
+    rows = np.flatnonzero(keep)
     if len(tiers):  # by offer, then threshold (stable); base segments alone are in order
-        rows = rows[np.lexsort((lo[rows], offer[rows]))]
-    offer, lo = offer[rows], lo[rows]
+        rows = rows[np.lexsort((start[rows], offer[rows]))]
+    offer, lo, band = offer[rows], lo[rows], band[rows]
     count = np.bincount(offer, minlength=n)
     return pd.DataFrame(
         {
@@ -67,7 +84,9 @@ def segments(scenario: Scenario) -> pd.DataFrame:
             "hi": np.maximum(hi[rows], 0.0),
             "price": price[rows],
             "tiered": tiered[rows],
-            "binary": (count[offer] > 1) | (lo > 0),
+            "binary": ~band & ((count[offer] > 1) | (lo > 0)),
+            "band": band,
+            "start": start[rows],
         },
         copy=False,
     )
@@ -84,6 +103,8 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
         len(seg), kind=ColumnKind.OFFER_UNITS, cost=price, hi=hi, supplier=sup, item=item, ref=off
     )
     _segment_choice(builder, seg, x, sup, item)
+    add_bands(scenario, builder, seg, x)
+    add_offer_costs(scenario, builder, seg, x)
 
     bundles, bu = scenario.bundles, scenario.bundle_units
     u = builder.add_columns(
@@ -122,12 +143,17 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
 
 
 def _offer_max(seg: pd.DataFrame) -> np.ndarray:
-    """Per segment row: the offer's largest quantity, counted once (on its first segment)."""
+    """Per segment row: the offer's largest quantity, counted once (on its first segment).
+
+    The largest segment top of an all-units offer; the sum of the band widths of an
+    incremental one.
+    """
     off, hi = seg["offer"].to_numpy(), seg["hi"].to_numpy(float)
     out = np.zeros(len(off))
     if len(off):  # segments are sorted by offer: each offer's rows are one run
         first = np.flatnonzero(np.r_[True, off[1:] != off[:-1]])
-        out[first] = np.maximum.reduceat(hi, first)
+        band = seg["band"].to_numpy()[first]
+        out[first] = np.where(band, np.add.reduceat(hi, first), np.maximum.reduceat(hi, first))
     return out
 
 

@@ -41,6 +41,7 @@ class ColumnKind(StrEnum):
     AWARDED = "awarded"  # binary: supplier receives > 0 units of the items of its indicator
     REBATE_SPEND = "rebate_spend"  # supplier spend falling in one rebate tier (ref = rebate row)
     REBATE_TIER = "rebate_tier"  # binary: that rebate tier is the one reached (ref = rebate row)
+    REBATE_UNITS = "rebate_units"  # units falling in one from_units rebate tier (ref = tier)
     SLACK = "slack"  # violation of a soft rule row (ref = rule position)
     AUXILIARY = "auxiliary"  # modelling helper (ref = rule position)
 

@@ -47,7 +47,8 @@ def summary(result: Doc, facts: Doc) -> dict[str, Any]:
         "baseline_cost": kpis.get("baseline_cost"),
         "savings": kpis.get("savings"),
         "savings_pct": kpis.get("savings_pct"),
-        "cost": {k: float(cost[k]) for k in COST_KEYS if k in cost},
+        "cost": {k: float(cost[k]) for k in COST_KEYS if k in cost}
+        | {f"adders.{n}": float(v) for n, v in (cost.get("adders_by_name") or {}).items()},
         "supplier_count": kpis.get("supplier_count"),
         "max_supplier_share": kpis.get("max_supplier_share"),
         "hhi": kpis.get("hhi"),

@@ -24,7 +24,8 @@ from sourceopt import theme
 from sourceopt.errors import SourceoptError
 from sourceopt.report.template_text import COLUMN_HELP, instructions
 from sourceopt.scenario.intake import RECORD_TYPES
-from sourceopt.scenario.model import ATTR_PREFIX, CURRENT_PREFIX, Scenario
+from sourceopt.scenario.landed import in_own_currency
+from sourceopt.scenario.model import ADDERS_PREFIX, ATTR_PREFIX, CURRENT_PREFIX, Scenario
 from sourceopt.scenario.schema import TABLE_KEYS
 from sourceopt.scenario.tables import Column, column_spec
 from sourceopt.scenario.workbook import SCENARIO_SHEET, TABLE_SHEETS, TEXT_KEYS
@@ -47,7 +48,7 @@ def _columns(key: str, frame_columns: Iterable[str]) -> list[tuple[str, Column]]
     """The columns of table `key` as a file holds them, ``attr.*``/``current.*`` at the end."""
     spec = column_spec(RECORD_TYPES[key])
     out = [(n, col) for n, col in spec.items() if col.kind not in ("attributes", "nested")]
-    prefixes = (ATTR_PREFIX, CURRENT_PREFIX)  # current.<supplier>: items' today's units
+    prefixes = (ATTR_PREFIX, CURRENT_PREFIX, ADDERS_PREFIX)  # current.<supplier>, adders.<name>
     attrs = sorted(c for c in frame_columns if c.startswith(prefixes))
     number = Column("attr", "number", False, True)
     return out + [(a, number) for a in attrs]
@@ -78,11 +79,10 @@ def sheets_of(scenario: Scenario, offers: bool) -> list[Sheet]:
     offer_rows: list[list[Any]] = []
     tier_rows: list[list[Any]] = []
     if offers:
-        frame = scenario.offers.copy()
+        frame, tiers_frame = in_own_currency(scenario)  # money as written, by its currency
         frame["supplier"] = scenario.suppliers["id"].to_numpy()[frame["supplier"].to_numpy()]
         frame["item"] = scenario.items["id"].to_numpy()[frame["item"].to_numpy()]
         offer_rows = _rows(frame, offs)
-        tiers_frame = scenario.tiers
         for o, start, price in zip(
             tiers_frame["offer"].to_numpy(int),
             tiers_frame["from"].to_numpy(float),

@@ -12,7 +12,7 @@ import pandas as pd
 
 from sourceopt.errors import Problem
 from sourceopt.scenario.messages import magnitude_text
-from sourceopt.scenario.model import ATTR_PREFIX, CURRENT_PREFIX
+from sourceopt.scenario.model import ADDERS_PREFIX, ATTR_PREFIX, CURRENT_PREFIX
 from sourceopt.scenario.schema import MAX_MAGNITUDE
 from sourceopt.scenario.tables import MAX_PROBLEMS_PER_COLUMN, Column, RawTable
 
@@ -151,10 +151,12 @@ def validate_columns(
     attributes: bool,
     coded: bool = False,
     current: bool = False,
+    adders: bool = False,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Check a raw table against the spec; return the typed frame and the problems.
 
-    With `current` (the items table), ``current.<supplier>`` columns hold today's units (>= 0).
+    With `current` (the items table), ``current.<supplier>`` columns hold today's units (>= 0);
+    with `adders` (the offers table), ``adders.<name>`` columns money per unit (>= 0).
 
     Text columns are objects (``None`` where missing); with `coded`, a column that arrives
     dictionary-encoded (categorical) stays so, its distinct values stripped and checked once.
@@ -163,13 +165,17 @@ def validate_columns(
     problems: list[Problem] = []
     allowed = {k for k, c in spec.items() if c.kind not in ("attributes", "nested")}
     for name in frame.columns:
-        prefixed = (attributes and str(name).startswith(ATTR_PREFIX)) or (
-            current and str(name).startswith(CURRENT_PREFIX)
+        prefixed = (
+            (attributes and str(name).startswith(ATTR_PREFIX))
+            or (current and str(name).startswith(CURRENT_PREFIX))
+            or (adders and str(name).startswith(ADDERS_PREFIX))
         )
         if name not in allowed and not prefixed:
             hint = " (attributes are columns named attr.<name>)" if attributes else ""
             if current:
                 hint += " (today's units are columns named current.<supplier>)"
+            if adders:
+                hint += " (adders are columns named adders.<name>)"
             expected = ", ".join(sorted(allowed))
             problems.append(
                 Problem(
@@ -214,10 +220,12 @@ def validate_columns(
                 )
                 numbers, found = _numbers(table, attr_col, frame[name].reset_index(drop=True))
                 out[str(name)], problems = numbers, problems + found
-    if current:
-        for name in frame.columns:
-            if str(name).startswith(CURRENT_PREFIX):
-                units = Column(str(name), "number", required=False, nullable=True, ge=0.0)
+    for wanted, prefix in ((current, CURRENT_PREFIX), (adders, ADDERS_PREFIX)):
+        for name in frame.columns if wanted else ():
+            if str(name).startswith(prefix):
+                units = Column(
+                    str(name), "number", required=False, nullable=True, ge=0.0, le=MAX_MAGNITUDE
+                )
                 numbers, found = _numbers(table, units, frame[name].reset_index(drop=True))
                 out[str(name)], problems = numbers, problems + found
     return pd.DataFrame(out, index=pd.RangeIndex(n)), problems

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sourceopt.errors import Problem
 from sourceopt.scenario.columns import default_column, validate_columns
 from sourceopt.scenario.messages import problems_from
-from sourceopt.scenario.model import ATTR_PREFIX, CURRENT_PREFIX
+from sourceopt.scenario.model import ADDERS_PREFIX, ATTR_PREFIX, CURRENT_PREFIX
 from sourceopt.scenario.schema import (
     ColumnTable,
     ItemRecord,
@@ -120,21 +120,21 @@ def _read_as(key: str) -> ReadAs:
         coded=frozenset(k for k, c in spec.items() if c.kind == "text" and key in _CODED),
         numbers=frozenset(k for k, c in spec.items() if c.kind in ("number", "integer")),
         number_prefix=ATTR_PREFIX if key in _WITH_ATTRIBUTES else None,
-        current_prefix=CURRENT_PREFIX if key == "items" else None,
+        current_prefix={"items": CURRENT_PREFIX, "offers": ADDERS_PREFIX}.get(key),
     )
 
 
 def _columnar(key: str, raw: RawTable) -> tuple[Intake | None, list[Problem]]:
     spec = column_spec(RECORD_TYPES[key])
     attributes, coded = key in _WITH_ATTRIBUTES, key in _CODED
-    current = key == "items"
+    current, adders = key == "items", key == "offers"
     frame, problems = validate_columns(
-        raw, spec, attributes=attributes, coded=coded, current=current
+        raw, spec, attributes=attributes, coded=coded, current=current, adders=adders
     )
     if problems and raw.typed:  # report on the cells as written, as a text read would
         raw = as_written(raw)
         frame, problems = validate_columns(
-            raw, spec, attributes=attributes, coded=coded, current=current
+            raw, spec, attributes=attributes, coded=coded, current=current, adders=adders
         )
     if raw.cell_problems:  # the reader's word on a cell replaces the validation's
         refused = {p.place for p in raw.cell_problems}
@@ -149,6 +149,7 @@ def _from_records(key: str, records: list[Any], file: str) -> tuple[Intake | Non
     rows = [r.model_dump(by_alias=True) for r in parsed]
     attrs = sorted({a for r in rows for a in r.get("attributes", {})})
     current = sorted({s for r in rows for s in r.get("current", {})}) if key == "items" else []
+    adders = sorted({a for r in rows for a in r.get("adders", {})}) if key == "offers" else []
     tiers: list[tuple[int, int, float, float]] = []
     for i, r in enumerate(rows):
         for name in attrs:
@@ -157,13 +158,20 @@ def _from_records(key: str, records: list[Any], file: str) -> tuple[Intake | Non
         for sup in current:
             r[CURRENT_PREFIX + sup] = r.get("current", {}).get(sup, np.nan)
         r.pop("current", None)
+        for name in adders:
+            r[ADDERS_PREFIX + name] = r.get("adders", {}).get(name, np.nan)
+        r.pop("adders", None)
         for j, t in enumerate(r.pop("tiers", []) if key == "offers" else []):
             tiers.append((i, j, float(t["from"]), float(t["price"])))
         if key in ("items", "suppliers"):
             r["tags"] = frozenset(r["tags"])
     spec = column_spec(RECORD_TYPES[key])
     columns = [k for k, c in spec.items() if c.kind not in ("attributes", "nested")]
-    extra = [*(ATTR_PREFIX + a for a in attrs), *(CURRENT_PREFIX + c for c in current)]
+    extra = [
+        *(ATTR_PREFIX + a for a in attrs),
+        *(CURRENT_PREFIX + c for c in current),
+        *(ADDERS_PREFIX + a for a in adders),
+    ]
     frame = pd.DataFrame(rows, columns=[*columns, *extra])
     for k in columns:
         if spec[k].kind in ("number", "integer"):

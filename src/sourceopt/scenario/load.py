@@ -17,9 +17,16 @@ from pydantic import ValidationError
 from sourceopt.errors import Problem, ScenarioError
 from sourceopt.scenario import references as refs
 from sourceopt.scenario.intake import Intake, take_table
+from sourceopt.scenario.landed import (
+    convert_bundles,
+    convert_offers,
+    rates_of,
+    supplier_currencies,
+)
 from sourceopt.scenario.messages import problems_from
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.read import parse_document, read_document, sha256_of, text_problems
+from sourceopt.scenario.rebate_table import rebate_table
 from sourceopt.scenario.rulecheck import check_penalties, check_rule, check_variant, default_names
 from sourceopt.scenario.schema import TABLE_KEYS, Objective, ScenarioHeader
 from sourceopt.scenario.score import score_problems
@@ -179,8 +186,17 @@ def _assemble(
         tiers = pd.concat([tiers, table_tiers], ignore_index=True)
     bundles, bundle_units, found = _bundles(header, suppliers.frame, items.frame, file)
     problems += found
-    rebates, found = _rebates(header, suppliers.frame, file)
+    rebates, rebate_items, found = rebate_table(header, suppliers.frame, items.frame, file)
     problems += found
+    rates, found = rates_of(header, file)
+    sup_currency, found2 = supplier_currencies(
+        suppliers.frame, header.currency, rates, suppliers.raw
+    )
+    off, tiers, found3 = convert_offers(
+        off, tiers, sup_currency, rates, (offers.raw, suppliers.raw)
+    )
+    bundles, found4 = convert_bundles(header, bundles, sup_currency, rates, file)
+    problems += found + found2 + found3 + found4
     sup = suppliers.frame.copy()
     sup["capacity"] = sup["capacity"].fillna(np.inf)
     off["capacity"] = off["capacity"].fillna(np.inf)
@@ -194,6 +210,7 @@ def _assemble(
         bundles=bundles,
         bundle_units=bundle_units,
         rebates=rebates,
+        rebate_items=rebate_items,
         rules=(),
         objective=header.objective or Objective(),
         solver=header.solver,
@@ -274,45 +291,6 @@ def _bundles(
         {"bundle": np.int64, "item": np.int64, "units": float}
     )
     return frame, unit_frame, problems
-
-
-def _rebates(
-    header: ScenarioHeader, suppliers: pd.DataFrame, file: str
-) -> tuple[pd.DataFrame, list[Problem]]:
-    sup_index = pd.Index(suppliers["id"])
-    problems: list[Problem] = []
-    rows = []
-    seen: set[str] = set()
-    for r, rebate in enumerate(header.rebates):
-        s = sup_index.get_indexer([rebate.supplier])[0]
-        if s < 0:
-            problems.append(
-                Problem(file, f"rebates[{r}].supplier", f"unknown supplier {rebate.supplier!r}")
-            )
-        if rebate.supplier in seen:
-            problems.append(
-                Problem(
-                    file,
-                    f"rebates[{r}].supplier",
-                    f"a second rebate for supplier {rebate.supplier!r} "
-                    "(give one rebate with several tiers)",
-                )
-            )
-        seen.add(rebate.supplier)
-        last = -1.0
-        for t, tier in enumerate(rebate.tiers):
-            if tier.from_spend <= last:
-                problems.append(
-                    Problem(
-                        file,
-                        f"rebates[{r}].tiers[{t}].from_spend",
-                        f"tier thresholds must increase: {tier.from_spend:g} follows {last:g}",
-                    )
-                )
-            last = tier.from_spend
-            rows.append((int(s), float(tier.from_spend), float(tier.percent)))
-    frame = pd.DataFrame(rows, columns=["supplier", "from_spend", "percent"])
-    return frame.astype({"supplier": np.int64, "from_spend": float, "percent": float}), problems
 
 
 def _adopt_model(

@@ -10,11 +10,19 @@ Tables and their columns (``attr.<name>`` columns hold numeric attributes, NaN i
   attr.*, current.*`` (``current.<supplier>``: units that supplier supplies today)
 - ``suppliers``: ``id, name, country, region, tags (frozenset), capacity (inf if unset),
   fixed_cost, min_units, attr.*``
-- ``offers``: ``supplier, item`` (int codes), ``price, capacity (inf if unset), min_units, attr.*``
+- ``offers``: ``supplier, item`` (int codes), ``price, capacity (inf if unset), min_units, attr.*``,
+  and (format 1.1) ``tier_type`` (``all_units``/``incremental``), ``currency``, ``rate``,
+  ``fixed_cost``, ``adders.*``
 - ``tiers``: ``offer`` (int code), ``from, price``; sorted by offer then ``from``
-- ``bundles``: ``id, supplier`` (code), ``price``
+- ``bundles``: ``id, supplier`` (code), ``price``, ``currency``, ``rate``
 - ``bundle_units``: ``bundle, item`` (codes), ``units``
-- ``rebates``: ``supplier`` (code), ``from_spend, percent``; sorted by supplier then threshold
+- ``rebates``: ``supplier`` (code), ``rebate`` (its position in the file), ``from_spend`` or
+  ``from_units`` (the other NaN), ``percent``; sorted by rebate then threshold. The item
+  selector of each rebate is ``Scenario.rebate_items`` (None: all items, bundles included)
+
+Money (prices, tier prices, adders, fixed costs, bundle prices) is converted into the scenario
+currency when the scenario is loaded (scenario/landed.py); ``currency`` and ``rate`` keep what
+it was written in (``rate``: value of one unit of it in the scenario currency).
 """
 
 from __future__ import annotations
@@ -24,10 +32,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from sourceopt.scenario.schema import Objective, Rule, SolverSettings, Variant
+from sourceopt.scenario.schema import Objective, Rule, Selector, SolverSettings, Variant
 
 ATTR_PREFIX = "attr."
 CURRENT_PREFIX = "current."  # items: ``current.<supplier>`` columns, today's units (0 if unset)
+ADDERS_PREFIX = "adders."  # offers: ``adders.<name>`` columns, money per unit (0 if unset)
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,7 @@ class Scenario:
     solver: SolverSettings
     variants: tuple[Variant, ...] = ()
     rule_origins: tuple[str, ...] = ()
+    rebate_items: tuple[Selector | None, ...] = ()  # per rebate: its ``items`` (format 1.1)
     category: str | None = None
     currency: str = "USD"
     model: str | None = None
@@ -138,6 +148,41 @@ class Scenario:
                 units = self.items[col].to_numpy(float)
                 out[:, ids.index(name[len(CURRENT_PREFIX) :])] = np.nan_to_num(units)
         return out
+
+    def adder_names(self) -> tuple[str, ...]:
+        """Names of the offers' adders (``adders.<name>`` columns), in column order."""
+        n = len(ADDERS_PREFIX)
+        return tuple(str(c)[n:] for c in self.offers.columns if str(c).startswith(ADDERS_PREFIX))
+
+    def offer_adders(self) -> np.ndarray:
+        """Per offer: the sum of its adders per unit, in the scenario currency (0 if none)."""
+        total = np.zeros(self.n_offers)
+        for name in self.adder_names():
+            total += np.nan_to_num(self.offers[ADDERS_PREFIX + name].to_numpy(float))
+        return total
+
+    def offer_fixed_costs(self) -> np.ndarray:
+        """Per offer: its one-off fixed cost in the scenario currency (0 if none)."""
+        if "fixed_cost" not in self.offers:
+            return np.zeros(self.n_offers)
+        return np.asarray(np.nan_to_num(self.offers["fixed_cost"].to_numpy(float)), dtype=float)
+
+    def incremental_offers(self) -> np.ndarray:
+        """Per offer: whether its tiers are incremental (bands) rather than all-units."""
+        if "tier_type" not in self.offers:
+            return np.zeros(self.n_offers, dtype=bool)
+        return np.asarray((self.offers["tier_type"] == "incremental").to_numpy(), dtype=bool)
+
+    def rebate_tiers(self) -> pd.DataFrame:
+        """The rebates table with ``rebate`` and ``from_units`` columns.
+
+        A table built by hand in version 1's shape may lack them: each supplier's tiers are
+        then one rebate by spend.
+        """
+        reb = self.rebates
+        if "rebate" in reb and "from_units" in reb:
+            return reb
+        return reb.assign(rebate=reb["supplier"].to_numpy(), from_units=np.nan)
 
     def has_current(self) -> bool:
         """Whether any item states today's award (``current``)."""

@@ -22,6 +22,8 @@ Magnitude = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Identifier = Annotated[str, Field(min_length=1, max_length=200)]
 ScenarioName = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$", min_length=1, max_length=200)]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+TierType = Literal["all_units", "incremental"]
 
 
 class Strict(BaseModel):
@@ -96,6 +98,11 @@ class SupplierRecord(Strict):
     fixed_cost: NonNeg = Field(0.0, description="incurred once if awarded anything")
     min_units: NonNeg = Field(0.0, description="if awarded anything, at least this many units")
     attributes: dict[str, Magnitude] = Field(default_factory=dict)
+    currency: CurrencyCode | None = Field(
+        None,
+        description="the money of its offers and bundles unless they say otherwise "
+        "(default: the scenario's; format 1.1)",
+    )
 
 
 class OfferRecord(Strict):
@@ -108,6 +115,22 @@ class OfferRecord(Strict):
     min_units: NonNeg = Field(0.0, description="if used at all, at least this many units")
     tiers: list[Tier] = Field(default_factory=list)
     attributes: dict[str, Magnitude] = Field(default_factory=dict)
+    tier_type: TierType = Field(
+        "all_units",
+        description="all_units: every unit at the tier reached; incremental: each band of "
+        "units at its own tier's price (format 1.1)",
+    )
+    currency: CurrencyCode | None = Field(
+        None, description="the money of its price, tiers, adders and fixed cost (format 1.1)"
+    )
+    adders: dict[str, NonNeg] = Field(
+        default_factory=dict,
+        description="map name -> money per unit awarded through the offer (freight, duty): "
+        "cost, never spend (format 1.1)",
+    )
+    fixed_cost: NonNeg = Field(
+        0.0, description="one-off cost when the offer receives any units (format 1.1)"
+    )
 
 
 class TierRecord(Strict):
@@ -130,20 +153,49 @@ class BundleRecord(Strict):
     supplier: Identifier
     units: dict[str, Positive] = Field(min_length=1, description="item id -> units")
     price: NonNeg = Field(description="total price of the whole package")
+    currency: CurrencyCode | None = Field(
+        None, description="the money of its price (default: its supplier's; format 1.1)"
+    )
 
 
 class RebateTier(Strict):
-    """A spend threshold and the percent taken off the supplier's whole spend above it."""
+    """A threshold (spend, or units in format 1.1) and the percent taken off the spend."""
 
-    from_spend: NonNeg
+    from_spend: NonNeg | None = Field(
+        None, description="spend (scenario currency) from which `percent` applies"
+    )
+    from_units: NonNeg | None = Field(
+        None, description="awarded units from which `percent` applies (format 1.1)"
+    )
     percent: Annotated[float, Field(ge=0, le=100)]
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> RebateTier:
+        if (self.from_spend is None) == (self.from_units is None):
+            raise ValueError("give exactly one of from_spend, from_units")
+        return self
 
 
 class RebateRecord(Strict):
-    """Discounts on a supplier's total awarded spend."""
+    """Discounts on a supplier's awarded spend (on the selected items, format 1.1)."""
 
     supplier: Identifier
     tiers: list[RebateTier] = Field(min_length=1)
+    items: Selector | None = Field(
+        None,
+        description="only offer spend (and units) on these items count, for the threshold and "
+        "the discount; bundles count only without it (format 1.1)",
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> RebateRecord:
+        kinds = {t.from_spend is None for t in self.tiers}
+        if len(kinds) > 1:
+            raise ValueError(
+                "all tiers of one rebate use the same threshold: from_spend or from_units, "
+                "not both (write two rebates instead)"
+            )
+        return self
 
 
 # --- selectors ----------------------------------------------------------------------------
@@ -535,7 +587,11 @@ class ScenarioHeader(Strict):
     sourceopt: Literal[1]
     name: ScenarioName
     category: str | None = None
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
+    currency: CurrencyCode = "USD"
+    exchange_rates: dict[CurrencyCode, Positive] = Field(
+        default_factory=dict,
+        description="map ISO code -> value of one unit of it in the scenario currency (format 1.1)",
+    )
     model: Annotated[str, Field(min_length=1)] | None = None
     bundles: list[BundleRecord] = Field(default_factory=list)
     rebates: list[RebateRecord] = Field(default_factory=list)

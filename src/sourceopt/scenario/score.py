@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sourceopt.errors import Problem, ScenarioError
+from sourceopt.scenario.landed import landed_unit_cost
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Objective
 from sourceopt.scenario.selectors import item_mask, supplier_mask
@@ -23,15 +24,6 @@ SCORE_TIE_TOLERANCE = 0.0
 (times max(1, score)). Any slack lets the cost stage buy money with score: near a tie it would
 move slack / (score difference per unit) units to a cheaper, worse offer. At 0 the cost stage
 returns a vertex on the score row; the solver's own feasibility tolerance is the only slack."""
-
-
-def _landed_unit_cost(scenario: Scenario) -> np.ndarray:
-    """Per offer: its landed unit cost at the base price (for now the ``price`` column).
-
-    The one place the score reads a unit cost: replaced by
-    ``sourceopt.scenario.landed.landed_unit_cost`` once landed cost is in the format.
-    """
-    return np.asarray(scenario.offers["price"].to_numpy(float), dtype=float)
 
 
 def offers_in_force(scenario: Scenario) -> np.ndarray:
@@ -70,7 +62,7 @@ def score_problems(
             )
         )
     force = offers_in_force(scenario)
-    cost = _landed_unit_cost(scenario)
+    cost = landed_unit_cost(scenario)
     free = np.flatnonzero(force & (cost <= 0))
     if len(free):
         problems.append(
@@ -117,7 +109,7 @@ def offer_scores(scenario: Scenario) -> np.ndarray:
     problems = score_problems(scenario, objective, scenario.source, "objective")
     if problems:
         raise ScenarioError(problems)
-    cost = _landed_unit_cost(scenario)
+    cost = landed_unit_cost(scenario)
     force = offers_in_force(scenario)
     return scores_at(scenario, cost, force)
 

@@ -81,7 +81,9 @@ def column_spec(model: type[BaseModel]) -> dict[str, Column]:
                 if isinstance(m, cls):
                     bounds[attr] = float(getattr(m, attr))
         origin = typing.get_origin(base)
-        if base is str:
+        if base is str or (
+            origin is typing.Literal and all(isinstance(a, str) for a in typing.get_args(base))
+        ):
             kind = "text"
         elif base is float:
             kind = "number"

@@ -3,9 +3,11 @@
 - purchase: units through each offer x its effective unit price (the all-units tier reached
   by the offer's own units);
 - bundles: the prices of accepted bundles;
-- fixed: the fixed cost of every awarded supplier (more than the tolerance in units);
-- rebates: per supplier, the percent of the highest rebate tier its spend (offers plus
-  bundles, before rebate) reaches, taken off that whole spend;
+- adders (format 1.1): units through each offer x its adders (each by name);
+- fixed: the fixed cost of every awarded supplier (more than the tolerance in units) and of
+  every offer that receives more than the tolerance;
+- rebates: per rebate, the percent of the highest tier its measure (the supplier's spend, or
+  units, on the rebate's items; bundles too without ``items``) reaches, taken off that spend;
 - penalties: objective penalties (weight x attribute x spend or units, per line; bundle lines
   take their supplier's attribute) plus, added later, soft-rule violations x penalty.
 """
@@ -16,15 +18,17 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sourceopt.verify.view import AwardView, rebate_percents
+from sourceopt.scenario.model import ADDERS_PREFIX
+from sourceopt.verify.view import AwardView, rebate_discounts
 
 
 @dataclass(frozen=True)
 class CostBreakdown:
     """The money of an award, all in the scenario's currency.
 
-    ``rebates`` is a positive amount taken off; ``total_cost`` = purchase + bundles + fixed
-    − rebates; ``objective`` = total_cost + penalties (objective and soft-rule penalties).
+    ``rebates`` is a positive amount taken off; ``total_cost`` = purchase + bundles + adders +
+    fixed − rebates; ``objective`` = total_cost + penalties (objective and soft-rule
+    penalties). ``adders_by_name`` maps each adder name to its total.
     """
 
     purchase: float
@@ -34,6 +38,8 @@ class CostBreakdown:
     penalties: float
     total_cost: float
     objective: float
+    adders: float = 0.0
+    adders_by_name: tuple[tuple[str, float], ...] = ()
 
 
 def objective_penalties(view: AwardView) -> float:
@@ -52,11 +58,13 @@ def cost_breakdown(view: AwardView) -> CostBreakdown:
     purchase = float(np.sum(view.spend[: view.n_offer_lines]))
     bundles = float(np.sum(sc.bundles["price"].to_numpy(float)[view.bundles_accepted]))
     fixed_cost = sc.suppliers["fixed_cost"].to_numpy(float)
-    fixed = float(np.sum(fixed_cost[view.awarded]))
-    percent = rebate_percents(sc, view.supplier_spend, view.tolerance)
-    rebates = float(np.dot(percent / 100.0, view.supplier_spend))
+    fixed = float(np.sum(fixed_cost[view.awarded])) + offer_fixed(view)
+    lines = (view.supplier, view.item, view.units, view.spend)
+    rebates = float(np.sum(rebate_discounts(sc, lines, view.tolerance)))
+    by_name = adders_by_name(view)
+    adders = float(sum(v for _, v in by_name))
     penalties = objective_penalties(view)
-    total = purchase + bundles + fixed - rebates
+    total = purchase + bundles + adders + fixed - rebates
     return CostBreakdown(
         purchase=purchase,
         bundles=bundles,
@@ -65,7 +73,32 @@ def cost_breakdown(view: AwardView) -> CostBreakdown:
         penalties=penalties,
         total_cost=total,
         objective=total + penalties,
+        adders=adders,
+        adders_by_name=by_name,
     )
+
+
+def adders_by_name(view: AwardView) -> tuple[tuple[str, float], ...]:
+    """Per adder name (column order): units through each offer x that adder, summed."""
+    offers = view.scenario.offers
+    units = view.units[: view.n_offer_lines]
+    return tuple(
+        (
+            str(c)[len(ADDERS_PREFIX) :],
+            float(np.dot(units, np.nan_to_num(offers[c].to_numpy(float)))),
+        )
+        for c in offers.columns
+        if str(c).startswith(ADDERS_PREFIX)
+    )
+
+
+def offer_fixed(view: AwardView) -> float:
+    """The fixed costs of the offers that receive more than the tolerance in units."""
+    offers = view.scenario.offers
+    if "fixed_cost" not in offers:
+        return 0.0
+    used = view.units[: view.n_offer_lines] > view.tolerance
+    return float(np.sum(np.nan_to_num(offers["fixed_cost"].to_numpy(float))[used]))
 
 
 def with_soft_penalties(cost: CostBreakdown, amount: float) -> CostBreakdown:

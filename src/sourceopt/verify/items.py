@@ -1,7 +1,7 @@
 """Per-item figures of an award and today's award kept (format 1.1), recomputed from the scenario.
 
-- an item's ``cost``: its offer units at landed unit cost (the effective unit price; no adders
-  exist yet), offer and supplier fixed costs excluded; bundle units are not in it;
+- an item's ``cost``: its offer units at landed unit cost (the effective unit price plus the
+  offer's adders), offer and supplier fixed costs excluded; bundle units are not in it;
 - ``baseline_cost``: baseline_price x the units bought through offers (NaN without a price);
 - ``savings`` = baseline_cost - cost; ``savings_pct`` = 100 x savings / baseline_cost (NaN
   when that is 0 or unknown);
@@ -55,7 +55,8 @@ def item_figures(view: AwardView) -> ItemFigures:
     n_i, n_s, n_off = sc.n_items, sc.n_suppliers, view.n_offer_lines
     item = view.item[:n_off]
     units = np.bincount(item, weights=view.units[:n_off], minlength=n_i)
-    cost = np.bincount(item, weights=view.spend[:n_off], minlength=n_i)
+    landed = view.spend[:n_off] + view.units[:n_off] * sc.offer_adders()
+    cost = np.bincount(item, weights=landed, minlength=n_i)
     base = sc.items["baseline_price"].to_numpy(float) * units
     savings = base - cost
     with np.errstate(divide="ignore", invalid="ignore"):

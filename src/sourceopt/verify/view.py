@@ -16,6 +16,7 @@ from sourceopt._arrays import unique_inverse
 from sourceopt.award import Award
 from sourceopt.errors import SourceoptError
 from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.selectors import item_mask
 
 
 def _last_reached(
@@ -35,10 +36,12 @@ def _last_reached(
 
 
 def tier_prices(scenario: Scenario, units: np.ndarray, tolerance: float) -> np.ndarray:
-    """Effective unit price per offer: the highest tier reached by the offer's own units.
+    """Effective unit price per offer.
 
-    A tier is reached when units >= from (within tolerance); below the first tier, or with
-    no units, the offer's base price applies.
+    All-units: the price of the highest tier reached by the offer's own units (a tier is
+    reached when units >= from, within tolerance; below the first tier, or with no units, the
+    base price). Incremental: the offer's band cost divided by its units (the base price with
+    no units).
     """
     prices = scenario.offers["price"].to_numpy(float).copy()
     tiers = scenario.tiers
@@ -49,24 +52,79 @@ def tier_prices(scenario: Scenario, units: np.ndarray, tolerance: float) -> np.n
     order = np.lexsort((start, offer))
     offer, start = offer[order], start[order]
     tier_price = tiers["price"].to_numpy(float)[order]
-    last = _last_reached(offer, start, units[offer], tolerance)
-    prices[offer[last]] = tier_price[last]
+    inc = scenario.incremental_offers()
+    all_units = ~inc[offer]
+    last = _last_reached(offer[all_units], start[all_units], units[offer][all_units], tolerance)
+    prices[offer[all_units][last]] = tier_price[all_units][last]
+    if inc.any():
+        cost = band_cost(scenario, units)
+        paid = inc & (units > 0)
+        prices[paid] = cost[paid] / units[paid]
     return prices
 
 
-def rebate_percents(scenario: Scenario, spend: np.ndarray, tolerance: float) -> np.ndarray:
-    """Rebate percent per supplier: that of the highest ``from_spend`` its spend reaches."""
-    percent = np.zeros(scenario.n_suppliers)
-    rebates = scenario.rebates
-    if len(rebates) == 0:
-        return percent
-    supplier = rebates["supplier"].to_numpy(np.int64)
-    start = rebates["from_spend"].to_numpy(float)
-    order = np.lexsort((start, supplier))
-    supplier, start = supplier[order], start[order]
-    last = _last_reached(supplier, start, spend[supplier], tolerance)
-    percent[supplier[last]] = rebates["percent"].to_numpy(float)[order][last]
-    return percent
+def band_cost(scenario: Scenario, units: np.ndarray) -> np.ndarray:
+    """Per offer: what its units cost band by band (incremental offers; 0 for the others).
+
+    Units in [0, from_1) cost the base price, units in [from_k, from_k+1) tier k's price.
+    """
+    inc = scenario.incremental_offers()
+    base = scenario.offers["price"].to_numpy(float)
+    tiers = scenario.tiers
+    offer = tiers["offer"].to_numpy(np.int64)
+    mine = inc[offer]
+    offer = offer[mine]
+    start = tiers["from"].to_numpy(float)[mine]
+    price = tiers["price"].to_numpy(float)[mine]
+    first = np.full(scenario.n_offers, np.inf)
+    np.minimum.at(first, offer, start)
+    u = np.where(inc, units, 0.0)
+    cost = base * np.minimum(u, first)
+    for k in range(len(offer)):  # one term per incremental tier: its band's units x its price
+        o = offer[k]
+        later = start[(offer == o) & (start > start[k])]
+        end = float(later.min()) if len(later) else np.inf
+        cost[o] += price[k] * max(0.0, min(float(u[o]), end) - float(start[k]))
+    return np.asarray(np.where(inc, cost, 0.0))
+
+
+def rebate_discounts(
+    scenario: Scenario,
+    view_lines: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    tolerance: float,
+) -> np.ndarray:
+    """Per rebate (in file order): the money it takes off.
+
+    `view_lines` is (supplier, item, units, spend) per award line (offers, then bundle rows).
+    A rebate counts its supplier's lines on its items (bundle lines only without ``items``);
+    the highest tier whose threshold (spend, or units) is reached gives the percent of that
+    counted spend taken off.
+    """
+    reb = scenario.rebate_tiers()
+    if len(reb) == 0:
+        return np.zeros(0)
+    supplier, item, units, spend = view_lines
+    n_s = scenario.n_suppliers
+    whole_spend = np.bincount(supplier, weights=spend, minlength=n_s)
+    whole_units = np.bincount(supplier, weights=units, minlength=n_s)
+    code = reb["rebate"].to_numpy(np.int64)
+    n_r = int(code.max()) + 1
+    owner = np.zeros(n_r, dtype=np.int64)
+    owner[code] = reb["supplier"].to_numpy(np.int64)
+    base, measure_units = whole_spend[owner], whole_units[owner]
+    offer_line = np.arange(len(supplier)) < scenario.n_offers
+    for r, selector in enumerate(scenario.rebate_items[:n_r]):
+        if selector is not None:  # its supplier's offers on its items only
+            lines = (supplier == owner[r]) & offer_line & item_mask(scenario, selector)[item]
+            base[r], measure_units[r] = np.sum(spend[lines]), np.sum(units[lines])
+    by_units = reb["from_units"].notna().to_numpy()
+    amount = np.where(by_units, measure_units[code], base[code])
+    start = np.where(by_units, reb["from_units"].to_numpy(float), reb["from_spend"].to_numpy(float))
+    order = np.lexsort((start, code))
+    last = _last_reached(code[order], start[order], amount[order], tolerance)
+    percent = np.zeros(n_r)
+    percent[code[order][last]] = reb["percent"].to_numpy(float)[order][last]
+    return np.asarray(percent / 100.0 * base)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""budget: total cost (purchase + bundles + fixed - rebates) <= max."""
+"""budget: total cost (purchase + bundles + adders + fixed - rebates) <= max."""
 
 from __future__ import annotations
 
@@ -35,17 +35,19 @@ def build(rule: BudgetRule, ctx: Context, ref: int) -> None:
 def words(scenario: Scenario, rule: Any) -> str:
     """The rule in a conflict, in business words (after "rule <name>")."""
     off = scenario.offers
+    adders = scenario.offer_adders()  # landed: price plus adders (format 1.1)
     cheapest = np.full(scenario.n_items, np.inf)
-    np.minimum.at(cheapest, off["item"].to_numpy(), off["price"].to_numpy(float))
+    np.minimum.at(cheapest, off["item"].to_numpy(), off["price"].to_numpy(float) + adders)
     tiers = scenario.tiers
     if len(tiers):
-        t_item = off["item"].to_numpy()[tiers["offer"].to_numpy()]
-        np.minimum.at(cheapest, t_item, tiers["price"].to_numpy(float))
+        t_off = tiers["offer"].to_numpy()
+        t_item = off["item"].to_numpy()[t_off]
+        np.minimum.at(cheapest, t_item, tiers["price"].to_numpy(float) + adders[t_off])
     demand = scenario.items["demand"].to_numpy(float)
     floor = float(np.sum(np.where(np.isfinite(cheapest), cheapest, 0.0) * demand))
     return (
         f"caps the total cost at {w.num(rule.max)} {scenario.currency}; buying every item at its "
-        f"lowest offered price would already cost {w.num(floor)}"
+        f"lowest offered (landed) price would already cost {w.num(floor)}"
     )
 
 
