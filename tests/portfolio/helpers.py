@@ -27,7 +27,7 @@ def category(
 
 
 def write(tmp: Path, categories: dict[str, dict[str, Any]], **portfolio: Any) -> Path:
-    """Write each category to ``<key>.yaml`` and the portfolio (its keys given) to portfolio.yaml."""
+    """Write each category to ``<key>.yaml`` and the portfolio (keys given) to portfolio.yaml."""
     for file, scenario in categories.items():
         (tmp / f"{file}.yaml").write_text(yaml.safe_dump(scenario, sort_keys=False))
     doc = {"sourceopt_portfolio": 1, "name": "p", "categories": [f"{f}.yaml" for f in categories]}
