@@ -31,6 +31,8 @@ from sourceopt.scenario.schema import Rule, SolverSettings
 from sourceopt.scenario.variants import apply_variant
 
 _RULE = TypeAdapter(Rule)
+SCOPED = ("max_share", "supplier_count", "group_share", "average_attribute", "min_award_share")
+"""Rule types with a scope ``per`` (item | category): in a portfolio, ``category`` (all)."""
 
 
 def load_portfolio(path: str | Path) -> Portfolio:
@@ -135,6 +137,8 @@ def _rules(
                 continue
             chosen = tuple(named)
             data["items"] = rest or "all"
+        if data.get("type") in SCOPED and "per" not in data:
+            data["per"] = "category"  # a portfolio rule's scope: all its awards together
         if data.get("per") == "item" and data.get("type") != "total":
             problems.append(
                 Problem(
