@@ -129,3 +129,21 @@ def test_carriers(tmp_path: Path) -> None:
         {"category": "cat-a", "value": pytest.approx(11 * u), "share_of_goal": 1.0},
         {"category": "cat-b", "value": 0.0, "share_of_goal": 0.0},
     ]
+
+
+def test_schema_of_the_portfolio_file_and_result(tmp_path: Path) -> None:
+    import jsonschema
+    import yaml
+
+    out = CliRunner().invoke(cli, ["schema", "--portfolio"]).output
+    schema = json.loads(out)
+    path = goal_portfolio(tmp_path)
+    jsonschema.validate(yaml.safe_load(path.read_text()), schema)
+    bundled = Path(__file__).parents[2] / "scenarios" / "portfolio" / "portfolio.yaml"
+    jsonschema.validate(yaml.safe_load(bundled.read_text()), schema)
+    result = json.loads(CliRunner().invoke(cli, ["schema", "--portfolio", "--result"]).output)
+    jsonschema.validate(solve_portfolio(load_portfolio(path)).to_dict(), result)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(
+            {"sourceopt_portfolio": 1, "name": "p", "categories": [], "x": 1}, schema
+        )

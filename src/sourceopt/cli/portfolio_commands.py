@@ -16,7 +16,7 @@ from sourceopt.solvers.registry import backend_names
 
 @click.command("portfolio")
 @click.argument("file")
-@click.option("--backend", type=click.Choice(list(backend_names())), default="highs")
+@click.option("--backend", type=click.Choice(list(backend_names())), default=None)
 @click.option(
     "--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="seconds"
 )
@@ -36,7 +36,7 @@ from sourceopt.solvers.registry import backend_names
 @click.option("--carriers", is_flag=True, help="how much of each share goal each category carries")
 def portfolio_command(
     file: str,
-    backend: str,
+    backend: str | None,
     time_limit: float | None,
     gap: float | None,
     as_json: bool,
