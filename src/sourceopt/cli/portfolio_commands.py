@@ -139,6 +139,11 @@ def _summary(doc: dict[str, Any], currency: str) -> str:
             ],
         )
     )
+    return "\n".join(lines + _coordination(doc, currency))
+
+
+def _coordination(doc: dict[str, Any], currency: str) -> list[str]:
+    lines = []
     co = doc["coordination"]
     lines += heading("coordination")
     lines += [
@@ -152,4 +157,4 @@ def _summary(doc: dict[str, Any], currency: str) -> str:
     ok = verification.get("ok")
     lines.append(f"verification: {'ok' if ok else 'FAILED'}")
     lines += [f"  {p}" for p in verification.get("problems", [])]
-    return "\n".join(lines)
+    return lines
