@@ -117,3 +117,8 @@ def test_a_category_file_with_its_own_problem(tmp_path: Path) -> None:
     found = problems(write(tmp_path, cats))
     assert len(found) == 1
     assert found[0].startswith(str(tmp_path / "a.yaml"))
+
+
+def test_a_glob_never_takes_the_portfolio_file_itself(tmp_path: Path) -> None:
+    path = write(tmp_path, two({"f": 5}, {"f": 5}, [{"id": "f"}]), categories=["*.yaml"])
+    assert load_portfolio(path).category_names == ("cat-a", "cat-b")

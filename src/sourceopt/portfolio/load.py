@@ -74,11 +74,12 @@ def load_portfolio(path: str | Path) -> Portfolio:
     return portfolio
 
 
-def _files(entry: str | CategoryRef, base: Path) -> tuple[list[Path], str]:
+def _files(entry: str | CategoryRef, base: Path, this: Path) -> tuple[list[Path], str]:
     ref = entry if isinstance(entry, CategoryRef) else CategoryRef(file=entry)
     pattern = ref.file if Path(ref.file).is_absolute() else str(base / ref.file)
-    if glob.has_magic(pattern):
-        return sorted(Path(p) for p in glob.glob(pattern)), ref.variant
+    if glob.has_magic(pattern):  # the portfolio file itself is never one of its categories
+        found = (Path(p) for p in glob.glob(pattern))
+        return sorted(p for p in found if p.resolve() != this.resolve()), ref.variant
     return [Path(pattern)], ref.variant
 
 
@@ -86,7 +87,7 @@ def _categories(doc: PortfolioFile, file: str, base: Path) -> tuple[list[Categor
     problems: list[Problem] = []
     loaded: list[tuple[Path, str, Any]] = []
     for k, entry in enumerate(doc.categories):
-        paths, variant = _files(entry, base)
+        paths, variant = _files(entry, base, Path(file))
         if not paths:
             problems.append(
                 Problem(file, f"categories[{k}]", "the pattern matches no scenario file")

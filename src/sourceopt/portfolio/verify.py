@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from sourceopt.award import Award
 from sourceopt.portfolio.model import Portfolio
@@ -141,14 +142,15 @@ def _by_firm(
     b_sup = view.bundles["supplier"].to_numpy()
     taken = award.bundles
     spend += np.bincount(b_sup[taken], view.bundles["price"].to_numpy(float)[taken], len(ids))
-    where: dict[str, set[str]] = {}
     used = award.offer_units > TOLERANCE
-    for s, i in zip(off_sup[used], view.offers["item"].to_numpy()[used], strict=True):
-        where.setdefault(str(ids[s]), set()).add(str(item_cat[i]))
     bu = view.bundle_units
-    for b, i in zip(bu["bundle"].to_numpy(), bu["item"].to_numpy(), strict=True):
-        if taken[b]:
-            where.setdefault(str(ids[b_sup[b]]), set()).add(str(item_cat[i]))
-    order = {n: k for k, n in enumerate(names)}
-    spend_of = {str(ids[s]): float(spend[s]) for s in range(len(ids)) if s < len(spend)}
-    return spend_of, {f: sorted(c, key=order.__getitem__) for f, c in where.items()}
+    b_taken = taken[bu["bundle"].to_numpy()] if len(bu) else np.zeros(0, dtype=bool)
+    firm = np.r_[off_sup[used], b_sup[bu["bundle"].to_numpy()[b_taken]] if len(bu) else []]
+    item = np.r_[view.offers["item"].to_numpy()[used], bu["item"].to_numpy()[b_taken]]
+    cat_code = pd.Index(names).get_indexer(pd.Index(item_cat))[item.astype(np.int64)]
+    pairs = np.unique(firm.astype(np.int64) * len(names) + cat_code)
+    where: dict[str, list[str]] = {}
+    for code in pairs.tolist():  # one entry per (firm, category) awarded: never per offer
+        where.setdefault(str(ids[code // len(names)]), []).append(names[code % len(names)])
+    spend_of = {str(ids[s]): float(spend[s]) for s in range(len(ids))}
+    return spend_of, where
