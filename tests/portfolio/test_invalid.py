@@ -120,5 +120,6 @@ def test_a_category_file_with_its_own_problem(tmp_path: Path) -> None:
 
 
 def test_a_glob_never_takes_the_portfolio_file_itself(tmp_path: Path) -> None:
-    path = write(tmp_path, two({"f": 5}, {"f": 5}, [{"id": "f"}]), categories=["*.yaml"])
+    path = write(tmp_path, two({"f": 5}, {"f": 5}, [{"id": "f"}]))
+    path.write_text("sourceopt_portfolio: 1\nname: p\ncategories: ['*.yaml']\n")
     assert load_portfolio(path).category_names == ("cat-a", "cat-b")
