@@ -15,7 +15,9 @@ stacked columns. On it, shared firms get what the categories no longer hold: a c
 over all their units, one awarded indicator paying the fixed cost once, and a floor
 (``min_units``) over all their units; then every portfolio rule is built by its own family
 (``group_share``, ``max_share``, ``total``, ``budget``, ...) exactly as in one scenario, so
-no rule's rows are re-derived here. ``budget`` reads the stacked true cost plus the shared
+no rule's rows are re-derived here, except a spend ``max_share``, whose family would repeat
+the total spend in every firm's row (:mod:`sourceopt.portfolio.shares` says why and how it
+keeps one column for it). ``budget`` reads the stacked true cost plus the shared
 fixed costs. See models/README.md, "Portfolios".
 """
 
@@ -38,6 +40,7 @@ from sourceopt.formulation.rebates import build_rebates
 from sourceopt.portfolio.model import Portfolio
 from sourceopt.portfolio.pooling import PoolColumns, link_pools, pool_category
 from sourceopt.portfolio.pools import CategoryPools, PoolPlan, plan_pools
+from sourceopt.portfolio.shares import build_max_share, is_dense
 from sourceopt.portfolio.view import (
     Offsets,
     combined_view,
@@ -47,6 +50,7 @@ from sourceopt.portfolio.view import (
     shared_firms,
 )
 from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.schema import MaxShareRule
 
 
 @dataclass(frozen=True)
@@ -254,7 +258,10 @@ def _link(ctx: Context, shared: set[str], plan: PoolPlan, built: list[Built]) ->
     starts = np.cumsum([0] + [one.program.n_cols for one in built])[:-1]
     link_pools(ctx, plan, [one.pools for one in built], starts)
     for ref, (rule, family) in enumerate(zip(view.rules, families, strict=True)):
-        family.build(rule, ctx, ref)
+        if isinstance(rule, MaxShareRule) and is_dense(rule):
+            build_max_share(rule, ctx, ref)  # its total as one column (portfolio/shares.py)
+        else:
+            family.build(rule, ctx, ref)
 
 
 def _stack(
