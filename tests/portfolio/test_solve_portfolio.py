@@ -207,3 +207,20 @@ def test_no_firm_over_a_share_of_total_spend(backend: str, tmp_path: Path) -> No
         "met": True,
         "met_independent": False,
     }
+
+
+@pytest.mark.parametrize(
+    ("penalty", "objective", "met"), [(0.01, 2006.0, False), (1.0, None, True)]
+)
+def test_a_soft_goal_is_priced(
+    tmp_path: Path, penalty: float, objective: float | None, met: bool
+) -> None:
+    # The goal's row is sb spend - 0.3 total >= 0, in money: unmet it is short by
+    # 0.3 x 2000 = 600; meeting it costs 600 / 10.7 = 56.07 (0.0935 per unit of the row). At
+    # 0.01 a unit the portfolio pays 6 instead (objective 2006, cost 2000); at 1 it meets it.
+    goal = {**GOAL, "soft": {"penalty": penalty}}
+    doc = solve_portfolio(load_portfolio(goal_portfolio(tmp_path, [goal]))).to_dict()
+    assert doc["objective"] == _approx(objective if objective else 2000 + 600 / 10.7)
+    assert doc["total_cost"] == _approx(2000.0 if not met else 2000 + 600 / 10.7)
+    assert doc["goals"][0]["met"] is met
+    assert doc["verification"]["ok"]

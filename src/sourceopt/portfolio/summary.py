@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 
 
 def met(check: RuleCheck) -> bool:
-    """Whether a rule holds on an award (a soft one: not violated), within tolerance."""
-    return check.violation <= TOLERANCE * max(1.0, abs(check.bound or 0.0))
+    """Whether a rule holds on an award (a soft one: not violated), within tolerance.
+
+    The verifier counts as violation only rows past their bound by more than its tolerance.
+    """
+    return check.violation <= 0.0
 
 
 def _sum(docs: list[ResultDocument], what: str) -> float:
