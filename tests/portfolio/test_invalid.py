@@ -60,11 +60,16 @@ def test_pooled_offers_that_differ(tmp_path: Path) -> None:
     assert load_portfolio(write(tmp_path, cats)).pool == frozenset()  # unpooled: fine
 
 
-def test_pooled_rebates_are_refused_honestly(tmp_path: Path) -> None:
-    path = write(tmp_path, two({"f": 5}, {"f": 5}, [{"id": "f"}]), pool=["rebates"])
-    assert problems(path) == [
-        f"{path}: pool: pooled rebates are not available in this version yet; remove 'rebates' "
-        "from pool (each category's rebates then count only its own spend)"
+def test_pooled_rebates_that_differ(tmp_path: Path) -> None:
+    cats = two({"f": 5}, {"f": 5}, [{"id": "f"}])
+    for file, percent in (("a", 2), ("b", 3)):
+        cats[file]["rebates"] = [
+            {"supplier": "f", "tiers": [{"from_spend": 100, "percent": percent}]}
+        ]
+    assert problems(write(tmp_path, cats, pool=["rebates"])) == [
+        f"{tmp_path / 'b.yaml'}: rebates (supplier 'f'): pooled rebates need identical "
+        "rebates, but this one differs from the one in category 'cat-a' "
+        f"({tmp_path / 'a.yaml'}); make them equal, or drop 'rebates' from the portfolio's pool"
     ]
 
 

@@ -224,3 +224,24 @@ def test_a_soft_goal_is_priced(
     assert doc["total_cost"] == _approx(2000.0 if not met else 2000 + 600 / 10.7)
     assert doc["goals"][0]["met"] is met
     assert doc["verification"]["ok"]
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_pooled_rebates_count_spend_across_categories(tmp_path: Path, backend: str) -> None:
+    # r: 10 a unit, rebate 10 % from 1,500 of spend (in both files); alt: 9.5. 100 units each.
+    # Alone r's spend is at most 1,000: alt wins both, 1,900. Pooled, r's 2,000 of spend over
+    # both categories reaches the tier: 2,000 - 200 = 1,800 (150 units to r and 50 to alt
+    # would cost 1,350 + 475 = 1,825).
+    cats = two({"r": 10, "alt": 9.5}, {"r": 10, "alt": 9.5}, [{"id": "r"}, {"id": "alt"}])
+    for file in "ab":
+        cats[file]["rebates"] = [{"supplier": "r", "tiers": [{"from_spend": 1500, "percent": 10}]}]
+    pooled = solve_portfolio(
+        load_portfolio(write(tmp_path, cats, pool=["rebates"])), backend=backend
+    ).to_dict()
+    assert pooled["total_cost"] == _approx(1800.0)
+    assert [c["total_cost"] for c in pooled["categories"]] == [1000.0, 1000.0]  # before it
+    assert pooled["coordination"]["independent_cost"] == _approx(1900.0)
+    assert "pooled_rebates" in pooled["verification"]["checked"]
+    assert pooled["verification"]["ok"]
+    apart = solve_portfolio(load_portfolio(write(tmp_path, cats)), backend=backend)
+    assert apart.total_cost == _approx(1900.0)

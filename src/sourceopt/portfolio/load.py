@@ -6,8 +6,7 @@ Checks, beyond the file's structure: a glob that matches nothing, a category fil
 not load (its own problems are reported as they are), a shared firm (same supplier id in
 several categories) whose ``capacity``, ``fixed_cost`` or ``min_units`` differ, a category
 whose currency is not the portfolio's, a score objective in a category (format 1.1: checked
-as soon as the scenario objective has ``maximize``), pooled offers that differ, pooled
-rebates (not available yet),
+as soon as the scenario objective has ``maximize``), pooled offers or rebates that differ,
 a portfolio rule with ``per: item``, a rule selecting unknown suppliers, items or
 categories, duplicate rule names.
 """

@@ -58,7 +58,8 @@ def document(
     if joint.awards is None:
         return empty
     priced = priced_categories(originals, pp.pools, joint.awards)
-    check = check_portfolio(portfolio, priced, joint.awards, _sum(joint.documents, "rebates"))
+    rebates = _sum(joint.documents, "rebates")
+    check = check_portfolio(portfolio, priced, joint.awards, rebates, plan=pp.pools)
     soft = sum(
         r.soft.penalty * c.violation
         for r, c in zip(portfolio.rules, check.rules, strict=True)

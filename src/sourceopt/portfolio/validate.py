@@ -9,6 +9,7 @@ import pandas as pd
 
 from sourceopt.errors import Problem
 from sourceopt.portfolio.model import Category, Portfolio
+from sourceopt.portfolio.pools import rebate_terms
 from sourceopt.portfolio.schema import PortfolioFile
 from sourceopt.portfolio.view import SHARED_TERMS, combined_view, scoped_rules
 from sourceopt.scenario.model import Scenario
@@ -44,14 +45,7 @@ def category_problems(
     if "tiers" in doc.pool:
         problems += _pooled_tiers(categories)
     if "rebates" in doc.pool:
-        problems.append(
-            Problem(
-                file,
-                "pool",
-                "pooled rebates are not available in this version yet; remove 'rebates' from "
-                "pool (each category's rebates then count only its own spend)",
-            )
-        )
+        problems += _pooled_rebates(categories)
     return problems
 
 
@@ -120,6 +114,27 @@ def _pooled_tiers(categories: Sequence[Category]) -> list[Problem]:
                         f"pooled tiers need identical offers, but this offer's price and tiers "
                         f"differ from those in category {other.name!r} ({other.file}); make "
                         "them equal, or drop 'tiers' from the portfolio's pool",
+                    )
+                )
+    return problems
+
+
+def _pooled_rebates(categories: Sequence[Category]) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, tuple[Category, object]] = {}
+    for cat in categories:
+        for firm, tiers in rebate_terms(cat.scenario).items():
+            if firm not in first:
+                first[firm] = (cat, tiers)
+            elif first[firm][1] != tiers:
+                other = first[firm][0]
+                problems.append(
+                    Problem(
+                        cat.file,
+                        f"rebates (supplier {firm!r})",
+                        "pooled rebates need identical rebates, but this one differs from the "
+                        f"one in category {other.name!r} ({other.file}); make them equal, or "
+                        "drop 'rebates' from the portfolio's pool",
                     )
                 )
     return problems

@@ -96,17 +96,22 @@ def check_portfolio(
     awards: Sequence[Award],
     rebates: float,
     total_cost: float | None = None,
+    plan: PoolPlan | None = None,
 ) -> PortfolioCheck:
     """Check the joint award of `scenarios` (the categories, pooled offers priced).
 
     `rebates` is the categories' rebates together (each verified in its category); the
     total cost is the view's purchase + bundles + fixed costs (once per firm) - `rebates`,
-    unless `total_cost` is given (the categories solved alone pay each fixed cost in each).
+    - the pooled rebates of `plan` (each firm's spend over the categories that have its
+    rebate, the percent of the highest tier it reaches), unless `total_cost` is given (the
+    categories solved alone pay each fixed cost in each).
     """
     view = joint_view(portfolio, scenarios)
     award = joint_award(awards)
     base = verify(view.with_changes(rules=(), rule_origins=()), award, tolerance=TOLERANCE)
-    total = base.cost.total_cost - rebates if total_cost is None else total_cost
+    names = list(portfolio.category_names)
+    pooled = _pooled_rebates(view, award, base.unit_prices, names, plan)
+    total = base.cost.total_cost - rebates - pooled if total_cost is None else total_cost
     awarded = build_view(view, award, TOLERANCE)
     checks, problems = [], list(base.problems)
     worst = base.max_violation
@@ -115,9 +120,12 @@ def check_portfolio(
         checks.append(check)
         problems += found.problems
         worst = max(worst, found.worst)
-    spend, where = _by_firm(view, award, base.unit_prices, list(portfolio.category_names))
-    checked = tuple(c for c in base.checked if c != "cost") + tuple(
-        f"rule:{c.name}" for c in checks
+    spend, where = _by_firm(view, award, base.unit_prices, names)
+    pooled_checks = ("pooled_rebates",) if plan is not None and plan.rebates else ()
+    checked = (
+        tuple(c for c in base.checked if c != "cost")
+        + pooled_checks
+        + tuple(f"rule:{c.name}" for c in checks)
     )
     return PortfolioCheck(
         ok=not problems,
@@ -154,3 +162,38 @@ def _by_firm(
         where.setdefault(str(ids[code // len(names)]), []).append(names[code % len(names)])
     spend_of = {str(ids[s]): float(spend[s]) for s in range(len(ids))}
     return spend_of, where
+
+
+def _pooled_rebates(
+    view: Scenario, award: Award, prices: np.ndarray, names: list[str], plan: PoolPlan | None
+) -> float:
+    """The pooled rebates' discount.
+
+    Per firm: its spend (offers and bundles) over the categories that have its rebate, times
+    the percent of the highest tier that spend reaches.
+    """
+    if plan is None or not plan.rebates:
+        return 0.0
+    ids = view.suppliers["id"].astype(str).to_numpy()
+    item_cat = pd.Index(names).get_indexer(
+        pd.Index(view.items["id"].astype(str).str.split("/", n=1).str[0])
+    )
+    off_cat = item_cat[view.offers["item"].to_numpy()]
+    off_firm = ids[view.offers["supplier"].to_numpy()]
+    b_cat = pd.Index(names).get_indexer(
+        pd.Index(view.bundles["id"].astype(str).str.split("/", n=1).str[0])
+    )
+    b_firm = ids[view.bundles["supplier"].to_numpy()]
+    b_price = view.bundles["price"].to_numpy(float)
+    discount = 0.0
+    for rebate in plan.rebates:
+        mine = (off_firm == rebate.supplier) & np.isin(off_cat, rebate.members)
+        spend = float(np.dot(award.offer_units[mine], prices[mine]))
+        taken = award.bundles & (b_firm == rebate.supplier) & np.isin(b_cat, rebate.members)
+        spend += float(b_price[taken].sum())
+        percent = 0.0
+        for start, pct in rebate.tiers:
+            if spend >= start - TOLERANCE * max(1.0, start):
+                percent = pct
+        discount += percent / 100.0 * spend
+    return discount
