@@ -245,3 +245,15 @@ def test_pooled_rebates_count_spend_across_categories(tmp_path: Path, backend: s
     assert pooled["verification"]["ok"]
     apart = solve_portfolio(load_portfolio(write(tmp_path, cats)), backend=backend)
     assert apart.total_cost == _approx(1900.0)
+
+
+@pytest.mark.skipif("cpsat" not in available_backends(), reason="cpsat is not installed")
+def test_an_integer_only_backend_never_claims_a_fractional_optimum(tmp_path: Path) -> None:
+    # the goal's optimum puts 600 / 10.7 = 56.07... units with sb: off CP-SAT's integer grid,
+    # so it may only say feasible, with a verified award that costs at least the optimum
+    res = solve_portfolio(load_portfolio(goal_portfolio(tmp_path, [GOAL])), backend="cpsat")
+    doc = res.to_dict()
+    assert doc["status"] == "feasible"
+    assert doc["verification"]["ok"]
+    assert doc["total_cost"] >= 2000 + 600 / 10.7 - 1e-6
+    assert doc["goals"][0]["met"]
