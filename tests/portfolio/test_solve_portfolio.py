@@ -257,3 +257,32 @@ def test_an_integer_only_backend_never_claims_a_fractional_optimum(tmp_path: Pat
     assert doc["verification"]["ok"]
     assert doc["total_cost"] >= 2000 + 600 / 10.7 - 1e-6
     assert doc["goals"][0]["met"]
+
+
+@pytest.mark.parametrize(
+    ("items", "cost"),
+    [
+        # B only: 13u >= 0.3 (1000 + 3u) -> u = 300 / 12.1; each unit costs 3 more
+        ({"category": ["cat-b"]}, 2000 + 3 * 300 / 12.1),
+        # A's item by its portfolio name: 11u >= 0.3 (1000 + u) -> u = 300 / 10.7
+        (["cat-a/x"], 2000 + 300 / 10.7),
+    ],
+)
+def test_a_goal_scoped_to_a_category_or_item(tmp_path: Path, items: object, cost: float) -> None:
+    goal = {**GOAL, "items": items}
+    res = solve_portfolio(load_portfolio(goal_portfolio(tmp_path, [goal])))
+    assert res.total_cost == _approx(cost)
+    assert res.to_dict()["goals"][0]["value"] == _approx(0.3)
+
+
+def test_a_category_variant_is_solved(tmp_path: Path) -> None:
+    # A's variant halves sb's price (5.5 < 10): A all to sb (550), B to big (1000)
+    cats = two({"big": 10, "sb": 11}, {"big": 10, "sb": 13}, [{"id": "big"}, SB])
+    cats["a"]["variants"] = [{"name": "sb-bafo", "price_scale": {"sb": 0.5}}]
+    path = write(tmp_path, cats)
+    path.write_text(
+        "sourceopt_portfolio: 1\nname: p\ncategories: [{file: a.yaml, variant: sb-bafo}, b.yaml]\n"
+    )
+    doc = solve_portfolio(load_portfolio(path)).to_dict()
+    assert doc["total_cost"] == _approx(1550.0)
+    assert doc["categories"][0]["variant"] == "sb-bafo"
