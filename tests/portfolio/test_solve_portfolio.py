@@ -286,3 +286,20 @@ def test_a_category_variant_is_solved(tmp_path: Path) -> None:
     doc = solve_portfolio(load_portfolio(path)).to_dict()
     assert doc["total_cost"] == _approx(1550.0)
     assert doc["categories"][0]["variant"] == "sb-bafo"
+
+
+def test_pooled_tiers_with_a_spend_weighted_attribute_rule(tmp_path: Path) -> None:
+    # the pooled-tiers case (1,600 with t at 8 for all 200 units), plus an average risk over
+    # spend of at most 0.11 (t 0.1, u 0.5): all to t has 0.1 and holds. The rule's row is
+    # sum spend x (risk - 0.11) <= 0; the pooled price's columns (-2 a unit of spend) must
+    # carry t's risk: with risk 0 there, t's 8 a unit would count as 10 x (0.1 - 0.11) +
+    # 2 x 0.11 = 0.12 > 0 and no award would hold
+    tiers = {"t": [{"from": 150, "price": 8}]}
+    firms = [{"id": "t", "attributes": {"risk": 0.1}}, {"id": "u", "attributes": {"risk": 0.5}}]
+    cats = two({"t": 10, "u": 9.5}, {"t": 10, "u": 9.5}, firms, tiers=tiers)
+    rule = {"type": "average_attribute", "attribute": "risk", "max": 0.11, "measure": "spend"}
+    doc = solve_portfolio(
+        load_portfolio(write(tmp_path, cats, pool=["tiers"], rules=[rule]))
+    ).to_dict()
+    assert doc["total_cost"] == _approx(1600.0)
+    assert doc["goals"][0]["value"] == _approx(0.1)
