@@ -96,6 +96,14 @@ def ratio_lines(records: list[dict[str, Any]]) -> list[str]:
                 for b in r["backends"]["runs"]
             )
             lines.append(f"{r['case']:<24} backends   {runs}")
+        if "decomposition" in r:
+            d = r["decomposition"]
+            m, k = d["monolithic"], d["decomposed"]
+            lines.append(
+                f"{r['case']:<24} portfolio  stacked monolithic {m['seconds']:.2f} s "
+                f"({m['status']}) / decomposed {k['seconds']:.2f} s ({k['status']}) = "
+                f"{d['ratio']:.2f}x; same objective: {d['same_objective']}"
+            )
         if "reaches_optimum" in r:
             lines.append(
                 f"{r['case']:<24} published optimum {r['published']:.9g}: "
