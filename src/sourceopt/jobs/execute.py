@@ -61,6 +61,8 @@ class JobExecutor:
     def _file(self, job: FileJob, announce: Announce | None) -> dict[str, Any]:
         from sourceopt.solve import solve
 
+        if job.kind == "portfolio":
+            return _portfolio(job, announce)
         scenario = self._load(job)
         misbehave_for_tests(scenario.name, self.memory_mb)
         limit = job.options.time_limit or scenario.solver.time_limit or DEFAULT_TIME_LIMIT
@@ -85,6 +87,16 @@ class JobExecutor:
         scenario = load_scenario(job.file, models_dir=job.options.models_dir)
         self._cache = (tag, scenario)
         return scenario
+
+
+def _portfolio(job: FileJob, announce: Announce | None) -> dict[str, Any]:
+    """A portfolio file job (sourceopt.batch.portfolio_jobs)."""
+    from sourceopt.batch.portfolio_jobs import run_portfolio_job
+
+    limit = job.options.time_limit or DEFAULT_TIME_LIMIT
+    if announce is not None:
+        announce(limit)
+    return run_portfolio_job(job, limit)
 
 
 def misbehave_for_tests(name: str, memory_mb: int) -> None:

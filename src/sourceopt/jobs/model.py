@@ -38,6 +38,7 @@ class FileJob:
     input_hash: str
     key: str  # hash of all of the above: what resume and the index are keyed by
     name: str  # stable relative name of the file, used for the result's path
+    kind: str = "scenario"  # or "portfolio": a portfolio file (sourceopt.batch.portfolio_jobs)
 
     @property
     def time_limit(self) -> float | None:
