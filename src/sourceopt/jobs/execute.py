@@ -52,9 +52,8 @@ class JobExecutor:
         from sourceopt.jobs.kinds import run_kind
         from sourceopt.scenario.model import Scenario
 
-        scenario = job.scenario
-        if not isinstance(scenario, Scenario):
-            scenario = scenario.load()
+        source = job.scenario
+        scenario = source if isinstance(source, Scenario) else source.load()
         misbehave_for_tests(scenario.name, self.memory_mb)
         return run_kind(job.kind, scenario, job.options)
 

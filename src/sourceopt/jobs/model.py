@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from sourceopt.portfolio import Portfolio
     from sourceopt.scenario.model import Scenario
 
 
@@ -64,6 +65,14 @@ class ScenarioSource(Protocol):
         ...
 
 
+class PortfolioSource(Protocol):
+    """A portfolio still to be loaded (in the worker): a ``portfolio`` job's stored request."""
+
+    def load(self) -> Portfolio:
+        """The validated Portfolio; raises ScenarioError listing every problem."""
+        ...
+
+
 @dataclass(frozen=True)
 class InlineJob:
     """One job of a kind (``solve`` or an analysis) on a scenario it carries.
@@ -75,7 +84,7 @@ class InlineJob:
 
     key: str
     kind: str
-    scenario: Scenario | ScenarioSource = field(hash=False)
+    scenario: Scenario | ScenarioSource | PortfolioSource = field(hash=False)
     options: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @property

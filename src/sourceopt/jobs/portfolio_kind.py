@@ -1,0 +1,42 @@
+"""The ``portfolio`` job kind: a portfolio (several categories) solved jointly.
+
+Its runner takes the loaded :class:`~sourceopt.portfolio.model.Portfolio` where the other
+kinds take a Scenario (the job table calls every runner with it as ``scenario``) and the
+solver options every kind takes, plus the portfolio's solve ``method``; its result is
+``PortfolioResult.to_dict()``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from sourceopt.jobs.options import SolverOptions
+
+if TYPE_CHECKING:
+    from sourceopt.portfolio import Portfolio, PortfolioResult
+
+
+class PortfolioOptions(SolverOptions):
+    """``portfolio``: the solver's settings and how the joint problem is solved."""
+
+    method: Literal["auto", "monolithic", "decomposed"] | None = None
+
+
+def solve_portfolio_job(
+    scenario: Portfolio,
+    *,
+    backend: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    method: str | None = None,
+) -> PortfolioResult:
+    """``solve_portfolio`` with a job's option names (``mip_gap``; unset means default)."""
+    from sourceopt.portfolio import solve_portfolio
+
+    return solve_portfolio(
+        scenario,
+        backend=backend or "highs",
+        time_limit=time_limit,
+        gap=mip_gap,
+        method=method or "auto",
+    )
