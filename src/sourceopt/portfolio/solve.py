@@ -1,11 +1,56 @@
-"""``solve_portfolio``: the joint solve, each category verified, the coordination priced."""
+"""``solve_portfolio``: the joint solve, each category verified, the coordination priced.
+
+``method``: ``"monolithic"`` solves the stacked Program in one run (``"auto"`` picks it; a
+decomposition may be added and chosen by measurement). The joint run's status is the
+portfolio's; every category's result is its slice of the joint award mapped back through its
+own labels and verified against the category as it stands in the portfolio
+(:mod:`sourceopt.portfolio.verify`). The coordination figures solve each category alone,
+as its own file says (no portfolio rules, no pooling, its firms' terms as written there).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
+from sourceopt.award import Award
+from sourceopt.errors import SourceoptError
+from sourceopt.formulation.build import build_program
+from sourceopt.portfolio.build import PortfolioProgram, build_portfolio_program
 from sourceopt.portfolio.model import Portfolio
 from sourceopt.portfolio.result import PortfolioResult
+from sourceopt.portfolio.summary import document
+from sourceopt.portfolio.verify import priced_categories
+from sourceopt.result import ResultDocument, SolverDoc
+from sourceopt.solution import award_from
+from sourceopt.solution import document as category_document
+from sourceopt.solvers.base import Backend, RawResult, SolveOptions, Status
+from sourceopt.solvers.registry import get_backend
 
 METHODS = ("auto", "monolithic")
+
+
+@dataclass(frozen=True)
+class Solved:
+    """A solved set of categories: their result documents and awards (None: no award)."""
+
+    status: Status
+    documents: list[ResultDocument]
+    awards: list[Award] | None
+    raw: RawResult | None = None
+    exact: bool = True  # the backend solved exactly (its objective must match the recomputation)
+
+
+def options_of(
+    portfolio: Portfolio, time_limit: float | None, gap: float | None, threads: int | None = None
+) -> SolveOptions:
+    """The portfolio's solver settings, given options taking precedence."""
+    s = portfolio.solver
+    return SolveOptions(
+        time_limit=time_limit if time_limit is not None else s.time_limit,
+        mip_gap=gap if gap is not None else s.mip_gap,
+        seed=s.seed,
+        threads=threads if threads is not None else s.threads,
+    )
 
 
 def solve_portfolio(
@@ -15,6 +60,106 @@ def solve_portfolio(
     time_limit: float | None = None,
     gap: float | None = None,
     method: str = "auto",
+    independent: bool = True,
 ) -> PortfolioResult:
-    """Solve the portfolio to proven optimality and verify the joint award."""
-    raise NotImplementedError("skeleton")
+    """Solve the portfolio to proven optimality and verify the joint award.
+
+    `independent`: also solve each category alone for the coordination figures (else they
+    are null). Infeasible and limited runs are answers (``result.status``), not exceptions.
+    """
+    if method not in METHODS:
+        raise SourceoptError(f"unknown method {method!r}; the methods are: {', '.join(METHODS)}")
+    engine = get_backend(backend)
+    options = options_of(portfolio, time_limit, gap)
+    pp = build_portfolio_program(portfolio)
+    joint = solve_joint(pp, engine, options)
+    alone = solve_alone(portfolio, engine, options) if independent else None
+    return PortfolioResult(document(portfolio, pp, joint, alone))
+
+
+def solve_joint(pp: PortfolioProgram, engine: Backend, options: SolveOptions) -> Solved:
+    """Solve the stacked program; map each category's slice back and verify it."""
+    raw = engine.solve(pp.program, replace(options, mip_gap=options.mip_gap / 2))
+    status = _proven_status(pp, raw, options.mip_gap)
+    exact = engine.capabilities.continuous
+    if raw.x is None:
+        docs = [_empty(b.scenario.name, b.scenario.variant, raw) for b in pp.blocks]
+        return Solved(status, docs, None, raw, exact)
+    awards = [award_from(b.program, b.scenario, raw.x[b.cols]) for b in pp.blocks]
+    priced = priced_categories([b.scenario for b in pp.blocks], pp.pools, awards)
+    docs = []
+    for block, scenario in zip(pp.blocks, priced, strict=True):
+        part = RawResult(
+            status,
+            raw.backend,
+            raw.version,
+            raw.time_s,
+            x=raw.x[block.cols],
+            message=f"solved jointly in portfolio {pp.program.name!r}",
+            limit=raw.limit,
+        )
+        doc = category_document(
+            scenario, block.program, part, seed=options.seed, mip_gap=options.mip_gap, exact=exact
+        )
+        docs.append(doc.model_copy(update={"scenario": block.category}))
+    return Solved(status, docs, awards, raw, exact)
+
+
+def _proven_status(pp: PortfolioProgram, raw: RawResult, mip_gap: float) -> Status:
+    """OPTIMAL only if the gap to the bound, lowered by the tie-break, is within `mip_gap`."""
+    if raw.status is not Status.OPTIMAL or raw.x is None or raw.bound is None:
+        return raw.status
+    objective = pp.program.objective_value(raw.x)
+    bound = raw.bound - pp.program.tie_break_allowance(objective)
+    gap = abs(objective - bound) / max(1.0, abs(objective))
+    return Status.OPTIMAL if gap <= mip_gap * (1 + 1e-9) else Status.FEASIBLE
+
+
+def solve_alone(portfolio: Portfolio, engine: Backend, options: SolveOptions) -> Solved:
+    """Each category solved alone, as its own file says (for the coordination figures)."""
+    docs, awards, worst = [], [], Status.OPTIMAL
+    for cat in portfolio.categories:
+        program = build_program(cat.scenario)
+        raw = engine.solve(program, replace(options, mip_gap=options.mip_gap / 2))
+        doc = category_document(
+            cat.scenario,
+            program,
+            raw,
+            seed=options.seed,
+            mip_gap=options.mip_gap,
+            exact=engine.capabilities.continuous,
+        )
+        docs.append(doc.model_copy(update={"scenario": cat.name}))
+        if raw.x is None:
+            return Solved(doc.status, docs, None)
+        if doc.status is not Status.OPTIMAL:
+            worst = doc.status
+        awards.append(award_from(program, cat.scenario, raw.x))
+    return Solved(worst, docs, awards)
+
+
+def _empty(name: str, variant: str, raw: RawResult) -> ResultDocument:
+    return ResultDocument(
+        scenario=name,
+        variant=variant,
+        status=raw.status,
+        objective=None,
+        total_cost=None,
+        cost=None,
+        allocations=[],
+        suppliers=[],
+        kpis=None,
+        rules=[],
+        solver=SolverDoc(
+            backend=raw.backend,
+            version=raw.version,
+            time_s=raw.time_s,
+            gap=None,
+            bound=None,
+            seed=0,
+            limit=raw.limit,
+            message=raw.message,
+        ),
+        verification=None,
+        input_sha256="",
+    )
