@@ -244,3 +244,11 @@ def _join(
         duals=duals,
         limit=limit,
     )
+
+
+def portfolio_blocks(n_cols: int, cols: list[slice]) -> np.ndarray:
+    """Block per column of a stacked Program whose block k has columns ``cols[k]``."""
+    blocks = np.full(n_cols, -1, dtype=np.int64)
+    for k, part in enumerate(cols):
+        blocks[part] = k
+    return blocks

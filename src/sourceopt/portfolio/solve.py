@@ -26,7 +26,7 @@ from sourceopt.solution import document as category_document
 from sourceopt.solvers.base import Backend, RawResult, SolveOptions, Status
 from sourceopt.solvers.registry import get_backend
 
-METHODS = ("auto", "monolithic")
+METHODS = ("auto", "monolithic", "decomposed")
 
 
 @dataclass(frozen=True)
@@ -72,14 +72,26 @@ def solve_portfolio(
     engine = get_backend(backend)
     options = options_of(portfolio, time_limit, gap)
     pp = build_portfolio_program(portfolio)
-    joint = solve_joint(pp, engine, options)
+    joint = solve_joint(pp, engine, options, decomposed=method == "decomposed")
     alone = solve_alone(portfolio, engine, options) if independent else None
     return PortfolioResult(document(portfolio, pp, joint, alone))
 
 
-def solve_joint(pp: PortfolioProgram, engine: Backend, options: SolveOptions) -> Solved:
-    """Solve the stacked program; map each category's slice back and verify it."""
-    raw = engine.solve(pp.program, replace(options, mip_gap=options.mip_gap / 2))
+def solve_joint(
+    pp: PortfolioProgram, engine: Backend, options: SolveOptions, *, decomposed: bool = False
+) -> Solved:
+    """Solve the stacked program; map each category's slice back and verify it.
+
+    `decomposed`: by components (:mod:`sourceopt.portfolio.decompose`, exact) instead of one run.
+    """
+    halved = replace(options, mip_gap=options.mip_gap / 2)
+    if decomposed:
+        from sourceopt.portfolio.decompose import portfolio_blocks, solve_decomposed
+
+        blocks = portfolio_blocks(pp.program.n_cols, [b.cols for b in pp.blocks])
+        raw = solve_decomposed(pp.program, halved, engine.name, blocks=blocks)
+    else:
+        raw = engine.solve(pp.program, halved)
     status = _proven_status(pp, raw, options.mip_gap)
     exact = engine.capabilities.continuous
     if raw.x is None:
