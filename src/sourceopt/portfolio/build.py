@@ -296,9 +296,9 @@ def _stack(
         ),
         rows=pd.concat(
             [_labels(p.rows, name, at) for p, name, at in zip(programs, names, where, strict=True)]
-            + [link.rows],
+            + ([link.rows] if link.n_rows else []),
             ignore_index=True,
-        ),
+        ).astype({"supplier": np.int64, "item": np.int64}),
         tie_break=cat([p.tie_break for p in programs] + [np.zeros(link.n_cols - n)]),
         offset=float(sum(p.offset for p in programs) + link.offset),
         name=portfolio.name,
