@@ -34,6 +34,13 @@ from sourceopt.solvers.registry import backend_names
 @click.option("--to", "hi", type=click.FloatRange(0, 1), default=0.5, show_default=True)
 @click.option("--points", type=click.IntRange(min=2), default=6, show_default=True)
 @click.option("--carriers", is_flag=True, help="how much of each share goal each category carries")
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "monolithic", "decomposed"]),
+    default="auto",
+    show_default=True,
+    help="one stacked solve, or by components (exact; docs/format.md)",
+)
 def portfolio_command(
     file: str,
     backend: str,
@@ -47,16 +54,15 @@ def portfolio_command(
     hi: float,
     points: int,
     carriers: bool,
+    method: str,
 ) -> None:
     """Solve a portfolio file: its categories together under organisation-wide rules."""
     from sourceopt.portfolio import analysis, load_portfolio, solve_portfolio
 
     if sum([goals, against is not None, carriers]) > 1:
         raise click.UsageError("give one of --goals, --frontier, --carriers")
-    if out is not None:
-        raise click.UsageError(
-            "--out: the portfolio report is not available in this build yet; use --json"
-        )
+    if out is not None and (goals or against is not None or carriers):
+        raise click.UsageError("--out writes the portfolio's report: give it without an analysis")
     with user_errors():
         portfolio = load_portfolio(file)
         if goals:
@@ -68,7 +74,14 @@ def portfolio_command(
             )
             _show(front, as_json)
             sys.exit(Exit.OK)
-        result = solve_portfolio(portfolio, backend=backend, time_limit=time_limit, gap=gap)
+        result = solve_portfolio(
+            portfolio, backend=backend, time_limit=time_limit, gap=gap, method=method
+        )
+        if out is not None:
+            from sourceopt.report.portfolio import write_portfolio_report
+
+            written = write_portfolio_report(result.to_dict(), out, portfolio.currency)
+            click.echo(f"wrote {written}", err=as_json)
     doc = result.document
     verified = doc.verification is None or doc.verification.ok
     if carriers:
