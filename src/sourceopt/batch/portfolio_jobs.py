@@ -71,15 +71,6 @@ def _category_bytes(data: dict[str, Any], path: Path, options: JobOptions) -> It
     return out
 
 
-def run_portfolio_job(job: FileJob, limit: float) -> dict[str, Any]:
-    """Load and solve a portfolio file job; its result is ``PortfolioResult.to_dict()``."""
-    from sourceopt.portfolio import load_portfolio, solve_portfolio
-
-    portfolio = load_portfolio(job.file)
-    result = solve_portfolio(portfolio, backend=job.options.backend or "highs", time_limit=limit)
-    return result.to_dict()
-
-
 def portfolio_row(record: dict[str, Any]) -> dict[str, Any]:
     """The summary columns a portfolio result fills beyond the common ones."""
     goals = record.get("goals") or []

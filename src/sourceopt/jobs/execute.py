@@ -89,13 +89,13 @@ class JobExecutor:
 
 
 def _portfolio(job: FileJob, announce: Announce | None) -> dict[str, Any]:
-    """A portfolio file job (sourceopt.batch.portfolio_jobs)."""
-    from sourceopt.batch.portfolio_jobs import run_portfolio_job
+    """A portfolio file job (planned by sourceopt.batch.portfolio_jobs)."""
+    from sourceopt.jobs.portfolio_kind import run_portfolio_file
 
     limit = job.options.time_limit or DEFAULT_TIME_LIMIT
     if announce is not None:
         announce(limit)
-    return run_portfolio_job(job, limit)
+    return run_portfolio_file(job, limit)
 
 
 def misbehave_for_tests(name: str, memory_mb: int) -> None:

@@ -8,11 +8,12 @@ solver options every kind takes, plus the portfolio's solve ``method``; its resu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sourceopt.jobs.options import SolverOptions
 
 if TYPE_CHECKING:
+    from sourceopt.jobs.model import FileJob
     from sourceopt.portfolio import Portfolio, PortfolioResult
 
 
@@ -40,3 +41,14 @@ def solve_portfolio_job(
         gap=mip_gap,
         method=method or "auto",
     )
+
+
+def run_portfolio_file(job: FileJob, limit: float) -> dict[str, Any]:
+    """A batch's portfolio file job: load, solve; its result is ``PortfolioResult.to_dict()``."""
+    from sourceopt.portfolio import load_portfolio
+
+    portfolio = load_portfolio(job.file)
+    result = solve_portfolio_job(
+        portfolio, backend=job.options.backend, time_limit=limit, mip_gap=job.options.mip_gap
+    )
+    return result.to_dict()
