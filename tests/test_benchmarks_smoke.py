@@ -167,3 +167,18 @@ def test_portfolio_generator_is_seeded_and_shaped(folder: Path) -> None:
     caps = [t["suppliers"].set_index("id")["capacity"] for _, t in parts[:2]]
     assert caps[0]["N00"] == caps[1]["N00"]
     assert not any(t["suppliers"]["id"].str.startswith("N").any() for _, t in parts[2:])
+
+
+def test_portfolio_smoke_case_agrees_on_both_methods(folder: Path) -> None:
+    """The smoke size (4 x 200): monolithic and decomposed both optimal, verified, the same
+    objective; the ratio line prints."""
+    from benchmarks.bench_portfolio import run_portfolio_case
+
+    record = run_portfolio_case(Case("portfolio", 800), time_limit=60, cache=folder)
+    d = record["decomposition"]
+    assert d["monolithic"]["status"] == d["decomposed"]["status"] == "optimal"
+    assert d["monolithic"]["verified"]
+    assert d["decomposed"]["verified"]
+    assert d["same_objective"]
+    assert d["categories"] == 4
+    assert "portfolio  stacked monolithic" in ratio_lines([record])[0]
