@@ -119,9 +119,14 @@ def _wide_rows(
 ) -> np.ndarray:
     """Rows touching more than ``WIDE`` of the blocks (and at least 3 of them)."""
     on = entry_block >= 0
-    pairs = np.unique(np.stack([row_of[on], entry_block[on]]), axis=1)
-    touched = np.bincount(pairs[0], minlength=n_rows)
-    return np.asarray((touched > max(2, WIDE * n_blocks)), dtype=bool)
+    if n_blocks == 0 or not on.any():
+        return np.zeros(n_rows, dtype=bool)
+    pairs = sp.csr_matrix(
+        (np.ones(int(on.sum())), (row_of[on], entry_block[on])), shape=(n_rows, n_blocks)
+    )
+    pairs.sum_duplicates()
+    touched = np.diff(pairs.indptr)
+    return np.asarray(touched > max(2, WIDE * n_blocks), dtype=bool)
 
 
 def sub_program(program: Program, cols: np.ndarray, rows: np.ndarray, name: str) -> Program:
