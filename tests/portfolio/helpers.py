@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+
+def _dump(data: Any) -> str:
+    return yaml.safe_dump(json.loads(json.dumps(data)), sort_keys=False)  # no YAML aliases
 
 
 def category(
@@ -29,11 +34,11 @@ def category(
 def write(tmp: Path, categories: dict[str, dict[str, Any]], **portfolio: Any) -> Path:
     """Write each category to ``<key>.yaml`` and the portfolio (keys given) to portfolio.yaml."""
     for file, scenario in categories.items():
-        (tmp / f"{file}.yaml").write_text(yaml.safe_dump(scenario, sort_keys=False))
+        (tmp / f"{file}.yaml").write_text(_dump(scenario))
     doc = {"sourceopt_portfolio": 1, "name": "p", "categories": [f"{f}.yaml" for f in categories]}
     doc.update(portfolio)
     path = tmp / "portfolio.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    path.write_text(_dump(doc))
     return path
 
 
@@ -53,6 +58,6 @@ def two(
             if tiers and s in tiers:
                 offer["tiers"] = tiers[s]
             offers.append(offer)
-        used = [s for s in suppliers if s["id"] in prices]
+        used = [dict(s) for s in suppliers if s["id"] in prices]
         out[file] = category(f"cat-{file}", [{"id": "x", "demand": demand}], used, offers)
     return out

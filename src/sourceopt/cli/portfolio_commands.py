@@ -16,7 +16,7 @@ from sourceopt.solvers.registry import backend_names
 
 @click.command("portfolio")
 @click.argument("file")
-@click.option("--backend", type=click.Choice(list(backend_names())), default="highs")
+@click.option("--backend", type=click.Choice(list(backend_names())), default=None)
 @click.option(
     "--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="seconds"
 )
@@ -43,7 +43,7 @@ from sourceopt.solvers.registry import backend_names
 )
 def portfolio_command(
     file: str,
-    backend: str,
+    backend: str | None,
     time_limit: float | None,
     gap: float | None,
     as_json: bool,
@@ -152,6 +152,11 @@ def _summary(doc: dict[str, Any], currency: str) -> str:
             ],
         )
     )
+    return "\n".join(lines + _coordination(doc, currency))
+
+
+def _coordination(doc: dict[str, Any], currency: str) -> list[str]:
+    lines = []
     co = doc["coordination"]
     lines += heading("coordination")
     lines += [
@@ -165,4 +170,4 @@ def _summary(doc: dict[str, Any], currency: str) -> str:
     ok = verification.get("ok")
     lines.append(f"verification: {'ok' if ok else 'FAILED'}")
     lines += [f"  {p}" for p in verification.get("problems", [])]
-    return "\n".join(lines)
+    return lines

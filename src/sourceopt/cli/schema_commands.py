@@ -34,6 +34,20 @@ def result_schema() -> dict[str, Any]:
     return {"$schema": DIALECT, **schema}
 
 
+def portfolio_schema(of_result: bool = False) -> dict[str, Any]:
+    """The JSON Schema of a portfolio file (`of_result`: of `sourceopt portfolio --json`)."""
+    from sourceopt.portfolio.result import PortfolioDocument
+    from sourceopt.portfolio.schema import PortfolioFile
+
+    if of_result:
+        schema = PortfolioDocument.model_json_schema(mode="serialization")
+        schema["title"] = "sourceopt portfolio result"
+    else:
+        schema = PortfolioFile.model_json_schema()
+        schema["title"] = "sourceopt portfolio"
+    return {"$schema": DIALECT, **schema}
+
+
 @click.command("schema")
 @click.option(
     "--result",
@@ -41,11 +55,20 @@ def result_schema() -> dict[str, Any]:
     is_flag=True,
     help="the schema of the result document (`solve --json`) instead of the scenario's",
 )
-def schema_command(of_result: bool) -> None:
+@click.option(
+    "--portfolio",
+    "of_portfolio",
+    is_flag=True,
+    help="the schema of a portfolio file (with --result: of `portfolio --json`)",
+)
+def schema_command(of_result: bool, of_portfolio: bool) -> None:
     """Print the JSON Schema of the scenario format (--result: of the result document).
 
     Save it (`sourceopt schema > sourceopt.schema.json`) and point an editor at it, e.g. with
     the first line `# yaml-language-server: $schema=sourceopt.schema.json` in a scenario file.
     """
-    schema = result_schema() if of_result else scenario_schema()
+    if of_portfolio:
+        schema = portfolio_schema(of_result)
+    else:
+        schema = result_schema() if of_result else scenario_schema()
     click.echo(json.dumps(schema, indent=2))

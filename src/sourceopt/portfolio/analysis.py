@@ -33,7 +33,7 @@ def _cost(result: PortfolioResult) -> float | None:
 
 
 def goal_costs(
-    portfolio: Portfolio, *, backend: str = "highs", time_limit: float | None = None
+    portfolio: Portfolio, *, backend: str | None = None, time_limit: float | None = None
 ) -> dict[str, Any]:
     """Each portfolio rule's cost: the joint cost with and without it, and its dual."""
     base = solve_portfolio(portfolio, backend=backend, time_limit=time_limit, independent=False)
@@ -67,9 +67,11 @@ def goal_costs(
     }
 
 
-def _duals(portfolio: Portfolio, backend: str, time_limit: float | None) -> dict[str, float] | None:
+def _duals(
+    portfolio: Portfolio, backend: str | None, time_limit: float | None
+) -> dict[str, float] | None:
     """Per portfolio rule, the sum of its rows' duals (LP-class, backend with duals)."""
-    engine = get_backend(backend)
+    engine = get_backend(backend or portfolio.solver.backend)
     pp = build_portfolio_program(portfolio)
     if pp.program.is_mip or not engine.capabilities.duals:
         return None
@@ -92,7 +94,7 @@ def goal_frontier(
     hi: float,
     points: int,
     *,
-    backend: str = "highs",
+    backend: str | None = None,
     time_limit: float | None = None,
 ) -> dict[str, Any]:
     """The joint cost as a group_share goal's minimum runs from `lo` to `hi` (`points` steps)."""

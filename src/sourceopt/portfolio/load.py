@@ -6,7 +6,8 @@ Checks, beyond the file's structure: a glob that matches nothing, a category fil
 not load (its own problems are reported as they are), a shared firm (same supplier id in
 several categories) whose ``capacity``, ``fixed_cost`` or ``min_units`` differ, a category
 whose currency is not the portfolio's, a score objective in a category (format 1.1: checked
-as soon as the scenario objective has ``maximize``), pooled offers or rebates that differ,
+as soon as the scenario objective has ``maximize``), pooled offers that differ, pooled
+rebates (not available yet),
 a portfolio rule with ``per: item``, a rule selecting unknown suppliers, items or
 categories, duplicate rule names.
 """
@@ -31,6 +32,8 @@ from sourceopt.scenario.schema import Rule, SolverSettings
 from sourceopt.scenario.variants import apply_variant
 
 _RULE = TypeAdapter(Rule)
+SCOPED = ("max_share", "supplier_count", "group_share", "average_attribute", "min_award_share")
+"""Rule types with a scope ``per`` (item | category): in a portfolio, ``category`` (all)."""
 
 
 def load_portfolio(path: str | Path) -> Portfolio:
@@ -135,6 +138,8 @@ def _rules(
                 continue
             chosen = tuple(named)
             data["items"] = rest or "all"
+        if data.get("type") in SCOPED and "per" not in data:
+            data["per"] = "category"  # a portfolio rule's scope: all its awards together
         if data.get("per") == "item" and data.get("type") != "total":
             problems.append(
                 Problem(

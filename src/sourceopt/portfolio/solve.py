@@ -56,7 +56,7 @@ def options_of(
 def solve_portfolio(
     portfolio: Portfolio,
     *,
-    backend: str = "highs",
+    backend: str | None = None,
     time_limit: float | None = None,
     gap: float | None = None,
     method: str = "auto",
@@ -64,12 +64,13 @@ def solve_portfolio(
 ) -> PortfolioResult:
     """Solve the portfolio to proven optimality and verify the joint award.
 
+    `backend` defaults to the portfolio's ``solver.backend`` (HiGHS unless it says otherwise).
     `independent`: also solve each category alone for the coordination figures (else they
     are null). Infeasible and limited runs are answers (``result.status``), not exceptions.
     """
     if method not in METHODS:
         raise SourceoptError(f"unknown method {method!r}; the methods are: {', '.join(METHODS)}")
-    engine = get_backend(backend)
+    engine = get_backend(backend or portfolio.solver.backend)
     options = options_of(portfolio, time_limit, gap)
     pp = build_portfolio_program(portfolio)
     joint = solve_joint(pp, engine, options, decomposed=method == "decomposed")

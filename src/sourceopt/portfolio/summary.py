@@ -62,27 +62,13 @@ def document(
         if r.soft is not None
     )
     objective = check.total_cost + _sum(joint.documents, "penalties") + soft
-    problems = list(check.problems) + _consistency(pp, joint, objective)
-    cats_ok = all(d.verification is not None and d.verification.ok for d in joint.documents)
-    if not cats_ok:
-        problems.append("a category's award failed its own verification (see its result)")
-    alone_rules = independent[1].rules if independent else (None,) * len(check.rules)
     joint_cost = check.total_cost
     return empty.model_copy(
         update={
             "objective": objective,
             "total_cost": joint_cost,
             "rules": [_rule_doc(c) for c in check.rules],
-            "goals": [
-                GoalDoc(
-                    rule=c.name,
-                    value=c.value,
-                    bound=c.bound,
-                    met=met(c),
-                    met_independent=met(a) if a is not None else None,
-                )
-                for c, a in zip(check.rules, alone_rules, strict=True)
-            ],
+            "goals": _goals(check, independent[1] if independent else None),
             "suppliers": _suppliers(check),
             "coordination": coordination.model_copy(
                 update={
@@ -90,13 +76,39 @@ def document(
                     "cost_of_goals": (joint_cost - independent[0]) if independent else None,
                 }
             ),
-            "verification": VerificationDoc(
-                ok=not problems,
-                max_violation=check.max_violation,
-                checked=[*check.checked, "categories", "cost"],
-                problems=problems,
-            ),
+            "verification": _verification(pp, joint, check, objective),
         }
+    )
+
+
+def _goals(check: PortfolioCheck, alone: PortfolioCheck | None) -> list[GoalDoc]:
+    """Each portfolio rule's attainment, jointly and on the categories' awards alone."""
+    alone_rules = alone.rules if alone is not None else (None,) * len(check.rules)
+    return [
+        GoalDoc(
+            rule=c.name,
+            value=c.value,
+            bound=c.bound,
+            met=met(c),
+            met_independent=met(a) if a is not None else None,
+        )
+        for c, a in zip(check.rules, alone_rules, strict=True)
+    ]
+
+
+def _verification(
+    pp: PortfolioProgram, joint: Solved, check: PortfolioCheck, objective: float
+) -> VerificationDoc:
+    """The portfolio check, every category's own verdict, and the solver's objective."""
+    problems = list(check.problems) + _consistency(pp, joint, objective)
+    cats_ok = all(d.verification is not None and d.verification.ok for d in joint.documents)
+    if not cats_ok:
+        problems.append("a category's award failed its own verification (see its result)")
+    return VerificationDoc(
+        ok=not problems,
+        max_violation=check.max_violation,
+        checked=[*check.checked, "categories", "cost"],
+        problems=problems,
     )
 
 

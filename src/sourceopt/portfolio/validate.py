@@ -44,7 +44,14 @@ def category_problems(
     if "tiers" in doc.pool:
         problems += _pooled_tiers(categories)
     if "rebates" in doc.pool:
-        problems += _pooled_rebates(categories)
+        problems.append(
+            Problem(
+                file,
+                "pool",
+                "pooled rebates are not available in this version yet; remove 'rebates' from "
+                "pool (each category's rebates then count only its own spend)",
+            )
+        )
     return problems
 
 
@@ -107,32 +114,6 @@ def _pooled_tiers(categories: Sequence[Category]) -> list[Problem]:
                         f"pooled tiers need identical offers, but this offer's price and tiers "
                         f"differ from those in category {other.name!r} ({other.file}); make "
                         "them equal, or drop 'tiers' from the portfolio's pool",
-                    )
-                )
-    return problems
-
-
-def _pooled_rebates(categories: Sequence[Category]) -> list[Problem]:
-    problems: list[Problem] = []
-    first: dict[str, tuple[Category, object]] = {}
-    for cat in categories:
-        sc = cat.scenario
-        ids = sc.suppliers["id"].astype(str).to_numpy()
-        for s in np.unique(sc.rebates["supplier"].to_numpy()):
-            rows = sc.rebates[sc.rebates["supplier"] == s].drop(columns=["supplier"])
-            terms = tuple(map(tuple, rows.astype(float).to_numpy().tolist()))
-            sid = str(ids[s])
-            if sid not in first:
-                first[sid] = (cat, terms)
-            elif first[sid][1] != terms:
-                other = first[sid][0]
-                problems.append(
-                    Problem(
-                        cat.file,
-                        f"rebates (supplier {sid!r})",
-                        f"pooled rebates need identical rebates, but this one differs from "
-                        f"the one in category {other.name!r} ({other.file}); make them equal, "
-                        "or drop 'rebates' from the portfolio's pool",
                     )
                 )
     return problems

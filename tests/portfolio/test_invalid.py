@@ -1,0 +1,119 @@
+"""Invalid portfolio files: refused with every problem, its file and key path (exact messages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sourceopt.errors import ScenarioError
+from sourceopt.portfolio import load_portfolio
+
+from .helpers import category, two, write
+
+GOAL = {"type": "group_share", "min": 0.3, "suppliers": {"tags": ["sb"]}, "measure": "spend"}
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        load_portfolio(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_a_shared_firm_whose_capacity_differs(tmp_path: Path) -> None:
+    cats = two({"f": 5}, {"f": 5}, [{"id": "f", "capacity": 150}])
+    cats["b"]["suppliers"][0]["capacity"] = 200
+    assert problems(write(tmp_path, cats)) == [
+        f"{tmp_path / 'b.yaml'}: suppliers[0].capacity: firm 'f' has capacity 200 here but 150 "
+        f"in category 'cat-a' ({tmp_path / 'a.yaml'}); a firm bidding in several categories "
+        "must have the same capacity in each (the portfolio holds it once over all of them)"
+    ]
+
+
+def test_per_item_in_a_portfolio_rule(tmp_path: Path) -> None:
+    path = write(tmp_path, two({"f": 5}, {"f": 5}, [{"id": "f"}]), rules=[{**GOAL, "per": "item"}])
+    assert problems(path) == [
+        f"{path}: rules[0].per: a portfolio rule holds over the whole portfolio: 'per: item' is "
+        "not available here (omit per, or write it in the category's scenario file)"
+    ]
+
+
+def test_a_category_in_another_currency(tmp_path: Path) -> None:
+    cats = two({"f": 5}, {"f": 5}, [{"id": "f"}])
+    cats["b"]["currency"] = "EUR"
+    path = write(tmp_path, cats)
+    assert problems(path) == [
+        f"{tmp_path / 'b.yaml'}: currency: the category is in EUR but portfolio 'p' ({path}) is "
+        "in USD; every category must use the portfolio's currency"
+    ]
+
+
+def test_pooled_offers_that_differ(tmp_path: Path) -> None:
+    tiers = {"t": [{"from": 150, "price": 8}]}
+    cats = two({"t": 10}, {"t": 10}, [{"id": "t"}], tiers=tiers)
+    cats["b"]["offers"][0]["tiers"] = [{"from": 150, "price": 7}]
+    assert problems(write(tmp_path, cats, pool=["tiers"])) == [
+        f"{tmp_path / 'b.yaml'}: offers (supplier 't', item 'x'): pooled tiers need identical "
+        "offers, but this offer's price and tiers differ from those in category 'cat-a' "
+        f"({tmp_path / 'a.yaml'}); make them equal, or drop 'tiers' from the portfolio's pool"
+    ]
+    assert load_portfolio(write(tmp_path, cats)).pool == frozenset()  # unpooled: fine
+
+
+def test_pooled_rebates_are_refused_honestly(tmp_path: Path) -> None:
+    path = write(tmp_path, two({"f": 5}, {"f": 5}, [{"id": "f"}]), pool=["rebates"])
+    assert problems(path) == [
+        f"{path}: pool: pooled rebates are not available in this version yet; remove 'rebates' "
+        "from pool (each category's rebates then count only its own spend)"
+    ]
+
+
+def test_unknown_category_supplier_and_duplicate_rule_names(tmp_path: Path) -> None:
+    rules = [
+        {**GOAL, "name": "g", "items": {"category": ["cat-z"]}},
+        {**GOAL, "name": "g"},
+    ]
+    path = write(tmp_path, two({"f": 5}, {"f": 5}, [{"id": "f"}]), rules=rules)
+    assert problems(path) == [f"{path}: rules[1].name: duplicate rule name 'g'"]
+    rules[1]["name"] = "h"
+    path = write(tmp_path, two({"f": 5}, {"f": 5}, [{"id": "f"}]), rules=rules)
+    assert problems(path) == [
+        f"{path}: rules[0].items.category: unknown category 'cat-z'; the categories are: "
+        "cat-a, cat-b"
+    ]
+    unknown = [{"type": "total", "max": 5, "suppliers": ["nobody"]}]
+    found = problems(write(tmp_path, two({"f": 5}, {"f": 5}, [{"id": "f"}]), rules=unknown))
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}: rules[0].suppliers")
+    assert "nobody" in found[0]
+
+
+def test_a_glob_that_matches_nothing_and_an_unknown_key(tmp_path: Path) -> None:
+    path = tmp_path / "portfolio.yaml"
+    path.write_text("sourceopt_portfolio: 1\nname: p\ncategories: [missing/*.yaml]\n")
+    assert problems(path) == [f"{path}: categories[0]: the pattern matches no scenario file"]
+    path.write_text("sourceopt_portfolio: 1\nname: p\ncategories: [a.yaml]\ngoals: []\n")
+    found = problems(path)
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}: goals")
+
+
+def test_same_scenario_names_are_told_apart_by_file_stem(tmp_path: Path) -> None:
+    cats = two({"f": 5}, {"f": 5}, [{"id": "f"}])
+    cats["b"]["name"] = "cat-a"
+    portfolio = load_portfolio(write(tmp_path, cats))
+    assert portfolio.category_names == ("a", "b")
+
+
+def test_a_category_file_with_its_own_problem(tmp_path: Path) -> None:
+    cats = {
+        "a": category(
+            "cat-a",
+            [{"id": "x", "demand": 1}],
+            [{"id": "f"}],
+            [{"supplier": "g", "item": "x", "price": 1}],
+        )
+    }
+    found = problems(write(tmp_path, cats))
+    assert len(found) == 1
+    assert found[0].startswith(str(tmp_path / "a.yaml"))
