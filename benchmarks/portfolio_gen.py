@@ -13,14 +13,16 @@ Shape (what makes the decomposition question real):
   ``items: {category: [...]}``. The other categories have only their own local firms.
 - Goals (``rules`` of the portfolio): small-business share of the strategic spend (min), wosb
   share of the strategic spend (min), the national firms' shared capacity (``total``, per: all,
-  volume), no firm over a share of *total* spend (``max_share``, every category) and a budget
-  on total cost (every category).
+  volume), no national firm over a share of *total* spend (``max_share`` over every category;
+  each selected firm's row holds every category's spend: 10 firms, not every local firm, keep
+  it at 10 x 1,000,000 nonzeros) and a budget on total cost (every category).
 - Feasible by construction (as benchmarks/draft.py): a reference award splits every item's
   demand evenly over its offers; capacities and goal bounds are set around it so that it
   satisfies everything. National firms are priced low (their shared capacity binds), small
-  businesses high (the small-business goal binds); the firm cap and the budget are set with
-  slack (2x the reference's largest share; the reference cost), so at the optimum they hold
-  without binding: they link every category but cost nothing.
+  businesses high (the small-business goal binds); the firm cap and the budget never bind
+  (the cap: a national firm's capacity at its highest price over the cheapest possible
+  total; the budget: the reference cost): they link every category but cost nothing, the
+  case of organisation-wide guard rails that a decomposition must still prove.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class _Category:
     def __init__(self, rng: np.random.Generator, index: int, per: int, n_nat: int) -> None:
         n_sup = 50 if per >= 5_000 else 20
         n_items = per // n_sup
+        self.n_sup = n_sup
         self.name = f"cat-{index:03d}"
         local = [f"c{index:03d}-s{s:02d}" for s in range(n_sup - n_nat)]
         self.sup_ids = np.array([f"N{k:02d}" for k in range(n_nat)] + local, dtype=object)
@@ -151,11 +154,18 @@ def _goals(
     sb = sum(float(c.spend[c.small].sum()) for c in strategic) / spend_strat
     wosb = sum(float(c.spend[c.wosb].sum()) for c in strategic) / spend_strat
     total_spend = sum(float(c.spend.sum()) for c in cats)
-    firm: dict[str, float] = {}
-    for c in cats:
-        for s, v in zip(c.sup_ids, c.spend, strict=True):
-            firm[s] = firm.get(s, 0.0) + float(v)
-    max_firm = max(firm.values()) / total_spend
+    # the most a national firm can be paid: its capacity at its highest price; the least the
+    # portfolio can cost: every item at its lowest price. Their ratio bounds any national
+    # firm's share of total spend, so the cap below holds at every award (never binds)
+    top: dict[str, float] = {}
+    for c in strategic:
+        for k in np.flatnonzero(c.national):
+            top[c.sup_ids[k]] = max(top.get(c.sup_ids[k], 0.0), float(c.price[c.sup == k].max()))
+    cheapest = sum(
+        float((c.demand * np.minimum.reduceat(c.price, np.arange(0, len(c.item), c.n_sup))).sum())
+        for c in cats
+    )
+    max_firm = max(1.3 * nat_load[s] * top[s] for s in top) / cheapest
     shared = sorted(nat_load)[: max(1, len(nat_load) // 2)]
     names = {"category": [c.name for c in strategic]}
     return [
@@ -185,8 +195,9 @@ def _goals(
         },
         {
             "type": "max_share",
-            "name": "no-firm-over-cap",
-            "limit": min(1.0, _up(2 * max_firm)),
+            "name": "no-national-firm-over-cap",
+            "limit": min(1.0, _up(max_firm, 6)),
+            "suppliers": sorted(top),
             "measure": "spend",
         },
         {"type": "budget", "name": "budget", "max": float(math.ceil(total_spend))},

@@ -16,9 +16,10 @@ optimal for the whole:
    sum of their objectives (and of their proven bounds) bounds the whole from below.
 3. *Check.* If the joined award satisfies every wide row (within the feasibility tolerance),
    it is feasible for the whole Program and reaches the relaxation's bound: optimal for the
-   whole, with the components' gaps. Otherwise the violated wide rows are kept from then on
-   (their blocks join one component) and step 2 runs again: row generation that ends, at
-   worst, in the monolithic solve of everything. Nothing is ever approximated.
+   whole, with the components' gaps. Otherwise the violated wide rows, and every wide row of
+   the same rules, are kept from then on (their blocks join one component) and step 2 runs
+   again: row generation that ends, at worst, in the monolithic solve of everything. Nothing
+   is ever approximated.
 
 For LPs the row duals are the components' (a wide row that was never kept has dual 0: with
 the other duals it is dual feasible and complementary, so the duals remain a proof).
@@ -172,6 +173,9 @@ def solve_decomposed(
         if len(violated) == 0:
             break
         keep[violated] = True
+        rules = program.rows["rule"].to_numpy()
+        named = set(rules[violated]) - {""}
+        keep[parts.wide_rows] |= np.isin(rules[parts.wide_rows], list(named))
     extra = {"components": parts.n_components, "rounds": rounds, "wide_rows": len(parts.wide_rows)}
     return replace(raw, time_s=time.perf_counter() - start, extra={**raw.extra, **extra})
 
