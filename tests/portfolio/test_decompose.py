@@ -143,3 +143,21 @@ def test_an_infeasible_component_makes_the_whole_infeasible() -> None:
     stacked = _stack(programs, _links(programs, small, -1.0, 0.0))  # capacity below zero
     assert _monolithic(stacked).status == Status.INFEASIBLE
     assert solve_decomposed(stacked, OPTIONS).status == Status.INFEASIBLE
+
+
+def test_auto_decomposes_only_large_programs_that_split() -> None:
+    from sourceopt.portfolio import decompose
+
+    programs, small = _programs()
+    stacked = _stack(programs, _links(programs, small, 1e12, 0.0))
+    blocks = blocks_of(stacked)
+    assert stacked.n_cols < decompose.DECOMPOSE_MIN_COLS
+    assert not decompose.prefer_decomposed(stacked, blocks)  # small: one stacked solve
+    big = decompose.DECOMPOSE_MIN_COLS
+    try:
+        decompose.DECOMPOSE_MIN_COLS = 1
+        assert decompose.prefer_decomposed(stacked, blocks)  # 3 components
+        joined = np.where(blocks >= 0, 0, blocks)  # one category: nothing to split
+        assert not decompose.prefer_decomposed(stacked, joined)
+    finally:
+        decompose.DECOMPOSE_MIN_COLS = big

@@ -26,7 +26,12 @@ from sourceopt.cli import cli  # noqa: E402
 from sourceopt.errors import SourceoptError  # noqa: E402
 from sourceopt.report.portfolio import build_portfolio_report, write_portfolio_report  # noqa: E402
 
-GOALS = ["small-business-share", "wosb-share", "national-shared-capacity", "no-national-firm-over-cap"]
+GOALS = [
+    "small-business-share",
+    "wosb-share",
+    "national-shared-capacity",
+    "no-national-firm-over-cap",
+]
 
 
 @pytest.fixture(scope="module")
