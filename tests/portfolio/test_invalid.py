@@ -60,11 +60,16 @@ def test_pooled_offers_that_differ(tmp_path: Path) -> None:
     assert load_portfolio(write(tmp_path, cats)).pool == frozenset()  # unpooled: fine
 
 
-def test_pooled_rebates_are_refused_honestly(tmp_path: Path) -> None:
-    path = write(tmp_path, two({"f": 5}, {"f": 5}, [{"id": "f"}]), pool=["rebates"])
-    assert problems(path) == [
-        f"{path}: pool: pooled rebates are not available in this version yet; remove 'rebates' "
-        "from pool (each category's rebates then count only its own spend)"
+def test_pooled_rebates_that_differ(tmp_path: Path) -> None:
+    cats = two({"f": 5}, {"f": 5}, [{"id": "f"}])
+    for file, percent in (("a", 2), ("b", 3)):
+        cats[file]["rebates"] = [
+            {"supplier": "f", "tiers": [{"from_spend": 100, "percent": percent}]}
+        ]
+    assert problems(write(tmp_path, cats, pool=["rebates"])) == [
+        f"{tmp_path / 'b.yaml'}: rebates (supplier 'f'): pooled rebates need identical "
+        "rebates, but this one differs from the one in category 'cat-a' "
+        f"({tmp_path / 'a.yaml'}); make them equal, or drop 'rebates' from the portfolio's pool"
     ]
 
 
@@ -117,3 +122,9 @@ def test_a_category_file_with_its_own_problem(tmp_path: Path) -> None:
     found = problems(write(tmp_path, cats))
     assert len(found) == 1
     assert found[0].startswith(str(tmp_path / "a.yaml"))
+
+
+def test_a_glob_never_takes_the_portfolio_file_itself(tmp_path: Path) -> None:
+    path = write(tmp_path, two({"f": 5}, {"f": 5}, [{"id": "f"}]))
+    path.write_text("sourceopt_portfolio: 1\nname: p\ncategories: ['*.yaml']\n")
+    assert load_portfolio(path).category_names == ("cat-a", "cat-b")

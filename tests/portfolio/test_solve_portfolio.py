@@ -185,3 +185,121 @@ def test_pooled_tiers_within_a_category_rule_on_spend(tmp_path: Path) -> None:
     doc = solve_portfolio(load_portfolio(write(tmp_path, cats, pool=["tiers"]))).to_dict()
     assert doc["total_cost"] == _approx(8 * (q + 100) + 9.5 * (100 - q))
     assert doc["categories"][0]["verification"]["ok"]
+
+
+@pytest.mark.parametrize("backend", EXACT)
+def test_no_firm_over_a_share_of_total_spend(backend: str, tmp_path: Path) -> None:
+    # big: 10 in A and B, alt: 11 in A, 12 in B; 100 units each; no firm over 60 % of total
+    # spend. Moving u units of A to alt: big's spend 2000 - 10u <= 0.6 (2000 + u) ->
+    # u = 800 / 10.6; in B a unit would cost 2 for the same 10 of big's spend (worse). alt's
+    # share is 11u / (2000 + u) = 0.40. Cost 2000 + u. (Built with the total as one column:
+    # portfolio/shares.py; the verifier checks the rule as written.)
+    cats = two({"big": 10, "alt": 11}, {"big": 10, "alt": 12}, [{"id": "big"}, {"id": "alt"}])
+    rule = {"type": "max_share", "name": "cap", "limit": 0.6, "measure": "spend"}
+    doc = solve_portfolio(load_portfolio(write(tmp_path, cats, rules=[rule])), backend=backend)
+    u = 800 / 10.6
+    assert doc.total_cost == _approx(2000 + u)
+    (goal,) = doc.to_dict()["goals"]
+    assert goal == {
+        "rule": "cap",
+        "value": _approx(0.6),
+        "bound": 0.6,
+        "met": True,
+        "met_independent": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("penalty", "objective", "met"), [(0.01, 2006.0, False), (1.0, None, True)]
+)
+def test_a_soft_goal_is_priced(
+    tmp_path: Path, penalty: float, objective: float | None, met: bool
+) -> None:
+    # The goal's row is sb spend - 0.3 total >= 0, in money: unmet it is short by
+    # 0.3 x 2000 = 600; meeting it costs 600 / 10.7 = 56.07 (0.0935 per unit of the row). At
+    # 0.01 a unit the portfolio pays 6 instead (objective 2006, cost 2000); at 1 it meets it.
+    goal = {**GOAL, "soft": {"penalty": penalty}}
+    doc = solve_portfolio(load_portfolio(goal_portfolio(tmp_path, [goal]))).to_dict()
+    assert doc["objective"] == _approx(objective if objective else 2000 + 600 / 10.7)
+    assert doc["total_cost"] == _approx(2000.0 if not met else 2000 + 600 / 10.7)
+    assert doc["goals"][0]["met"] is met
+    assert doc["verification"]["ok"]
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_pooled_rebates_count_spend_across_categories(tmp_path: Path, backend: str) -> None:
+    # r: 10 a unit, rebate 10 % from 1,500 of spend (in both files); alt: 9.5. 100 units each.
+    # Alone r's spend is at most 1,000: alt wins both, 1,900. Pooled, r's 2,000 of spend over
+    # both categories reaches the tier: 2,000 - 200 = 1,800 (150 units to r and 50 to alt
+    # would cost 1,350 + 475 = 1,825).
+    cats = two({"r": 10, "alt": 9.5}, {"r": 10, "alt": 9.5}, [{"id": "r"}, {"id": "alt"}])
+    for file in "ab":
+        cats[file]["rebates"] = [{"supplier": "r", "tiers": [{"from_spend": 1500, "percent": 10}]}]
+    pooled = solve_portfolio(
+        load_portfolio(write(tmp_path, cats, pool=["rebates"])), backend=backend
+    ).to_dict()
+    assert pooled["total_cost"] == _approx(1800.0)
+    assert [c["total_cost"] for c in pooled["categories"]] == [1000.0, 1000.0]  # before it
+    assert pooled["coordination"]["independent_cost"] == _approx(1900.0)
+    assert "pooled_rebates" in pooled["verification"]["checked"]
+    assert pooled["verification"]["ok"]
+    apart = solve_portfolio(load_portfolio(write(tmp_path, cats)), backend=backend)
+    assert apart.total_cost == _approx(1900.0)
+
+
+@pytest.mark.skipif("cpsat" not in available_backends(), reason="cpsat is not installed")
+def test_an_integer_only_backend_never_claims_a_fractional_optimum(tmp_path: Path) -> None:
+    # the goal's optimum puts 600 / 10.7 = 56.07... units with sb: off CP-SAT's integer grid,
+    # so it may only say feasible, with a verified award that costs at least the optimum
+    res = solve_portfolio(load_portfolio(goal_portfolio(tmp_path, [GOAL])), backend="cpsat")
+    doc = res.to_dict()
+    assert doc["status"] == "feasible"
+    assert doc["verification"]["ok"]
+    assert doc["total_cost"] >= 2000 + 600 / 10.7 - 1e-6
+    assert doc["goals"][0]["met"]
+
+
+@pytest.mark.parametrize(
+    ("items", "cost"),
+    [
+        # B only: 13u >= 0.3 (1000 + 3u) -> u = 300 / 12.1; each unit costs 3 more
+        ({"category": ["cat-b"]}, 2000 + 3 * 300 / 12.1),
+        # A's item by its portfolio name: 11u >= 0.3 (1000 + u) -> u = 300 / 10.7
+        (["cat-a/x"], 2000 + 300 / 10.7),
+    ],
+)
+def test_a_goal_scoped_to_a_category_or_item(tmp_path: Path, items: object, cost: float) -> None:
+    goal = {**GOAL, "items": items}
+    res = solve_portfolio(load_portfolio(goal_portfolio(tmp_path, [goal])))
+    assert res.total_cost == _approx(cost)
+    assert res.to_dict()["goals"][0]["value"] == _approx(0.3)
+
+
+def test_a_category_variant_is_solved(tmp_path: Path) -> None:
+    # A's variant halves sb's price (5.5 < 10): A all to sb (550), B to big (1000)
+    cats = two({"big": 10, "sb": 11}, {"big": 10, "sb": 13}, [{"id": "big"}, SB])
+    cats["a"]["variants"] = [{"name": "sb-bafo", "price_scale": {"sb": 0.5}}]
+    path = write(tmp_path, cats)
+    path.write_text(
+        "sourceopt_portfolio: 1\nname: p\ncategories: [{file: a.yaml, variant: sb-bafo}, b.yaml]\n"
+    )
+    doc = solve_portfolio(load_portfolio(path)).to_dict()
+    assert doc["total_cost"] == _approx(1550.0)
+    assert doc["categories"][0]["variant"] == "sb-bafo"
+
+
+def test_pooled_tiers_with_a_spend_weighted_attribute_rule(tmp_path: Path) -> None:
+    # the pooled-tiers case (1,600 with t at 8 for all 200 units), plus an average risk over
+    # spend of at most 0.11 (t 0.1, u 0.5): all to t has 0.1 and holds. The rule's row is
+    # sum spend x (risk - 0.11) <= 0; the pooled price's columns (-2 a unit of spend) must
+    # carry t's risk: with risk 0 there, t's 8 a unit would count as 10 x (0.1 - 0.11) +
+    # 2 x 0.11 = 0.12 > 0 and no award would hold
+    tiers = {"t": [{"from": 150, "price": 8}]}
+    firms = [{"id": "t", "attributes": {"risk": 0.1}}, {"id": "u", "attributes": {"risk": 0.5}}]
+    cats = two({"t": 10, "u": 9.5}, {"t": 10, "u": 9.5}, firms, tiers=tiers)
+    rule = {"type": "average_attribute", "attribute": "risk", "max": 0.11, "measure": "spend"}
+    doc = solve_portfolio(
+        load_portfolio(write(tmp_path, cats, pool=["tiers"], rules=[rule]))
+    ).to_dict()
+    assert doc["total_cost"] == _approx(1600.0)
+    assert doc["goals"][0]["value"] == _approx(0.1)

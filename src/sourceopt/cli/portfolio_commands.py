@@ -22,7 +22,9 @@ from sourceopt.solvers.registry import backend_names
 )
 @click.option("--gap", type=click.FloatRange(0, 1), default=None, help="relative MIP gap")
 @click.option("--json", "as_json", is_flag=True, help="print the JSON result (or analysis)")
-@click.option("--out", default=None, help="write a report (.xlsx or .html)")
+@click.option(
+    "--out", default=None, help="write a report (.xlsx or .html): not available in this build yet"
+)
 @click.option("--goals", is_flag=True, help="the cost of each portfolio rule (re-solve without)")
 @click.option(
     "--frontier",
@@ -66,11 +68,14 @@ def portfolio_command(
     with user_errors():
         portfolio = load_portfolio(file)
         if goals:
-            _show(analysis.goal_costs(portfolio, backend=backend, time_limit=time_limit), as_json)
+            _show(
+                analysis.goal_costs(portfolio, backend=backend, time_limit=time_limit, gap=gap),
+                as_json,
+            )
             sys.exit(Exit.OK)
         if against is not None:
             front = analysis.goal_frontier(
-                portfolio, against, lo, hi, points, backend=backend, time_limit=time_limit
+                portfolio, against, lo, hi, points, backend=backend, time_limit=time_limit, gap=gap
             )
             _show(front, as_json)
             sys.exit(Exit.OK)

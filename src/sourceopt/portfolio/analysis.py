@@ -33,10 +33,16 @@ def _cost(result: PortfolioResult) -> float | None:
 
 
 def goal_costs(
-    portfolio: Portfolio, *, backend: str | None = None, time_limit: float | None = None
+    portfolio: Portfolio,
+    *,
+    backend: str | None = None,
+    time_limit: float | None = None,
+    gap: float | None = None,
 ) -> dict[str, Any]:
     """Each portfolio rule's cost: the joint cost with and without it, and its dual."""
-    base = solve_portfolio(portfolio, backend=backend, time_limit=time_limit, independent=False)
+    base = solve_portfolio(
+        portfolio, backend=backend, time_limit=time_limit, gap=gap, independent=False
+    )
     duals = _duals(portfolio, backend, time_limit)
     goals = []
     for k, rule in enumerate(portfolio.rules):
@@ -45,7 +51,9 @@ def goal_costs(
             tuple(portfolio.rules[j] for j in keep),
             tuple(portfolio.rule_categories[j] for j in keep),
         )
-        without = solve_portfolio(fewer, backend=backend, time_limit=time_limit, independent=False)
+        without = solve_portfolio(
+            fewer, backend=backend, time_limit=time_limit, gap=gap, independent=False
+        )
         cost, cost_without = _cost(base), _cost(without)
         goals.append(
             {
@@ -96,6 +104,7 @@ def goal_frontier(
     *,
     backend: str | None = None,
     time_limit: float | None = None,
+    gap: float | None = None,
 ) -> dict[str, Any]:
     """The joint cost as a group_share goal's minimum runs from `lo` to `hi` (`points` steps)."""
     kind, _, target = against.partition(":")
@@ -125,6 +134,7 @@ def goal_frontier(
             portfolio.with_rules(tuple(rules), tuple(cats)),
             backend=backend,
             time_limit=time_limit,
+            gap=gap,
             independent=False,
         )
         out.append({"bound": float(bound), "objective": _cost(res), "status": res.status.value})

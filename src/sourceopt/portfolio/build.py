@@ -3,6 +3,7 @@
 Each category is built by the ordinary builder from the category *as it stands in the
 portfolio* (:func:`~sourceopt.portfolio.view.lifted`: a shared firm's capacity, fixed cost
 and minimum taken out; with ``pool: [tiers]`` the pooled offers' tier choice made pool-wide,
+with ``pool: [rebates]`` the pooled rebates taken out and built once on the combined view,
 :mod:`sourceopt.portfolio.pooling`). Its Program keeps its rows and columns; the Programs are
 stacked block-diagonally (``scipy.sparse.block_diag``), their labels moved to portfolio-wide
 supplier and item codes and their ``scenario`` label set to the category's name.
@@ -15,7 +16,9 @@ stacked columns. On it, shared firms get what the categories no longer hold: a c
 over all their units, one awarded indicator paying the fixed cost once, and a floor
 (``min_units``) over all their units; then every portfolio rule is built by its own family
 (``group_share``, ``max_share``, ``total``, ``budget``, ...) exactly as in one scenario, so
-no rule's rows are re-derived here. ``budget`` reads the stacked true cost plus the shared
+no rule's rows are re-derived here, except a spend ``max_share``, whose family would repeat
+the total spend in every firm's row (:mod:`sourceopt.portfolio.shares` says why and how it
+keeps one column for it). ``budget`` reads the stacked true cost plus the shared
 fixed costs. See models/README.md, "Portfolios".
 """
 
@@ -38,6 +41,7 @@ from sourceopt.formulation.rebates import build_rebates
 from sourceopt.portfolio.model import Portfolio
 from sourceopt.portfolio.pooling import PoolColumns, link_pools, pool_category
 from sourceopt.portfolio.pools import CategoryPools, PoolPlan, plan_pools
+from sourceopt.portfolio.shares import build_max_share, is_dense
 from sourceopt.portfolio.view import (
     Offsets,
     combined_view,
@@ -47,6 +51,7 @@ from sourceopt.portfolio.view import (
     shared_firms,
 )
 from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.schema import MaxShareRule
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ class Block:
     """One category's place in the stacked program.
 
     ``scenario`` is the category as built (shared firms' terms lifted, pooled offers
-    untiered); ``program`` its own Program (local codes); its columns are
+    untiered, pooled rebates out); ``program`` its own Program (local codes); its columns are
     ``first_col : first_col + program.n_cols`` of the stacked program, its rows likewise.
     """
 
@@ -135,7 +140,7 @@ def build_portfolio_program(portfolio: Portfolio) -> PortfolioProgram:
     originals = [c.scenario for c in cats]
     shared = shared_firms(originals)
     plan = plan_pools(portfolio)
-    scenarios = [plan.untiered(k, lifted(s, shared)) for k, s in enumerate(originals)]
+    scenarios = [plan.prepared(k, lifted(s, shared)) for k, s in enumerate(originals)]
     built = [build_category(s, plan.for_category(k)) for k, s in enumerate(scenarios)]
     view = combined_view(
         portfolio.name, portfolio.source, portfolio.currency, names, originals, portfolio.solver
@@ -213,6 +218,25 @@ def _view_context(
     )
 
 
+def _rebate_context(ctx: Context, plan: PoolPlan, pairs: list[int]) -> Context:
+    """The view's Context for pooled rebates (``pool: [rebates]``).
+
+    Each pooled firm's rebate (as written in its categories) over its spend in the categories
+    that have it; its other pairs count no spend there.
+    """
+    view = ctx.scenario
+    ids = pd.Index(view.suppliers["id"].astype(str))
+    rows, member = [], np.zeros(ctx.n_pairs, dtype=bool)
+    pair_cat = np.repeat(np.arange(len(pairs)), pairs)
+    for rebate in plan.rebates:
+        code = int(ids.get_indexer(pd.Index([rebate.supplier]))[0])
+        rows += [(code, start, pct) for start, pct in rebate.tiers]
+        member |= (ctx.pair_supplier == code) & np.isin(pair_cat, rebate.members)
+    table = pd.DataFrame(rows, columns=["supplier", "from_spend", "percent"])
+    spend = sp.csr_array(sp.diags(member.astype(float)) @ ctx.E)
+    return replace(ctx, scenario=view.with_changes(rebates=table), E=spend, _by_column={})
+
+
 def _resized(m: sp.sparray, n_cols: int) -> sp.csr_array:
     out = sp.csr_array(m, copy=True)
     out.resize((m.shape[0], n_cols))
@@ -220,7 +244,7 @@ def _resized(m: sp.sparray, n_cols: int) -> sp.csr_array:
 
 
 def _link(ctx: Context, shared: set[str], plan: PoolPlan, built: list[Built]) -> None:
-    """Shared firms' capacity, fixed cost and minimum; pooled tiers; the portfolio rules."""
+    """Shared firms' capacity, fixed cost and minimum; pools; the portfolio rules."""
     view, b = ctx.scenario, ctx.builder
     sup = view.suppliers
     is_shared = sup["id"].astype(str).isin(shared).to_numpy()
@@ -253,8 +277,13 @@ def _link(ctx: Context, shared: set[str], plan: PoolPlan, built: list[Built]) ->
         b.add_cost(ctx.supplier_indicators(with_fixed), fixed[with_fixed], counts_as_cost=True)
     starts = np.cumsum([0] + [one.program.n_cols for one in built])[:-1]
     link_pools(ctx, plan, [one.pools for one in built], starts)
+    if plan.rebates:
+        build_rebates(_rebate_context(ctx, plan, [one.ctx.n_pairs for one in built]))
     for ref, (rule, family) in enumerate(zip(view.rules, families, strict=True)):
-        family.build(rule, ctx, ref)
+        if isinstance(rule, MaxShareRule) and is_dense(rule):
+            build_max_share(rule, ctx, ref)  # its total as one column (portfolio/shares.py)
+        else:
+            family.build(rule, ctx, ref)
 
 
 def _stack(

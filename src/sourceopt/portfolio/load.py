@@ -6,8 +6,7 @@ Checks, beyond the file's structure: a glob that matches nothing, a category fil
 not load (its own problems are reported as they are), a shared firm (same supplier id in
 several categories) whose ``capacity``, ``fixed_cost`` or ``min_units`` differ, a category
 whose currency is not the portfolio's, a score objective in a category (format 1.1: checked
-as soon as the scenario objective has ``maximize``), pooled offers that differ, pooled
-rebates (not available yet),
+as soon as the scenario objective has ``maximize``), pooled offers or rebates that differ,
 a portfolio rule with ``per: item``, a rule selecting unknown suppliers, items or
 categories, duplicate rule names.
 """
@@ -74,11 +73,12 @@ def load_portfolio(path: str | Path) -> Portfolio:
     return portfolio
 
 
-def _files(entry: str | CategoryRef, base: Path) -> tuple[list[Path], str]:
+def _files(entry: str | CategoryRef, base: Path, this: Path) -> tuple[list[Path], str]:
     ref = entry if isinstance(entry, CategoryRef) else CategoryRef(file=entry)
     pattern = ref.file if Path(ref.file).is_absolute() else str(base / ref.file)
-    if glob.has_magic(pattern):
-        return sorted(Path(p) for p in glob.glob(pattern)), ref.variant
+    if glob.has_magic(pattern):  # the portfolio file itself is never one of its categories
+        found = (Path(p) for p in glob.glob(pattern))
+        return sorted(p for p in found if p.resolve() != this.resolve()), ref.variant
     return [Path(pattern)], ref.variant
 
 
@@ -86,7 +86,7 @@ def _categories(doc: PortfolioFile, file: str, base: Path) -> tuple[list[Categor
     problems: list[Problem] = []
     loaded: list[tuple[Path, str, Any]] = []
     for k, entry in enumerate(doc.categories):
-        paths, variant = _files(entry, base)
+        paths, variant = _files(entry, base, Path(file))
         if not paths:
             problems.append(
                 Problem(file, f"categories[{k}]", "the pattern matches no scenario file")

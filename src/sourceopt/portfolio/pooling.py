@@ -78,6 +78,12 @@ def pool_category(ctx: Context, plan: CategoryPools | None) -> PoolColumns:
         pair = int(np.flatnonzero((ctx.pair_supplier == o_sup) & (ctx.pair_item == o_item))[0])
         entries.append((pair, w, delta))
         out.x[g], out.y[g], out.big_m[g] = x, y, big_m
+    source = np.full(b.n_cols, -1, dtype=np.int64)  # the pooled price carries the offer's
+    source[: len(ctx.attribute_source)] = ctx.attribute_source  # attributes, as its units do
+    for (_, offer), (_, w, _) in zip(plan.members, entries, strict=True):
+        source[w] = offer
+    ctx.attribute_source = source
+    ctx._attributes.clear()
     spend = sp.csr_array(ctx.E, copy=True)
     spend.resize((spend.shape[0], b.n_cols))
     rows = np.concatenate([np.full(len(w), p) for p, w, _ in entries])

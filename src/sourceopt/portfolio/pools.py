@@ -33,10 +33,31 @@ class CategoryPools:
 
 
 @dataclass(frozen=True)
+class PooledRebate:
+    """A firm's rebate counted over its spend in every category that has it (`members`)."""
+
+    supplier: str
+    tiers: tuple[tuple[float, float], ...]  # (from_spend, percent), increasing
+    members: tuple[int, ...]  # category indices
+
+
+@dataclass(frozen=True)
 class PoolPlan:
-    """Every pool of a portfolio (none without ``pool: [tiers]``)."""
+    """Every pool of a portfolio (none without ``pool: [tiers]`` or ``pool: [rebates]``)."""
 
     groups: tuple[PoolGroup, ...] = ()
+    rebates: tuple[PooledRebate, ...] = ()
+
+    def prepared(self, k: int, scenario: Scenario) -> Scenario:
+        """Category `k` as built in the portfolio: pooled offers untiered, pooled rebates out."""
+        scenario = self.untiered(k, scenario)
+        mine = [r.supplier for r in self.rebates if k in r.members]
+        if not mine:
+            return scenario
+        ids = scenario.suppliers["id"].astype(str).to_numpy()
+        reb = scenario.rebates
+        keep = ~np.isin(ids[reb["supplier"].to_numpy()], mine)
+        return scenario.with_changes(rebates=reb[keep].reset_index(drop=True))
 
     def for_category(self, k: int) -> CategoryPools | None:
         """The pooled offers of category `k` (None: it has none)."""
@@ -60,9 +81,13 @@ class PoolPlan:
 
 
 def plan_pools(portfolio: Portfolio) -> PoolPlan:
-    """The pools: tiered offers of one supplier id and item id in two or more categories."""
+    """The pools: tiered offers of one supplier id and item id in two or more categories.
+
+    With ``pool: [rebates]``, also a firm's rebate found in two or more categories.
+    """
+    rebates = pooled_rebates(portfolio) if "rebates" in portfolio.pool else ()
     if "tiers" not in portfolio.pool:
-        return PoolPlan()
+        return PoolPlan((), rebates)
     found: dict[tuple[str, str], list[tuple[int, int]]] = {}
     terms: dict[tuple[str, str], tuple[float, tuple[tuple[float, float], ...]]] = {}
     for k, cat in enumerate(portfolio.categories):
@@ -83,7 +108,33 @@ def plan_pools(portfolio: Portfolio) -> PoolPlan:
         for key, members in found.items()
         if len({c for c, _ in members}) > 1
     ]
-    return PoolPlan(tuple(groups))
+    return PoolPlan(tuple(groups), rebates)
+
+
+def rebate_terms(sc: Scenario) -> dict[str, tuple[tuple[float, float], ...]]:
+    """Per supplier id with a rebate: its tiers (from_spend, percent), in order."""
+    reb = sc.rebates
+    ids = sc.suppliers["id"].astype(str).to_numpy()
+    out: dict[str, tuple[tuple[float, float], ...]] = {}
+    for s in np.unique(reb["supplier"].to_numpy()).tolist():
+        mine = reb[reb["supplier"].to_numpy() == s].sort_values("from_spend")
+        out[str(ids[s])] = tuple(
+            zip(mine["from_spend"].astype(float), mine["percent"].astype(float), strict=True)
+        )
+    return out
+
+
+def pooled_rebates(portfolio: Portfolio) -> tuple[PooledRebate, ...]:
+    """Firms with a rebate in two or more categories (terms as in the first one)."""
+    found: dict[str, tuple[tuple[tuple[float, float], ...], list[int]]] = {}
+    for k, cat in enumerate(portfolio.categories):
+        for firm, tiers in rebate_terms(cat.scenario).items():
+            found.setdefault(firm, (tiers, []))[1].append(k)
+    return tuple(
+        PooledRebate(firm, tiers, tuple(members))
+        for firm, (tiers, members) in found.items()
+        if len(members) > 1
+    )
 
 
 def pooled_price(group: PoolGroup, units: float, tolerance: float = 1e-6) -> float:

@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 
 
 def met(check: RuleCheck) -> bool:
-    """Whether a rule holds on an award (a soft one: not violated), within tolerance."""
-    return check.violation <= TOLERANCE * max(1.0, abs(check.bound or 0.0))
+    """Whether a rule holds on an award (a soft one: not violated), within tolerance.
+
+    The verifier counts as violation only rows past their bound by more than its tolerance.
+    """
+    return check.violation <= 0.0
 
 
 def _sum(docs: list[ResultDocument], what: str) -> float:
@@ -55,7 +58,8 @@ def document(
     if joint.awards is None:
         return empty
     priced = priced_categories(originals, pp.pools, joint.awards)
-    check = check_portfolio(portfolio, priced, joint.awards, _sum(joint.documents, "rebates"))
+    rebates = _sum(joint.documents, "rebates")
+    check = check_portfolio(portfolio, priced, joint.awards, rebates, plan=pp.pools)
     soft = sum(
         r.soft.penalty * c.violation
         for r, c in zip(portfolio.rules, check.rules, strict=True)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from sourceopt.errors import Problem
 from sourceopt.portfolio.model import Category, Portfolio
+from sourceopt.portfolio.pools import rebate_terms
 from sourceopt.portfolio.schema import PortfolioFile
 from sourceopt.portfolio.view import SHARED_TERMS, combined_view, scoped_rules
 from sourceopt.scenario.model import Scenario
@@ -44,42 +45,41 @@ def category_problems(
     if "tiers" in doc.pool:
         problems += _pooled_tiers(categories)
     if "rebates" in doc.pool:
-        problems.append(
-            Problem(
-                file,
-                "pool",
-                "pooled rebates are not available in this version yet; remove 'rebates' from "
-                "pool (each category's rebates then count only its own spend)",
-            )
-        )
+        problems += _pooled_rebates(categories)
     return problems
 
 
 def _shared_terms(categories: Sequence[Category]) -> list[Problem]:
+    """A firm in several categories whose capacity, fixed cost or minimum differ (vectorised)."""
+    table = pd.concat(
+        [
+            c.scenario.suppliers[["id", *SHARED_TERMS]].assign(
+                _cat=k, _row=np.arange(c.scenario.n_suppliers)
+            )
+            for k, c in enumerate(categories)
+        ],
+        ignore_index=True,
+    )
+    table["id"] = table["id"].astype(str)
+    first = table.groupby("id", sort=False).transform("first")
+    cat, first_cat = table["_cat"].to_numpy(), first["_cat"].to_numpy()
+    rows, ids = table["_row"].to_numpy(), table["id"].to_numpy()
     problems: list[Problem] = []
-    first: dict[str, tuple[Category, pd.Series]] = {}
-    for cat in categories:
-        sup = cat.scenario.suppliers
-        for r in range(len(sup)):
-            row = sup.iloc[r]
-            sid = str(row["id"])
-            if sid not in first:
-                first[sid] = (cat, row)
-                continue
-            other, seen = first[sid]
-            for term in SHARED_TERMS:
-                a, b = float(seen[term]), float(row[term])
-                if a != b:
-                    problems.append(
-                        Problem(
-                            cat.file,
-                            f"suppliers[{r}].{term}",
-                            f"firm {sid!r} has {term} {b:g} here but {a:g} in category "
-                            f"{other.name!r} ({other.file}); a firm bidding in several "
-                            f"categories must have the same {term} in each (the portfolio "
-                            "holds it once over all of them)",
-                        )
-                    )
+    for term in SHARED_TERMS:
+        mine, seen = table[term].to_numpy(float), first[term].to_numpy(float)
+        differs = (mine != seen) & ~(np.isinf(mine) & np.isinf(seen))
+        for r in np.flatnonzero(differs).tolist():
+            here, other = categories[int(cat[r])], categories[int(first_cat[r])]
+            problems.append(
+                Problem(
+                    here.file,
+                    f"suppliers[{int(rows[r])}].{term}",
+                    f"firm {ids[r]!r} has {term} {mine[r]:g} here but {seen[r]:g} in category "
+                    f"{other.name!r} ({other.file}); a firm bidding in several "
+                    f"categories must have the same {term} in each (the portfolio "
+                    "holds it once over all of them)",
+                )
+            )
     return problems
 
 
@@ -114,6 +114,27 @@ def _pooled_tiers(categories: Sequence[Category]) -> list[Problem]:
                         f"pooled tiers need identical offers, but this offer's price and tiers "
                         f"differ from those in category {other.name!r} ({other.file}); make "
                         "them equal, or drop 'tiers' from the portfolio's pool",
+                    )
+                )
+    return problems
+
+
+def _pooled_rebates(categories: Sequence[Category]) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, tuple[Category, object]] = {}
+    for cat in categories:
+        for firm, tiers in rebate_terms(cat.scenario).items():
+            if firm not in first:
+                first[firm] = (cat, tiers)
+            elif first[firm][1] != tiers:
+                other = first[firm][0]
+                problems.append(
+                    Problem(
+                        cat.file,
+                        f"rebates (supplier {firm!r})",
+                        "pooled rebates need identical rebates, but this one differs from the "
+                        f"one in category {other.name!r} ({other.file}); make them equal, or "
+                        "drop 'rebates' from the portfolio's pool",
                     )
                 )
     return problems

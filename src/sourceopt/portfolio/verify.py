@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from sourceopt.award import Award
 from sourceopt.portfolio.model import Portfolio
@@ -95,17 +96,22 @@ def check_portfolio(
     awards: Sequence[Award],
     rebates: float,
     total_cost: float | None = None,
+    plan: PoolPlan | None = None,
 ) -> PortfolioCheck:
     """Check the joint award of `scenarios` (the categories, pooled offers priced).
 
     `rebates` is the categories' rebates together (each verified in its category); the
     total cost is the view's purchase + bundles + fixed costs (once per firm) - `rebates`,
-    unless `total_cost` is given (the categories solved alone pay each fixed cost in each).
+    - the pooled rebates of `plan` (each firm's spend over the categories that have its
+    rebate, the percent of the highest tier it reaches), unless `total_cost` is given (the
+    categories solved alone pay each fixed cost in each).
     """
     view = joint_view(portfolio, scenarios)
     award = joint_award(awards)
     base = verify(view.with_changes(rules=(), rule_origins=()), award, tolerance=TOLERANCE)
-    total = base.cost.total_cost - rebates if total_cost is None else total_cost
+    names = list(portfolio.category_names)
+    pooled = _pooled_rebates(view, award, base.unit_prices, names, plan)
+    total = base.cost.total_cost - rebates - pooled if total_cost is None else total_cost
     awarded = build_view(view, award, TOLERANCE)
     checks, problems = [], list(base.problems)
     worst = base.max_violation
@@ -114,9 +120,12 @@ def check_portfolio(
         checks.append(check)
         problems += found.problems
         worst = max(worst, found.worst)
-    spend, where = _by_firm(view, award, base.unit_prices, list(portfolio.category_names))
-    checked = tuple(c for c in base.checked if c != "cost") + tuple(
-        f"rule:{c.name}" for c in checks
+    spend, where = _by_firm(view, award, base.unit_prices, names)
+    pooled_checks = ("pooled_rebates",) if plan is not None and plan.rebates else ()
+    checked = (
+        tuple(c for c in base.checked if c != "cost")
+        + pooled_checks
+        + tuple(f"rule:{c.name}" for c in checks)
     )
     return PortfolioCheck(
         ok=not problems,
@@ -141,14 +150,50 @@ def _by_firm(
     b_sup = view.bundles["supplier"].to_numpy()
     taken = award.bundles
     spend += np.bincount(b_sup[taken], view.bundles["price"].to_numpy(float)[taken], len(ids))
-    where: dict[str, set[str]] = {}
     used = award.offer_units > TOLERANCE
-    for s, i in zip(off_sup[used], view.offers["item"].to_numpy()[used], strict=True):
-        where.setdefault(str(ids[s]), set()).add(str(item_cat[i]))
     bu = view.bundle_units
-    for b, i in zip(bu["bundle"].to_numpy(), bu["item"].to_numpy(), strict=True):
-        if taken[b]:
-            where.setdefault(str(ids[b_sup[b]]), set()).add(str(item_cat[i]))
-    order = {n: k for k, n in enumerate(names)}
-    spend_of = {str(ids[s]): float(spend[s]) for s in range(len(ids)) if s < len(spend)}
-    return spend_of, {f: sorted(c, key=order.__getitem__) for f, c in where.items()}
+    b_taken = taken[bu["bundle"].to_numpy()] if len(bu) else np.zeros(0, dtype=bool)
+    firm = np.r_[off_sup[used], b_sup[bu["bundle"].to_numpy()[b_taken]] if len(bu) else []]
+    item = np.r_[view.offers["item"].to_numpy()[used], bu["item"].to_numpy()[b_taken]]
+    cat_code = pd.Index(names).get_indexer(pd.Index(item_cat))[item.astype(np.int64)]
+    pairs = np.unique(firm.astype(np.int64) * len(names) + cat_code)
+    where: dict[str, list[str]] = {}
+    for code in pairs.tolist():  # one entry per (firm, category) awarded: never per offer
+        where.setdefault(str(ids[code // len(names)]), []).append(names[code % len(names)])
+    spend_of = {str(ids[s]): float(spend[s]) for s in range(len(ids))}
+    return spend_of, where
+
+
+def _pooled_rebates(
+    view: Scenario, award: Award, prices: np.ndarray, names: list[str], plan: PoolPlan | None
+) -> float:
+    """The pooled rebates' discount.
+
+    Per firm: its spend (offers and bundles) over the categories that have its rebate, times
+    the percent of the highest tier that spend reaches.
+    """
+    if plan is None or not plan.rebates:
+        return 0.0
+    ids = view.suppliers["id"].astype(str).to_numpy()
+    item_cat = pd.Index(names).get_indexer(
+        pd.Index(view.items["id"].astype(str).str.split("/", n=1).str[0])
+    )
+    off_cat = item_cat[view.offers["item"].to_numpy()]
+    off_firm = ids[view.offers["supplier"].to_numpy()]
+    b_cat = pd.Index(names).get_indexer(
+        pd.Index(view.bundles["id"].astype(str).str.split("/", n=1).str[0])
+    )
+    b_firm = ids[view.bundles["supplier"].to_numpy()]
+    b_price = view.bundles["price"].to_numpy(float)
+    discount = 0.0
+    for rebate in plan.rebates:
+        mine = (off_firm == rebate.supplier) & np.isin(off_cat, rebate.members)
+        spend = float(np.dot(award.offer_units[mine], prices[mine]))
+        taken = award.bundles & (b_firm == rebate.supplier) & np.isin(b_cat, rebate.members)
+        spend += float(b_price[taken].sum())
+        percent = 0.0
+        for start, pct in rebate.tiers:
+            if spend >= start - TOLERANCE * max(1.0, start):
+                percent = pct
+        discount += percent / 100.0 * spend
+    return discount
