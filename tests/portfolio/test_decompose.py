@@ -128,7 +128,7 @@ def test_decomposed_equals_monolithic(binding: bool) -> None:
     # the national firms limited to 60 % of what they win alone: that row always binds
     stacked = _stack(programs, _links(programs, small, 0.6 * national, sb_min))
     whole = _monolithic(stacked)
-    parts = solve_decomposed(stacked, OPTIONS)
+    parts = solve_decomposed(stacked, OPTIONS, "highs")
     assert whole.status == parts.status == Status.OPTIMAL
     assert parts.extra["components"] == (1 if binding else 3)
     assert parts.extra["rounds"] == (2 if binding else 1)
@@ -142,7 +142,7 @@ def test_an_infeasible_component_makes_the_whole_infeasible() -> None:
     programs, small = _programs()
     stacked = _stack(programs, _links(programs, small, -1.0, 0.0))  # capacity below zero
     assert _monolithic(stacked).status == Status.INFEASIBLE
-    assert solve_decomposed(stacked, OPTIONS).status == Status.INFEASIBLE
+    assert solve_decomposed(stacked, OPTIONS, "highs").status == Status.INFEASIBLE
 
 
 def test_auto_decomposes_only_large_programs_that_split() -> None:

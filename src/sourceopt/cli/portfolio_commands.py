@@ -23,7 +23,7 @@ from sourceopt.solvers.registry import backend_names
 @click.option("--gap", type=click.FloatRange(0, 1), default=None, help="relative MIP gap")
 @click.option("--json", "as_json", is_flag=True, help="print the JSON result (or analysis)")
 @click.option(
-    "--out", default=None, help="write a report (.xlsx or .html): not available in this build yet"
+    "--out", default=None, help="write the portfolio report (.xlsx workbook or .html page)"
 )
 @click.option("--goals", is_flag=True, help="the cost of each portfolio rule (re-solve without)")
 @click.option(

@@ -36,7 +36,7 @@ def solve_portfolio_job(
 
     return solve_portfolio(
         scenario,
-        backend=backend or "highs",
+        backend=backend,
         time_limit=time_limit,
         gap=mip_gap,
         method=method or "auto",

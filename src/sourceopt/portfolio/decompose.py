@@ -154,7 +154,7 @@ def sub_program(program: Program, cols: np.ndarray, rows: np.ndarray, name: str)
 def solve_decomposed(
     program: Program,
     options: SolveOptions,
-    backend: str = "highs",
+    backend: str,
     *,
     blocks: np.ndarray | None = None,
     jobs: int = 2,
