@@ -116,7 +116,8 @@ def coordination_table(doc: Doc) -> Table:
         ["Cost of the goals (joint - independent)", co.get("cost_of_goals")],
     ]
     rows = [[label, Styled(v, "text" if isinstance(v, str) else "money")] for label, v in rows]
-    return Table("Coordination", [Column("Figure", "text", 48), Column("Value", "money", 20)], rows)
+    columns = [Column("Figure", "text", 48), Column("Value", "text", 20)]  # cells: their own kind
+    return Table("Coordination", columns, rows)
 
 
 def firms_table(doc: Doc) -> Table:
