@@ -161,3 +161,27 @@ def test_auto_decomposes_only_large_programs_that_split() -> None:
         assert not decompose.prefer_decomposed(stacked, joined)
     finally:
         decompose.DECOMPOSE_MIN_COLS = big
+
+
+def test_a_total_column_over_every_category_is_set_aside_with_its_rows(tmp_path: Path) -> None:
+    """The portfolio builder writes a spend max_share over all categories with one column T
+    (T = total spend, an equality over every category; firm spend <= limit T): T and every
+    row using it are set aside, T is valued from its equality, the rows checked. One round,
+    3 components (the 2 strategic categories, then each other), the monolithic optimum."""
+    from benchmarks.portfolio_gen import write_portfolio
+
+    from sourceopt.portfolio import load_portfolio
+    from sourceopt.portfolio.build import build_portfolio_program
+    from sourceopt.portfolio.decompose import portfolio_blocks
+
+    pp = build_portfolio_program(load_portfolio(write_portfolio(4, 200, tmp_path)))
+    blocks = portfolio_blocks(pp.program.n_cols, [b.cols for b in pp.blocks])
+    parts = split(pp.program, blocks)
+    assert (parts.component < 0).sum() >= 1  # T
+    raw = solve_decomposed(pp.program, OPTIONS, "highs", blocks=blocks)
+    whole = _monolithic(pp.program)
+    assert raw.status == whole.status == Status.OPTIMAL
+    assert raw.extra["rounds"] == 1
+    assert raw.extra["components"] == 3
+    true = pp.program.objective_value
+    assert true(raw.x) == pytest.approx(true(whole.x), rel=1e-9)

@@ -97,6 +97,12 @@ def split(program: Program, blocks: np.ndarray, keep: np.ndarray | None = None) 
     wide = _wide_rows(n_rows, row_of, entry_block, n_blocks)
     if keep is not None:
         wide &= ~keep
+    # a shared column in a set-aside row (a total over every category, defined by an equality)
+    # is set aside with every row that uses it: valued from its definition after the solve
+    aside_cols = np.zeros(len(blocks), dtype=bool)
+    aside_cols[matrix.indices[wide[row_of] & (entry_block < 0)]] = True
+    uses = np.bincount(row_of[aside_cols[matrix.indices]], minlength=n_rows) > 0
+    wide |= uses & (np.ones(n_rows, dtype=bool) if keep is None else ~keep)
     on = ~wide[row_of]
     rows_on, nodes_on = row_of[on], entry_node[on]
     graph = sp.coo_matrix(
@@ -107,6 +113,13 @@ def split(program: Program, blocks: np.ndarray, keep: np.ndarray | None = None) 
     first = np.full(n_rows, -1, dtype=np.int64)
     first[rows_on[::-1]] = nodes_on[::-1]  # a node of each kept row
     component = comp_of_node[node]
+    if aside_cols.any():  # out of every component; renumber the others densely
+        component[aside_cols] = -1
+        used, component[~aside_cols] = np.unique(component[~aside_cols], return_inverse=True)
+        remap = np.full(len(labels), -1, dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        comp_of_node = remap[comp_of_node]
+        labels = used
     row_component = np.full(n_rows, -1, dtype=np.int64)
     has = first >= 0
     row_component[has] = comp_of_node[first[has]]
@@ -114,6 +127,35 @@ def split(program: Program, blocks: np.ndarray, keep: np.ndarray | None = None) 
     empty = ~has & ~wide  # a row with no entries: the first component checks it
     row_component[empty] = 0
     return Split(component, row_component, len(labels), n_blocks)
+
+
+def value_aside(program: Program, parts: Split, x: np.ndarray) -> bool:
+    """Value the set-aside columns from their defining equalities (in place).
+
+    False if one has none, or carries a cost: the set-aside rows are then kept instead.
+    """
+    aside = np.flatnonzero(parts.component < 0)
+    if len(aside) == 0:
+        return True
+    if np.any(program.c[aside] != 0):  # a cost on it: the components would not bound the whole
+        return False
+    matrix = sp.csc_matrix(program.A)
+    x[aside] = 0.0
+    rows_all = sp.csr_matrix(program.A)
+    for col in aside:
+        rows = matrix.indices[matrix.indptr[col] : matrix.indptr[col + 1]]
+        coefs = matrix.data[matrix.indptr[col] : matrix.indptr[col + 1]]
+        equal = [
+            (r, a)
+            for r, a in zip(rows, coefs, strict=True)
+            if program.row_lo[r] == program.row_hi[r]
+        ]
+        if not equal:
+            return False
+        r, a = equal[0]
+        rest = float(np.asarray(rows_all[r] @ x).ravel()[0])  # x[col] and other aside: 0
+        x[col] = (program.row_hi[r] - rest) / a
+    return True
 
 
 def _wide_rows(
@@ -170,9 +212,20 @@ def solve_decomposed(
         raw = _solve_parts(program, parts, options, backend, jobs)
         if raw.x is None or raw.status not in (Status.OPTIMAL, Status.FEASIBLE):
             break
+        if not value_aside(program, parts, raw.x):
+            keep[parts.wide_rows] = True
+            continue
         violated = _violated(program, parts.wide_rows, raw.x)
-        if len(violated) == 0:
+        aside = parts.component < 0
+        bounds_ok = np.all(raw.x[aside] >= program.col_lo[aside] - FEASIBILITY_TOL) and np.all(
+            raw.x[aside] <= program.col_hi[aside] + FEASIBILITY_TOL
+        )
+        if len(violated) == 0 and bounds_ok:
+            raw = replace(raw, objective=float(program.solver_objective() @ raw.x + program.offset))
             break
+        if aside.any():  # the set-aside columns' rows go back together
+            keep[parts.wide_rows] = True
+            continue
         keep[violated] = True
         rules = program.rows["rule"].to_numpy()
         named = set(rules[violated]) - {""}
