@@ -2,7 +2,7 @@
 
 ``method``: ``"monolithic"`` solves the stacked Program in one run; ``"decomposed"`` by
 components, exactly (:mod:`sourceopt.portfolio.decompose`); ``"auto"`` (default) decomposes a
-Program of 50,000+ columns that falls into 2+ components, as measured faster
+Program of 100,000+ columns that falls into 2+ components, as measured faster
 (:func:`~sourceopt.portfolio.decompose.prefer_decomposed`). The joint run's status is the
 portfolio's; every category's result is its slice of the joint award mapped back through its
 own labels and verified against the category as it stands in the portfolio
