@@ -27,7 +27,9 @@ def _child(case: Case, time_limit: float | None) -> dict[str, Any]:
         cmd += ["--out", str(out)]
         if time_limit is not None:
             cmd += ["--time-limit", str(time_limit)]
-        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        root = str(Path(__file__).resolve().parents[1])
+        given = os.environ.get("PYTHONPATH")  # kept: a worktree's src/ before the installed one
+        env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{given}" if given else root}
         done = subprocess.run(cmd, env=env, check=False, capture_output=True, text=True)
         if done.returncode != 0 or not out.exists():
             return {"case": case.label, "error": done.stderr[-2000:]}
@@ -96,6 +98,14 @@ def ratio_lines(records: list[dict[str, Any]]) -> list[str]:
                 for b in r["backends"]["runs"]
             )
             lines.append(f"{r['case']:<24} backends   {runs}")
+        if "decomposition" in r:
+            d = r["decomposition"]
+            m, k = d["monolithic"], d["decomposed"]
+            lines.append(
+                f"{r['case']:<24} portfolio  stacked monolithic {m['seconds']:.2f} s "
+                f"({m['status']}) / decomposed {k['seconds']:.2f} s ({k['status']}) = "
+                f"{d['ratio']:.2f}x; same objective: {d['same_objective']}"
+            )
         if "reaches_optimum" in r:
             lines.append(
                 f"{r['case']:<24} published optimum {r['published']:.9g}: "

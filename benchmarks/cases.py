@@ -18,6 +18,10 @@ OTHER_BACKENDS = ("cbc", "scip")
 
 def scenario_file(case: Case, seed: int = 0) -> Path:
     """The case's YAML + Parquet files (generated once into results/cache)."""
+    if case.family == "portfolio":
+        from benchmarks.bench_portfolio import portfolio_file
+
+        return portfolio_file(case, seed)
     path = CACHE / f"{case.family}-{case.size}-s{seed}.yaml"
     if not path.exists():
         write_scenario(case.family, int(case.size), CACHE, seed=seed)
@@ -34,6 +38,10 @@ def run_case(case: Case, *, time_limit: float | None = None) -> dict[str, Any]:
     """Phases, peak memory and the comparisons configured for the case."""
     if case.family == "orlib-cap":
         return _orlib(case, time_limit)
+    if case.family == "portfolio":
+        from benchmarks.bench_portfolio import run_portfolio_case
+
+        return run_portfolio_case(case, time_limit=time_limit)
     spec = SPECS[case.family]
     limit = time_limit if time_limit is not None else spec.time_limit
     path = scenario_file(case)

@@ -67,7 +67,16 @@ SPECS: dict[str, Spec] = {
     ),
 }
 ORLIB_SMOKE = ("cap41", "cap71")
-FAMILIES = (*SPECS, "orlib-cap")
+# a portfolio of categories (benchmarks/portfolio_gen.py): size = total offers (200 x 5,000 at
+# 1,000,000; the smoke size is 4 x 200); the stacked monolithic solve and the decomposition run
+# side by side at every size (benchmarks/bench_portfolio.py)
+PORTFOLIO = Spec(
+    "portfolio",
+    sizes=(1_000_000,),
+    smoke=800,
+    comparisons={"decomposition": (800, 1_000_000)},
+)
+FAMILIES = (*SPECS, "orlib-cap", "portfolio")
 
 
 def orlib_instances() -> tuple[str, ...]:
@@ -102,10 +111,19 @@ def cases(
                 if size is None or size in (name, "all"):
                     yield Case(fam, name)
             continue
-        spec = SPECS[fam]
+        spec = PORTFOLIO if fam == "portfolio" else SPECS[fam]
         sizes = (spec.smoke,) if smoke else spec.sizes
         for n in sizes if size is None else (int(size),):
             yield Case(fam, n)
 
 
-__all__ = ["FAMILIES", "PHASES", "RESULTS_DIR", "SPECS", "Case", "Spec", "cases"]
+__all__ = [
+    "FAMILIES",
+    "PHASES",
+    "PORTFOLIO",
+    "RESULTS_DIR",
+    "SPECS",
+    "Case",
+    "Spec",
+    "cases",
+]

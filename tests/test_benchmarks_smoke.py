@@ -106,7 +106,8 @@ def test_orlib_reader_wraps_lines_and_rejects_short_files() -> None:
 def test_registry_and_ratio_lines() -> None:
     smoke = list(cases(smoke=True))
     assert Case("orlib-cap", "cap41") in smoke
-    assert {c.family for c in smoke} == {*SPECS, "orlib-cap"}
+    assert {c.family for c in smoke} == {*SPECS, "orlib-cap", "portfolio"}
+    assert Case("portfolio", 800) in smoke
     record = {
         "case": "split-lp/1",
         "overhead": {"sourceopt_total_s": 1.1, "highs_run_s": 1.0, "ratio": 1.1},
@@ -140,3 +141,44 @@ def test_large_mip_default_path_agrees_with_plain_highs() -> None:
     result = solve(scenario, mip_gap=1e-4)
     assert str(result.status) == "optimal"
     assert result.verification.ok
+
+
+def test_portfolio_generator_is_seeded_and_shaped(folder: Path) -> None:
+    """4 categories x 200 offers: the first 2 strategic (4 national firms with one capacity each,
+    the same in both), 5 goals, the 3 strategic goals scoped to those 2 categories."""
+    from benchmarks.portfolio_gen import portfolio_parts, shape
+
+    assert shape(800) == (4, 200)
+    assert shape(1_000_000) == (200, 5_000)
+    doc, parts = portfolio_parts(4, 200, seed=1)
+    again, _ = portfolio_parts(4, 200, seed=1)
+    other, _ = portfolio_parts(4, 200, seed=2)
+    assert doc == again
+    assert doc != other
+    assert [r["type"] for r in doc["rules"]] == [
+        "group_share",
+        "group_share",
+        "total",
+        "max_share",
+        "budget",
+    ]
+    assert doc["rules"][0]["items"] == {"category": ["cat-000", "cat-001"]}
+    assert sum(len(t["offers"]) for _, t in parts) == 800
+    caps = [t["suppliers"].set_index("id")["capacity"] for _, t in parts[:2]]
+    assert caps[0]["N00"] == caps[1]["N00"]
+    assert not any(t["suppliers"]["id"].str.startswith("N").any() for _, t in parts[2:])
+
+
+def test_portfolio_smoke_case_agrees_on_both_methods(folder: Path) -> None:
+    """The smoke size (4 x 200): monolithic and decomposed both optimal, verified, the same
+    objective; the ratio line prints."""
+    from benchmarks.bench_portfolio import run_portfolio_case
+
+    record = run_portfolio_case(Case("portfolio", 800), time_limit=60, cache=folder)
+    d = record["decomposition"]
+    assert d["monolithic"]["status"] == d["decomposed"]["status"] == "optimal"
+    assert d["monolithic"]["verified"]
+    assert d["decomposed"]["verified"]
+    assert d["same_objective"]
+    assert d["categories"] == 4
+    assert "portfolio  stacked monolithic" in ratio_lines([record])[0]

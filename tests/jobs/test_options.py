@@ -37,6 +37,7 @@ def test_the_table_names_the_library_functions() -> None:
         "explain",
         "price-to-win",
         "stress",
+        "portfolio",
     ]
 
 

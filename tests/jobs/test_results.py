@@ -29,7 +29,23 @@ def example() -> Scenario:
 
 
 def test_the_table_covers_every_kind() -> None:
-    assert set(OPTIONS) == set(KINDS)
+    assert set(OPTIONS) | {"portfolio"} == set(KINDS)  # portfolio: below, on a portfolio
+
+
+def test_the_portfolio_kinds_json_is_its_document(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[2]))
+    from benchmarks.portfolio_gen import write_portfolio
+
+    from sourceopt.portfolio import load_portfolio
+
+    portfolio = load_portfolio(write_portfolio(2, 200, tmp_path))
+    result = run_kind("portfolio", portfolio, {"method": "decomposed", "mip_gap": 1e-7})
+    document = KINDS["portfolio"].result.model_validate(result)
+    assert document.model_dump(mode="json", exclude_unset=True).keys() == result.keys()
+    assert result["status"] == "optimal"
+    assert [c["scenario"] for c in result["categories"]] == ["cat-000", "cat-001"]
 
 
 @pytest.mark.parametrize("kind", sorted(OPTIONS))

@@ -66,7 +66,7 @@ def compare(
     """Compare each record with its stored counterpart."""
     report = GoldenReport()
     for record in records:
-        name = (str(record.get("scenario")), str(record.get("variant")))
+        name = _name(record)
         path = expected.get(name)
         if path is None or not path.is_file():
             report.missing.append("/".join(name))
@@ -94,16 +94,25 @@ def compare_awards(old: dict[str, Any], new: dict[str, Any], tolerance: float) -
         changes.append(f"{len(moves)} allocation(s) moved")
     if not changes:
         return None
-    return Drift(
-        str(new.get("scenario")), str(new.get("variant")), tuple(changes), cost_change, moves
-    )
+    return Drift(*_name(new), tuple(changes), cost_change, moves)
 
 
-def _units(record: dict[str, Any]) -> dict[tuple[str, str], float]:
+def _name(record: dict[str, Any]) -> tuple[str, str]:
+    """(scenario, variant) of a result; a portfolio result is (its name, ``portfolio``)."""
+    if "portfolio" in record and "scenario" not in record:
+        return str(record.get("portfolio")), "portfolio"
+    return str(record.get("scenario")), str(record.get("variant"))
+
+
+def _units(record: dict[str, Any], prefix: str = "") -> dict[tuple[str, str], float]:
+    """Awarded units by (supplier, item); a portfolio's items as ``<category>/<item>``."""
     units: dict[tuple[str, str], float] = {}
     for row in record.get("allocations") or []:
-        key = (str(row["supplier"]), str(row["item"]))
+        key = (str(row["supplier"]), prefix + str(row["item"]))
         units[key] = units.get(key, 0.0) + float(row["units"])
+    for category in record.get("categories") or []:
+        if isinstance(category, dict):
+            units.update(_units(category, f"{category.get('scenario')}/"))
     return units
 
 

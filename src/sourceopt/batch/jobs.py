@@ -69,6 +69,11 @@ def plan_jobs(
     for path, name in zip(files, result_names(files), strict=True):
         raw = path.read_bytes()
         data = _peek(raw, path) if variants is None or _may_refer(raw) else None
+        if b"sourceopt_portfolio" in raw:
+            data = data if data is not None else _peek(raw, path)
+            if data is not None and is_portfolio(raw, data):
+                jobs.append(portfolio_job(path, raw, data, name, options))
+                continue
         found = variants if variants is not None else _variants_of(data)
         input_hash = sha256_of(raw, *_dependency_bytes(data, path, options.models_dir))
         file = str(path.resolve())
@@ -76,6 +81,22 @@ def plan_jobs(
             key = job_key(file, variant, input_hash, options)
             jobs.append(FileJob(file, variant, options, input_hash, key, name))
     return jobs
+
+
+def is_portfolio(raw: bytes, data: dict[str, Any] | None) -> bool:
+    """Whether a document is a portfolio file (sourceopt.batch.portfolio_jobs)."""
+    from sourceopt.batch.portfolio_jobs import is_portfolio as check
+
+    return check(raw, data)
+
+
+def portfolio_job(
+    path: Path, raw: bytes, data: dict[str, Any], name: str, options: JobOptions
+) -> FileJob:
+    """The one job of a portfolio file (sourceopt.batch.portfolio_jobs)."""
+    from sourceopt.batch.portfolio_jobs import portfolio_job as plan
+
+    return plan(path, raw, data, name, options)
 
 
 def result_names(files: Sequence[Path]) -> list[str]:

@@ -43,6 +43,9 @@ COLUMNS = (
     "wall_s",
     "verification",
     "error",
+    "objective",
+    "goals_met",
+    "cost_of_goals",
 )
 SOLVED = ("optimal", "feasible")
 
@@ -63,7 +66,7 @@ def summary_row(outcome: Outcome[FileJob]) -> dict[str, Any]:
     solver = record.get("solver") or {}
     verification = record.get("verification")
     verdict = "" if verification is None else "ok" if verification.get("ok") else "failed"
-    return {
+    row = {
         "file": job.name,
         "scenario": record.get("scenario"),
         "variant": record.get("variant", job.variant),
@@ -80,7 +83,16 @@ def summary_row(outcome: Outcome[FileJob]) -> dict[str, Any]:
         "wall_s": round(wall_s, 4),
         "verification": verdict,
         "error": _error_text(outcome.failure, record, verdict),
+        "objective": record.get("objective"),
+        "goals_met": None,
+        "cost_of_goals": None,
     }
+    if job.kind == "portfolio" and outcome.failure is None:
+        from sourceopt.batch.portfolio_jobs import portfolio_row
+
+        row.update(portfolio_row(record))
+        row["error"] = _error_text(None, record, str(row["verification"]))
+    return row
 
 
 def _error_text(failure: Failure | None, record: dict[str, Any], verdict: str) -> str:
@@ -169,6 +181,8 @@ class ResultStore:
         for column in COLUMNS[4:14]:
             frame[column] = pd.to_numeric(frame[column], errors="coerce")
         frame["suppliers"] = frame["suppliers"].astype("Int64")
+        for column in ("objective", "cost_of_goals"):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
         write_atomic(self.root / "summary.csv", frame.to_csv(index=False).encode())
         tmp = self.root / f".summary.parquet.{os.getpid()}.tmp"
         frame.to_parquet(tmp, index=False)

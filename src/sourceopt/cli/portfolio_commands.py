@@ -23,7 +23,7 @@ from sourceopt.solvers.registry import backend_names
 @click.option("--gap", type=click.FloatRange(0, 1), default=None, help="relative MIP gap")
 @click.option("--json", "as_json", is_flag=True, help="print the JSON result (or analysis)")
 @click.option(
-    "--out", default=None, help="write a report (.xlsx or .html): not available in this build yet"
+    "--out", default=None, help="write the portfolio report (.xlsx workbook or .html page)"
 )
 @click.option("--goals", is_flag=True, help="the cost of each portfolio rule (re-solve without)")
 @click.option(
@@ -36,6 +36,13 @@ from sourceopt.solvers.registry import backend_names
 @click.option("--to", "hi", type=click.FloatRange(0, 1), default=0.5, show_default=True)
 @click.option("--points", type=click.IntRange(min=2), default=6, show_default=True)
 @click.option("--carriers", is_flag=True, help="how much of each share goal each category carries")
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "monolithic", "decomposed"]),
+    default="auto",
+    show_default=True,
+    help="one stacked solve, or by components (exact; docs/format.md)",
+)
 def portfolio_command(
     file: str,
     backend: str | None,
@@ -49,16 +56,15 @@ def portfolio_command(
     hi: float,
     points: int,
     carriers: bool,
+    method: str,
 ) -> None:
     """Solve a portfolio file: its categories together under organisation-wide rules."""
     from sourceopt.portfolio import analysis, load_portfolio, solve_portfolio
 
     if sum([goals, against is not None, carriers]) > 1:
         raise click.UsageError("give one of --goals, --frontier, --carriers")
-    if out is not None:
-        raise click.UsageError(
-            "--out: the portfolio report is not available in this build yet; use --json"
-        )
+    if out is not None and (goals or against is not None or carriers):
+        raise click.UsageError("--out writes the portfolio's report: give it without an analysis")
     with user_errors():
         portfolio = load_portfolio(file)
         if goals:
@@ -73,7 +79,14 @@ def portfolio_command(
             )
             _show(front, as_json)
             sys.exit(Exit.OK)
-        result = solve_portfolio(portfolio, backend=backend, time_limit=time_limit, gap=gap)
+        result = solve_portfolio(
+            portfolio, backend=backend, time_limit=time_limit, gap=gap, method=method
+        )
+        if out is not None:
+            from sourceopt.report.portfolio import write_portfolio_report
+
+            written = write_portfolio_report(result.to_dict(), out, portfolio.currency)
+            click.echo(f"wrote {written}", err=as_json)
     doc = result.document
     verified = doc.verification is None or doc.verification.ok
     if carriers:

@@ -52,15 +52,16 @@ class JobExecutor:
         from sourceopt.jobs.kinds import run_kind
         from sourceopt.scenario.model import Scenario
 
-        scenario = job.scenario
-        if not isinstance(scenario, Scenario):
-            scenario = scenario.load()
+        source = job.scenario
+        scenario = source if isinstance(source, Scenario) else source.load()
         misbehave_for_tests(scenario.name, self.memory_mb)
         return run_kind(job.kind, scenario, job.options)
 
     def _file(self, job: FileJob, announce: Announce | None) -> dict[str, Any]:
         from sourceopt.solve import solve
 
+        if job.kind == "portfolio":
+            return _portfolio(job, announce)
         scenario = self._load(job)
         misbehave_for_tests(scenario.name, self.memory_mb)
         limit = job.options.time_limit or scenario.solver.time_limit or DEFAULT_TIME_LIMIT
@@ -85,6 +86,16 @@ class JobExecutor:
         scenario = load_scenario(job.file, models_dir=job.options.models_dir)
         self._cache = (tag, scenario)
         return scenario
+
+
+def _portfolio(job: FileJob, announce: Announce | None) -> dict[str, Any]:
+    """A portfolio file job (planned by sourceopt.batch.portfolio_jobs)."""
+    from sourceopt.jobs.portfolio_kind import run_portfolio_file
+
+    limit = job.options.time_limit or DEFAULT_TIME_LIMIT
+    if announce is not None:
+        announce(limit)
+    return run_portfolio_file(job, limit)
 
 
 def misbehave_for_tests(name: str, memory_mb: int) -> None:

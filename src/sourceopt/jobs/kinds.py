@@ -34,6 +34,7 @@ from sourceopt.jobs.options import (
     StressOptions,
     validate_options,
 )
+from sourceopt.jobs.portfolio_kind import PortfolioOptions
 from sourceopt.jobs.results import (
     CompareDocument,
     ExplainDocument,
@@ -43,8 +44,10 @@ from sourceopt.jobs.results import (
     RulesDocument,
     StressDocument,
 )
+from sourceopt.portfolio.result import PortfolioDocument
 
 if TYPE_CHECKING:
+    from sourceopt.portfolio import Portfolio
     from sourceopt.scenario.model import Scenario
 
 Runner = Callable[..., Any]
@@ -60,7 +63,7 @@ class Kind:
     function: Callable[[], Runner]  # imports and returns the library function
     result: type[BaseModel]
 
-    def run(self, scenario: Scenario, options: Mapping[str, Any]) -> dict[str, Any]:
+    def run(self, scenario: Scenario | Portfolio, options: Mapping[str, Any]) -> dict[str, Any]:
         """Run this kind with checked `options`: its JSON-ready result, checked by its model.
 
         The result is returned as the library made it (the model only checks it), so the JSON
@@ -112,6 +115,12 @@ def _price_to_win() -> Runner:
     return price_to_win
 
 
+def _portfolio() -> Runner:
+    from sourceopt.jobs.portfolio_kind import solve_portfolio_job
+
+    return solve_portfolio_job
+
+
 def _stress() -> Runner:
     from sourceopt.analysis import stress
 
@@ -128,6 +137,7 @@ KINDS: dict[str, Kind] = {
         Kind("explain", ExplainOptions, _explain, ExplainDocument),
         Kind("price-to-win", PriceToWinOptions, _price_to_win, PriceToWinDocument),
         Kind("stress", StressOptions, _stress, StressDocument),
+        Kind("portfolio", PortfolioOptions, _portfolio, PortfolioDocument),
     )
 }
 """Every job kind, by name: the one table the worker, the service and its OpenAPI read."""
@@ -168,8 +178,12 @@ def check_options(
     return validate_options(kind.options, name, options, file)
 
 
-def run_kind(name: str, scenario: Scenario, options: Mapping[str, Any]) -> dict[str, Any]:
+def run_kind(
+    name: str, scenario: Scenario | Portfolio, options: Mapping[str, Any]
+) -> dict[str, Any]:
     """Run one job kind; the JSON-ready result (a solve's result contract, or an analysis').
+
+    `scenario` is the loaded Scenario, or for the ``portfolio`` kind the loaded Portfolio.
 
     Raises AnalysisError for an unknown kind or options its model refuses.
     """

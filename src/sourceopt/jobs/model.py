@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from sourceopt.portfolio import Portfolio
     from sourceopt.scenario.model import Scenario
 
 
@@ -38,6 +39,7 @@ class FileJob:
     input_hash: str
     key: str  # hash of all of the above: what resume and the index are keyed by
     name: str  # stable relative name of the file, used for the result's path
+    kind: str = "scenario"  # or "portfolio": a portfolio file (sourceopt.batch.portfolio_jobs)
 
     @property
     def time_limit(self) -> float | None:
@@ -63,6 +65,14 @@ class ScenarioSource(Protocol):
         ...
 
 
+class PortfolioSource(Protocol):
+    """A portfolio still to be loaded (in the worker): a ``portfolio`` job's stored request."""
+
+    def load(self) -> Portfolio:
+        """The validated Portfolio; raises ScenarioError listing every problem."""
+        ...
+
+
 @dataclass(frozen=True)
 class InlineJob:
     """One job of a kind (``solve`` or an analysis) on a scenario it carries.
@@ -74,7 +84,7 @@ class InlineJob:
 
     key: str
     kind: str
-    scenario: Scenario | ScenarioSource = field(hash=False)
+    scenario: Scenario | ScenarioSource | PortfolioSource = field(hash=False)
     options: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @property

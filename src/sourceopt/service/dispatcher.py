@@ -197,6 +197,17 @@ class Dispatcher:
         if raw is None and request.get("file") in files:  # stored before STORED_SCENARIO
             raw = files.pop(request["file"])
         models = self.settings.models_dir
+        if job.kind == "portfolio":
+            from sourceopt.service.portfolio_intake import StoredPortfolioRequest
+
+            stored = StoredPortfolioRequest(
+                request["scenario"],
+                files,
+                file=request.get("file") or "<scenario>",
+                raw=raw,
+                models_dir=str(models) if models else None,
+            )
+            return InlineJob(job.id, job.kind, stored, options)
         source = StoredRequest(
             request["scenario"],
             files,

@@ -59,6 +59,11 @@ class Submission:
 
         The scenario file is stored under :data:`STORED_SCENARIO`, a name no part can have.
         """
+        if self.kind == "portfolio":
+            from sourceopt.service.portfolio_intake import stored_files
+
+            kept = stored_files(self.scenario, self.files)
+            return kept if self.raw is None else {**kept, STORED_SCENARIO: self.raw}
         named = referenced_files(self.scenario)
         kept = {name: content for name, content in self.files.items() if name in named}
         return kept if self.raw is None else {**kept, STORED_SCENARIO: self.raw}
@@ -169,11 +174,16 @@ def _invalid(problems: list[Problem]) -> ApiError:
     return ApiError(422, "invalid", message, problems)
 
 
-def check(submission: Submission, settings: Settings, kinds: list[str]) -> Scenario:
-    """Validate a submission with the library's loader; raise 422 with every problem."""
+def check(submission: Submission, settings: Settings, kinds: list[str]) -> Scenario | Any:
+    """Validate a submission with the library's loader; raise 422 with every problem.
+
+    The Scenario, or for a ``portfolio`` job the Portfolio.
+    """
     if submission.kind not in kinds and submission.kind != "validate":
         message = f"unknown job kind {submission.kind!r}; this server runs: {', '.join(kinds)}"
         raise _invalid([Problem(REQUEST, "kind", message)])
+    if submission.kind == "portfolio":
+        return _check_portfolio(submission, settings)
     problems = size_problems(submission.scenario, settings, submission.file)
     if submission.kind != "validate":
         submission.options, found = check_options(submission.kind, submission.options, REQUEST)
@@ -208,3 +218,35 @@ def _load(submission: Submission, settings: Settings) -> Scenario:
         settings.upload_memory_mb, settings.upload_workers, settings.upload_seconds
     )
     return validator.load(upload)
+
+
+def _check_portfolio(submission: Submission, settings: Settings) -> Any:
+    """A portfolio job: options, then its files loaded in a capped process, then the limits."""
+    from sourceopt.service.portfolio_intake import offer_count
+
+    submission.options, problems = check_options("portfolio", submission.options, REQUEST)
+    if problems:
+        raise _invalid(problems)
+    upload = Upload(
+        submission.scenario,
+        submission.files,
+        settings.models_dir,
+        submission.file,
+        submission.raw,
+        settings.table_limits(),
+        portfolio=True,
+    )
+    validator = validator_for(
+        settings.upload_memory_mb, settings.upload_workers, settings.upload_seconds
+    )
+    try:
+        portfolio = validator.load_portfolio(upload)
+    except ScenarioError as exc:
+        raise _invalid(list(exc.problems)) from None
+    rules = sum(len(c.scenario.rules) for c in portfolio.categories) + len(portfolio.rules)
+    problems = size_problems(
+        {"rules": [None] * rules}, settings, submission.file, offers=offer_count(portfolio)
+    )
+    if problems:
+        raise _invalid(problems)
+    return portfolio

@@ -45,6 +45,7 @@ class Upload:
     file: str
     raw: bytes | None
     limits: TableLimits
+    portfolio: bool = False  # a portfolio file and its categories (service/portfolio_intake.py)
 
 
 class UploadValidator:
@@ -62,6 +63,16 @@ class UploadValidator:
 
     def load(self, upload: Upload) -> Scenario:
         """The validated Scenario; ScenarioError for invalid input, ApiError 413 if too big."""
+        value = self._load(upload)
+        if not isinstance(value, Scenario):
+            raise RuntimeError(f"validating an upload gave {type(value).__name__}, not a Scenario")
+        return value
+
+    def load_portfolio(self, upload: Upload) -> Any:
+        """The validated Portfolio of a ``portfolio=True`` upload (errors as :meth:`load`)."""
+        return self._load(upload)
+
+    def _load(self, upload: Upload) -> Any:
         if not self._slots.acquire(timeout=self.seconds):
             raise ApiError(
                 503,
@@ -73,7 +84,7 @@ class UploadValidator:
             kind, value = self._run(upload)
         finally:
             self._slots.release()
-        if kind == "ok" and isinstance(value, Scenario):
+        if kind == "ok" and value is not None:
             return value
         if kind == "invalid":
             raise ScenarioError([Problem(*p) for p in value])
@@ -132,8 +143,12 @@ def _child(send: Connection, upload: Upload | None, memory_mb: int) -> None:
     die_with_parent()  # the fork server: it ends with the service
     _cap_memory(memory_mb)
     from sourceopt.service.intake import load_request
+    from sourceopt.service.portfolio_intake import load_portfolio_request
 
     try:
+        if upload.portfolio:
+            send.send(("ok", _portfolio(upload, load_portfolio_request)))
+            return
         scenario = load_request(
             upload.data,
             upload.files,
@@ -155,6 +170,11 @@ def _child(send: Connection, upload: Upload | None, memory_mb: int) -> None:
         send.send(("error", repr(exc)))
         return
     send.send(("ok", scenario))
+
+
+def _portfolio(upload: Upload, load: Any) -> Any:
+    """A portfolio upload loaded (in the child, under the same cap)."""
+    return load(upload.data, upload.files, upload.models_dir, upload.file, upload.raw)
 
 
 def _cap_memory(memory_mb: int) -> None:

@@ -100,7 +100,8 @@ def enqueue(
             "this Idempotency-Key was used with a different request; use a new key",
         )
     if created:
-        service.dispatcher.prepared(job.id, scenario)
+        if submission.kind != "portfolio":  # a portfolio is loaded again in the worker
+            service.dispatcher.prepared(job.id, scenario)
         service.dispatcher.notify()
     return job, created
 
