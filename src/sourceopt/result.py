@@ -41,6 +41,11 @@ class AllocationDoc(_Doc):
     unit_price: float
     spend: float
     source: str  # "offer" or the bundle id
+    offer: str | None = Field(
+        None,
+        description="the offer's id (format 1.1: names which alternate offer is used); null "
+        "for an offer without id and for a bundle line",
+    )
     current_units: float = Field(
         0.0,
         description="units this supplier supplies of this item today (the item's current; "

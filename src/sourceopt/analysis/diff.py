@@ -127,13 +127,20 @@ def award_of(scenario: Scenario, result: SolveResult) -> Award:
     keys = pd.Series(
         np.arange(len(offers)),
         index=pd.MultiIndex.from_arrays(
-            [sup_ids[offers["supplier"].to_numpy()], item_ids[offers["item"].to_numpy()]]
+            [
+                sup_ids[offers["supplier"].to_numpy()],
+                item_ids[offers["item"].to_numpy()],
+                pd.Series(scenario.offer_ids(), dtype=object).fillna(""),
+            ]
         ),
-    )
+    )  # an offer is its (supplier, item, id); "" for no id (alternates each have one)
     by_offer = alloc[alloc["source"] == "offer"]
     units = np.zeros(len(offers))
     if len(by_offer):
-        idx = pd.MultiIndex.from_arrays([by_offer["supplier"], by_offer["item"]])
+        ids = by_offer["offer"] if "offer" in by_offer else pd.Series([""] * len(by_offer))
+        idx = pd.MultiIndex.from_arrays(
+            [by_offer["supplier"], by_offer["item"], ids.astype(object).fillna("").to_numpy()]
+        )
         units[keys.loc[idx].to_numpy()] = by_offer["units"].to_numpy(float)
     taken = set(alloc.loc[alloc["source"] != "offer", "source"])
     bundles = scenario.bundles["id"].isin(taken).to_numpy()

@@ -6,6 +6,7 @@ import numpy as np
 
 from sourceopt.errors import ScenarioError
 from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.offer_edits import apply_offer_edits
 from sourceopt.scenario.rulecheck import default_names
 
 
@@ -36,9 +37,10 @@ def apply_variant(scenario: Scenario, name: str) -> Scenario:
     factor = np.array([variant.price_scale.get(s, 1.0) for s in sup_ids], dtype=float)
     excluded = np.isin(sup_ids, variant.exclude_suppliers)
 
-    offers = scenario.offers.copy()
+    edited_offers, edited_tiers = apply_offer_edits(scenario, variant)  # before any pricing
+    offers = edited_offers.copy()
     offers["price"] = offers["price"] * factor[offers["supplier"].to_numpy()]
-    tiers = scenario.tiers.copy()
+    tiers = edited_tiers.copy()
     tiers["price"] = (
         tiers["price"] * factor[offers["supplier"].to_numpy()[tiers["offer"].to_numpy()]]
     )
