@@ -1853,3 +1853,4 @@ case(
     total_cost=1000,
     allocation={("A", "X"): 100},
 )
+from . import cases_units  # noqa: E402,F401
