@@ -267,7 +267,10 @@ class SolveResult:
     def allocations(self) -> pd.DataFrame:
         """One row per (supplier, item, source) with units, unit price and spend."""
         cols = list(AllocationDoc.model_fields)
-        return pd.DataFrame([a.model_dump() for a in self.document.allocations], columns=cols)
+        frame = pd.DataFrame([a.model_dump() for a in self.document.allocations], columns=cols)
+        offer = frame["offer"].astype(object)  # None (not NaN) for a line without an offer id
+        frame["offer"] = offer.where(offer.notna(), None)
+        return frame
 
     @property
     def items(self) -> pd.DataFrame:
