@@ -161,3 +161,24 @@ def test_explain_an_award_only_lots_make_infeasible() -> None:
     assert found.relaxation is not None
     [cut] = found.relaxation.violations
     assert (cut.rule, cut.amount, cut.penalty) == ("demand:A", 5.0, 60.0)
+
+
+def test_compare_solves_offer_edit_variants_from_their_own_offers() -> None:
+    """Base 92 (a2 6 @8 + S2 4 @11). Without a2: a1 10 @10 = 100 (S2 would cost 110).
+    With a late S2 bid @9 (no id: it replaces S2's offer): a2 6 @8 + S2 4 @9 = 84.
+    Base -> no-a2: +8, all of it rule effect (A's award at B's prices: a2, gone, keeps its
+    48, S2 4 @11 = 44: 92, no price effect)."""
+    from sourceopt.analysis import compare_variants, diff_variants
+
+    sc = _alternates()
+    sc["variants"] = [
+        {"name": "no-a2", "exclude_offers": ["a2"]},
+        {"name": "late", "add_offers": [{"supplier": "S2", "item": "A", "price": 9}]},
+    ]
+    scenario = load_scenario(sc)
+    rows = {r.variant: r.objective for r in compare_variants(scenario).rows}
+    assert rows == pytest.approx({"base": 92.0, "no-a2": 100.0, "late": 84.0})
+    diff = diff_variants(scenario, "base", "no-a2")
+    assert (diff.objective_change, diff.price_effect, diff.rule_effect) == pytest.approx(
+        (8.0, 0.0, 8.0)
+    )

@@ -126,6 +126,8 @@ def _editable(scenario: Scenario, variant: Variant) -> bool:
     """Whether the variant is the base program with edits (rules dropped, suppliers excluded)."""
     if variant.add_rules or variant.price_scale or variant.demand_scale != 1.0:
         return False
+    if variant.add_offers or variant.exclude_offers:  # the offer table itself changes
+        return False
     sup_ids = scenario.suppliers["id"].to_numpy()
     bundle_sups = set(sup_ids[scenario.bundles["supplier"].to_numpy()])
     return not bundle_sups & set(variant.exclude_suppliers)
