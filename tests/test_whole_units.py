@@ -182,3 +182,13 @@ def test_compare_solves_offer_edit_variants_from_their_own_offers() -> None:
     assert (diff.objective_change, diff.price_effect, diff.rule_effect) == pytest.approx(
         (8.0, 0.0, 8.0)
     )
+
+
+def test_summary_names_the_alternate(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(_alternates()))
+    res = CliRunner().invoke(cli, ["solve", str(path)])
+    assert res.exit_code == 0, res.output
+    lines = [line.split() for line in res.output.splitlines()]
+    assert ["S1", "A", "6.00", "8.00", "48.00", "offer", "a2"] in lines
+    assert ["S2", "A", "4.00", "11.00", "44.00", "offer"] in lines
