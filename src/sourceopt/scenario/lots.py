@@ -81,6 +81,9 @@ def applied_variant_problems(scenario: Scenario, name: str, file: str, place: st
     """Problems of a variant as applied: demands that break a lot, alternates without ids."""
     from sourceopt.scenario.variants import apply_variant  # variants import this module's peers
 
+    variant = next(v for v in scenario.variants if v.name == name)
+    if np.isnan(_lots(scenario)).all() and not (variant.add_offers or variant.exclude_offers):
+        return []  # nothing a variant can break: no copy of the tables at load time
     applied = apply_variant(scenario, name)
     context = f" in variant {name!r}"
     problems = lot_problems(
