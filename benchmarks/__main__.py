@@ -27,9 +27,9 @@ def _child(case: Case, time_limit: float | None) -> dict[str, Any]:
         cmd += ["--out", str(out)]
         if time_limit is not None:
             cmd += ["--time-limit", str(time_limit)]
-        root = str(Path(__file__).resolve().parents[1])
-        given = os.environ.get("PYTHONPATH")  # kept: a worktree's src/ before the installed one
-        env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{given}" if given else root}
+        root = str(Path(__file__).resolve().parents[1])  # the caller's PYTHONPATH kept after it
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+        env = {**os.environ, "PYTHONPATH": path}
         done = subprocess.run(cmd, env=env, check=False, capture_output=True, text=True)
         if done.returncode != 0 or not out.exists():
             return {"case": case.label, "error": done.stderr[-2000:]}

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-FAMILIES = ("split-lp", "award-mip", "coupa-scale")
+FAMILIES = ("split-lp", "award-mip", "coupa-scale", "freight-loads")
 COUNTRIES = ["US"] * 7 + ["DE"] * 3 + ["CN"] * 3 + ["MX"] * 2 + ["IN"] * 2 + ["PL", "VN", "BR"]
 REGION = {"US": "NA", "MX": "NA", "BR": "SA", "DE": "EU", "PL": "EU", "CN": "AP", "IN": "AP"}
 REGION["VN"] = "AP"
@@ -131,6 +131,9 @@ def _shape(family: str, n: int) -> tuple[int, int, float]:
     if family == "award-mip":
         n_sup = max(5, min(100, round(math.sqrt(n) / 2)))
         return math.ceil(n / n_sup), n_sup, 1.0
+    if family == "freight-loads":  # lanes x carriers, a third of the carriers bid a lane
+        n_sup = max(6, min(60, round(math.sqrt(n / 3))))
+        return math.ceil(n / (n_sup / 3)), n_sup, 1 / 3
     n_sup = max(10, round(300 * math.sqrt(n / 1_080_000)))
     return math.ceil(n / (0.6 * n_sup)), n_sup, 0.6
 

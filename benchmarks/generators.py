@@ -13,6 +13,10 @@ Families (shapes grow with ``n_offers``):
   attribute averages (risk, quality) and a budget. 1,000,000 offers = 5,000 items x 200.
 - ``award-mip``: fixed costs, supplier minimums, supplier counts (per category and per item on
   one item group), volume tiers on 15 % of the offers. 10,000 offers = 200 items x 50.
+- ``freight-loads``: truckload lanes in whole loads (format 1.1 ``lot_size: 1`` on every
+  lane), a third of the carriers bid each lane with a lane capacity; carrier network
+  capacities, at most 3 carriers and at most 60 % of the loads per lane, a regional cap per
+  carrier (``total`` over each item group). 100,000 offers = 5,000 lanes x 60 carriers.
 - ``coupa-scale``: 6,000 items x 300 suppliers at 1,080,000 offers, 60 % of the pairs offered,
   400 rules of mixed types over 60 item groups (smaller sizes scale the shape and rule count).
 """
@@ -225,7 +229,36 @@ def _coupa_locks(d: Draft, n: int) -> list[dict[str, Any]]:
     return rules
 
 
-_BUILDERS = {"split-lp": _split_lp, "award-mip": _award_mip, "coupa-scale": _coupa}
+def _freight_loads(d: Draft) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]]]:
+    """Whole loads: demands of 3k loads, so the reference award (3 carriers a lane) is whole."""
+    d.demand = 3.0 * np.ceil(d.demand / 30.0)  # 6 to 102 loads a lane
+    d.reference(per_item=3)
+    sup_cap = np.ceil(1.25 * d.load()) + 1.0
+    offer_cap = np.maximum(
+        np.ceil(1.5 * d.x), np.ceil(d.demand[d.item] * d.rng.uniform(0.3, 0.8, len(d.item)))
+    )
+    frames = d.frames(sup_cap, offer_cap)
+    frames["items"]["lot_size"] = 1.0
+    rules: list[dict[str, Any]] = [
+        {"type": "max_share", "name": "max-60pct-per-lane", "limit": 0.6},
+        {"type": "supplier_count", "name": "max-3-per-lane", "max": 3, "per": "item"},
+    ]
+    for g in range(d.n_groups):
+        on = d.groups[d.item] == g
+        most = float(d.load(mask=on).max())
+        cap = math.ceil(1.1 * most) + 1
+        rules.append(
+            {"type": "total", "name": f"region-cap-G{g:02d}", "items": d.group_sel(g), "max": cap}
+        )
+    return frames, rules
+
+
+_BUILDERS = {
+    "split-lp": _split_lp,
+    "award-mip": _award_mip,
+    "coupa-scale": _coupa,
+    "freight-loads": _freight_loads,
+}
 
 
 def scenario_tables(

@@ -65,6 +65,12 @@ SPECS: dict[str, Spec] = {
         mip_gap=1e-4,
         comparisons={"overhead": (5_000, 1_080_000)},
     ),
+    "freight-loads": Spec(
+        "freight-loads",
+        sizes=(10_000, 100_000),
+        smoke=600,
+        comparisons={"overhead": (600, 10_000)},
+    ),
 }
 ORLIB_SMOKE = ("cap41", "cap71")
 # a portfolio of categories (benchmarks/portfolio_gen.py): size = total offers (200 x 5,000 at

@@ -31,6 +31,17 @@ PINS: dict[tuple[str, str], tuple[str, float | None]] = {
     ("eu-it-lots.yaml", "base"): ("optimal", 454 + 10 / 11),
     ("eu-it-lots.yaml", "lowest-price"): ("optimal", 810_000.0),
     ("freight-lanes/freight-lanes.yaml", "base"): ("optimal", 47_072_149.574),
+    # freight-lanes-loads: base cross-checked by an independent MILP (test at the end)
+    ("freight-lanes-loads/freight-lanes-loads.yaml", "base"): ("optimal", 13_957_401.49),
+    ("freight-lanes-loads/freight-lanes-loads.yaml", "volume-plus-15pct"): (
+        "optimal",
+        16_142_104.25,
+    ),
+    ("freight-lanes-loads/freight-lanes-loads.yaml", "redhawk-late-bid"): (
+        "optimal",
+        13_953_547.34,
+    ),
+    ("freight-lanes-loads/freight-lanes-loads.yaml", "no-dedicated"): ("optimal", 14_359_538.23),
     ("freight-lanes/freight-lanes.yaml", "incumbents-keep-60pct"): ("optimal", 47_232_164.674),
     ("freight-lanes/freight-lanes.yaml", "no-broker"): ("optimal", 47_241_136.334),
     ("freight-lanes/freight-lanes.yaml", "carrier-base-max-7"): ("optimal", 47_258_597.6),
@@ -224,3 +235,76 @@ def test_landed_cost_example_as_derived_by_hand() -> None:
         ("sz-tech", "cable"): 1500,
         ("eu-plast", "cable"): 1500,
     }
+
+
+def independent_freight_loads(scale: float = 1.0) -> float:
+    """The freight-lanes-loads optimum from its CSVs by a MILP written here (scipy's milp).
+
+    Columns: integer loads per offer, a 0/1 "used" per offer, a 0/1 "awarded" per carrier.
+    Rows: each lane's demand (x `scale`) met exactly; loads <= capacity x used and >= min_units
+    x used per offer; at most one used offer per (carrier, lane) (the alternates); at most 3
+    used offers per lane (a used offer with 0 loads only tightens this); each `total` rule's
+    regional cap; a carrier's loads <= all demand x awarded (its fixed cost). Objective: rate x
+    loads + fixed cost x awarded. It shares no code with sourceopt.
+    """
+    import pandas as pd
+
+    here = SCENARIOS / "freight-lanes-loads"
+    doc: dict[str, Any] = yaml.safe_load((here / "freight-lanes-loads.yaml").read_text())
+    lanes = pd.read_csv(here / "items.csv")
+    carriers = pd.read_csv(here / "suppliers.csv")
+    offers = pd.read_csv(here / "offers.csv")
+    n, k = len(offers), len(carriers)
+    demand = dict(zip(lanes["id"], lanes["demand"] * scale, strict=True))
+    region = dict(zip(lanes["id"], lanes["group"], strict=True))
+    cap = np.minimum(offers["capacity"].to_numpy(float), offers["item"].map(demand).to_numpy())
+    code = {c: j for j, c in enumerate(carriers["id"])}
+    who = offers["supplier"].map(code).to_numpy()
+    rows: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
+
+    def row(
+        x: Any = 0.0, y: Any = 0.0, z: Any = 0.0, low: float = -np.inf, up: float = 0.0
+    ) -> None:
+        rows.append(np.r_[np.broadcast_to(x, n), np.broadcast_to(y, n), np.broadcast_to(z, k)])
+        lo.append(low)
+        hi.append(up)
+
+    for lane, units in demand.items():
+        on = (offers["item"] == lane).to_numpy(float)
+        row(x=on, low=units, up=units)
+        row(y=on, up=3.0)
+    for o in range(n):
+        row(x=np.eye(n)[o], y=-cap[o] * np.eye(n)[o])
+        row(x=-np.eye(n)[o], y=offers["min_units"].iat[o] * np.eye(n)[o])
+    for _, group in offers.groupby(["supplier", "item"]):
+        row(y=np.isin(np.arange(n), group.index).astype(float), up=1.0)
+    for rule in doc["rules"]:
+        if rule["type"] == "total":
+            mine = (offers["supplier"] == rule["suppliers"][0]) & offers["item"].map(region).isin(
+                rule["items"]["group"]
+            )
+            row(x=mine.to_numpy(float), up=float(rule["max"]))
+    total = sum(demand.values())
+    for j in range(k):
+        row(x=(who == j).astype(float), z=-total * np.eye(k)[j])
+    c = np.r_[offers["price"].to_numpy(float), np.zeros(n), carriers["fixed_cost"].to_numpy(float)]
+    ub = np.r_[cap, np.ones(n + k)]
+    found = milp(
+        c,
+        constraints=LinearConstraint(np.array(rows), lo, hi),
+        integrality=np.ones(2 * n + k),
+        bounds=Bounds(np.zeros(2 * n + k), ub),
+        options={"mip_rel_gap": 1e-9},
+    )
+    assert found.success, found.message
+    return float(found.fun)
+
+
+def test_freight_loads_matches_an_independent_milp() -> None:
+    """Whole loads, alternates, 3 carriers a lane, regional totals: same optimum both ways."""
+    pinned = PINS["freight-lanes-loads/freight-lanes-loads.yaml", "base"][1]
+    assert independent_freight_loads() == pytest.approx(pinned, rel=1e-6)
+    plus = PINS["freight-lanes-loads/freight-lanes-loads.yaml", "volume-plus-15pct"][1]
+    assert independent_freight_loads(1.15) == pytest.approx(plus, rel=1e-6)

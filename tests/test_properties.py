@@ -439,3 +439,65 @@ def test_a_price_scale_variant_scales_purchase(data: Any, f: float) -> None:
     b, s = base.to_dict()["cost"], scaled.to_dict()["cost"]
     assert _close(s["purchase"] + s["bundles"], f * (b["purchase"] + b["bundles"])), (b, s)
     assert _close(scaled.total_cost, f * base.total_cost), (base.total_cost, scaled.total_cost)
+
+
+# --- (f) whole units, (g) alternates (format 1.1) ---------------------------------------------
+
+
+def _whole(sc: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
+    """`sc` with whole units: lot_size 1 on some items, pack sizes on some non-backup offers."""
+    out = copy.deepcopy(sc)
+    for i in out["items"]:
+        if data.draw(st.booleans()):
+            i["lot_size"] = 1  # demands and bundle units are whole numbers
+    for o in out["offers"]:
+        if o["supplier"] != "SB" and data.draw(st.integers(0, 2)) == 0:
+            o["pack_size"] = data.draw(st.integers(2, 7))
+    return out
+
+
+@SETTINGS
+@given(sc=scenarios(), data=st.data())
+def test_whole_units_never_cost_less_than_continuous(sc: dict[str, Any], data: Any) -> None:
+    whole = _whole(sc, data)
+    base, lots = _run(sc), _run(whole)
+    _check_verified(base, "highs")
+    _check_verified(lots, "highs")
+    if _status(base) == "infeasible":
+        assert _status(lots) == "infeasible"  # a restriction of an infeasible program
+        return
+    assert _status(base) == "optimal", _solver(base)
+    if _status(lots) == "optimal":
+        assert lots.objective >= base.objective - REL * abs(base.objective) - 1e-6
+        assert _integral_award(lots) or not all("lot_size" in i for i in whole["items"])
+    else:
+        assert _status(lots) == "infeasible", _solver(lots)
+
+
+@SETTINGS
+@given(sc=scenarios(), data=st.data())
+def test_adding_an_alternate_never_raises_the_cost(sc: dict[str, Any], data: Any) -> None:
+    more = copy.deepcopy(sc)
+    k = data.draw(st.integers(0, len(more["offers"]) - 1))
+    first = more["offers"][k]
+    first["id"] = "first"
+    alternate: dict[str, Any] = {
+        "supplier": first["supplier"],
+        "item": first["item"],
+        "price": data.draw(st.integers(1, 80)),
+        "capacity": data.draw(st.integers(1, 60)),
+        "id": "alternate",
+    }
+    if data.draw(st.booleans()):
+        alternate["min_units"] = data.draw(st.integers(1, 10))
+    more["offers"].append(alternate)
+    base, wider = _run(sc), _run(more)
+    _check_verified(base, "highs")
+    _check_verified(wider, "highs")
+    if _status(base) != "optimal":
+        return
+    assert _status(wider) == "optimal", _solver(wider)  # the base award is still there
+    assert wider.objective <= base.objective + REL * abs(base.objective) + 1e-6
+    used = wider.allocations
+    used = used[(used["supplier"] == first["supplier"]) & (used["item"] == first["item"])]
+    assert used["offer"].nunique() <= 1  # at most one alternate receives units

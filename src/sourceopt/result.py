@@ -47,6 +47,11 @@ class AllocationDoc(_Doc):
     unit_price: float
     spend: float
     source: str  # "offer" or the bundle id
+    offer: str | None = Field(
+        None,
+        description="the offer's id (format 1.1: names which alternate offer is used); null "
+        "for an offer without id and for a bundle line",
+    )
     current_units: float = Field(
         0.0,
         description="units this supplier supplies of this item today (the item's current; "
@@ -275,7 +280,10 @@ class SolveResult:
     def allocations(self) -> pd.DataFrame:
         """One row per (supplier, item, source) with units, unit price and spend."""
         cols = list(AllocationDoc.model_fields)
-        return pd.DataFrame([a.model_dump() for a in self.document.allocations], columns=cols)
+        frame = pd.DataFrame([a.model_dump() for a in self.document.allocations], columns=cols)
+        offer = frame["offer"].astype(object)  # None (not NaN) for a line without an offer id
+        frame["offer"] = offer.where(offer.notna(), None)
+        return frame
 
     @property
     def items(self) -> pd.DataFrame:

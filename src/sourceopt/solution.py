@@ -59,6 +59,7 @@ def allocations(scenario: Scenario, award: Award, check: Verification) -> pd.Dat
             "unit_price": price,
             "spend": units * price,
             "source": "offer",
+            "offer": scenario.offer_ids()[used],
         }
     )
     bu = scenario.bundle_units
@@ -74,6 +75,7 @@ def allocations(scenario: Scenario, award: Award, check: Verification) -> pd.Dat
             "unit_price": spend / b_units,
             "spend": spend,
             "source": scenario.bundles["id"].to_numpy()[b_of],
+            "offer": None,
         }
     )
     now = check.items.current
@@ -82,7 +84,9 @@ def allocations(scenario: Scenario, award: Award, check: Verification) -> pd.Dat
         bu["item"].to_numpy()[taken], scenario.bundles["supplier"].to_numpy()[b_of]
     ]
     frames = [f for f in (offers, bundles) if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else offers
+    out = pd.concat(frames, ignore_index=True) if frames else offers
+    out["offer"] = pd.Series(out["offer"], dtype=object).where(out["offer"].notna(), None)
+    return out
 
 
 def _number(value: float) -> float | None:

@@ -68,6 +68,7 @@ def test_tiny_bids_solve_to_the_hand_derived_award(tmp_path: Path) -> None:
         "baseline_price",
         "group",
         "tags",  # format 1.1: item tags (;-separated), kept for the rules that select by them
+        "lot_size",  # format 1.1: whole units (empty: continuous)
     ]
     assert [c.value for c in book["Items"]["A"][1:]] == ["A", "B"]
     assert book["Suppliers"]["E2"].value == "incumbent;local"  # tags, ;-separated

@@ -132,6 +132,8 @@ def _editable(scenario: Scenario, variant: Variant) -> bool:
         return False
     if variant.objective or variant.set_demand or variant.scale_demand or variant.scale_prices:
         return False
+    if variant.add_offers or variant.exclude_offers:  # the offer table itself changes
+        return False
     if scenario.objective.is_score:  # its offers in force, so its scores, follow the edits
         return False
     sup_ids = scenario.suppliers["id"].to_numpy()

@@ -124,32 +124,56 @@ def _file_order(scenario: Scenario, pairs: pd.DataFrame) -> np.ndarray:
     return np.asarray(s * (len(i_pos) + 1) + i)
 
 
-def award_of(scenario: Scenario, result: SolveResult) -> Award:
-    """The result's award as units per offer and accepted bundles of `scenario`."""
-    alloc = result.allocations
+def _offer_positions(scenario: Scenario, by_offer: pd.DataFrame) -> np.ndarray:
+    """Row of each offer allocation's offer in `scenario` (-1: the scenario has no such offer).
+
+    An offer is its (supplier, item, id), "" for no id (alternates each have one).
+    """
     offers = scenario.offers
     sup_ids = scenario.suppliers["id"].to_numpy(dtype=object)
     item_ids = scenario.items["id"].to_numpy(dtype=object)
     keys = pd.Series(
         np.arange(len(offers)),
         index=pd.MultiIndex.from_arrays(
-            [sup_ids[offers["supplier"].to_numpy()], item_ids[offers["item"].to_numpy()]]
+            [
+                sup_ids[offers["supplier"].to_numpy()],
+                item_ids[offers["item"].to_numpy()],
+                pd.Series(scenario.offer_ids(), dtype=object).fillna(""),
+            ]
         ),
     )
+    ids = by_offer["offer"] if "offer" in by_offer else pd.Series([None] * len(by_offer))
+    idx = pd.MultiIndex.from_arrays(
+        [by_offer["supplier"], by_offer["item"], ids.astype(object).fillna("").to_numpy()]
+    )
+    return np.asarray(keys.reindex(idx).fillna(-1).to_numpy(), dtype=np.int64)
+
+
+def award_of(scenario: Scenario, result: SolveResult) -> Award:
+    """The result's award as units per offer and accepted bundles of `scenario`.
+
+    Units through an offer `scenario` does not have (a variant took it out) are left out.
+    """
+    alloc = result.allocations
     by_offer = alloc[alloc["source"] == "offer"]
-    units = np.zeros(len(offers))
+    units = np.zeros(scenario.n_offers)
     if len(by_offer):
-        idx = pd.MultiIndex.from_arrays([by_offer["supplier"], by_offer["item"]])
-        units[keys.loc[idx].to_numpy()] = by_offer["units"].to_numpy(float)
+        pos = _offer_positions(scenario, by_offer)
+        units[pos[pos >= 0]] = by_offer["units"].to_numpy(float)[pos >= 0]
     taken = set(alloc.loc[alloc["source"] != "offer", "source"])
     bundles = scenario.bundles["id"].isin(taken).to_numpy()
     return Award(units, bundles)
 
 
 def _priced_at(scenario_a: Scenario, scenario_b: Scenario, a: SolveResult) -> float:
-    """Total cost of A's award at B's prices (bundles B no longer has keep A's price)."""
+    """Total cost of A's award at B's prices.
+
+    Bundles and offers that B no longer has keep A's price.
+    """
     check = verify(scenario_b, award_of(scenario_b, a))
     b_ids = set(scenario_b.bundles["id"])
     alloc = a.allocations
     gone = alloc[(alloc["source"] != "offer") & ~alloc["source"].isin(b_ids)]
-    return float(check.cost.total_cost + gone["spend"].sum())
+    by_offer = alloc[alloc["source"] == "offer"]
+    lost = by_offer[_offer_positions(scenario_b, by_offer) < 0] if len(by_offer) else by_offer
+    return float(check.cost.total_cost + gone["spend"].sum() + lost["spend"].sum())

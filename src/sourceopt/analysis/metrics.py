@@ -163,6 +163,7 @@ def _average(scenario: Scenario, result: SolveResult, attribute: str) -> float |
             zip(
                 scenario.suppliers["id"].to_numpy()[scenario.offers["supplier"].to_numpy()],
                 scenario.items["id"].to_numpy()[scenario.offers["item"].to_numpy()],
+                scenario.offer_ids(),
                 strict=True,
             ),
             scenario.offer_attribute(attribute),
@@ -172,9 +173,12 @@ def _average(scenario: Scenario, result: SolveResult, attribute: str) -> float |
     sup_attr = dict(
         zip(scenario.suppliers["id"], scenario.supplier_attribute(attribute), strict=True)
     )
+    offer_ids = alloc["offer"] if "offer" in alloc else [None] * len(alloc)
     attr = [
-        offer_attr[(s, i)] if src == "offer" else sup_attr[s]
-        for s, i, src in zip(alloc["supplier"], alloc["item"], alloc["source"], strict=True)
+        offer_attr[(s, i, o)] if src == "offer" else sup_attr[s]
+        for s, i, src, o in zip(
+            alloc["supplier"], alloc["item"], alloc["source"], offer_ids, strict=True
+        )
     ]
     units = alloc["units"].to_numpy(float)
     return float(np.dot(attr, units) / units.sum()) if units.sum() > 0 else None

@@ -156,7 +156,10 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
     lines += _section(
         "Allocations",
         ["supplier", "item", "units", "unit price", "spend", "source"],
-        [[a.supplier, a.item, a.units, a.unit_price, a.spend, a.source] for a in allocations],
+        [
+            [a.supplier, a.item, a.units, a.unit_price, a.spend, _source(a.source, a.offer)]
+            for a in allocations
+        ],
         rows,
     )
     lines += _items_section(doc, rows)
@@ -244,3 +247,8 @@ def _solver_line(doc: ResultDocument) -> str:
     gap = "-" if s.gap is None else f"{s.gap:.2e}"
     limit = f", stopped by {s.limit}" if s.limit else ""
     return f"solver {s.backend} {s.version}: {s.time_s:.3f} s, gap {gap}{limit}"
+
+
+def _source(source: str, offer: str | None) -> str:
+    """``offer``, ``offer <id>`` for an offer with an id (an alternate), or the bundle id."""
+    return f"offer {offer}" if offer is not None else source

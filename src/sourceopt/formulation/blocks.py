@@ -162,7 +162,7 @@ class ProgramBuilder:
         cost: np.ndarray | float = 0.0,
         lo: np.ndarray | float = 0.0,
         hi: np.ndarray | float = np.inf,
-        integer: bool = False,
+        integer: bool | np.ndarray = False,
         supplier: np.ndarray | int = -1,
         item: np.ndarray | int = -1,
         ref: np.ndarray | int = -1,
@@ -178,7 +178,7 @@ class ProgramBuilder:
         self._true_cost.append(c if counts_as_cost else np.zeros(n))
         self._lo.append(np.broadcast_to(np.asarray(lo, dtype=float), (n,)).copy())
         self._hi.append(np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy())
-        self._int.append(np.full(n, integer))
+        self._int.append(np.broadcast_to(np.asarray(integer, dtype=bool), (n,)).copy())
         self._col_labels.add(n, (str(kind),), (supplier, item, ref))
         self.n_cols += n
         return idx

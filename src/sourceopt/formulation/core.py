@@ -84,7 +84,8 @@ def segments(scenario: Scenario) -> pd.DataFrame:
             "hi": np.maximum(hi[rows], 0.0),
             "price": price[rows],
             "tiered": tiered[rows],
-            "binary": ~band & ((count[offer] > 1) | (lo > 0)),
+            "binary": ~band
+            & ((count[offer] > 1) | (lo > 0) | (scenario.alternate_groups()[offer] >= 0)),
             "band": band,
             "start": start[rows],
         },
@@ -99,10 +100,21 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
     off = seg["offer"].to_numpy()
     sup, item = offers["supplier"].to_numpy()[off], offers["item"].to_numpy()[off]
     hi, price = seg["hi"].to_numpy(), seg["price"].to_numpy()
+    quantum = scenario.offer_quantum()[off]
     x = builder.add_columns(
-        len(seg), kind=ColumnKind.OFFER_UNITS, cost=price, hi=hi, supplier=sup, item=item, ref=off
+        len(seg),
+        kind=ColumnKind.OFFER_UNITS,
+        cost=price,
+        hi=hi,
+        # whole multiples of whole sizes are whole (bands: their sum is, by _whole_lots)
+        integer=(quantum == np.round(quantum)) & ~seg["band"].to_numpy(),
+        supplier=sup,
+        item=item,
+        ref=off,
     )
-    _segment_choice(builder, seg, x, sup, item)
+    band = seg["band"].to_numpy()
+    _whole_lots(builder, x, off, quantum, (sup, item), hi, band)
+    _segment_choice(builder, seg, x, sup, item, scenario.alternate_groups()[off])
     add_bands(scenario, builder, seg, x)
     add_offer_costs(scenario, builder, seg, x)
 
@@ -157,10 +169,65 @@ def _offer_max(seg: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _segment_choice(
-    builder: ProgramBuilder, seg: pd.DataFrame, x: np.ndarray, sup: np.ndarray, item: np.ndarray
+def _whole_lots(
+    builder: ProgramBuilder,
+    x: np.ndarray,
+    off: np.ndarray,
+    quantum: np.ndarray,
+    pair: tuple[np.ndarray, np.ndarray],
+    hi: np.ndarray,
+    band: np.ndarray,
 ) -> None:
-    """Binary segment choice where an offer has tiers or a minimum: lo*y <= x <= hi*y."""
+    """Whole lots or packs: an offer of size q != 1 gets an integer k with sum(x) = q k.
+
+    Offers with q = 1 need no more than their integer unit columns (no extra column or row);
+    unit columns of any whole q are integer too, which an integer-only backend needs. The
+    bands of an incremental offer are continuous (a band may end between two lots): their sum
+    is whole through k whatever q is.
+    """
+    sup, item = pair
+    scaled = np.flatnonzero(~np.isnan(quantum) & ((quantum != 1.0) | band))
+    if len(scaled) == 0:
+        return
+    offers, group = np.unique(off[scaled], return_inverse=True)
+    first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    q = quantum[scaled][first]
+    widest = np.maximum.reduceat(hi[scaled], first)
+    most = np.where(band[scaled][first], np.add.reduceat(hi[scaled], first), widest) / q
+    k = builder.add_columns(
+        len(offers),
+        kind=ColumnKind.OFFER_LOTS,
+        hi=np.floor(most + 1e-9 * np.maximum(1.0, most)),
+        integer=True,
+        supplier=sup[scaled][first],
+        item=item[scaled][first],
+        ref=offers,
+    )
+    n = builder.n_cols
+    rows = np.r_[group, np.arange(len(offers))]
+    a = sp.csr_array((np.r_[np.ones(len(scaled)), -q], (rows, np.r_[x[scaled], k])), (len(k), n))
+    builder.add_rows(
+        [a],
+        lo=0.0,
+        hi=0.0,
+        family=RowFamily.WHOLE_LOTS,
+        supplier=sup[scaled][first],
+        item=item[scaled][first],
+    )
+
+
+def _segment_choice(
+    builder: ProgramBuilder,
+    seg: pd.DataFrame,
+    x: np.ndarray,
+    sup: np.ndarray,
+    item: np.ndarray,
+    alternate: np.ndarray,
+) -> None:
+    """Binary segment choice where an offer has tiers, a minimum or alternates.
+
+    lo*y <= x <= hi*y; one segment per offer; one segment over all alternates of a pair.
+    """
     binary = seg["binary"].to_numpy()
     if not binary.any():
         return
@@ -206,6 +273,20 @@ def _segment_choice(
     offers_b, group = np.unique(off, return_inverse=True)
     one = sp.csr_array((np.ones(k), (group, y)), shape=(len(offers_b), n))
     builder.add_rows([one], lo=-np.inf, hi=1.0, family=RowFamily.ONE_SEGMENT)
+    alt = alternate[binary]
+    if (alt >= 0).any():
+        on = alt >= 0
+        groups, g = np.unique(alt[on], return_inverse=True)
+        first = np.flatnonzero(on)[np.unique(g, return_index=True)[1]]
+        pick = sp.csr_array((np.ones(int(on.sum())), (g, y[on])), shape=(len(groups), n))
+        builder.add_rows(
+            [pick],
+            lo=-np.inf,
+            hi=1.0,
+            family=RowFamily.ONE_ALTERNATE,
+            supplier=sup[binary][first],
+            item=item[binary][first],
+        )
 
 
 def _demand_and_capacity(ctx: Context) -> None:

@@ -37,6 +37,7 @@ class ColumnKind(StrEnum):
 
     OFFER_UNITS = "offer_units"  # units bought through one price segment (ref = offer)
     OFFER_SEGMENT = "offer_segment"  # binary: that segment is the one in use (ref = offer)
+    OFFER_LOTS = "offer_lots"  # integer: whole lots or packs through one offer (ref = offer)
     BUNDLE = "bundle"  # binary: bundle accepted (ref = bundle)
     AWARDED = "awarded"  # binary: supplier receives > 0 units of the items of its indicator
     REBATE_SPEND = "rebate_spend"  # supplier spend falling in one rebate tier (ref = rebate row)
@@ -59,6 +60,8 @@ class RowFamily(StrEnum):
     SEGMENT_UPPER = "segment_upper"  # x - H y <= 0 (H: the segment's top, a capacity)
     SEGMENT_LOWER = "segment_lower"
     ONE_SEGMENT = "one_segment"
+    WHOLE_LOTS = "whole_lots"  # units through an offer - q k = 0 (q: lot or pack size)
+    ONE_ALTERNATE = "one_alternate"  # at most one alternate offer of a (supplier, item) in use
     AWARDED_LINK = "awarded_link"  # units - M z <= 0 (M: a big-M from capacities and demand)
     AWARDED_FLOOR = "awarded_floor"  # units - q z >= 0 (q: the award quantum)
     REBATE_SPEND = "rebate_spend"

@@ -23,8 +23,10 @@ from sourceopt.scenario.landed import (
     rates_of,
     supplier_currencies,
 )
+from sourceopt.scenario.lots import applied_variant_problems, lot_problems
 from sourceopt.scenario.messages import problems_from
 from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.offer_edits import check_offer_edits
 from sourceopt.scenario.read import parse_document, read_document, sha256_of, text_problems
 from sourceopt.scenario.rebate_table import rebate_table
 from sourceopt.scenario.rulecheck import check_penalties, check_rule, check_variant, default_names
@@ -176,8 +178,15 @@ def _assemble(
     off = offers.frame.copy()
     off["supplier"], off["item"] = sup_codes, item_codes
     problems += refs.unique_pairs(
-        sup_codes, item_codes, offers.raw, offers.frame["supplier"], offers.frame["item"]
+        sup_codes,
+        item_codes,
+        offers.raw,
+        offers.frame["supplier"],
+        offers.frame["item"],
+        offers.frame.get("id", None),
     )
+    if "id" in offers.frame:
+        problems += refs.unique_ids(offers.frame, offers.raw, "offer")
     problems += refs.increasing_tiers(offers.nested_tiers, offers.raw, nested=True)
     tiers = offers.nested_tiers[["offer", "from", "price"]]
     if "tiers" in tables:
@@ -219,6 +228,12 @@ def _assemble(
         currency=header.currency,
         model=header.model,
         base_dir=str(base_dir),
+    )
+    problems += lot_problems(
+        scenario,
+        file,
+        lambda i: items.raw.place(i, "demand"),
+        lambda b, item: f"bundles[{b}].units.{item}",
     )
     return scenario, problems
 
@@ -351,8 +366,10 @@ def _check_rules(scenario: Scenario, header: ScenarioHeader, file: str) -> list[
                 )
             )
         variant_names.add(variant.name)
-        problems += check_variant(variant, scenario, file, place)
-        problems += check_edits(variant, scenario, file, place)
+        found = check_variant(variant, scenario, file, place)
+        found += check_edits(variant, scenario, file, place)
+        found += check_offer_edits(variant, scenario, file, place)
+        problems += found or applied_variant_problems(scenario, variant.name, file, place)
         for r, rule in enumerate(default_names(variant.add_rules, set(names))):
             problems += check_rule(rule, scenario, file, f"{place}.add_rules[{r}]")
     if not problems:

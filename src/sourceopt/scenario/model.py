@@ -12,7 +12,8 @@ Tables and their columns (``attr.<name>`` columns hold numeric attributes, NaN i
   fixed_cost, min_units, attr.*``
 - ``offers``: ``supplier, item`` (int codes), ``price, capacity (inf if unset), min_units, attr.*``,
   and (format 1.1) ``tier_type`` (``all_units``/``incremental``), ``currency``, ``rate``,
-  ``fixed_cost``, ``adders.*``
+  ``fixed_cost``, ``adders.*``, ``id`` (None if unset), ``pack_size`` (NaN if unset); items
+  also ``lot_size`` (NaN if unset)
 - ``tiers``: ``offer`` (int code), ``from, price``; sorted by offer then ``from``
 - ``bundles``: ``id, supplier`` (code), ``price``, ``currency``, ``rate``
 - ``bundle_units``: ``bundle, item`` (codes), ``units``
@@ -128,15 +129,58 @@ class Scenario:
         return np.full(self.n_suppliers, np.nan)
 
     def capacity_on(self, items: np.ndarray) -> np.ndarray:
-        """Per supplier: min(its capacity, the sum of its offers' capacities on `items` (mask))."""
+        """Per supplier: min(its capacity, the sum of its offers' capacities on `items` (mask)).
+
+        Of alternate offers (one supplier, one item) only the largest capacity counts.
+        """
         offers = self.offers
         on = items[offers["item"].to_numpy()]
+        sup, item = offers["supplier"].to_numpy()[on], offers["item"].to_numpy()[on]
+        cap = offers["capacity"].to_numpy(float)[on]
+        key = sup.astype(np.int64) * self.n_items + item
+        pairs, inverse = np.unique(key, return_inverse=True)
+        largest = np.full(len(pairs), -np.inf)
+        np.maximum.at(largest, inverse, cap)
         offered = np.bincount(
-            offers["supplier"].to_numpy()[on],
-            weights=offers["capacity"].to_numpy(float)[on],
-            minlength=self.n_suppliers,
+            pairs // max(self.n_items, 1), weights=largest, minlength=self.n_suppliers
         )
         return np.asarray(np.minimum(self.suppliers["capacity"].to_numpy(float), offered))
+
+    def offer_quantum(self) -> np.ndarray:
+        """Per offer: the size its units are whole multiples of, NaN where continuous.
+
+        The offer's pack_size, else its item's lot_size.
+        """
+        n = self.n_offers
+        pack = self.offers["pack_size"].to_numpy(float) if "pack_size" in self.offers else None
+        lot = (
+            self.items["lot_size"].to_numpy(float)[self.offers["item"].to_numpy()]
+            if "lot_size" in self.items
+            else np.full(n, np.nan)
+        )
+        return lot if pack is None else np.asarray(np.where(np.isnan(pack), lot, pack))
+
+    def offer_ids(self) -> np.ndarray:
+        """Per offer: its id (None where unset), as an object array."""
+        if "id" not in self.offers:
+            return np.full(self.n_offers, None, dtype=object)
+        ids = self.offers["id"]
+        return np.asarray(ids.astype(object).where(ids.notna(), None).to_numpy(), dtype=object)
+
+    def alternate_groups(self) -> np.ndarray:
+        """Per offer: a group code shared by the alternates of one (supplier, item).
+
+        -1 for an offer that is its pair's only one; codes run 0..n_groups-1.
+        """
+        key = self.offers["supplier"].to_numpy(np.int64) * self.n_items + self.offers[
+            "item"
+        ].to_numpy(np.int64)
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        multi = counts[inverse] > 1
+        out = np.full(self.n_offers, -1, dtype=np.int64)
+        if multi.any():
+            _, out[multi] = np.unique(inverse[multi], return_inverse=True)
+        return out
 
     def current_units(self) -> np.ndarray:
         """Today's award: units per (item, supplier), a matrix of zeros where none is given."""

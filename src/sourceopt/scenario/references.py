@@ -98,16 +98,25 @@ def unique_pairs(
     table: RawTable,
     supplier_ids: pd.Series,
     item_ids: pd.Series,
+    offer_ids: pd.Series | None = None,
 ) -> list[Problem]:
-    """At most one offer per (supplier, item): codes (-1: unknown), and the ids as given."""
+    """At most one offer per (supplier, item), unless every offer of the pair has an id.
+
+    Offers with ids are alternates (format 1.1). Codes (-1: unknown), and the ids as given.
+    """
     key = (supplier.astype(np.int64) + 1) * (int(item.max(initial=-1)) + 2) + (item + 1)
-    dup = np.flatnonzero(pd.Series(key).duplicated(keep="first").to_numpy())
+    repeated = pd.Series(key).duplicated(keep="first").to_numpy().copy()
+    if offer_ids is not None:
+        no_id = pd.Series(offer_ids.isna().to_numpy())
+        repeated &= no_id.groupby(key).transform("any").to_numpy(dtype=bool)
+    dup = np.flatnonzero(repeated)
     return [
         Problem(
             table.file,
             table.place(int(r), "item"),
             f"a second offer of supplier {_given(supplier_ids, r)!r} for item "
-            f"{_given(item_ids, r)!r} (at most one offer per pair)",
+            f"{_given(item_ids, r)!r} (at most one offer per pair; to make alternates, give "
+            "each offer of the pair a distinct id)",
         )
         for r in dup[:MAX_PROBLEMS_PER_COLUMN]
     ]

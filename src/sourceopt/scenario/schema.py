@@ -84,6 +84,11 @@ class ItemRecord(Strict):
         description="today's award: map supplier id -> units it supplies today (format 1.1); "
         "feeds the result only",
     )
+    lot_size: Positive | None = Field(
+        None,
+        description="whole units (format 1.1): every offer allocation of the item is a whole "
+        "multiple of it; demand and bundle units must be multiples too",
+    )
 
 
 class SupplierRecord(Strict):
@@ -131,6 +136,23 @@ class OfferRecord(Strict):
     fixed_cost: NonNeg = Field(
         0.0, description="one-off cost when the offer receives any units (format 1.1)"
     )
+    id: Identifier | None = Field(
+        None,
+        description="offer id, unique in the scenario (format 1.1); offers of one supplier "
+        "for one item with distinct ids are alternates: at most one receives units",
+    )
+    pack_size: Positive | None = Field(
+        None,
+        description="whole packs (format 1.1): units through the offer are a whole multiple "
+        "of it; replaces the item's lot_size for this offer",
+    )
+
+
+class OfferPair(Strict):
+    """Every offer of one supplier for one item (a variant's ``exclude_offers`` entry)."""
+
+    supplier: Identifier
+    item: Identifier
 
 
 class TierRecord(Strict):
@@ -560,6 +582,17 @@ class Variant(Strict):
     scale_prices: list[PriceScale] = Field(
         default_factory=list,
         description="price and tier price factors of selected offers, adders unchanged (1.1)",
+    )
+    add_offers: list[OfferRecord] = Field(
+        default_factory=list,
+        description="late or revised bids (format 1.1): without id an offer replaces every "
+        "offer of its (supplier, item); with an existing id it replaces that offer; with a "
+        "new id it is one more alternate",
+    )
+    exclude_offers: list[OfferPair | Identifier] = Field(
+        default_factory=list,
+        description="offers taken out (format 1.1): {supplier, item} (every offer of the "
+        "pair) or an offer id",
     )
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from sourceopt.errors import ScenarioError
 from sourceopt.scenario.model import Scenario
+from sourceopt.scenario.offer_edits import apply_offer_edits
 from sourceopt.scenario.rulecheck import default_names
 from sourceopt.scenario.schema import Variant
 from sourceopt.scenario.variant_edits import edited_demand, scale_prices
@@ -33,8 +34,7 @@ def apply_variant(scenario: Scenario, name: str) -> Scenario:
             "variants",
             f"unknown variant {name!r}; its variants are: {', '.join(variant_names(scenario))}",
         )
-    out = _exclude_suppliers(scenario, variant)
-    # exclude_offers and add_offers slot in here (format 1.1, their own helper)
+    out = _offer_edits(_exclude_suppliers(scenario, variant), variant)
     out = _prices(out, variant)
     out = out.with_changes(items=_demands(out, variant))
     out = _rules(out, variant)
@@ -62,6 +62,17 @@ def _exclude_suppliers(scenario: Scenario, variant: Variant) -> Scenario:
         bundles=bundles[keep_b].reset_index(drop=True),
         bundle_units=units.reset_index(drop=True),
     )
+
+
+def _offer_edits(scenario: Scenario, variant: Variant) -> Scenario:
+    """``exclude_offers`` then ``add_offers``; an excluded supplier's added offers stay out."""
+    if not variant.exclude_offers and not variant.add_offers:
+        return scenario
+    offers, tiers = apply_offer_edits(scenario, variant)
+    excluded = np.isin(scenario.suppliers["id"].to_numpy(), variant.exclude_suppliers)
+    offers = offers.copy()
+    offers.loc[excluded[offers["supplier"].to_numpy()], "capacity"] = 0.0
+    return scenario.with_changes(offers=offers, tiers=tiers)
 
 
 def _prices(scenario: Scenario, variant: Variant) -> Scenario:

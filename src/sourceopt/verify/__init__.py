@@ -34,6 +34,7 @@ from sourceopt.verify.costs import CostBreakdown, cost_breakdown, with_soft_pena
 from sourceopt.verify.items import ItemFigures, check_reported_items, item_figures
 from sourceopt.verify.rules import RuleCheck, check_rule
 from sourceopt.verify.score import scored
+from sourceopt.verify.units import check_alternates, check_whole_units
 from sourceopt.verify.view import AwardView, build_view
 
 __all__ = ["CostBreakdown", "ItemFigures", "RuleCheck", "Verification", "verify"]
@@ -126,6 +127,8 @@ def verify(
         *_priced(view),
         check_supplier_capacity(view),
         check_min_units(view),
+        check_whole_units(view, award),
+        check_alternates(view, award),
     ]
     cost = cost_breakdown(view)
     checks: list[RuleCheck] = []

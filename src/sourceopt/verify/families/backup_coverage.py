@@ -11,13 +11,20 @@ from sourceopt.verify.view import AwardView
 
 
 def _backup_capacity(view: AwardView, i_sel: np.ndarray) -> np.ndarray:
-    """Per supplier: min(capacity, sum of its offer capacities on the selected items)."""
+    """Per supplier: min(capacity, sum of its offer capacities on the selected items).
+
+    Of alternate offers for one item only the largest capacity counts.
+    """
     offers = view.scenario.offers
     on = i_sel[offers["item"].to_numpy(np.int64)]
+    pair = view.pair[: view.n_offer_lines]
+    largest = np.full(len(view.pair_supplier), -np.inf)
+    np.maximum.at(largest, pair[on], offers["capacity"].to_numpy(float)[on])
+    counted = largest > -np.inf
     offered = kit.by(
-        offers["supplier"].to_numpy(np.int64),
-        offers["capacity"].to_numpy(float),
-        on,
+        view.pair_supplier,
+        np.where(counted, largest, 0.0),
+        counted,
         view.scenario.n_suppliers,
     )
     own = view.scenario.suppliers["capacity"].to_numpy(float)
