@@ -78,10 +78,11 @@ def test_an_unknown_type_raises_instead_of_being_skipped() -> None:
 METRIC_NAMES = {("metric_spec.py", "max_share"), ("metric_spec.py", "supplier_count"),
                 ("metric_spec.py", "group_share"), ("compare.py", "supplier_count")}  # fmt: skip
 # words that are also rule types but mean something else there: KPI keys and summary columns
-# (``kpis.supplier_count``, the batch summary's ``max_share``), the report's "award" section
+# (``kpis.supplier_count``, also in the portfolio report; the batch summary's ``max_share``),
+# the report's "award" section
 OTHER_MEANINGS = {("store.py", "max_share"), ("store.py", "supplier_count"),
                   ("sections.py", "supplier_count"), ("html.py", "award"),
-                  ("reports.py", "award")}  # fmt: skip
+                  ("reports.py", "award"), ("portfolio.py", "supplier_count")}  # fmt: skip
 SHELLS_AND_ANALYSES = ("analysis", "batch", "service", "cli", "jobs", "report")
 
 

@@ -54,7 +54,8 @@ def goals_table(doc: Doc) -> Table:
     types = {str(r["name"]): str(r["type"]) for r in doc.get("rules", [])}
     rows = []
     for g in doc.get("goals", []):
-        kind = rule_kind(types.get(str(g["rule"]), "budget"))
+        rule_type = types.get(str(g["rule"]))
+        kind = rule_kind(rule_type) if rule_type else "number"
         met = Styled(_yes(g["met"]), "text" if g["met"] else "bad")
         rows.append(
             [
