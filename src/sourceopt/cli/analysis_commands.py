@@ -193,8 +193,13 @@ def _diff_text(d: Any, currency: str) -> str:
     lines = heading(head)
     if d.objective_change is None and d.price_effect is not None:
         lines.append("objective change - (the variants' objectives differ: score and cost)")
+    elif d.objective_kind == "score":
+        lines.append(f"score change {d.objective_change:+,.4f} points")
     else:
         lines.append(f"objective change {money(d.objective_change, currency)}")
+    if d.objective_kind != "total_cost" and d.price_effect is not None:
+        moved = d.price_effect + (d.rule_effect or 0.0)
+        lines.append(f"total cost change {money(moved, currency)}, split into:")
     lines.append(
         f"  price effect {money(d.price_effect)} (the old award at the new prices)"
         f"   rule effect {money(d.rule_effect)} (the award moved)"

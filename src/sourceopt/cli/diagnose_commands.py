@@ -127,7 +127,8 @@ def price_to_win_command(
             **run.solve_kwargs(),
             tolerance=tolerance,
         )
-    run.emit(out.to_dict(), lambda: _price_to_win_text(out))
+    score = apply_variant(scenario, variant).objective.is_score
+    run.emit(out.to_dict(), lambda: _price_to_win_text(out, score))
     sys.exit(EXIT_OK if out.verified else EXIT_UNVERIFIED)
 
 
@@ -159,8 +160,9 @@ def stress_command(
     sys.exit(EXIT_OK if out.verified else EXIT_UNVERIFIED)
 
 
-def _price_to_win_text(out: Any) -> str:
-    head = f"{out.scenario} / {out.variant}: price to win (objective {money(out.objective)})"
+def _price_to_win_text(out: Any, score: bool = False) -> str:
+    value = f"score {out.objective:,.4f} points" if score else f"objective {money(out.objective)}"
+    head = f"{out.scenario} / {out.variant}: price to win ({value})"
     rows = [
         [o.supplier, o.item, o.price, o.price_to_win, o.units_now, o.units_at_price]
         for o in out.offers

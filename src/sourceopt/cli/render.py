@@ -181,7 +181,7 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
                 share_or_number(r.value, is_share_rule(r.type)),
                 share_or_number(r.bound, is_share_rule(r.type)),
                 r.binding,
-                share_or_number(r.violation, is_share_rule(r.type)),
+                r.violation,  # units, money or points: never a share (docs/format.md)
             ]
             for r in rules
         ],

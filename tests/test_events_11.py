@@ -1,0 +1,161 @@
+"""Two format 1.1 events written from docs/format.md alone, run through every command.
+
+``tests/data/valid/landed-event.yaml`` (three currencies, adders, offer fixed costs, an
+incremental tier, two scoped rebates) and ``tests/data/valid/score-event.yaml`` (MEAT 70/30,
+a budget, a soft rule, variants by ``objective``, ``scale_demand`` and ``scale_prices``): each
+file derives its optima by hand in its header comment; the pins below are those figures.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from sourceopt.cli import cli
+
+DATA = Path(__file__).resolve().parent / "data" / "valid"
+LANDED = str(DATA / "landed-event.yaml")
+SCORE = str(DATA / "score-event.yaml")
+
+
+def run(*args: str) -> Result:
+    """The CLI's result (no exception swallowed)."""
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def solved(*args: str) -> dict[str, Any]:
+    """`solve --json` of the arguments, exit 0."""
+    out = run("solve", *args, "--json")
+    assert out.exit_code == 0, out.output
+    doc: dict[str, Any] = json.loads(out.output)
+    return doc
+
+
+def test_landed_event_costs_as_derived_by_hand() -> None:
+    doc = solved(LANDED)
+    # purchase 900 + 640 + 1295 + 600; adders 60 + 120 + 70 + 30; fixed 40 + 25; rebate 10 %
+    # of us's 640 of bolts; the uk rebate (5 % of nuts from 1500 nuts) never reached
+    assert doc["total_cost"] == pytest.approx(3716.0)
+    cost = doc["cost"]
+    assert cost["purchase"] == pytest.approx(3435.0)
+    assert cost["adders"] == pytest.approx(280.0)
+    assert cost["adders_by_name"] == pytest.approx({"freight": 240.0, "duty": 40.0})
+    assert cost["fixed"] == pytest.approx(65.0)
+    assert cost["rebates"] == pytest.approx(64.0)
+    assert doc["kpis"]["savings"] == pytest.approx(484.0)  # 4200 - 3716
+    # items at landed unit cost: bolts 600 x 1.60 + 400 x 1.90; nuts 1295 + 70 + 600 x 1.05
+    items = {i["item"]: i["cost"] for i in doc["items"]}
+    assert items == pytest.approx({"bolts": 1720.0, "nuts": 1995.0})
+
+
+@pytest.mark.parametrize(
+    ("variant", "objective", "total_cost"),
+    [
+        ("base", 180.6, 1900.0),
+        ("lowest-price", 1710.0, 1700.0),  # 1700 + 10 units over the soft share at 1 EUR
+        ("plus-10pct", 98 + 8706 / 110, 1900.0),
+        ("b-plus-25pct", 187.0, 1900.0),  # 97 + 100 - 10 points
+    ],
+)
+def test_score_event_variants_as_derived_by_hand(
+    variant: str, objective: float, total_cost: float
+) -> None:
+    doc = solved(SCORE, "--variant", variant)
+    assert doc["objective"] == pytest.approx(objective, abs=1e-6)
+    assert doc["total_cost"] == pytest.approx(total_cost, abs=1e-6)
+    kind = doc.get("objective_kind", "total_cost")  # present only under a score
+    assert kind == ("total_cost" if variant == "lowest-price" else "score")
+
+
+def test_a_soft_share_violation_is_printed_in_units_not_as_a_percent() -> None:
+    out = run("solve", SCORE, "--variant", "b-plus-25pct")
+    line = next(x for x in out.output.splitlines() if x.startswith("l2-max-80pct"))
+    # c takes all 50 units of L2 against a limit of 80 % (40 units): 10 units over
+    assert line.split()[-1] == "10.00", line
+    assert "1000.00 %" not in out.output
+
+
+def test_a_score_diff_is_in_points_and_its_split_in_money() -> None:
+    out = run("compare", SCORE, "--diff", "base", "b-plus-25pct")
+    assert out.exit_code == 0, out.output
+    assert "score change +6.4000 points" in out.output  # 187 - 180.6
+    assert "EUR" not in out.output.splitlines()[2]
+    assert "total cost change 0.00 EUR" in out.output  # 1900 both
+    doc = json.loads(run("compare", SCORE, "--diff", "base", "b-plus-25pct", "--json").output)
+    assert doc["objective_kind"] == "score"
+    assert doc["objective_change"] == pytest.approx(6.4)
+    mixed = json.loads(run("compare", SCORE, "--diff", "base", "lowest-price", "--json").output)
+    assert "objective_kind" not in mixed
+    assert mixed["objective_change"] is None
+
+
+def test_price_to_win_heads_a_score_in_points() -> None:
+    out = run("price-to-win", SCORE)
+    assert out.exit_code == 0, out.output
+    assert "price to win (score 180.6000 points)" in out.output
+
+
+SHORT = """\
+sourceopt: 1
+name: short-landed
+currency: EUR
+exchange_rates: {USD: 0.5}
+items:
+  - {id: A, demand: 100}
+suppliers:
+  - {id: s1, currency: USD}
+  - {id: s2}
+offers:
+  - {supplier: s1, item: A, price: 20, capacity: 50, adders: {freight: 4}}
+  - {supplier: s2, item: A, price: 11, capacity: 30, adders: {duty: 0.5}}
+"""
+
+
+def test_explain_prices_a_unit_short_at_the_highest_landed_cost(tmp_path: Path) -> None:
+    path = tmp_path / "short.yaml"
+    path.write_text(SHORT, encoding="utf-8")
+    out = run("explain", str(path), "--json")
+    assert out.exit_code == 4, out.output
+    relax = json.loads(out.output)["relaxation"]
+    # 80 of 100 can be bought: 20 short, each priced at the highest landed unit cost of A:
+    # s1 20 USD x 0.5 + 4 x 0.5 = 12 EUR (s2: 11 + 0.5); the bare prices would give 11
+    assert relax["violations"][0]["amount"] == pytest.approx(20.0, abs=1e-4)
+    assert relax["penalty"] == pytest.approx(240.0, abs=1e-3)
+    assert relax["cost"] == pytest.approx(945.0, abs=1e-3)  # 50 x 12 + 30 x 11.5
+
+
+def _sheet(path: Path, name: str) -> list[tuple[Any, ...]]:
+    return list(openpyxl.load_workbook(path)[name].iter_rows(values_only=True))
+
+
+def test_the_workbook_labels_a_score_in_points(tmp_path: Path) -> None:
+    out_path = tmp_path / "score.xlsx"
+    out = run("report", SCORE, "--out", str(out_path), "--diff", "base", "b-plus-25pct")
+    assert out.exit_code == 0, out.output
+    summary = {r[0]: r[1] for r in _sheet(out_path, "Summary") if r[0]}
+    assert summary["Score (points)"] == pytest.approx(180.6)
+    assert summary["Cost: penalties (points)"] == pytest.approx(0.0)
+    assert summary["Total cost (EUR)"] == pytest.approx(1900.0)
+    assert not any("Objective (EUR)" in str(k) for k in summary)
+    header = _sheet(out_path, "Scenarios")[0]
+    assert "Objective (money or points)" in header  # three score variants and a cost one
+    changes = {r[0]: r[1] for r in _sheet(out_path, "Changes")[1:4]}
+    assert changes["Score change (points)"] == pytest.approx(6.4)
+    assert changes["Price effect of total cost (EUR): the old award at the new prices"] == (
+        pytest.approx(20.0)  # base's award at b's new L1 price: 10 units x 2 EUR more
+    )
+
+
+def test_the_html_page_shows_the_score_in_points(tmp_path: Path) -> None:
+    out_path = tmp_path / "score.html"
+    out = run("report", SCORE, "--out", str(out_path), "--variants", "base")
+    assert out.exit_code == 0, out.output
+    page = out_path.read_text(encoding="utf-8")
+    assert 'id="kpi-score">180.6<' in page
+    assert "Score (points)" in page
+    assert "Objective (EUR)" not in page
