@@ -159,3 +159,35 @@ def test_the_html_page_shows_the_score_in_points(tmp_path: Path) -> None:
     assert 'id="kpi-score">180.6<' in page
     assert "Score (points)" in page
     assert "Objective (EUR)" not in page
+
+
+HUGE_RATE = """\
+sourceopt: 1
+name: huge-rate
+currency: EUR
+exchange_rates: {XAU: 1000000}
+items:
+  - {id: A, demand: 10}
+  - {id: B, demand: 10}
+suppliers:
+  - {id: s1, currency: XAU}
+offers:
+  - {supplier: s1, item: A, price: 1, tiers: [{from: 5, price: 2000000}]}
+  - {supplier: s1, item: B, price: 1}
+bundles:
+  - {id: pack, supplier: s1, units: {A: 10, B: 10}, price: 3000000}
+"""
+
+
+def test_converted_tier_and_bundle_prices_are_checked_against_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text(HUGE_RATE, encoding="utf-8")
+    out = run("validate", str(path))
+    assert out.exit_code == 3, out.output
+    # 2,000,000 XAU x 1,000,000 = 2e12 and 3,000,000 x 1,000,000 = 3e12: both past 1e12
+    assert "offers[0].tiers" in out.output
+    assert "the price of the tier from 5 converted into the scenario currency is 2e+12" in (
+        out.output
+    )
+    assert "bundles[0].price" in out.output
+    assert "it is 3e+12" in out.output
