@@ -191,3 +191,23 @@ def test_converted_tier_and_bundle_prices_are_checked_against_the_limit(tmp_path
     )
     assert "bundles[0].price" in out.output
     assert "it is 3e+12" in out.output
+
+
+def test_the_workbook_shows_each_bid_at_landed_cost(tmp_path: Path) -> None:
+    out_path = tmp_path / "landed.xlsx"
+    out = run("report", LANDED, "--out", str(out_path))
+    assert out.exit_code == 0, out.output
+    rows = _sheet(out_path, "Bids")
+    head = rows[0]
+    bids = {(r[0], r[2]): dict(zip(head, r, strict=True)) for r in rows[1:]}
+    us = bids[("us", "bolts")]
+    # 2.00 USD x 0.8 = 1.60 EUR; adders (0.25 + 0.125) USD x 0.8 = 0.30; fixed 50 USD = 40 EUR
+    assert us["Price (EUR)"] == pytest.approx(1.6)
+    assert us["Adders (EUR/unit)"] == pytest.approx(0.3)
+    assert us["Landed unit cost (EUR)"] == pytest.approx(1.9)
+    assert us["Offer fixed cost (EUR)"] == pytest.approx(40.0)
+    summary = {r[0]: r[1] for r in _sheet(out_path, "Summary") if r[0]}
+    assert summary["Cost: adders (EUR)"] == pytest.approx(280.0)
+    assert summary["Cost: adders.freight (EUR)"] == pytest.approx(240.0)
+    items = {r[0]: r[4] for r in _sheet(out_path, "Items")[1:]}
+    assert items == pytest.approx({"bolts": 1720.0, "nuts": 1995.0})  # at landed unit cost

@@ -183,6 +183,8 @@ class BidRow:
     min_units: float
     awarded_units: float
     awarded_price: float | None
+    adders: float = 0.0  # format 1.1: per unit, in the scenario currency
+    fixed_cost: float = 0.0  # format 1.1: the offer's one-off cost if it receives units
 
     @property
     def winner(self) -> bool:

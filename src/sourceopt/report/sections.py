@@ -251,6 +251,10 @@ def bids(result: Doc, facts: Doc, names: Mapping[str, str]) -> list[dict[str, An
             | {"price": float(o["price"]), "tiers": list(o.get("tiers") or [])}
             | {"capacity": o.get("capacity"), "min_units": float(o.get("min_units") or 0.0)}
             | {"awarded_units": units, "awarded_price": price}
+            | {
+                "adders": float(o.get("adders") or 0.0),
+                "fixed_cost": float(o.get("fixed_cost") or 0.0),
+            }
         )
     return rows
 

@@ -250,6 +250,14 @@ def bids_table(r: Report) -> Table:
         ]
         for b in r.bids
     ]
+    if any(b.adders or b.fixed_cost for b in r.bids):  # format 1.1: landed cost
+        cols[4:4] = [
+            Column(f"Adders ({r.currency}/unit)", "money", 14),
+            Column(f"Landed unit cost ({r.currency})", "money", 16),
+            Column(f"Offer fixed cost ({r.currency})", "money", 16),
+        ]
+        for row, b in zip(rows, r.bids, strict=True):
+            row[4:4] = [b.adders, b.price + b.adders, b.fixed_cost]
     return Table("Bids", cols, rows)
 
 
