@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
@@ -211,3 +212,25 @@ def test_the_workbook_shows_each_bid_at_landed_cost(tmp_path: Path) -> None:
     assert summary["Cost: adders.freight (EUR)"] == pytest.approx(240.0)
     items = {r[0]: r[4] for r in _sheet(out_path, "Items")[1:]}
     assert items == pytest.approx({"bolts": 1720.0, "nuts": 1995.0})  # at landed unit cost
+
+
+def test_batch_summary_says_what_each_objective_is(tmp_path: Path) -> None:
+    out = run(
+        "batch", LANDED, SCORE, "--out", str(tmp_path / "out"), "--variants", "all", "-j", "1"
+    )
+    assert out.exit_code == 0, out.output
+    assert "score-event.yaml base: optimal score 180.6000 points, total cost 1,900.00" in (
+        out.output
+    )
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv")
+    rows = {(r.scenario, r.variant): r for r in summary.itertuples()}
+    base = rows[("score-event", "base")]
+    assert (base.objective_kind, base.objective, base.total_cost) == (
+        "score",
+        pytest.approx(180.6),
+        pytest.approx(1900.0),
+    )
+    low = rows[("score-event", "lowest-price")]
+    assert (low.objective_kind, low.objective) == ("total_cost", pytest.approx(1710.0))
+    landed = rows[("landed-event", "base")]
+    assert (landed.objective_kind, landed.objective) == ("total_cost", pytest.approx(3716.0))

@@ -43,6 +43,8 @@ COLUMNS = (
     "wall_s",
     "verification",
     "error",
+    "objective",  # format 1.1: money, or a score in points (objective_kind)
+    "objective_kind",
 )
 SOLVED = ("optimal", "feasible")
 
@@ -80,7 +82,16 @@ def summary_row(outcome: Outcome[FileJob]) -> dict[str, Any]:
         "wall_s": round(wall_s, 4),
         "verification": verdict,
         "error": _error_text(outcome.failure, record, verdict),
+        "objective": record.get("objective"),
+        "objective_kind": _objective_kind(record),
     }
+
+
+def _objective_kind(record: dict[str, Any]) -> str:
+    """``score`` (points), ``total_cost`` (money), or empty without an objective."""
+    if record.get("objective") is None:
+        return ""
+    return str(record.get("objective_kind") or "total_cost")
 
 
 def _error_text(failure: Failure | None, record: dict[str, Any], verdict: str) -> str:
@@ -168,6 +179,8 @@ class ResultStore:
         frame = pd.DataFrame(list(rows), columns=list(COLUMNS))
         for column in COLUMNS[4:14]:
             frame[column] = pd.to_numeric(frame[column], errors="coerce")
+        frame["objective"] = pd.to_numeric(frame["objective"], errors="coerce")
+        frame["objective_kind"] = frame["objective_kind"].fillna("").astype(str)
         frame["suppliers"] = frame["suppliers"].astype("Int64")
         write_atomic(self.root / "summary.csv", frame.to_csv(index=False).encode())
         tmp = self.root / f".summary.parquet.{os.getpid()}.tmp"
