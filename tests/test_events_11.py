@@ -234,3 +234,12 @@ def test_batch_summary_says_what_each_objective_is(tmp_path: Path) -> None:
     assert (low.objective_kind, low.objective) == ("total_cost", pytest.approx(1710.0))
     landed = rows[("landed-event", "base")]
     assert (landed.objective_kind, landed.objective) == ("total_cost", pytest.approx(3716.0))
+
+
+def test_price_to_win_text_names_each_offers_currency() -> None:
+    out = run("price-to-win", LANDED)
+    assert out.exit_code == 0, out.output
+    us = next(x for x in out.output.splitlines() if x.startswith("us "))
+    # us must beat uk's landed 1.60 EUR on all 1000 bolts after its 10 % rebate:
+    # 0.8 p x 0.9 + 0.30 < 1.60, p < 1.8056 USD (its own currency, not EUR)
+    assert us.split()[2:5] == ["2.00", "1.81", "USD"], us
