@@ -243,3 +243,12 @@ def test_price_to_win_text_names_each_offers_currency() -> None:
     # us must beat uk's landed 1.60 EUR on all 1000 bolts after its 10 % rebate:
     # 0.8 p x 0.9 + 0.30 < 1.60, p < 1.8056 USD (its own currency, not EUR)
     assert us.split()[2:5] == ["2.00", "1.81", "USD"], us
+
+
+def test_rules_text_gives_each_score_to_four_decimals() -> None:
+    out = run("rules", SCORE)
+    lines = {x.split()[0]: x.split() for x in out.output.splitlines() if x[:3] in ("bud", "l2-")}
+    # without the budget: L1 all a (83) + L2 c 40 / a 10 (98) = 181, 0.4 points lost;
+    # without the soft rule: L1 all a (83) + L2 all c (100) = 183, 2.4 points lost
+    assert lines["budget-1900"][4:6] == ["181.0000", "0.4000"]
+    assert lines["l2-max-80pct"][4:6] == ["183.0000", "2.4000"]

@@ -10,7 +10,7 @@ import click
 
 from sourceopt.analysis.metric_spec import is_share, parse
 from sourceopt.cli.exits import exit_code, worst
-from sourceopt.cli.render import fitted, heading, money, percent, table
+from sourceopt.cli.render import Figure, fitted, heading, money, percent, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors, wrote
 from sourceopt.result import SolveResult
 
@@ -73,8 +73,8 @@ def _rules_text(costs: Any, wide: bool = False) -> str:
             r.type,
             r.origin,
             r.binding,
-            r.objective_without,
-            r.rule_cost,
+            _score_cell(r.objective_without) if score else r.objective_without,
+            _score_cell(r.rule_cost) if score else r.rule_cost,
             "-" if r.rule_cost_pct is None else f"{r.rule_cost_pct:.3g} %",
             r.status_without.value,
             r.dual,
@@ -145,6 +145,11 @@ def compare_command(
         click.echo(text)
     results = list(comparison.results.values())
     sys.exit(_code(results, not all(r.verified for r in comparison.rows)))
+
+
+def _score_cell(value: float | None) -> Figure | None:
+    """Score points in a table cell, 4 decimals as every score the CLI prints (None: "-")."""
+    return None if value is None else Figure(f"{value:,.4f}")
 
 
 def _points(value: float | None) -> str:

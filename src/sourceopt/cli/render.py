@@ -76,8 +76,16 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+class Figure(str):
+    """A number already formatted (a score to 4 decimals): shown as is, right-aligned."""
+
+    __slots__ = ()
+
+
 def _is_numeric(value: object) -> bool:
-    """A number, a percent (``48.66 %``) or a missing value: right-aligned in a table."""
+    """A number, a percent (``48.66 %``), a Figure or a missing value: right-aligned."""
+    if isinstance(value, Figure):
+        return True
     return _is_number(value) or value is None or (isinstance(value, str) and value.endswith("%"))
 
 
