@@ -252,3 +252,20 @@ def test_rules_text_gives_each_score_to_four_decimals() -> None:
     # without the soft rule: L1 all a (83) + L2 all c (100) = 183, 2.4 points lost
     assert lines["budget-1900"][4:6] == ["181.0000", "0.4000"]
     assert lines["l2-max-80pct"][4:6] == ["183.0000", "2.4000"]
+
+
+def test_csv_cost_breakdown_names_adders_and_points(tmp_path: Path) -> None:
+    landed, score = tmp_path / "landed", tmp_path / "score"
+    assert run("solve", LANDED, "--csv", str(landed)).exit_code == 0
+    assert run("solve", SCORE, "--csv", str(score)).exit_code == 0
+    rows = pd.read_csv(landed / "cost.csv").set_index("component")
+    assert rows.loc["adders", "value"] == pytest.approx(280.0)
+    assert rows.loc["adders.freight", "value"] == pytest.approx(240.0)  # 60 + 80 + 70 + 30
+    assert rows.loc["adders.duty", "value"] == pytest.approx(40.0)  # 400 x 0.10
+    assert rows.loc["total_cost", "unit"] == "EUR"
+    points = pd.read_csv(score / "cost.csv").set_index("component")
+    assert points.loc["objective", "value"] == pytest.approx(180.6)
+    assert points.loc["objective", "unit"] == "points"
+    assert points.loc["total_cost", "unit"] == "EUR"
+    items = pd.read_csv(landed / "items.csv").set_index("item")
+    assert items.loc["bolts", "cost"] == pytest.approx(1720.0)  # landed: 960 + 760
