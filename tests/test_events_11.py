@@ -283,3 +283,29 @@ def test_every_backend_finds_the_hand_derived_awards(backend: str) -> None:
     # CP-SAT solves continuous units on a grid: it finds the award but does not claim a proof
     expected = "feasible" if backend == "cpsat" else "optimal"
     assert (landed["status"], score["status"]) == (expected, expected)
+
+
+def test_a_bid_template_of_a_landed_event_asks_for_adders_in_own_currency(
+    tmp_path: Path,
+) -> None:
+    book_path = tmp_path / "bids.xlsx"
+    out = run("template", "--from", LANDED, "--out", str(book_path))
+    assert out.exit_code == 0, out.output
+    book = openpyxl.load_workbook(book_path)
+    lines = [str(r[0]) for r in book["Instructions"].iter_rows(values_only=True) if r[0]]
+    assert not any(x.endswith("All prices are unit prices in EUR.") for x in lines)
+    assert any("(GBP, USD;" in x for x in lines)
+    assert any("adders.duty, adders.freight" in x for x in lines)
+    offers = book["Offers"]
+    head = [c.value for c in offers[1]]
+    assert {"adders.duty", "adders.freight", "currency", "fixed_cost"} <= set(head)
+    # one bid each, as a supplier fills it: us bids both items in USD with freight
+    for item, price in (("bolts", 2.0), ("nuts", 1.0)):
+        row = dict.fromkeys(head)
+        row |= {"supplier": "us", "item": item, "price": price, "adders.freight": 0.25}
+        offers.append([row[h] for h in head])
+    book.save(book_path)
+    doc = solved(str(book_path))
+    # (2.00 + 0.25) USD x 0.8 x 1000 + (1.00 + 0.25) x 0.8 x 2000; us's bolts rebate: 10 % of
+    # its 1600 EUR of bolts spend = 160: 1800 + 2000 - 160 = 3640
+    assert doc["total_cost"] == pytest.approx(3640.0)
