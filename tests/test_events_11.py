@@ -309,3 +309,14 @@ def test_a_bid_template_of_a_landed_event_asks_for_adders_in_own_currency(
     # (2.00 + 0.25) USD x 0.8 x 1000 + (1.00 + 0.25) x 0.8 x 2000; us's bolts rebate: 10 % of
     # its 1600 EUR of bolts spend = 160: 1800 + 2000 - 160 = 3640
     assert doc["total_cost"] == pytest.approx(3640.0)
+
+
+def test_rule_costs_of_a_score_are_points_in_the_workbook(tmp_path: Path) -> None:
+    out_path = tmp_path / "rules.xlsx"
+    args = ("report", SCORE, "--out", str(out_path), "--rule-costs", "--variants", "base")
+    assert run(*args).exit_code == 0
+    rows = _sheet(out_path, "Rules")
+    rules = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    # the rules analysis by hand: without the budget 181, without the soft rule 183
+    assert rules["budget-1900"]["Score without (points)"] == pytest.approx(181.0)
+    assert rules["l2-max-80pct"]["Score lost (points)"] == pytest.approx(2.4)

@@ -145,7 +145,11 @@ def rules_table(r: Report) -> Table:
         without = "Score" if r.summary.is_score else "Objective"
         cols += [
             Column(f"{without} without ({unit})", r.objective_cell, 20),
-            Column(f"Rule cost ({unit})", r.objective_cell, 15),
+            Column(
+                "Score lost (points)" if r.summary.is_score else f"Rule cost ({unit})",
+                r.objective_cell,
+                15,
+            ),
             Column("Rule cost %", "pct", 11),
             Column("Status without", "text", 14),
             Column("Dual", "number", 10),
