@@ -246,7 +246,7 @@ def test_price_to_win_text_names_each_offers_currency() -> None:
 
 
 def test_rules_text_gives_each_score_to_four_decimals() -> None:
-    out = run("rules", SCORE)
+    out = run("rules", SCORE, "--wide")  # every column, whatever the terminal's width
     lines = {x.split()[0]: x.split() for x in out.output.splitlines() if x[:3] in ("bud", "l2-")}
     # without the budget: L1 all a (83) + L2 c 40 / a 10 (98) = 181, 0.4 points lost;
     # without the soft rule: L1 all a (83) + L2 all c (100) = 183, 2.4 points lost
