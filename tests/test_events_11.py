@@ -320,3 +320,17 @@ def test_rule_costs_of_a_score_are_points_in_the_workbook(tmp_path: Path) -> Non
     # the rules analysis by hand: without the budget 181, without the soft rule 183
     assert rules["budget-1900"]["Score without (points)"] == pytest.approx(181.0)
     assert rules["l2-max-80pct"]["Score lost (points)"] == pytest.approx(2.4)
+
+
+def test_batch_expect_reports_a_score_that_moved(tmp_path: Path) -> None:
+    from sourceopt.batch.golden import compare_awards
+
+    base = solved(SCORE)
+    other = solved(SCORE, "--variant", "b-plus-25pct")
+    # the same total cost (1900) and a score 6.4 points higher: a drift all the same
+    other = {**other, "variant": "base"}
+    drift = compare_awards(base, other, 1e-6)
+    assert drift is not None
+    assert "score 180.6 -> 187 points (+6.4)" in drift.changes
+    assert not any(c.startswith("total cost") for c in drift.changes)
+    assert compare_awards(base, base, 1e-6) is None
