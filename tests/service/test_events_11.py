@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from .conftest import Server, wait_for
+from .test_ui import Desk, browser  # noqa: F401 (the real-browser fixture)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "valid"
 
@@ -75,3 +76,19 @@ def test_job_report_of_landed_cost_shows_adders_and_landed_bids(server: Server) 
     bids = {(r[0], r[2]): dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     # uk's nuts: 0.78 GBP x 1.25 = 0.975 EUR + 0.04 GBP x 1.25 = 0.05 of freight
     assert bids[("uk", "nuts")]["Landed unit cost (EUR)"] == pytest.approx(1.025)
+
+
+def test_the_desk_shows_a_score_next_to_the_cost(browser: Any, server: Server) -> None:  # noqa: F811
+    desk = Desk(browser, server)
+    desk.sign_in(server.keys[0])
+    desk.page.wait_for_selector("#upload", state="visible")
+    desk.upload(DATA / "score-event.yaml")
+    desk.run(["base", "lowest-price"])
+    jobs = desk.page.text_content("#jobs") or ""
+    # base: MEAT score 180.6 at a cost of 1900; lowest-price: a cost objective, 1700
+    assert "1,900.00 EUR \u00b7 score 180.6000 points" in jobs
+    assert "1,700.00 EUR" in jobs
+    assert jobs.count("score") == 1
+    frame = desk.page.frame_locator("#report-frame")
+    assert frame.locator("#kpi-score").text_content() == "180.6"
+    desk.close()
