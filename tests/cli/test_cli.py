@@ -162,7 +162,8 @@ def test_csv_output(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = _invoke(runner, ["solve", LAPTOPS, "--json", "--csv", str(out)])
     assert result.exit_code == 0, result.output
-    names = ("allocations.csv", "items.csv", "suppliers.csv", "rules.csv", "result.json")
+    names = ("allocations.csv", "items.csv", "suppliers.csv", "rules.csv", "cost.csv")
+    names += ("result.json",)
     for name in names:
         assert (out / name).is_file(), name
     # one line per file written, on stderr: stdout stays the JSON

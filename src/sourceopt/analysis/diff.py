@@ -40,15 +40,20 @@ class VariantDiff:
     rule_effect: float | None
     moves: pd.DataFrame
     suppliers: pd.DataFrame
+    objective_kind: str | None = None  # both objectives' kind; None if they differ
 
     def to_dict(self) -> dict[str, Any]:
         """The ``compare --diff`` JSON of docs/results.md, with two added keys.
 
-        ``price_effect`` and ``rule_effect`` split the objective change (models/README.md).
+        ``price_effect`` and ``rule_effect`` split the objective change (models/README.md);
+        ``objective_kind: score`` (format 1.1, present only when both variants maximise a score)
+        says the change is in points (the split is then of total cost, in money).
         """
+        kind = {"objective_kind": "score"} if self.objective_kind == "score" else {}
         return {
             "from": self.a,
             "to": self.b,
+            **kind,
             "objective_change": self.objective_change,
             "price_effect": self.price_effect,
             "rule_effect": self.rule_effect,
@@ -104,15 +109,18 @@ def diff_results(
     sups["spend_change"] = sups["spend_to"] - sups["spend_from"]
     sups = sups[["supplier", "units_from", "units_to", "spend_from", "spend_to", "spend_change"]]
     sups = sups.reset_index(drop=True)
-    change = price = rule = None
+    change = price = rule = kind = None
     if a.has_award and b.has_award:
         kinds = (a.document.objective_kind, b.document.objective_kind)
+        kind = kinds[0] if kinds[0] == kinds[1] else None
         # a score minus a cost means nothing: no change then; a score's split is of total cost
         change = b.objective - a.objective if kinds[0] == kinds[1] else None
         price = _priced_at(scenario_a, scenario_b, a) - a.total_cost
         moved = change if kinds == ("total_cost", "total_cost") else b.total_cost - a.total_cost
         rule = None if moved is None else moved - price
-    return VariantDiff(scenario_a.variant, scenario_b.variant, change, price, rule, moves, sups)
+    return VariantDiff(
+        scenario_a.variant, scenario_b.variant, change, price, rule, moves, sups, kind
+    )
 
 
 def _file_order(scenario: Scenario, pairs: pd.DataFrame) -> np.ndarray:

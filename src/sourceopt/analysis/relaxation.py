@@ -4,8 +4,9 @@ Every hard rule row gets slacks on its finite sides (as if the rule were soft), 
 row a shortfall slack, every capacity an overflow slack (the supplier's capacity row, and a
 new row per capacitated offer once its column bound is lifted). A unit of violation is priced
 in money: spend rows (spend-measured shares and averages, budgets) at 1 per unit of money,
-unit rows (volumes, locks, bans, capacity) at the highest unit price offered, a unit of
-demand short at the highest price offered for that item, count rows (suppliers, items) at
+unit rows (volumes, locks, bans, capacity) at the highest landed unit price offered (price
+plus adders, format 1.1), a unit of demand short at the highest landed price offered for that
+item, count rows (suppliers, items) at
 the highest price times the largest demand.
 
 Priorities are honoured lexicographically: data first (a capacity is exceeded or a demand cut
@@ -76,9 +77,17 @@ class _Elastic:
 
 
 def unit_weight(scenario: Scenario, group: Group) -> float:
-    """Money per unit of a group's violation (see the module docstring)."""
+    """Money per unit of a group's violation (see the module docstring).
+
+    Prices are landed (format 1.1): each offer's and tier's unit price plus the offer's adders,
+    in the scenario currency; one-off fixed costs are not per unit and stay out.
+    """
     off, tiers = scenario.offers, scenario.tiers
-    prices = np.r_[off["price"].to_numpy(float), tiers["price"].to_numpy(float)]
+    adders = scenario.offer_adders()
+    tier_adders = adders[tiers["offer"].to_numpy()] if len(tiers) else np.zeros(0)
+    prices = np.r_[
+        off["price"].to_numpy(float) + adders, tiers["price"].to_numpy(float) + tier_adders
+    ]
     top = float(prices.max()) if len(prices) and prices.max() > 0 else 1.0
     if group.kind == "demand":  # a unit short is worth the most anyone asks for the item
         items = off["item"].to_numpy()

@@ -89,6 +89,7 @@ def compare_awards(old: dict[str, Any], new: dict[str, Any], tolerance: float) -
         cost_change = b - a
         pct = f", {100 * cost_change / a:+.4g} %" if a else ""
         changes.append(f"total cost {a:,.6g} -> {b:,.6g} ({cost_change:+,.6g}{pct})")
+    changes += _score_change(old, new, tolerance)
     moves = _moves(_units(old), _units(new), tolerance)
     if moves:
         changes.append(f"{len(moves)} allocation(s) moved")
@@ -102,6 +103,19 @@ def _name(record: dict[str, Any]) -> tuple[str, str]:
     if "portfolio" in record and "scenario" not in record:
         return str(record.get("portfolio")), "portfolio"
     return str(record.get("scenario")), str(record.get("variant"))
+
+
+def _score_change(old: dict[str, Any], new: dict[str, Any], tolerance: float) -> list[str]:
+    """Format 1.1: a score that moved (or an objective that changed kind), in points."""
+    kinds = (old.get("objective_kind"), new.get("objective_kind"))
+    if "score" not in kinds:
+        return []
+    if kinds[0] != kinds[1]:
+        return [f"objective kind {kinds[0] or 'total_cost'} -> {kinds[1] or 'total_cost'}"]
+    a, b = old.get("objective"), new.get("objective")
+    if a is None or b is None or abs(b - a) <= tolerance * max(1.0, abs(a)):
+        return []
+    return [f"score {a:,.6g} -> {b:,.6g} points ({b - a:+,.6g})"]
 
 
 def _units(record: dict[str, Any], prefix: str = "") -> dict[tuple[str, str], float]:

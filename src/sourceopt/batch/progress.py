@@ -72,6 +72,9 @@ class Progress:
             return f"{head} ({row.get('wall_s') or 0:.2f} s)"
         cost = row.get("total_cost")
         cost_text = f" {cost:,.2f}" if isinstance(cost, int | float) else ""
+        score = row.get("objective")
+        if row.get("objective_kind") == "score" and isinstance(score, int | float):
+            cost_text = f" score {score:,.4f} points, total cost{cost_text}"
         return f"{head}{cost_text} ({row.get('wall_s') or 0:.2f} s)"
 
     def close(self) -> None:

@@ -43,7 +43,8 @@ COLUMNS = (
     "wall_s",
     "verification",
     "error",
-    "objective",
+    "objective",  # format 1.1: money, or a score in points (objective_kind)
+    "objective_kind",
     "goals_met",
     "cost_of_goals",
 )
@@ -86,6 +87,7 @@ def summary_row(outcome: Outcome[FileJob]) -> dict[str, Any]:
         "objective": record.get("objective"),
         "goals_met": None,
         "cost_of_goals": None,
+        "objective_kind": _objective_kind(record),
     }
     if job.kind == "portfolio" and outcome.failure is None:
         from sourceopt.batch.portfolio_jobs import portfolio_row
@@ -93,6 +95,13 @@ def summary_row(outcome: Outcome[FileJob]) -> dict[str, Any]:
         row.update(portfolio_row(record))
         row["error"] = _error_text(None, record, str(row["verification"]))
     return row
+
+
+def _objective_kind(record: dict[str, Any]) -> str:
+    """``score`` (points), ``total_cost`` (money), or empty without an objective."""
+    if record.get("objective") is None:
+        return ""
+    return str(record.get("objective_kind") or "total_cost")
 
 
 def _error_text(failure: Failure | None, record: dict[str, Any], verdict: str) -> str:
@@ -180,6 +189,8 @@ class ResultStore:
         frame = pd.DataFrame(list(rows), columns=list(COLUMNS))
         for column in COLUMNS[4:14]:
             frame[column] = pd.to_numeric(frame[column], errors="coerce")
+        frame["objective"] = pd.to_numeric(frame["objective"], errors="coerce")
+        frame["objective_kind"] = frame["objective_kind"].fillna("").astype(str)
         frame["suppliers"] = frame["suppliers"].astype("Int64")
         for column in ("objective", "cost_of_goals"):
             frame[column] = pd.to_numeric(frame[column], errors="coerce")

@@ -10,7 +10,7 @@ import click
 
 from sourceopt.analysis.metric_spec import is_share, parse
 from sourceopt.cli.exits import exit_code, worst
-from sourceopt.cli.render import fitted, heading, money, percent, table
+from sourceopt.cli.render import Figure, fitted, heading, money, percent, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors, wrote
 from sourceopt.result import SolveResult
 
@@ -73,8 +73,8 @@ def _rules_text(costs: Any, wide: bool = False) -> str:
             r.type,
             r.origin,
             r.binding,
-            r.objective_without,
-            r.rule_cost,
+            _score_cell(r.objective_without) if score else r.objective_without,
+            _score_cell(r.rule_cost) if score else r.rule_cost,
             "-" if r.rule_cost_pct is None else f"{r.rule_cost_pct:.3g} %",
             r.status_without.value,
             r.dual,
@@ -147,6 +147,11 @@ def compare_command(
     sys.exit(_code(results, not all(r.verified for r in comparison.rows)))
 
 
+def _score_cell(value: float | None) -> Figure | None:
+    """Score points in a table cell, 4 decimals as every score the CLI prints (None: "-")."""
+    return None if value is None else Figure(f"{value:,.4f}")
+
+
 def _points(value: float | None) -> str:
     """A score in points for text output ("-" without one)."""
     return "-" if value is None else f"{value:,.4f} points"
@@ -193,8 +198,13 @@ def _diff_text(d: Any, currency: str) -> str:
     lines = heading(head)
     if d.objective_change is None and d.price_effect is not None:
         lines.append("objective change - (the variants' objectives differ: score and cost)")
+    elif d.objective_kind == "score":
+        lines.append(f"score change {d.objective_change:+,.4f} points")
     else:
         lines.append(f"objective change {money(d.objective_change, currency)}")
+    if d.objective_kind != "total_cost" and d.price_effect is not None:
+        moved = d.price_effect + (d.rule_effect or 0.0)
+        lines.append(f"total cost change {money(moved, currency)}, split into:")
     lines.append(
         f"  price effect {money(d.price_effect)} (the old award at the new prices)"
         f"   rule effect {money(d.rule_effect)} (the award moved)"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -102,11 +104,11 @@ def solve_command(
             )
         )
     if csv_dir:
-        _write_csv(Path(csv_dir), results)
+        _write_csv(Path(csv_dir), results, scenario.currency)
     sys.exit(max(exit_code(r) for r in results))
 
 
-def _write_csv(folder: Path, results: list[SolveResult]) -> None:
+def _write_csv(folder: Path, results: list[SolveResult], currency: str) -> None:
     """Write each result's tables and JSON; name every file written (stderr)."""
     for result in results:
         out = folder / result.document.variant if len(results) > 1 else folder
@@ -119,9 +121,36 @@ def _write_csv(folder: Path, results: list[SolveResult]) -> None:
         sups["items"] = [";".join(v) for v in sups["items"]]
         sups.to_csv(out / "suppliers.csv", index=False)
         result.rules.to_csv(out / "rules.csv", index=False)
+        _write_cost_csv(out / "cost.csv", result.to_dict(), currency)
         (out / "result.json").write_text(result.to_json())
-        for name in ("allocations.csv", "items.csv", "suppliers.csv", "rules.csv", "result.json"):
+        for name in CSV_FILES:
             wrote(out / name)
+
+
+CSV_FILES = (
+    *("allocations.csv", "items.csv", "suppliers.csv", "rules.csv", "cost.csv", "result.json"),
+)
+
+
+def _write_cost_csv(path: Path, doc: dict[str, Any], currency: str) -> None:
+    """cost.csv: the result's cost breakdown as `component`, `value`, `unit` rows.
+
+    Total cost, each ``cost`` key (``adders`` then each ``adders.<name>``), the objective; a
+    score's objective and penalties are in ``points``, every other figure in `currency`.
+    """
+    score = doc.get("objective_kind") == "score"
+    cost = doc.get("cost") or {}
+    rows: list[tuple[str, float | None, str]] = [("total_cost", doc.get("total_cost"), currency)]
+    for key, value in cost.items():
+        if key == "adders_by_name":
+            rows += [(f"adders.{n}", v, currency) for n, v in value.items()]
+        else:
+            rows.append((key, value, "points" if score and key == "penalties" else currency))
+    rows.append(("objective", doc.get("objective"), "points" if score else currency))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["component", "value", "unit"])
+        writer.writerows((c, "" if v is None else v, u) for c, v, u in rows)
 
 
 @click.command()

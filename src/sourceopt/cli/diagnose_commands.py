@@ -127,7 +127,8 @@ def price_to_win_command(
             **run.solve_kwargs(),
             tolerance=tolerance,
         )
-    run.emit(out.to_dict(), lambda: _price_to_win_text(out))
+    score = apply_variant(scenario, variant).objective.is_score
+    run.emit(out.to_dict(), lambda: _price_to_win_text(out, score, _own_currencies(scenario)))
     sys.exit(EXIT_OK if out.verified else EXIT_UNVERIFIED)
 
 
@@ -159,13 +160,31 @@ def stress_command(
     sys.exit(EXIT_OK if out.verified else EXIT_UNVERIFIED)
 
 
-def _price_to_win_text(out: Any) -> str:
-    head = f"{out.scenario} / {out.variant}: price to win (objective {money(out.objective)})"
+def _own_currencies(scenario: Scenario) -> dict[tuple[str, str], str]:
+    """(supplier, item) -> the offer's own currency, when some offer is not in the scenario's."""
+    offers = scenario.offers
+    if "currency" not in offers or set(offers["currency"].astype(str)) <= {scenario.currency}:
+        return {}
+    sup = scenario.suppliers["id"].to_numpy(dtype=object)[offers["supplier"].to_numpy()]
+    item = scenario.items["id"].to_numpy(dtype=object)[offers["item"].to_numpy()]
+    codes = offers["currency"].astype(str).to_numpy(dtype=object)
+    return {(str(s), str(i)): str(c) for s, i, c in zip(sup, item, codes, strict=True)}
+
+
+def _price_to_win_text(
+    out: Any, score: bool = False, currencies: dict[tuple[str, str], str] | None = None
+) -> str:
+    value = f"score {out.objective:,.4f} points" if score else f"objective {money(out.objective)}"
+    head = f"{out.scenario} / {out.variant}: price to win ({value})"
     rows = [
         [o.supplier, o.item, o.price, o.price_to_win, o.units_now, o.units_at_price]
         for o in out.offers
     ]
     headers = ["supplier", "item", "price", "price to win", "wins now", "wins at it"]
+    if currencies:  # format 1.1: prices are in each offer's own currency
+        headers.insert(4, "currency")
+        for row in rows:
+            row.insert(4, currencies.get((str(row[0]), str(row[1])), ""))
     body = table(headers, rows) if rows else "every offer already wins all it can carry"
     return "\n".join([*heading(head), body])
 

@@ -76,8 +76,16 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+class Figure(str):
+    """A number already formatted (a score to 4 decimals): shown as is, right-aligned."""
+
+    __slots__ = ()
+
+
 def _is_numeric(value: object) -> bool:
-    """A number, a percent (``48.66 %``) or a missing value: right-aligned in a table."""
+    """A number, a percent (``48.66 %``), a Figure or a missing value: right-aligned."""
+    if isinstance(value, Figure):
+        return True
     return _is_number(value) or value is None or (isinstance(value, str) and value.endswith("%"))
 
 
@@ -184,7 +192,7 @@ def summary(doc: ResultDocument, currency: str = "USD", rows: int = SUMMARY_ROWS
                 share_or_number(r.value, is_share_rule(r.type)),
                 share_or_number(r.bound, is_share_rule(r.type)),
                 r.binding,
-                share_or_number(r.violation, is_share_rule(r.type)),
+                r.violation,  # units, money or points: never a share (docs/format.md)
             ]
             for r in rules
         ],

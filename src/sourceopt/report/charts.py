@@ -119,6 +119,6 @@ def frontier(book: Any, ws: Any, report: Report, first: int, last: int, at: str)
     chart.set_title({"name": f"Cost against {report.frontier.metric}"})
     share = metric_kind(report.frontier.metric) == "share"
     chart.set_x_axis({"name": report.frontier.metric, "num_format": "0%" if share else "General"})
-    chart.set_y_axis({"name": f"Objective ({report.currency})", "num_format": "#,##0"})
+    chart.set_y_axis({"name": report.objective_label, "num_format": "#,##0"})
     chart.set_legend({"position": "bottom"})
     ws.insert_chart(at, chart, SIZE)

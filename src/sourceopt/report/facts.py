@@ -78,6 +78,7 @@ def _offers(scenario: Scenario) -> list[dict[str, Any]]:
     tiers: dict[int, list[dict[str, float]]] = {}
     for offer, start, price in scenario.tiers[["offer", "from", "price"]].itertuples(index=False):
         tiers.setdefault(int(offer), []).append({"from": float(start), "price": float(price)})
+    adders, fixed = scenario.offer_adders(), scenario.offer_fixed_costs()
     return [
         {
             "supplier": str(sup_ids[int(s)]),
@@ -86,6 +87,8 @@ def _offers(scenario: Scenario) -> list[dict[str, Any]]:
             "capacity": _num(c),
             "min_units": float(m),
             "tiers": tiers.get(k, []),
+            "adders": float(adders[k]),  # format 1.1: per unit, in the scenario currency
+            "fixed_cost": float(fixed[k]),
         }
         for k, (s, i, p, c, m) in enumerate(
             offers[["supplier", "item", "price", "capacity", "min_units"]].itertuples(index=False)

@@ -98,7 +98,7 @@ def _charts(r: Report) -> dict[str, str]:
             f"Cost against {r.frontier.metric}",
             drawn,
             r.frontier.metric,
-            f"Objective ({r.currency})",
+            r.objective_label,
             knee,
             x_fmt=lambda x: cell(x, sheets.metric_kind(metric)),
         )

@@ -49,6 +49,12 @@ class Summary:
     problems: list[str]
     conflict: list[dict[str, str]]
     input_sha256: str = ""
+    objective_kind: str = "total_cost"  # format 1.1: "score" (points) or "total_cost" (money)
+
+    @property
+    def is_score(self) -> bool:
+        """Whether the objective is a score in points (format 1.1), not money."""
+        return self.objective_kind == "score"
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,7 @@ class ScenarioRow:
     group_shares: dict[str, float]
     gap: float | None
     verified: bool | None
+    objective_kind: str = "total_cost"
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,7 @@ class Changes:
     price_effect: float | None
     rule_effect: float | None
     moves: list[Move]
+    objective_kind: str | None = "total_cost"  # "score", or None when the two differ
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,8 @@ class BidRow:
     min_units: float
     awarded_units: float
     awarded_price: float | None
+    adders: float = 0.0  # format 1.1: per unit, in the scenario currency
+    fixed_cost: float = 0.0  # format 1.1: the offer's one-off cost if it receives units
 
     @property
     def winner(self) -> bool:
@@ -229,6 +239,16 @@ class Report:
         return self.summary.currency
 
     @property
+    def objective_label(self) -> str:
+        """The award's objective as a header: ``Score (points)`` or ``Objective (EUR)``."""
+        return "Score (points)" if self.summary.is_score else f"Objective ({self.currency})"
+
+    @property
+    def objective_cell(self) -> str:
+        """How the award's objective figures are shown: ``number`` (points) or ``money``."""
+        return "number" if self.summary.is_score else "money"
+
+    @property
     def title(self) -> str:
         """``<scenario> / <variant>``."""
         return f"{self.summary.scenario} / {self.summary.variant}"
@@ -279,6 +299,12 @@ def _changes(diff: Doc) -> Changes:
             Move(str(m["supplier"]), str(m["item"]), float(m["units_from"]), float(m["units_to"]))
             for m in diff["moves"]
         ],
+        objective_kind=diff.get("objective_kind")
+        or (
+            "total_cost"
+            if diff["objective_change"] is not None or "price_effect" not in diff
+            else None
+        ),
     )
 
 

@@ -57,6 +57,7 @@ def summary(result: Doc, facts: Doc) -> dict[str, Any]:
         "checks": 0 if verification is None else len(verification["checked"]),
         "problems": [] if verification is None else list(verification["problems"]),
         "conflict": [dict(c) for c in result.get("conflict") or []],
+        "objective_kind": str(result.get("objective_kind") or "total_cost"),
         "input_sha256": str(result.get("input_sha256") or ""),
     }
 
@@ -230,6 +231,7 @@ def scenario_row(doc: Doc) -> dict[str, Any]:
         "group_shares": dict(k.get("group_shares") or {}),
         "gap": doc["solver"].get("gap"),
         "verified": None if verification is None else bool(verification["ok"]),
+        "objective_kind": str(doc.get("objective_kind") or "total_cost"),
     }
 
 
@@ -249,6 +251,10 @@ def bids(result: Doc, facts: Doc, names: Mapping[str, str]) -> list[dict[str, An
             | {"price": float(o["price"]), "tiers": list(o.get("tiers") or [])}
             | {"capacity": o.get("capacity"), "min_units": float(o.get("min_units") or 0.0)}
             | {"awarded_units": units, "awarded_price": price}
+            | {
+                "adders": float(o.get("adders") or 0.0),
+                "fixed_cost": float(o.get("fixed_cost") or 0.0),
+            }
         )
     return rows
 
@@ -258,9 +264,9 @@ def notes(result: Doc) -> list[str]:
     out = []
     if result.get("allocations"):
         out.append(
-            "Item cost is the spend on the item's offer units; baseline cost is its baseline "
-            "price times those units. Bundles are listed on their own; fixed costs and rebates "
-            "are in the total cost only."
+            "Item cost is the item's offer units at landed unit cost (the unit price plus any "
+            "adders); baseline cost is its baseline price times those units. Bundles are listed "
+            "on their own; fixed costs and rebates are in the total cost only."
         )
     verification = result.get("verification")
     if verification is not None and not verification["ok"]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sourceopt.analysis.metric_spec import Hhi, SupplierCount, is_share, parse
 from sourceopt.formulation.family import Bound, family_of_type
-from sourceopt.report.model import Report
+from sourceopt.report.model import Changes, Report, ScenarioRow
 
 
 @dataclass(frozen=True)
@@ -141,9 +141,15 @@ def rules_table(r: Report) -> Table:
         Column("Group", "text", 10),
     ]
     if r.rule_costs:
+        unit = "points" if r.summary.is_score else r.currency
+        without = "Score" if r.summary.is_score else "Objective"
         cols += [
-            Column(f"Objective without ({r.currency})", "money", 20),
-            Column(f"Rule cost ({r.currency})", "money", 15),
+            Column(f"{without} without ({unit})", r.objective_cell, 20),
+            Column(
+                "Score lost (points)" if r.summary.is_score else f"Rule cost ({unit})",
+                r.objective_cell,
+                15,
+            ),
             Column("Rule cost %", "pct", 11),
             Column("Status without", "text", 14),
             Column("Dual", "number", 10),
@@ -174,7 +180,7 @@ def scenarios_table(r: Report) -> Table:
         Column("Variant", "text", 24),
         Column("Status", "text", 11),
         Column(f"Total cost ({r.currency})", "money", 17),
-        Column(f"Objective ({r.currency})", "money", 17),
+        Column(_objectives_header(r), "money", 17),
         Column(f"Savings ({r.currency})", "money", 15),
         Column("Savings %", "pct", 10),
         Column("Suppliers", "units", 10),
@@ -185,12 +191,25 @@ def scenarios_table(r: Report) -> Table:
         *[Column(f"Share {g}", "share", max(12, len(g) + 7)) for g in groups],
     ]
     rows = [
-        [s.variant, s.status, s.total_cost, s.objective, s.savings, s.savings_pct]
+        [s.variant, s.status, s.total_cost, _objective_of(s), s.savings, s.savings_pct]
         + [s.supplier_count, s.max_supplier_share, s.hhi, s.gap, _yes(s.verified)]
         + [s.group_shares.get(g) for g in groups]
         for s in r.scenarios
     ]
     return Table("Scenarios", cols, rows)
+
+
+def _objectives_header(r: Report) -> str:
+    """The variants' objective column: money, points, or both (format 1.1 score variants)."""
+    kinds = {s.objective_kind for s in r.scenarios}
+    if kinds == {"score"}:
+        return "Score (points)"
+    return f"Objective ({r.currency})" if kinds <= {"total_cost"} else "Objective (money or points)"
+
+
+def _objective_of(s: ScenarioRow) -> Any:
+    """A variant's objective: money, or a score in points (shown as a plain number)."""
+    return Styled(s.objective, "number") if s.objective_kind == "score" else s.objective
 
 
 def changes_table(r: Report) -> Table:
@@ -235,6 +254,14 @@ def bids_table(r: Report) -> Table:
         ]
         for b in r.bids
     ]
+    if any(b.adders or b.fixed_cost for b in r.bids):  # format 1.1: landed cost
+        cols[4:4] = [
+            Column(f"Adders ({r.currency}/unit)", "money", 14),
+            Column(f"Landed unit cost ({r.currency})", "money", 16),
+            Column(f"Offer fixed cost ({r.currency})", "money", 16),
+        ]
+        for row, b in zip(rows, r.bids, strict=True):
+            row[4:4] = [b.adders, b.price + b.adders, b.fixed_cost]
     return Table("Bids", cols, rows)
 
 
@@ -255,7 +282,7 @@ def frontier_table(r: Report) -> Table:
     cols = [
         Column(f"Bound on {f.metric}" if f else "Bound", kind, 18),
         Column("Value", kind, 12),
-        Column(f"Objective ({r.currency})", "money", 17),
+        Column(r.objective_label, r.objective_cell, 17),
         Column("Status", "text", 11),
         Column("Knee", "yesno", 7),
     ]
@@ -290,9 +317,14 @@ def summary_rows(r: Report) -> list[tuple[str, Any, str]]:
         (f"Savings ({s.currency})", s.savings, "money"),
         ("Savings %", s.savings_pct, "pct"),
     ]
-    rows += [(f"Cost: {k} ({s.currency})", v, "money") for k, v in s.cost.items()]
     rows += [
-        (f"Objective ({s.currency})", s.objective, "money"),
+        (f"Cost: {k} (points)", v, "number")
+        if s.is_score and k == "penalties"  # soft-rule penalties in score points
+        else (f"Cost: {k} ({s.currency})", v, "money")
+        for k, v in s.cost.items()
+    ]
+    rows += [
+        (r.objective_label, s.objective, r.objective_cell),
         ("Suppliers awarded", s.supplier_count, "units"),
         ("Max supplier share", s.max_supplier_share, "share"),
         ("HHI", s.hhi, "hhi"),
@@ -302,3 +334,24 @@ def summary_rows(r: Report) -> list[tuple[str, Any, str]]:
     rows.append(("Verification", verdict, "text"))
     rows.append(("Input (SHA-256)", s.input_sha256[:16] or None, "text"))
     return rows
+
+
+def change_rows(r: Report, c: Changes) -> list[tuple[str, Any, str]]:
+    """The diff's headline as (label, value, kind): a score change in points, the split money.
+
+    Under a score objective (or objectives of two kinds) the price and rule effects split the
+    total-cost change, in money (docs/results.md, ``compare --diff``).
+    """
+    cur = r.currency
+    if c.objective_kind == "score":
+        first = ("Score change (points)", c.objective_change, "number")
+    elif c.objective_kind is None:
+        first = ("Objective change (the objectives differ: score and cost)", None, "money")
+    else:
+        first = (f"Objective change ({cur})", c.objective_change, "money")
+    of = "" if c.objective_kind == "total_cost" else " of total cost"
+    return [
+        first,
+        (f"Price effect{of} ({cur}): the old award at the new prices", c.price_effect, "money"),
+        (f"Rule effect{of} ({cur}): the award moved", c.rule_effect, "money"),
+    ]

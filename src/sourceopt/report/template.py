@@ -74,7 +74,8 @@ def sheets_of(scenario: Scenario, offers: bool) -> list[Sheet]:
     """The four table sheets of `scenario`: items and suppliers filled, offers if asked."""
     items = _columns("items", scenario.items.columns)
     sups = _columns("suppliers", scenario.suppliers.columns)
-    offs = _columns("offers", scenario.offers.columns if offers else ())
+    adders = [ADDERS_PREFIX + n for n in scenario.adder_names()]  # format 1.1: to fill too
+    offs = _columns("offers", scenario.offers.columns if offers else adders)
     tiers = _columns("tiers", ())
     offer_rows: list[list[Any]] = []
     tier_rows: list[list[Any]] = []

@@ -34,10 +34,9 @@ COLUMN_HELP: dict[tuple[str, str], str] = {
 
 def instructions(scenario: Scenario) -> list[tuple[str, bool]]:
     """The Instructions sheet's lines (text, bold) below its title."""
-    cur = scenario.currency
     about = f"Category: {scenario.category}. " if scenario.category else ""
     return [
-        (f"{about}All prices are unit prices in {cur}.", False),
+        (f"{about}{_money_line(scenario)}", False),
         ("How to bid", True),
         (
             "1. Suppliers sheet: check your company's row, or add it: a unique id (letters, "
@@ -57,6 +56,7 @@ def instructions(scenario: Scenario) -> list[tuple[str, bool]]:
             "the tier's price; the offer's price applies below the first tier.",
             False,
         ),
+        *_landed_lines(scenario),
         ("4. Save the workbook as an Excel Workbook (.xlsx) and send it back.", False),
         ("Rules of the workbook", True),
         (
@@ -79,4 +79,41 @@ def instructions(scenario: Scenario) -> list[tuple[str, bool]]:
             "copying their Suppliers, Offers and Tiers rows into one.",
             False,
         ),
+    ]
+
+
+def _other_currencies(scenario: Scenario) -> list[str]:
+    """The currencies other than the scenario's that suppliers or offers are written in."""
+    found: set[str] = set()
+    for frame in (scenario.suppliers, scenario.offers):
+        if "currency" in frame:
+            found |= {str(c) for c in frame["currency"].dropna().astype(str)}
+    return sorted(found - {scenario.currency})
+
+
+def _money_line(scenario: Scenario) -> str:
+    """Which money the prices are in (format 1.1: a supplier's or an offer's own currency)."""
+    cur, others = scenario.currency, _other_currencies(scenario)
+    if not others:
+        return f"All prices are unit prices in {cur}."
+    return (
+        f"All prices are unit prices in {cur}, unless your Suppliers row or the offer's "
+        f"currency column names another ({', '.join(others)}; the Scenario sheet's "
+        "exchange_rates converts them): write each offer's money in its own currency."
+    )
+
+
+def _landed_lines(scenario: Scenario) -> list[tuple[str, bool]]:
+    """Format 1.1: how to give the costs beyond the price (adders, an offer's fixed cost)."""
+    names = scenario.adder_names()
+    if not names:
+        return []
+    columns = ", ".join(f"adders.{n}" for n in names)
+    return [
+        (
+            f"Costs beyond the price, on the Offers sheet: {columns} (money per unit, in the "
+            "offer's currency; leave empty for none) and fixed_cost (a one-off cost, such as "
+            "tooling, if the offer receives any units).",
+            False,
+        )
     ]

@@ -142,14 +142,9 @@ def _changes(book: Any, r: Report, st: Styles) -> None:
         return
     ws = book.add_worksheet("Changes")
     ws.write_string(0, 0, f"From {c.from_variant} to {c.to_variant}", st.title)
-    head = [
-        (f"Objective change ({r.currency})", c.objective_change),
-        (f"Price effect ({r.currency}): the old award at the new prices", c.price_effect),
-        (f"Rule effect ({r.currency}): the award moved", c.rule_effect),
-    ]
-    for k, (label, value) in enumerate(head, start=1):
+    for k, (label, value, kind) in enumerate(sheets.change_rows(r, c), start=1):
         ws.write_string(k, 0, label, st.label)
-        _put(ws, k, 1, value, "money", st)
+        _put(ws, k, 1, value, kind, st)
     write_table(ws, sheets.changes_table(r), st, top=5)
     ws.set_column(0, 0, 50)
 

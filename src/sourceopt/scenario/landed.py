@@ -141,7 +141,25 @@ def convert_offers(
     if len(new_tiers):
         t_rate = rate[new_tiers["offer"].to_numpy()]
         new_tiers["price"] = new_tiers["price"].to_numpy(float) * t_rate
+        problems += _tiers_too_large(new_tiers, out, off_raw)
     return out, new_tiers, problems
+
+
+def _tiers_too_large(tiers: pd.DataFrame, offers: pd.DataFrame, raw: RawTable) -> list[Problem]:
+    """Converted tier prices beyond the format's largest magnitude, placed at their offer."""
+    price = tiers["price"].to_numpy(float)
+    offer = tiers["offer"].to_numpy()
+    start = tiers["from"].to_numpy(float)
+    return [
+        Problem(
+            raw.file,
+            raw.place(int(offer[r]), "tiers"),
+            f"the price of the tier from {start[r]:g} converted into the scenario currency is "
+            f"{price[r]:g}, beyond {MAX_MAGNITUDE:g}; check the exchange rate of "
+            f"{offers['currency'].iat[int(offer[r])]}",
+        )
+        for r in np.flatnonzero(price > MAX_MAGNITUDE)[:10]
+    ]
 
 
 def _too_large(offers: pd.DataFrame, raw: RawTable) -> list[Problem]:
@@ -203,6 +221,15 @@ def convert_bundles(
     out = bundles.copy()
     factor = np.array(factors, dtype=float)
     out["price"] = out["price"].to_numpy(float) * factor
+    problems += [
+        Problem(
+            file,
+            f"bundles[{b}].price",
+            f"converted into the scenario currency it is {out['price'].iat[b]:g}, beyond "
+            f"{MAX_MAGNITUDE:g}; check the exchange rate of {codes[b]}",
+        )
+        for b in np.flatnonzero(out["price"].to_numpy(float) > MAX_MAGNITUDE)[:10]
+    ]
     out["currency"] = pd.Series(codes, dtype=object)
     out["rate"] = factor
     return out, problems

@@ -195,6 +195,11 @@
       if (FINISHED.indexOf(job.status) >= 0) { done += 1; }
       var result = job.doc && job.doc.result;
       var cost = result ? money(result.total_cost, state.inspected.currency) : "";
+      if (result && result.objective_kind === "score" && result.objective !== null) {
+        // format 1.1: the award maximises a score (points); the cost stays money
+        cost += " \u00b7 score " + Number(result.objective).toLocaleString("en-US", {
+          minimumFractionDigits: 4, maximumFractionDigits: 4 }) + " points";
+      }
       body.appendChild(el("tr", {}, [
         el("td", { text: job.variant }),
         el("td", {}, [el("code", { text: job.id })]),
