@@ -44,7 +44,18 @@ class SolveJobOptions(SolveOptions):
     diagnose: bool | None = None
 
 
-class RulesOptions(SolveOptions):
+class ParallelOptions(SolveOptions):
+    """An analysis that re-solves: a budget for all of it, and how many chunks run at once."""
+
+    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = Field(
+        None, description="seconds for the whole analysis; figures it stops are not final"
+    )
+    jobs: Annotated[int, Field(ge=1, le=64)] | None = Field(
+        None, description="chunks of re-solves run at once, each on a supervised worker"
+    )
+
+
+class RulesOptions(ParallelOptions):
     """``rules``: the cost of each rule (all, or the named ones)."""
 
     rules: Annotated[list[Name], Field(max_length=1000)] | None = None

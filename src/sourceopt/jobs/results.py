@@ -9,6 +9,8 @@ document, the OpenAPI schema of the service's job results and the docs stay one 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from sourceopt.result import ResultDocument
@@ -31,6 +33,10 @@ class RuleCostDoc(_Doc):
     status_without: Status
     dual: float | None
     note: str
+    method: Literal["dual", "skipped", "resolve"] = Field(
+        "resolve", description="dual: proven 0 by the LP duals without a re-solve; resolve"
+    )
+    final: bool = Field(True, description="false: a limit stopped the figure (or it never ran)")
 
 
 class RulesDocument(_Doc):
