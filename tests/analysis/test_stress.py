@@ -105,6 +105,9 @@ def test_uncovered_demand_ranks_first() -> None:
         "uncovered_units",
         "status_without",
         "reason",
+        "method",
+        "final",
+        "verified",
     ]
 
 

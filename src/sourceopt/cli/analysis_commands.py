@@ -10,6 +10,7 @@ import click
 
 from sourceopt.analysis.metric_spec import is_share, parse
 from sourceopt.cli.exits import exit_code, worst
+from sourceopt.cli.parallel_options import ParallelArgs, parallel_options
 from sourceopt.cli.render import fitted, heading, money, percent, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors, wrote
 from sourceopt.result import SolveResult
@@ -32,12 +33,14 @@ _WIDE = click.option("--wide", is_flag=True, help="every column, however wide th
 @click.option("--rule", "only", multiple=True, help="price only this rule (repeatable)")
 @_WIDE
 @solver_options
+@parallel_options
 def rules_command(
     file: str,
     variant: str,
     only: tuple[str, ...],
     wide: bool,
     run: SolverArgs,
+    par: ParallelArgs,
 ) -> None:
     """Cost of each rule: the objective with and without it, binding, dual price (LP)."""
     from sourceopt.analysis.rule_costs import rule_costs
@@ -49,9 +52,30 @@ def rules_command(
             variant=variant,
             rules=list(only) or None,
             **run.solve_kwargs(),
+            **par.kwargs(run.as_json),
         )
     run.emit(costs.to_dict(), lambda: _rules_text(costs, wide))
     sys.exit(_code([costs.base], not all(r.verified for r in costs.rules)))
+
+
+def _marked(r: Any) -> str:
+    """A rule's note, marked when its figure came without a re-solve or is not final."""
+    marks = (["[dual: no re-solve]"] if r.method == "dual" else []) + (
+        [] if r.final else ["[not final]"]
+    )
+    return " ".join([*marks, r.note]).strip()
+
+
+def _method_legend(rules: Any) -> list[str]:
+    """A line saying how many figures were proven without a re-solve, and how many not final."""
+    proven = sum(r.method != "resolve" for r in rules)
+    open_ = sum(not r.final for r in rules)
+    out = []
+    if proven:
+        out.append(f"{proven} of {len(rules)} proven without a re-solve (LP duals: slack, 0)")
+    if open_:
+        out.append(f"{open_} of {len(rules)} not final (a time limit stopped them)")
+    return out
 
 
 _RULES_PRIORITY = ("rule", "rule cost", "%", "binding", "status", "type", "without it", "note")
@@ -72,12 +96,13 @@ def _rules_text(costs: Any, wide: bool = False) -> str:
             "-" if r.rule_cost_pct is None else f"{r.rule_cost_pct:.3g} %",
             r.status_without.value,
             r.dual,
-            r.note,
+            _marked(r),
         ]
         for r in costs.rules
     ]
     headers = ["rule", "type", "origin", "binding", "without it", "rule cost", "%", "status"]
     lines.append(fitted([*headers, "dual", "note"], rows, _RULES_PRIORITY, wide))
+    lines += _method_legend(costs.rules)
     if len(costs.row_duals):
         lines += ["", "Dual prices of binding rule rows (objective change per unit of the bound)"]
         d = costs.row_duals

@@ -88,11 +88,12 @@ class PriceToWinOptions(SolveOptions):
     tolerance: Annotated[float, Field(gt=0, le=0.5)] | None = None
 
 
-class StressOptions(SolveOptions):
+class StressOptions(ParallelOptions):
     """``stress``: the award when each awarded supplier fails."""
 
     keep: bool | None = None
     supplier: Identifier | None = None
+    suppliers: Annotated[list[Identifier], Field(max_length=100_000)] | None = None
 
 
 def validate_options(

@@ -148,6 +148,11 @@ class SupplierFailureDoc(_Doc):
     uncovered_units: float | None
     status_without: Status
     reason: str = Field(description="without an award: what is uncovered, or what conflicts")
+    method: Literal["dual", "skipped", "resolve"] = Field(
+        "resolve", description="skipped: not in the award, so its failure costs nothing"
+    )
+    final: bool = Field(True, description="false: a limit stopped the figure (or it never ran)")
+    verified: bool = Field(True, description="the re-solve's award passed the verifier")
 
 
 class StressDocument(_Doc):
