@@ -121,6 +121,21 @@ class Resolver:
         self.base_x = raw.x if raw.status in (Status.OPTIMAL, Status.FEASIBLE) else None
         return verified(self.engine, self.scenario, self.program, raw, options)
 
+    def solve(
+        self, scenario: Scenario, program: Program, start: np.ndarray | None = None
+    ) -> SolveResult | None:
+        """Any program of the analysis solved (a MIP from `start`, an award over its columns).
+
+        None when the analysis' budget is already spent.
+        """
+        if self.expired():
+            return None
+        self.resolves += 1
+        options = self._options()
+        use = start if start is not None and program.is_mip else None
+        raw = self._raw(program, options, use)
+        return verified(self.engine, scenario, program, raw, options)
+
     def _raw(self, program: Program, options: SolveOptions, start: np.ndarray | None) -> RawResult:
         """One backend run of `program`; half the gap to the solver (as ``solve_with``)."""
         solver_options = replace(options, mip_gap=options.mip_gap / 2)

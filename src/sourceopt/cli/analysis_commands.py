@@ -10,7 +10,12 @@ import click
 
 from sourceopt.analysis.metric_spec import is_share, parse
 from sourceopt.cli.exits import exit_code, worst
-from sourceopt.cli.parallel_options import ParallelArgs, parallel_options
+from sourceopt.cli.parallel_options import (
+    ParallelArgs,
+    budget_option,
+    parallel_options,
+    progress_bar,
+)
 from sourceopt.cli.render import fitted, heading, money, percent, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors, wrote
 from sourceopt.result import SolveResult
@@ -243,6 +248,7 @@ def _diff_text(d: Any, currency: str) -> str:
     help="draw it (.png or .svg)",
 )
 @solver_options
+@budget_option
 def frontier_command(
     file: str,
     against: str,
@@ -250,6 +256,7 @@ def frontier_command(
     direction: str | None,
     variant: str,
     plot_path: str | None,
+    analysis_time_limit: float | None,
     run: SolverArgs,
 ) -> None:
     """Cost-versus-metric efficient frontier (epsilon-constraint), knee marked."""
@@ -265,6 +272,8 @@ def frontier_command(
             direction=direction.replace("-", "_") if direction else None,
             variant=variant,
             **run.solve_kwargs(),
+            analysis_time_limit=analysis_time_limit,
+            progress=progress_bar(run.as_json),
         )
         if plot_path:
             plot_frontier(front, plot_path)
@@ -284,7 +293,7 @@ def _frontier_text(f: Any) -> str:
             percent(p.value) if share else p.value,
             p.objective,
             p.status.value,
-            "<- knee" if p.knee else "",
+            ("<- knee" if p.knee else "") + ("" if p.final else " [not final]"),
         ]
         for p in f.points
     ]

@@ -45,7 +45,7 @@ class ParallelArgs:
 
     def kwargs(self, as_json: bool) -> dict[str, Any]:
         """The analysis function's keyword arguments, with a progress bar where it shows."""
-        progress = TerminalProgress() if not as_json and sys.stderr.isatty() else None
+        progress = progress_bar(as_json)
         return {
             "jobs": self.jobs,
             "executor": self.executor,
@@ -53,6 +53,21 @@ class ParallelArgs:
             "analysis_time_limit": self.analysis_time_limit,
             "progress": progress,
         }
+
+
+def budget_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --analysis-time-limit alone (an analysis that does not run in chunks)."""
+    return click.option(
+        "--analysis-time-limit",
+        type=click.FloatRange(min=0, min_open=True),
+        default=None,
+        help="seconds for the whole analysis; figures it stops are not final",
+    )(func)
+
+
+def progress_bar(as_json: bool) -> Progress | None:
+    """A progress bar on stderr when it is a terminal and the output is not JSON (else None)."""
+    return TerminalProgress() if not as_json and sys.stderr.isatty() else None
 
 
 def parallel_options(func: Callable[..., Any]) -> Callable[..., Any]:

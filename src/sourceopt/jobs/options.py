@@ -70,6 +70,9 @@ class CompareOptions(SolverOptions):
 class FrontierOptions(SolveOptions):
     """``frontier``: cost against a metric, at `points` levels."""
 
+    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = Field(
+        None, description="seconds for the whole frontier; points it stops are not final"
+    )
     against: Annotated[str, Field(min_length=1, max_length=500)]
     points: Annotated[int, Field(ge=2, le=200)] | None = None
     direction: Literal["at_most", "at_least"] | None = None

@@ -79,6 +79,7 @@ class FrontierPointDoc(_Doc):
     objective: float | None
     status: Status
     knee: bool
+    final: bool = Field(True, description="false: a limit stopped this point's solve")
 
 
 class FrontierDocument(_Doc):
