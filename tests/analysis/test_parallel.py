@@ -50,7 +50,8 @@ def test_a_crashed_chunk_is_failed_figures_not_a_failed_analysis(
     assert all(by_name[n].final and by_name[n].status_without is Status.OPTIMAL for n in first)
     for name in second:
         failed = by_name[name]
-        assert failed.status_without is Status.ERROR and not failed.final
+        assert failed.status_without is Status.ERROR
+        assert not failed.final
         assert failed.objective_without is None
         assert failed.note.startswith("the re-solve failed (crash")
 

@@ -40,7 +40,8 @@ def assert_rules_equal(warm: Any, cold: Any) -> None:
         assert w.status_without == c.status_without, w.name
         assert same(w.objective_without, c.objective_without), (w.name, w.method)
         assert w.verified == c.verified
-        assert w.final and c.final
+        assert w.final
+        assert c.final
 
 
 def assert_stress_equal(warm: Any, cold: Any) -> None:
@@ -68,7 +69,8 @@ def test_warm_rules_and_stress_equal_cold_on_the_catalogue(case: Case) -> None:
 def _properties() -> ModuleType:
     path = Path(__file__).parent.parent / "test_properties.py"
     spec = importlib.util.spec_from_file_location("sourceopt_test_properties", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -138,14 +140,17 @@ def test_an_lp_rule_is_dropped_in_place_on_the_solved_model() -> None:
     edit = Edit(without_rule(sc, "cap-60"), edited, columns, program.rule_rows("cap-60"), None)
     edit = Edit(edit.scenario, edited, columns, edit.relax_rows, columns[:0])
     without = resolver.resolve(edit)
-    assert without is not None and without.objective == pytest.approx(1250.0)
-    assert without.document.verification is not None and without.document.verification.ok
+    assert without is not None
+    assert without.objective == pytest.approx(1250.0)
+    assert without.document.verification is not None
+    assert without.document.verification.ok
     assert resolver.in_place == 1
     # the instance is back as it was: the base again, from the same model
     again = resolver.resolve(
         Edit(sc, program, columns=_all(program), relax_rows=_no(), fix_cols=_no())
     )
-    assert again is not None and again.objective == pytest.approx(1290.0)
+    assert again is not None
+    assert again.objective == pytest.approx(1290.0)
 
 
 def _all(program: Any) -> Any:
@@ -169,7 +174,9 @@ def test_a_slack_lp_rule_is_priced_by_its_duals_without_a_re_solve() -> None:
     assert (cap.method, cap.rule_cost) == ("resolve", pytest.approx(40.0))
     assert (loose.method, loose.rule_cost) == ("dual", 0.0)
     assert loose.objective_without == pytest.approx(1290.0)
-    assert loose.status_without is Status.OPTIMAL and loose.final and loose.verified
+    assert loose.status_without is Status.OPTIMAL
+    assert loose.final
+    assert loose.verified
     doc = costs.to_dict()["rules"]
     assert [r["method"] for r in doc] == ["resolve", "dual"]
     cold = rule_costs(load_scenario(lp([CAP, LOOSE])), warm=False)
@@ -180,7 +187,8 @@ def test_a_slack_lp_rule_is_priced_by_its_duals_without_a_re_solve() -> None:
 def test_a_spent_analysis_time_limit_leaves_figures_not_final() -> None:
     sc = load_scenario("scenarios/laptops.yaml")
     costs = rule_costs(sc, analysis_time_limit=1e-9)
-    assert costs.rules and all(not r.final for r in costs.rules)
+    assert costs.rules
+    assert all(not r.final for r in costs.rules)
     assert all(r.objective_without is None for r in costs.rules)
     assert all("time limit" in r.note for r in costs.rules)
     assert all(d["final"] is False for d in costs.to_dict()["rules"])
@@ -193,4 +201,5 @@ def test_frontier_warm_equals_cold_and_marks_points_final() -> None:
     assert [p.bound for p in warm.points] == pytest.approx([p.bound for p in cold.points])
     for w, c in zip(warm.points, cold.points, strict=True):
         assert same(w.objective, c.objective)
-        assert w.final and w.to_dict()["final"] is True
+        assert w.final
+        assert w.to_dict()["final"] is True
