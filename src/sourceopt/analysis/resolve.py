@@ -93,6 +93,7 @@ class Resolver:
         self.deadline = deadline  # time.monotonic() by which every re-solve must end
         self.warm = warm and engine.name == "highs" and hasattr(engine, "prepare")
         self._h: Any = None  # the HiGHS instance holding the solved base LP
+        self._basis: Any = None  # its optimal basis
         self.base_x: np.ndarray | None = None
         self.resolves = 0  # re-solves run (for the benchmarks and the tests)
         self.in_place = 0  # of which in place on the solved base LP
@@ -146,8 +147,9 @@ class Resolver:
         if start is not None:
             h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
         raw: RawResult = engine.run(h, program)
-        if program is self.program and not program.is_mip:
+        if program is self.program and not program.is_mip and raw.status is Status.OPTIMAL:
             self._h = h
+            self._basis = h.getBasis()  # every in-place re-solve starts from the optimal basis
         return raw
 
     def resolve(self, edit: Edit) -> SolveResult | None:
@@ -178,6 +180,12 @@ class Resolver:
         h.changeColsBounds(len(cols), cols, np.minimum(p.col_lo[cols], 0.0), np.zeros(len(cols)))
         limit = options.time_limit
         h.setOptionValue("time_limit", float(limit) if limit is not None else np.inf)
+        # from the base's optimal basis, by the dual simplex (simplex_strategy 1): fixing
+        # columns at 0 keeps it dual feasible; freeing rows keeps it primal feasible, but
+        # HiGHS's primal simplex took 10-40 times as long there (split-lp 100,000 offers:
+        # 1.1-2.1 s dual against 30+ s primal, the base 6.4 s; benchmarks/README.md)
+        h.setOptionValue("simplex_strategy", 1)
+        h.setBasis(self._basis)
         try:
             raw: RawResult = self.engine.run(h, p)  # type: ignore[attr-defined]
         finally:
