@@ -203,3 +203,38 @@ def test_frontier_warm_equals_cold_and_marks_points_final() -> None:
         assert same(w.objective, c.objective)
         assert w.final
         assert w.to_dict()["final"] is True
+
+
+TIERED = {
+    "sourceopt": 1,
+    "name": "start-point-regression",
+    "items": [{"id": "I0", "demand": 20}, {"id": "I1", "demand": 22}],
+    "suppliers": [
+        {"id": "S1", "capacity": 20, "attributes": {"risk": 0.0}},
+        {"id": "S2", "capacity": 100, "attributes": {"risk": 0.0}},
+        {"id": "SB", "capacity": 84, "attributes": {"risk": 0.5}},
+    ],
+    "offers": [
+        {"supplier": "S1", "item": "I1", "price": 5, "capacity": 5},
+        {"supplier": "S2", "item": "I0", "price": 5, "tiers": [{"from": 5, "price": 4}]},
+        {"supplier": "S2", "item": "I1", "price": 5},
+        {"supplier": "SB", "item": "I0", "price": 60},
+        {"supplier": "SB", "item": "I1", "price": 60},
+    ],
+    "objective": {"penalties": [{"attribute": "risk", "per": "spend", "weight": 0.2}]},
+    "rules": [{"type": "max_share", "limit": 0.8, "measure": "volume", "per": "category"}],
+}
+
+
+def test_a_mip_re_solve_from_the_base_award_reports_its_own_point() -> None:
+    # A generated case (hypothesis found it) where HiGHS, given the base award as its start,
+    # reported the optimum's objective with the start's point. With the rule, S2 carries at
+    # most 80 % of the 42 units (33.6): I0 20 x 4 (tier) = 80, I1 13.6 x 5 = 68 at S2, 5 x 5
+    # = 25 at S1, 3.4 x 60 = 204 at SB plus its risk penalty 0.2 x 0.5 x 204 = 20.4: 397.4.
+    # Without it S2 takes all: 80 + 22 x 5 = 190, so the rule costs 207.4.
+    costs = rule_costs(load_scenario(copy.deepcopy(TIERED)))
+    assert costs.objective == pytest.approx(397.4, abs=1e-4)
+    (rule,) = costs.rules
+    assert rule.status_without is Status.OPTIMAL
+    assert rule.objective_without == pytest.approx(190.0, abs=1e-4)
+    assert rule.rule_cost == pytest.approx(207.4, abs=1e-4)

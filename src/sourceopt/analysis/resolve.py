@@ -147,6 +147,10 @@ class Resolver:
         if start is not None:
             h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
         raw: RawResult = engine.run(h, program)
+        if start is not None and not _consistent(raw, program):
+            # HiGHS 1.16 can report the optimum's objective with the start's point (seen
+            # when presolve finishes the MIP): never trust that point; solve it cold
+            return self.engine.solve(program, solver_options)
         if program is self.program and not program.is_mip and raw.status is Status.OPTIMAL:
             self._h = h
             self._basis = h.getBasis()  # every in-place re-solve starts from the optimal basis
@@ -192,6 +196,14 @@ class Resolver:
             h.changeRowsBounds(len(rows), rows, p.row_lo[rows], p.row_hi[rows])
             h.changeColsBounds(len(cols), cols, p.col_lo[cols], p.col_hi[cols])
         return _mapped(raw, edit.program, edit.columns)
+
+
+def _consistent(raw: RawResult, program: Program) -> bool:
+    """Whether a result's point has the objective it reports (within 1e-9 relative)."""
+    if raw.x is None or raw.objective is None:
+        return True
+    value = float(program.solver_objective() @ raw.x + program.offset)
+    return abs(value - raw.objective) <= 1e-9 * max(1.0, abs(value), abs(raw.objective))
 
 
 def _mapped(raw: RawResult, program: Program, columns: np.ndarray) -> RawResult:
