@@ -103,6 +103,7 @@ GOALS: dict[str, tuple[str, int, str, dict[str, Any], float]] = {
     "frontier-award-mip": ("award-mip", 10_000, "frontier", {"points": 10}, 5.0),
     "jobs-rules-award-mip": ("award-mip", 10_000, "rules", {"jobs": 2}, 1.7),
     "jobs-stress-award-mip": ("award-mip", 10_000, "stress", {"jobs": 2}, 1.7),
+    "jobs-stress-award-mip-2k": ("award-mip", 2_000, "stress", {"jobs": 2}, 1.7),
     "stress-coupa": ("coupa-scale", 1_080_000, "stress", {}, 10.0),
     "rules-coupa": ("coupa-scale", 1_080_000, "rules", {}, 10.0),
 }
