@@ -2,6 +2,11 @@
 
     python -m benchmarks.bench_analyses [--family award-mip split-lp] [--offers 10000]
                                          [--points 5] [--seed 0]
+    python -m benchmarks.bench_analyses --goal rules-split-lp rules-award-mip ...
+
+``--goal`` runs the goal lines of issue 16 instead (:data:`GOALS`, one family per line: the
+analysis, warm, against one cold solve of the same program, or ``--jobs 2`` against
+``--jobs 1``), each printing its ratio and the goal.
 
 For each family the scenario is written to a temporary folder (YAML + Parquet) by
 ``benchmarks.generators.write_scenario``. "reuse" is the library analysis (one load, one
@@ -21,7 +26,7 @@ from typing import Any
 
 from benchmarks.generators import write_scenario
 from sourceopt import build_program, load_scenario
-from sourceopt.analysis import frontier, rule_costs, without_rule
+from sourceopt.analysis import frontier, rule_costs, stress, without_rule
 from sourceopt.scenario.schema import MaxShareRule
 from sourceopt.solve import solve_options, solve_program
 
@@ -90,13 +95,79 @@ def run(family: str, offers: int, points: int, seed: int, folder: Path) -> dict[
     return figures
 
 
+GOALS: dict[str, tuple[str, int, str, dict[str, Any], float]] = {
+    # name: family, offers, analysis, its options, the goal (ratio at most; for jobs at least)
+    "rules-split-lp": ("split-lp", 100_000, "rules", {}, 2.0),
+    "rules-split-lp-1m": ("split-lp", 1_000_000, "rules", {}, 2.0),
+    "rules-award-mip": ("award-mip", 10_000, "rules", {}, 3.0),
+    "frontier-award-mip": ("award-mip", 10_000, "frontier", {"points": 10}, 5.0),
+    "jobs-rules-award-mip": ("award-mip", 10_000, "rules", {"jobs": 2}, 1.7),
+    "jobs-stress-award-mip": ("award-mip", 10_000, "stress", {"jobs": 2}, 1.7),
+    "jobs-stress-award-mip-2k": ("award-mip", 2_000, "stress", {"jobs": 2}, 1.7),
+    "stress-coupa": ("coupa-scale", 1_080_000, "stress", {}, 10.0),
+    "rules-coupa": ("coupa-scale", 1_080_000, "rules", {}, 10.0),
+}
+"""The goal lines; the coupa-scale and 1,000,000-offer lines are for a quiet machine."""
+
+
+def _analysis(kind: str, sc: Any, options: dict[str, Any]) -> tuple[float, Any]:
+    if kind == "rules":
+        return _timed(rule_costs, sc, **options)
+    if kind == "stress":
+        return _timed(stress, sc, **options)
+    return _timed(frontier, sc, "max_share", **options)
+
+
+def _how(out: Any) -> str:
+    """How the figures were found: methods counted, re-solves, figures not final."""
+    figures = list(getattr(out, "rules", None) or getattr(out, "suppliers", None) or out.points)
+    methods: dict[str, int] = {}
+    for f in figures:
+        key = getattr(f, "method", "resolve")
+        methods[key] = methods.get(key, 0) + 1
+    final = sum(bool(getattr(f, "final", True)) for f in figures)
+    return f"{len(figures)} figures {methods}, {final} final"
+
+
+def run_goal(name: str, seed: int, folder: Path) -> None:
+    """One goal line: the analysis' time against one cold solve (or jobs 2 against jobs 1)."""
+    family, offers, kind, options, goal = GOALS[name]
+    path = write_scenario(family, offers, folder, seed)
+    sc = load_scenario(path)
+    program = build_program(sc)
+    _show("goal", f"{name}: {family}/{offers:,} {kind} {options}")
+    _show(
+        "rows x cols", f"{program.n_rows} x {program.n_cols} ({'MIP' if program.is_mip else 'LP'})"
+    )
+    if "jobs" in options:
+        t1, one = _analysis(kind, sc, {**options, "jobs": 1})
+        _show("jobs 1", t1)
+        t2, _ = _analysis(kind, sc, options)
+        _show(f"jobs {options['jobs']}", t2)
+        _show("speed-up", f"{t1 / t2:.2f}x (goal >= {goal}x): {_how(one)}")
+        return
+    t_solve, base = _timed(solve_program, sc, program, solve_options(sc))
+    _show("one cold solve", t_solve)
+    _show("status", base.status.value)
+    t_analysis, out = _analysis(kind, sc, options)
+    _show(kind, t_analysis)
+    _show("ratio", f"{t_analysis / t_solve:.2f}x (goal <= {goal}x): {_how(out)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--goal", nargs="+", choices=sorted(GOALS), default=None)
     parser.add_argument("--family", nargs="+", default=["award-mip", "split-lp"])
     parser.add_argument("--offers", type=int, default=10_000)
     parser.add_argument("--points", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    if args.goal:
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in args.goal:
+                run_goal(name, args.seed, Path(tmp))
+                print(flush=True)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         for family in args.family:
             run(family, args.offers, args.points, args.seed, Path(tmp))

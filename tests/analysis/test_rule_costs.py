@@ -78,7 +78,9 @@ def test_json_is_the_contract() -> None:
         "rule_cost_pct",
         "status_without",
         "dual",
-        "note",  # an added key (the format allows additions)
+        "note",  # added keys (the format allows additions)
+        "method",
+        "final",
     }
     assert doc["rules"][0]["status_without"] == "optimal"
 

@@ -105,6 +105,9 @@ def test_uncovered_demand_ranks_first() -> None:
         "uncovered_units",
         "status_without",
         "reason",
+        "method",
+        "final",
+        "verified",
     ]
 
 
@@ -134,6 +137,9 @@ def test_cli_stress(tmp_path: Path) -> None:
         "reason": (
             "no other supplier can cover A 100 units, with the other awards held at their units"
         ),
+        "method": "resolve",
+        "final": True,
+        "verified": True,
     }
     text = runner.invoke(cli, ["stress", str(path)])
     assert text.exit_code == 0

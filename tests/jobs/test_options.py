@@ -13,6 +13,8 @@ from sourceopt.scenario.load import load_scenario
 from sourceopt.solve import solve
 
 SERVER_CHOSEN = {"seed", "threads"}  # solve() takes them; a job runs with the server's
+# the analyses' executor (a job's chunks run on the server's pool), warm switch and progress
+SERVER_CHOSEN |= {"executor", "scheduler", "warm", "progress"}
 
 
 def _parameters(kind: str) -> set[str]:

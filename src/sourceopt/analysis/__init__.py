@@ -21,6 +21,7 @@ from sourceopt.analysis.frontier import Frontier, FrontierPoint, frontier
 from sourceopt.analysis.metrics import METRICS
 from sourceopt.analysis.plot import plot_frontier
 from sourceopt.analysis.price_to_win import PriceToWin, price_to_win
+from sourceopt.analysis.resolve import Progress
 from sourceopt.analysis.rule_costs import RuleCost, RuleCosts, rule_costs
 from sourceopt.analysis.stress import StressResult, stress
 
@@ -31,6 +32,7 @@ __all__ = [
     "Frontier",
     "FrontierPoint",
     "PriceToWin",
+    "Progress",
     "RuleCost",
     "RuleCosts",
     "StressResult",

@@ -10,6 +10,7 @@ to [0, 1]. See models/README.md, "Trade-off frontier".
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,13 +19,14 @@ import numpy as np
 import pandas as pd
 
 from sourceopt.analysis.metrics import AT_LEAST, Target, measure, parse, prepare, resolve
+from sourceopt.analysis.resolve import Progress, Resolver, is_final
 from sourceopt.analysis.sense import refuse_score
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.variants import apply_variant
-from sourceopt.solve import solve_options, solve_program
+from sourceopt.solve import solve_options
 from sourceopt.solvers.base import Status
 from sourceopt.solvers.registry import get_backend
 
@@ -42,6 +44,7 @@ class FrontierPoint:
     knee: bool
     verified: bool
     result: SolveResult
+    final: bool = True  # False: a limit stopped this point's solve
 
     def to_dict(self) -> dict[str, Any]:
         """The point's entry of the ``frontier`` JSON (docs/results.md)."""
@@ -51,6 +54,7 @@ class FrontierPoint:
             "objective": self.objective,
             "status": self.status.value,
             "knee": self.knee,
+            "final": self.final,
         }
 
 
@@ -104,22 +108,32 @@ def frontier(
     backend: str | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    analysis_time_limit: float | None = None,
+    warm: bool = True,
+    progress: Progress | None = None,
 ) -> Frontier:
     """The cost-versus-`against` frontier (metrics: :data:`~sourceopt.analysis.metrics.METRICS`).
 
     `direction` is ``at_most`` (a cap: max_share, hhi, average by default) or ``at_least`` (a
     floor: supplier_count, group_share by default). The program is built once; each point
-    adds the metric's rows to it and is verified against the scenario.
+    adds the metric's rows to it and is verified against the scenario. The points are solved
+    from the tightest bound to the loosest, a MIP point starting from the best award found at
+    a bound at least as tight (feasible at its own: ``warm=False`` solves each cold).
+    `analysis_time_limit` caps the whole frontier: points it did not reach are left out, and
+    a point it stopped is ``final: false``.
     """
+    started = time.monotonic()
     if points < 2:
         raise AnalysisError(f"a frontier needs at least 2 points, got {points}")
     chosen = apply_variant(scenario, variant)
     refuse_score(chosen, "frontier", "it traces the total cost against a metric")
     target = resolve(chosen, parse(against), direction)
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
-    get_backend(backend or scenario.solver.backend)
+    engine = get_backend(backend or scenario.solver.backend)
     program = build_program(chosen)
-    first = solve_program(chosen, program, options, backend)
+    deadline = None if analysis_time_limit is None else started + analysis_time_limit
+    resolver = Resolver(chosen, program, options, engine, deadline=deadline, warm=warm)
+    first = resolver.solve_base()
     head = (
         chosen.name,
         chosen.variant,
@@ -130,19 +144,51 @@ def frontier(
     m0 = measure(target.metric, chosen, first)
     if m0 is None:
         return Frontier(*head, first, ())
-    eps = prepare(target, program, chosen)
-    solved: dict[float, SolveResult] = {m0: first}
-
-    def solve_at(bound: float) -> SolveResult:
-        if bound not in solved:
-            solved[bound] = solve_program(chosen, eps.at(bound), options, backend)
-        return solved[bound]
-
-    best = _best_bound(target, m0, solve_at, points)
+    if progress is not None:
+        progress.total = points
+    at = _Solver(target, prepare(target, program, chosen), resolver, chosen, warm)
+    at.solved[m0] = first
+    best = _best_bound(target, m0, at, points)
     bounds = _grid(target, m0, best, points)
-    found = [(b, solve_at(b)) for b in bounds]
-    out = _points(target, chosen, found)
+    found = []
+    for b in reversed(bounds):  # tightest first: each point starts from a tighter award
+        result = at(b)
+        if progress is not None:
+            progress.done()
+        if result is not None:
+            found.append((b, result))
+    out = _points(target, chosen, found[::-1])
     return Frontier(*head, first, out)
+
+
+class _Solver:
+    """Solves the frontier's program at a bound, once per bound, from the best tighter award."""
+
+    def __init__(
+        self, target: Target, eps: Any, resolver: Resolver, chosen: Scenario, warm: bool
+    ) -> None:
+        self.target, self.eps, self.resolver, self.chosen = target, eps, resolver, chosen
+        self.warm = warm
+        self.solved: dict[float, SolveResult | None] = {}
+        self.awards: list[tuple[float, float, np.ndarray]] = []  # bound, objective, x
+
+    def __call__(self, bound: float) -> SolveResult | None:
+        if bound not in self.solved:
+            program = self.eps.at(bound)
+            result = self.resolver.solve(self.chosen, program, self._start(bound))
+            self.solved[bound] = result
+            raw = None if result is None else result.raw
+            if raw is not None and raw.x is not None and result is not None and result.has_award:
+                self.awards.append((bound, float(raw.objective or np.inf), raw.x))
+        return self.solved[bound]
+
+    def _start(self, bound: float) -> np.ndarray | None:
+        """The cheapest award found at a bound at least as tight as `bound` (None: none)."""
+        if not self.warm:
+            return None
+        up = self.target.direction is AT_LEAST
+        tighter = [a for a in self.awards if (a[0] >= bound if up else a[0] <= bound)]
+        return min(tighter, key=lambda a: a[1])[2] if tighter else None
 
 
 def _points(
@@ -160,19 +206,20 @@ def _points(
             knee=k == knee,
             verified=r.document.verification is None or r.document.verification.ok,
             result=r,
+            final=is_final(r),
         )
         for k, (v, (b, r)) in enumerate(zip(values, found, strict=True))
     )
 
 
 def _best_bound(
-    target: Target, m0: float, solve_at: Callable[[float], SolveResult], points: int
+    target: Target, m0: float, solve_at: Callable[[float], SolveResult | None], points: int
 ) -> float:
     """The best feasible bound between m0 and the metric's far end, by bisection."""
     far = target.far
     if (far >= m0) != (target.direction is AT_LEAST) or far == m0:
         return m0
-    if solve_at(far).has_award:
+    if _awarded(solve_at(far)):
         return far
     ok, bad = 0.0, 1.0  # fractions of the way from m0 to far
     for _ in range(BISECTION_STEPS):
@@ -182,11 +229,16 @@ def _best_bound(
         t = (mid - m0) / (far - m0)
         if t <= ok or t >= bad:
             break
-        if solve_at(mid).has_award:
+        if _awarded(solve_at(mid)):
             ok = t
         else:
             bad = t
     return _round(target, m0 + ok * (far - m0))
+
+
+def _awarded(result: SolveResult | None) -> bool:
+    """Whether a solve found an award (a solve the time limit never ran has none)."""
+    return result is not None and result.has_award
 
 
 def _round(target: Target, value: float) -> float:

@@ -1,19 +1,25 @@
 """Cost of each rule: the objective with and without every rule, and LP duals of rule rows.
 
 The scenario's program is built once; each rule is dropped from it
-(:func:`~sourceopt.formulation.edits.drop_rule`), the edited program re-solved and its award
-verified against the scenario without that rule. See models/README.md, "Analyses".
+(:func:`~sourceopt.formulation.edits.drop_rule`), the edited program re-solved warm
+(:mod:`sourceopt.analysis.resolve`) and its award verified against the scenario without that
+rule. An LP-class rule whose rows are slack with a zero dual costs exactly 0 without a
+re-solve (``method: "dual"``: the base award stays feasible and the base duals stay dual
+feasible once its rows are gone, so the base award is still optimal). See models/README.md,
+"Analyses".
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from sourceopt.analysis.resolve import Edit, Progress, Resolver, is_final, origins, tagged
 from sourceopt.analysis.sense import is_score, kind, loss
 from sourceopt.formulation.build import build_program
 from sourceopt.formulation.edits import drop_rule, rule_position, without_rule
@@ -26,6 +32,9 @@ from sourceopt.scenario.variants import apply_variant
 from sourceopt.solve import solve_options, solve_program
 from sourceopt.solvers.base import Status
 from sourceopt.solvers.registry import get_backend
+
+if TYPE_CHECKING:
+    from sourceopt.analysis.parallel import Chunks
 
 SAME = 1e-6  # relative difference below which a rule "changes nothing"
 
@@ -45,6 +54,8 @@ class RuleCost:
     dual: float | None
     note: str
     verified: bool
+    method: str = "resolve"  # "dual": proven 0 by the LP duals; "resolve": re-solved
+    final: bool = True  # False: a limit stopped the re-solve (or it never ran)
 
     def to_dict(self) -> dict[str, Any]:
         """The rule's entry of the ``rules`` analysis JSON (docs/results.md), plus a key.
@@ -61,6 +72,8 @@ class RuleCost:
             "status_without": self.status_without.value,
             "dual": self.dual,
             "note": self.note,
+            "method": self.method,
+            "final": self.final,
         }
 
 
@@ -111,41 +124,171 @@ def rule_costs(
     backend: str | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    analysis_time_limit: float | None = None,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    warm: bool = True,
+    progress: Progress | None = None,
 ) -> RuleCosts:
     """The objective with and without each rule (all rules, or the named ones).
 
-    The program is built once; every re-solve drops one rule's block from it and is verified
-    against the scenario without that rule. Duals are those of the solve with every rule
-    (LP-class scenarios on a backend with duals; otherwise None).
+    The program is built once; every re-solve drops one rule's block from it, runs warm
+    (:mod:`sourceopt.analysis.resolve`; ``warm=False``: cold, every rule re-solved) and is
+    verified against the scenario without that rule. Duals are those of the solve with every
+    rule (LP-class scenarios on a backend with duals; otherwise None). `analysis_time_limit`
+    caps the whole analysis (figures it stopped are ``final: false``); `jobs` > 1 prices the
+    rules in that many chunks at once (:mod:`sourceopt.analysis.parallel`), with the same
+    figures.
     """
+    started = time.monotonic()
     chosen = apply_variant(scenario, variant)
     names = list(chosen.rule_names if rules is None else rules)
     for name in names:
         rule_position(chosen, name)  # unknown names fail before any solve
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
-    get_backend(backend or scenario.solver.backend)
+    engine = get_backend(backend or scenario.solver.backend)
+    deadline = None if analysis_time_limit is None else started + analysis_time_limit
+    parts: list[list[str]] = [names]
+    remote = None
+    if jobs > 1 and len(names) > 1:
+        from sourceopt.analysis.parallel import Chunks, chunks
+
+        parts = chunks(names, jobs)
+        given = {"variant": variant, "backend": backend, "time_limit": time_limit}
+        given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
+        remote = Chunks(
+            scenario, "rules", "rules", parts[1:], given,
+            executor=executor, scheduler=scheduler, deadline=deadline,
+        )  # fmt: skip
+        remote.start()
     program = build_program(chosen)
-    base = solve_program(chosen, program, options, backend)
-    by_name = {r.name: r for r in base.document.rules}
-    origins = dict(zip(chosen.rule_names, chosen.rule_origins, strict=True))
+    resolver = Resolver(chosen, program, options, engine, deadline=deadline, warm=warm)
+    base = resolver.solve_base()
     duals = _row_duals(chosen, program, base.duals)
-    out = []
-    for name in names:
-        rule = chosen.rules[rule_position(chosen, name)]
-        less = without_rule(chosen, name)
-        # a score's offers in force depend on the rules (exclude): rebuild, never edit
-        edited = build_program(less) if is_score(chosen) else drop_rule(program, name, chosen)
-        without = solve_program(less, edited, options, backend)
-        doc = by_name.get(name)
-        rule_dual = None
-        if base.duals is not None:
-            rule_dual = float(duals.loc[duals["rule"] == name, "dual"].sum())
-        binding = doc is not None and doc.binding
-        out.append(
-            _priced(rule, origins[name], base, without, binding, rule_dual, is_score(chosen))
-        )
+    pricer = _Pricer(chosen, program, resolver, base, duals, progress)
+    out = [pricer.price(name) for name in parts[0]]
+    if remote is not None:
+        out += _collected(remote, pricer)
+    order = {name: k for k, name in enumerate(names)}
+    out.sort(key=lambda r: order[r.name])
     return RuleCosts(
         chosen.name, chosen.variant, chosen.currency, base, tuple(out), duals, kind(chosen)
+    )
+
+
+def _collected(remote: Chunks, pricer: _Pricer) -> list[RuleCost]:
+    """The rules priced by the other chunks' workers (a failed chunk: failed figures)."""
+    from sourceopt.analysis.parallel import failure_text
+
+    out = []
+    for part, payload in remote.results():
+        if isinstance(payload, dict):
+            out += [pricer.from_dict(entry) for entry in payload["rules"]]
+        else:
+            out += [pricer.failed(name, failure_text(payload)) for name in part]
+        if pricer.progress is not None:
+            pricer.progress.done(len(part))
+    return out
+
+
+DUAL_ZERO = 1e-9  # a row dual this small is zero
+
+
+class _Pricer:
+    """Prices one rule at a time against the base solve (by its duals, or a warm re-solve)."""
+
+    def __init__(
+        self,
+        chosen: Scenario,
+        program: Program,
+        resolver: Resolver,
+        base: SolveResult,
+        duals: pd.DataFrame,
+        progress: Progress | None,
+    ) -> None:
+        self.chosen, self.program, self.resolver, self.base = chosen, program, resolver, base
+        self.duals, self.progress = duals, progress
+        self.tagged = tagged(program)
+        self.by_name = {r.name: r for r in base.document.rules}
+        self.origins = dict(zip(chosen.rule_names, chosen.rule_origins, strict=True))
+
+    def price(self, name: str) -> RuleCost:
+        """One rule priced: by the duals where they prove 0, else re-solved without it."""
+        chosen, base = self.chosen, self.base
+        pos = rule_position(chosen, name)
+        rule, origin = chosen.rules[pos], self.origins[name]
+        doc = self.by_name.get(name)
+        binding = doc is not None and doc.binding
+        rule_dual = None
+        if base.duals is not None:
+            rule_dual = float(self.duals.loc[self.duals["rule"] == name, "dual"].sum())
+        if is_score(chosen):  # a score's offers in force follow the rules (exclude): rebuild
+            less = without_rule(chosen, name)
+            r = self.resolver
+            rebuilt = solve_program(less, build_program(less), r.options, r.engine.name)
+            priced = _priced(rule, origin, base, rebuilt, binding, rule_dual, score=True)
+        elif self.resolver.warm and self._free(name, pos, binding):
+            priced = _priced(rule, origin, base, base, binding, rule_dual)
+            priced = replace(priced, method="dual")
+        else:
+            edited, columns = origins(drop_rule(self.tagged, name, chosen))
+            relax = self.program.rule_rows(name)
+            edit = Edit(without_rule(chosen, name), edited, columns, relax, _NONE, start=True)
+            without = self.resolver.resolve(edit)
+            if without is None:
+                priced = _not_run(rule, origin, binding, rule_dual)
+            else:
+                priced = _priced(rule, origin, base, without, binding, rule_dual)
+                priced = replace(priced, final=is_final(without))
+        if self.progress is not None:
+            self.progress.done()
+        return priced
+
+    def from_dict(self, entry: dict[str, Any]) -> RuleCost:
+        """A rule priced by a worker, from its ``to_dict()`` entry."""
+        fields = {k: v for k, v in entry.items() if k in RuleCost.__dataclass_fields__}
+        fields["status_without"] = Status(entry["status_without"])
+        fields["origin"] = self.origins[entry["name"]]
+        fields["verified"] = "FAILED verification" not in entry["note"]
+        return RuleCost(**fields)
+
+    def failed(self, name: str, why: str) -> RuleCost:
+        """A rule whose chunk failed in its worker: no figure, the reason in its note."""
+        rule = self.chosen.rules[rule_position(self.chosen, name)]
+        cost = _not_run(rule, self.origins[name], False, None)
+        return replace(cost, status_without=Status.ERROR, note=why)
+
+    def _free(self, name: str, pos: int, binding: bool) -> bool:
+        """Whether the LP duals prove the rule costs 0: slack rows, zero duals, no penalty."""
+        base, p = self.base, self.program
+        x = None if base.raw is None else base.raw.x
+        if base.duals is None or x is None or binding or base.status is not Status.OPTIMAL:
+            return False
+        rows = p.rule_rows(name)
+        own = p.rule_columns(pos)
+        penalty = float(np.abs(p.c[own] * x[own]).sum()) if len(own) else 0.0
+        return bool(np.all(np.abs(base.duals[rows]) <= DUAL_ZERO)) and penalty == 0.0
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def _not_run(rule: Rule, origin: str, binding: bool, dual: float | None) -> RuleCost:
+    """A rule the analysis' time limit left unpriced."""
+    return RuleCost(
+        name=str(rule.name),
+        type=rule.type,
+        origin=origin,
+        binding=binding,
+        objective_without=None,
+        rule_cost=None,
+        rule_cost_pct=None,
+        status_without=Status.NO_SOLUTION,
+        dual=dual,
+        note="not priced: the analysis time limit ran out",
+        verified=True,
+        final=False,
     )
 
 

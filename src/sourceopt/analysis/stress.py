@@ -14,8 +14,9 @@ the cost of re-sourcing. See models/README.md, "Supplier-failure stress".
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -26,9 +27,9 @@ from sourceopt.analysis.diagnose_common import (
     Setup,
     offer_units,
     prepare,
-    run,
     supplier_code,
 )
+from sourceopt.analysis.resolve import Edit, Progress, Resolver, is_final
 from sourceopt.analysis.sense import refuse_score
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.edits import fix_suppliers_out, with_columns, with_rows
@@ -39,6 +40,10 @@ from sourceopt.scenario.variants import apply_variant
 from sourceopt.solvers.base import Status
 
 _FIELDS = ["supplier", "objective_without", "delta", "uncovered_units", "status_without", "reason"]
+_FIELDS += ["method", "final", "verified"]
+if TYPE_CHECKING:
+    from sourceopt.analysis.parallel import Chunks
+
 _HOLD = "the other awards held at their units"
 
 
@@ -52,6 +57,9 @@ class SupplierFailure:
     uncovered_units: float | None
     status_without: Status
     reason: str = ""  # without an award: what is uncovered, or which rules cannot all hold
+    method: str = "resolve"  # "skipped": not in the award, so its failure costs nothing
+    final: bool = True  # False: a limit stopped the re-solve (or it never ran)
+    verified: bool = True  # the re-solve's award passed the independent verifier
 
 
 @dataclass(frozen=True)
@@ -89,23 +97,43 @@ def stress(
     variant: str = "base",
     keep: bool = False,
     supplier: str | None = None,
+    suppliers: list[str] | None = None,
     backend: str | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    analysis_time_limit: float | None = None,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    warm: bool = True,
+    progress: Progress | None = None,
 ) -> StressResult:
-    """Re-solve without each awarded supplier (or only `supplier`), worst failure first."""
+    """Re-solve without each awarded supplier (or only `supplier`), worst failure first.
+
+    Re-solves run warm (:mod:`sourceopt.analysis.resolve`: an LP's failure re-solved in place
+    from the base basis); `suppliers` names the ones to stress (one not in the award costs
+    nothing: ``method: "skipped"``). `analysis_time_limit` caps the whole analysis (a failure
+    it stopped is ``final: false``); `jobs` > 1 stresses that many chunks of suppliers at once
+    (:mod:`sourceopt.analysis.parallel`), with the same figures.
+    """
     refuse_score(
         apply_variant(scenario, variant),
         "stress",
         "it prices each failure as extra cost on the built program, while a failing "
         "supplier changes every score of its items",
     )
+    started = time.monotonic()
     setup = prepare(
         scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
     )
     chosen, program = setup.scenario, setup.program
     only = None if supplier is None else supplier_code(chosen, supplier)
-    base = run(setup, chosen, program)
+    named = None if suppliers is None else [supplier_code(chosen, s) for s in suppliers]
+    deadline = None if analysis_time_limit is None else started + analysis_time_limit
+    resolver = Resolver(chosen, program, setup.options, setup.engine, deadline=deadline, warm=warm)
+    solved = resolver.solve_base()
+    assert solved.raw is not None  # the resolver always keeps it
+    base = Run(solved.raw, solved)
     if not base.has_award or base.raw.x is None:
         raise AnalysisError(
             f"no award to stress: scenario {chosen.name!r} ({chosen.variant}) is "
@@ -119,13 +147,62 @@ def stress(
             raise AnalysisError(f"supplier {supplier!r} is not in the award; awarded: {ids}")
         awarded = [only]
     objective = base.result.objective
+    todo = awarded if named is None else named
+    names = [str(chosen.suppliers["id"].iat[s]) for s in todo]
+    parts: list[list[str]] = [names]
+    remote: Chunks | None = None
+    if jobs > 1 and len(names) > 1:
+        from sourceopt.analysis.parallel import Chunks, chunks
+
+        parts = chunks(names, jobs)
+        given = {"variant": variant, "keep": keep, "backend": backend, "time_limit": time_limit}
+        given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
+        remote = Chunks(
+            scenario, "stress", "suppliers", parts[1:], given,
+            executor=executor, scheduler=scheduler, deadline=deadline,
+        )  # fmt: skip
+        remote.start()
     verified, failures = True, []
-    for s in awarded:
-        failure, ok = _without(setup, base, s, units if keep else None, objective)
+    for sid in parts[0]:
+        s = supplier_code(chosen, sid)
+        if s not in awarded:
+            failure, ok = SupplierFailure(sid, objective, 0.0, 0.0, Status.OPTIMAL), True
+            failure = replace(failure, method="skipped")
+        else:
+            failure, ok = _without(setup, resolver, base, s, units if keep else None, objective)
         failures.append(failure)
+        verified &= ok
+        if progress is not None:
+            progress.done()
+    if remote is not None:
+        more, ok = _collected(remote, progress)
+        failures += more
         verified &= ok
     failures.sort(key=_severity)
     return StressResult(chosen.name, chosen.variant, objective, tuple(failures), keep, verified)
+
+
+def _collected(remote: Chunks, progress: Progress | None) -> tuple[list[SupplierFailure], bool]:
+    """The failures stressed by the other chunks' workers (a failed chunk: failed figures)."""
+    from sourceopt.analysis.parallel import failure_text
+
+    out, verified = [], True
+    for part, payload in remote.results():
+        if isinstance(payload, dict):
+            for row in payload["suppliers"]:
+                fields = {k: v for k, v in row.items() if k in SupplierFailure.__dataclass_fields__}
+                fields["status_without"] = Status(row["status_without"])
+                out.append(SupplierFailure(**fields))
+                verified &= bool(row["verified"])
+        else:
+            why = failure_text(payload)
+            out += [
+                SupplierFailure(sid, None, None, None, Status.ERROR, why, final=False)
+                for sid in part
+            ]
+        if progress is not None:
+            progress.done(len(part))
+    return out, verified
 
 
 def _severity(f: SupplierFailure) -> tuple[float, int, float]:
@@ -142,21 +219,41 @@ def _awarded(program: Program, scenario: Scenario, x: np.ndarray) -> list[int]:
 
 
 def _without(
-    setup: Setup, base: Run, s: int, keep: np.ndarray | None, objective: float
+    setup: Setup,
+    resolver: Resolver,
+    base: Run,
+    s: int,
+    keep: np.ndarray | None,
+    objective: float,
 ) -> tuple[SupplierFailure, bool]:
     """The award re-solved without supplier `s` (others held at their units with `keep`)."""
     sc = setup.scenario
     program, scenario = _fail(setup, s)
+    sid = str(sc.suppliers["id"].iat[s])
+    columns = np.arange(program.n_cols)
     if keep is not None:
         program = _hold(program, sc, base, s, keep)
-    result = run(setup, scenario, program)
-    sid = str(sc.suppliers["id"].iat[s])
+        edit = Edit(scenario, program, columns)  # rows added: not in place
+    else:
+        fixed = np.flatnonzero(program.col_hi != setup.program.col_hi)
+        freed = np.flatnonzero(np.isinf(program.row_lo) & ~np.isinf(setup.program.row_lo))
+        freed = np.union1d(freed, np.flatnonzero(program.row_hi != setup.program.row_hi))
+        edit = Edit(scenario, program, columns, freed, fixed)
+    solved = resolver.resolve(edit)
+    if solved is None:
+        why = "not stressed: the analysis time limit ran out"
+        return SupplierFailure(sid, None, None, None, Status.NO_SOLUTION, why, final=False), True
+    assert solved.raw is not None  # the resolver always keeps it
+    result = Run(solved.raw, solved)
     status = result.raw.status
+    final = is_final(solved)
     if result.has_award:
         obj = result.result.objective
-        return SupplierFailure(sid, obj, obj - objective, 0.0, status), result.verified
+        failure = SupplierFailure(sid, obj, obj - objective, 0.0, status, final=final)
+        return failure, result.verified
     if status is not Status.INFEASIBLE:
-        return SupplierFailure(sid, None, None, None, status, "no award: " + status.value), True
+        why = "no award: " + status.value
+        return SupplierFailure(sid, None, None, None, status, why, final=final), True
     short = _uncovered(setup, program)
     uncovered = None if short is None else float(np.round(sum(short.values()), 6))
     if short:

@@ -10,6 +10,12 @@ import click
 
 from sourceopt.analysis.metric_spec import is_share, parse
 from sourceopt.cli.exits import exit_code, worst
+from sourceopt.cli.parallel_options import (
+    ParallelArgs,
+    budget_option,
+    parallel_options,
+    progress_bar,
+)
 from sourceopt.cli.render import Figure, fitted, heading, money, percent, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors, wrote
 from sourceopt.result import SolveResult
@@ -32,12 +38,14 @@ _WIDE = click.option("--wide", is_flag=True, help="every column, however wide th
 @click.option("--rule", "only", multiple=True, help="price only this rule (repeatable)")
 @_WIDE
 @solver_options
+@parallel_options
 def rules_command(
     file: str,
     variant: str,
     only: tuple[str, ...],
     wide: bool,
     run: SolverArgs,
+    par: ParallelArgs,
 ) -> None:
     """Cost of each rule: the objective with and without it, binding, dual price (LP)."""
     from sourceopt.analysis.rule_costs import rule_costs
@@ -49,9 +57,30 @@ def rules_command(
             variant=variant,
             rules=list(only) or None,
             **run.solve_kwargs(),
+            **par.kwargs(run.as_json),
         )
     run.emit(costs.to_dict(), lambda: _rules_text(costs, wide))
     sys.exit(_code([costs.base], not all(r.verified for r in costs.rules)))
+
+
+def _marked(r: Any) -> str:
+    """A rule's note, marked when its figure came without a re-solve or is not final."""
+    marks = (["[dual: no re-solve]"] if r.method == "dual" else []) + (
+        [] if r.final else ["[not final]"]
+    )
+    return " ".join([*marks, r.note]).strip()
+
+
+def _method_legend(rules: Any) -> list[str]:
+    """A line saying how many figures were proven without a re-solve, and how many not final."""
+    proven = sum(r.method != "resolve" for r in rules)
+    open_ = sum(not r.final for r in rules)
+    out = []
+    if proven:
+        out.append(f"{proven} of {len(rules)} proven without a re-solve (LP duals: slack, 0)")
+    if open_:
+        out.append(f"{open_} of {len(rules)} not final (a time limit stopped them)")
+    return out
 
 
 _RULES_PRIORITY = ("rule", "rule cost", "%", "binding", "status", "type", "without it", "note")
@@ -78,7 +107,7 @@ def _rules_text(costs: Any, wide: bool = False) -> str:
             "-" if r.rule_cost_pct is None else f"{r.rule_cost_pct:.3g} %",
             r.status_without.value,
             r.dual,
-            r.note,
+            _marked(r),
         ]
         for r in costs.rules
     ]
@@ -92,6 +121,7 @@ def _rules_text(costs: Any, wide: bool = False) -> str:
         lines.append(fitted([*headers, "dual", "note"], rows, priority, wide))
         return "\n".join(lines)
     lines.append(fitted([*headers, "dual", "note"], rows, _RULES_PRIORITY, wide))
+    lines += _method_legend(costs.rules)
     if len(costs.row_duals):
         lines += ["", "Dual prices of binding rule rows (objective change per unit of the bound)"]
         d = costs.row_duals
@@ -250,6 +280,7 @@ def _diff_text(d: Any, currency: str) -> str:
     help="draw it (.png or .svg)",
 )
 @solver_options
+@budget_option
 def frontier_command(
     file: str,
     against: str,
@@ -257,6 +288,7 @@ def frontier_command(
     direction: str | None,
     variant: str,
     plot_path: str | None,
+    analysis_time_limit: float | None,
     run: SolverArgs,
 ) -> None:
     """Cost-versus-metric efficient frontier (epsilon-constraint), knee marked."""
@@ -272,6 +304,8 @@ def frontier_command(
             direction=direction.replace("-", "_") if direction else None,
             variant=variant,
             **run.solve_kwargs(),
+            analysis_time_limit=analysis_time_limit,
+            progress=progress_bar(run.as_json),
         )
         if plot_path:
             plot_frontier(front, plot_path)
@@ -291,7 +325,7 @@ def _frontier_text(f: Any) -> str:
             percent(p.value) if share else p.value,
             p.objective,
             p.status.value,
-            "<- knee" if p.knee else "",
+            ("<- knee" if p.knee else "") + ("" if p.final else " [not final]"),
         ]
         for p in f.points
     ]

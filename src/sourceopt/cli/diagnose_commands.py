@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from sourceopt.cli.exits import EXIT_OK, EXIT_UNVERIFIED, status_exit
+from sourceopt.cli.parallel_options import ParallelArgs, parallel_options
 from sourceopt.cli.render import heading, money, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.result import SolveResult
@@ -137,12 +138,14 @@ def price_to_win_command(
 @click.option("--keep", is_flag=True, help="hold the other awards; only the failed volume moves")
 @click.option("--supplier", default=None, help="only this awarded supplier")
 @_options
+@parallel_options
 def stress_command(
     file: str,
     keep: bool,
     supplier: str | None,
     variant: str,
     run: SolverArgs,
+    par: ParallelArgs,
 ) -> None:
     """Cost of each awarded supplier failing, uncovered demand, worst first."""
     from sourceopt.analysis.stress import stress
@@ -155,6 +158,7 @@ def stress_command(
             keep=keep,
             supplier=supplier,
             **run.solve_kwargs(),
+            **par.kwargs(run.as_json),
         )
     run.emit(out.to_dict(), lambda: _stress_text(out))
     sys.exit(EXIT_OK if out.verified else EXIT_UNVERIFIED)
@@ -193,13 +197,22 @@ def _stress_text(out: Any) -> str:
     mode = "others held" if out.keep else "others free"
     head = f"{out.scenario} / {out.variant}: supplier failure ({mode})"
     rows = [
-        [s.supplier, s.status_without.value, s.objective_without, s.delta, s.uncovered_units]
+        [
+            s.supplier + ("" if s.final else " [not final]"),
+            s.status_without.value,
+            s.objective_without,
+            s.delta,
+            s.uncovered_units,
+        ]
         for s in out.suppliers
     ]
     headers = ["supplier fails", "status", "objective without", "extra cost", "uncovered"]
     lines = [*heading(head), f"objective with everyone: {money(out.objective)}"]
     lines.append(table(headers, rows))
-    why = [f"  - {s.supplier}: {s.reason}" for s in out.suppliers if s.reason]
+    why = [f"  - {s.supplier}: {s.reason}" for s in out.suppliers if s.reason and s.final]
+    unfinished = [s.supplier for s in out.suppliers if not s.final]
+    if unfinished:
+        lines.append(f"not final (a time limit stopped them): {', '.join(unfinished)}")
     if why:
         lines += ["", "Why these failures leave no award:", *why]
     return "\n".join(lines)

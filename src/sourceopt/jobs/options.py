@@ -44,7 +44,18 @@ class SolveJobOptions(SolveOptions):
     diagnose: bool | None = None
 
 
-class RulesOptions(SolveOptions):
+class ParallelOptions(SolveOptions):
+    """An analysis that re-solves: a budget for all of it, and how many chunks run at once."""
+
+    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = Field(
+        None, description="seconds for the whole analysis; figures it stops are not final"
+    )
+    jobs: Annotated[int, Field(ge=1, le=64)] | None = Field(
+        None, description="chunks of re-solves run at once, each on a supervised worker"
+    )
+
+
+class RulesOptions(ParallelOptions):
     """``rules``: the cost of each rule (all, or the named ones)."""
 
     rules: Annotated[list[Name], Field(max_length=1000)] | None = None
@@ -59,6 +70,9 @@ class CompareOptions(SolverOptions):
 class FrontierOptions(SolveOptions):
     """``frontier``: cost against a metric, at `points` levels."""
 
+    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = Field(
+        None, description="seconds for the whole frontier; points it stops are not final"
+    )
     against: Annotated[str, Field(min_length=1, max_length=500)]
     points: Annotated[int, Field(ge=2, le=200)] | None = None
     direction: Literal["at_most", "at_least"] | None = None
@@ -77,11 +91,12 @@ class PriceToWinOptions(SolveOptions):
     tolerance: Annotated[float, Field(gt=0, le=0.5)] | None = None
 
 
-class StressOptions(SolveOptions):
+class StressOptions(ParallelOptions):
     """``stress``: the award when each awarded supplier fails."""
 
     keep: bool | None = None
     supplier: Identifier | None = None
+    suppliers: Annotated[list[Identifier], Field(max_length=100_000)] | None = None
 
 
 def validate_options(

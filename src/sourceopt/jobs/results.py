@@ -9,6 +9,8 @@ document, the OpenAPI schema of the service's job results and the docs stay one 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from sourceopt.result import ResultDocument
@@ -31,6 +33,10 @@ class RuleCostDoc(_Doc):
     status_without: Status
     dual: float | None
     note: str
+    method: Literal["dual", "skipped", "resolve"] = Field(
+        "resolve", description="dual: proven 0 by the LP duals without a re-solve; resolve"
+    )
+    final: bool = Field(True, description="false: a limit stopped the figure (or it never ran)")
 
 
 class RulesDocument(_Doc):
@@ -73,6 +79,7 @@ class FrontierPointDoc(_Doc):
     objective: float | None
     status: Status
     knee: bool
+    final: bool = Field(True, description="false: a limit stopped this point's solve")
 
 
 class FrontierDocument(_Doc):
@@ -142,6 +149,11 @@ class SupplierFailureDoc(_Doc):
     uncovered_units: float | None
     status_without: Status
     reason: str = Field(description="without an award: what is uncovered, or what conflicts")
+    method: Literal["dual", "skipped", "resolve"] = Field(
+        "resolve", description="skipped: not in the award, so its failure costs nothing"
+    )
+    final: bool = Field(True, description="false: a limit stopped the figure (or it never ran)")
+    verified: bool = Field(True, description="the re-solve's award passed the verifier")
 
 
 class StressDocument(_Doc):

@@ -1,0 +1,160 @@
+"""Parallel analyses: the figures split in chunks, each chunk a job on the supervised pool.
+
+An analysis with ``jobs=N`` splits its figures (rules to price, suppliers to stress) in N
+chunks. The calling process prices the first chunk itself (it needs the base solve anyway);
+each other chunk is one job of the analysis' own kind (:mod:`sourceopt.jobs.kinds`) naming
+only that chunk, run on a worker process of the batch's supervised pool
+(:func:`~sourceopt.jobs.supervise.run_supervised`: the same memory cap, wall-clock watchdog and
+crash handling) or, with ``executor="dask"``, as a task on a Dask cluster
+(:func:`~sourceopt.jobs.dask_task.run_on_dask_worker`). Each worker builds and solves the base
+once and prices its whole chunk warm. A chunk whose worker crashes or overruns yields failed
+figures (``status_without: "error"``, ``final: false``), never a failed analysis. The figures
+are those of the sequential run (each is the optimum of the same edited program).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sourceopt.errors import AnalysisError
+from sourceopt.jobs.execute import DEFAULT_TIME_LIMIT
+from sourceopt.jobs.failures import Failure
+from sourceopt.jobs.model import InlineJob
+from sourceopt.jobs.supervise import Limits, Outcome
+from sourceopt.scenario.model import Scenario
+
+EXECUTORS = ("local", "dask")
+
+
+def chunks(names: Sequence[str], jobs: int) -> list[list[str]]:
+    """`names` dealt round-robin into ``min(jobs, len(names))`` chunks (order kept in each)."""
+    n = max(1, min(jobs, len(names)))
+    return [list(names[k::n]) for k in range(n)]
+
+
+def check_executor(executor: str, scheduler: str | None) -> None:
+    """Raise an AnalysisError for an unknown executor or a Dask one without a scheduler."""
+    if executor not in EXECUTORS:
+        raise AnalysisError(f"unknown executor {executor!r}; use one of: {', '.join(EXECUTORS)}")
+    if executor == "dask" and not scheduler:
+        raise AnalysisError("executor 'dask' needs a scheduler address (--scheduler HOST:PORT)")
+
+
+class Chunks:
+    """Chunks of one analysis run as jobs of `kind` in a background thread (module text).
+
+    `parts` are the chunks (each a list of names) and `option` the option naming a chunk
+    (``rules``, ``suppliers``); `options` are the analysis' other options for the job.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        kind: str,
+        option: str,
+        parts: Sequence[list[str]],
+        options: Mapping[str, Any],
+        *,
+        executor: str = "local",
+        scheduler: str | None = None,
+        deadline: float | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        check_executor(executor, scheduler)
+        self.kind, self.parts, self.deadline = kind, list(parts), deadline
+        self.executor, self.scheduler = executor, scheduler
+        self.limits = limits or Limits()
+        base = {k: v for k, v in options.items() if v is not None}
+        tag = uuid.uuid4().hex[:8]
+        self.jobs = [
+            InlineJob(f"{kind}-{tag}-{k}", kind, scenario, {**base, option: part})
+            for k, part in enumerate(self.parts)
+        ]
+        self.outcomes: list[Outcome[InlineJob] | None] = [None] * len(self.jobs)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        """Start running the chunks (in the background)."""
+        self._thread.start()
+
+    def results(self) -> list[tuple[list[str], dict[str, Any] | Failure]]:
+        """Wait for every chunk: each chunk's names with its JSON result or its Failure."""
+        while self._thread.is_alive():
+            self._thread.join(timeout=0.2)  # wakes up often so that Ctrl-C is noticed
+        if self._error is not None:
+            raise self._error
+        out = []
+        for part, outcome in zip(self.parts, self.outcomes, strict=True):
+            assert outcome is not None  # every job reports an outcome or raises above
+            out.append((part, outcome.payload))
+        return out
+
+    def _seconds(self, job: InlineJob, n: int) -> float:
+        """The wall-clock cap of a chunk: the analysis' budget, else a per-solve limit each."""
+        if self.deadline is not None:
+            return max(1.0, self.deadline - time.monotonic()) + self.limits.grace
+        per = job.time_limit or DEFAULT_TIME_LIMIT
+        return (n + 1) * per + self.limits.grace
+
+    def _run(self) -> None:
+        try:
+            if self.executor == "dask":
+                self._run_dask()
+            else:
+                self._run_local()
+        except BaseException as exc:  # a bug here must reach the caller, not vanish
+            self._error = exc
+
+    def _run_local(self) -> None:
+        from sourceopt.jobs.supervise import WorkerHandle, run_supervised
+
+        def one(k: int) -> None:
+            handle = WorkerHandle(self.limits.memory_mb)
+            try:
+                job = self.jobs[k]
+                seconds = self._seconds(job, len(self.parts[k]))
+                self.outcomes[k] = run_supervised(handle, job, self.limits, None, seconds)
+            finally:
+                handle.shutdown()
+
+        threads = [threading.Thread(target=one, args=(k,)) for k in range(len(self.jobs))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def _run_dask(self) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise AnalysisError(
+                "--executor dask needs dask.distributed: pip install 'sourceopt[dask]'"
+            ) from None
+        from sourceopt.jobs.dask_task import run_on_dask_worker
+
+        client = Client(self.scheduler, set_as_default=False, timeout=30)  # type: ignore[no-untyped-call]
+        try:
+            futures = [
+                client.submit(
+                    run_on_dask_worker,
+                    job,
+                    self.limits,
+                    self._seconds(job, len(part)),
+                    pure=False,
+                )
+                for job, part in zip(self.jobs, self.parts, strict=True)
+            ]
+            for k, future in enumerate(futures):
+                self.outcomes[k] = future.result()
+        finally:
+            client.close()  # type: ignore[no-untyped-call]
+
+
+def failure_text(failure: Failure) -> str:
+    """A failed chunk's reason, for the note of each of its figures."""
+    return f"the re-solve failed ({failure.kind.value}: {failure.reason})"

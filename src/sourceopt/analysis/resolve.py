@@ -1,0 +1,241 @@
+"""The re-solve engine of the analyses: the base solved once, each re-solve an edit of it, warm.
+
+An analysis describes each re-solve as an edit of the base Program (a rule's rows dropped, a
+supplier's columns fixed at 0, a bound moved) together with the program and scenario that the
+edit stands for, and :class:`Resolver` solves it the fastest way the backend allows, always to
+the same figure a cold solve of the edited program gives:
+
+- **LP-class on HiGHS, in place.** The base model stays in the HiGHS instance that solved it;
+  an edit expressible as bounds (rows relaxed to +-inf, columns fixed at 0) is applied with
+  ``changeRowsBounds``/``changeColsBounds``, re-solved from the optimal basis (HiGHS keeps it:
+  the dual simplex after bound changes) and undone. The point is mapped onto the edited
+  program's columns and verified against the edited scenario like any other award.
+- **MIPs on HiGHS, with a start.** A re-solve whose edit keeps the base award feasible (a rule
+  dropped: every row left was satisfied by it) gets that award, on the edited program's
+  columns, as the incumbent to beat (``setSolution``). Its objective is then an upper bound on
+  the re-solve's optimum, which is exactly what the incumbent gives HiGHS's pruning; the
+  ``objective_bound`` cutoff is deliberately not set as well (a start HiGHS rejected on a
+  tolerance would turn the cutoff into a false "infeasible").
+- **Every other backend, or an edit not expressible in place**: a cold solve of the edited
+  program (CBC, SCIP and CP-SAT through their adapters).
+
+A time budget (``deadline``) caps the whole analysis: each re-solve gets what is left of it
+(and at most the per-solve limit); once it is spent, re-solves return None (the figure is
+"not final").
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from sourceopt.formulation.program import Program
+from sourceopt.result import SolveResult
+from sourceopt.scenario.model import Scenario
+from sourceopt.solve import verified
+from sourceopt.solvers.base import Backend, RawResult, SolveOptions, Status
+
+METHODS = ("dual", "skipped", "resolve")
+"""How a figure was found: an LP dual proved it, it was proven without a solve, or re-solved."""
+
+ORIGIN = "_resolve_origin"  # label column carrying a column's index in the base program
+
+PROVEN = (Status.OPTIMAL, Status.INFEASIBLE, Status.UNBOUNDED)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One re-solve: the edited program and scenario, and how to reach them from the base.
+
+    `columns`: for each column of `program`, its index in the base program. `relax_rows` and
+    `fix_cols` (base indices) say how the edit is made in place (rows freed, columns at 0);
+    None means it cannot be (the engine then solves `program` itself). `start`: whether the
+    base award stays feasible after the edit (then it is the re-solve's MIP start).
+    """
+
+    scenario: Scenario
+    program: Program
+    columns: np.ndarray
+    relax_rows: np.ndarray | None = None
+    fix_cols: np.ndarray | None = None
+    start: bool = False
+
+
+def tagged(program: Program) -> Program:
+    """The program with each column labelled by its own index (see :func:`origins`)."""
+    return replace(program, columns=program.columns.assign(**{ORIGIN: np.arange(program.n_cols)}))
+
+
+def origins(edited: Program) -> tuple[Program, np.ndarray]:
+    """An edit of a :func:`tagged` program without the tag, and each column's base index."""
+    cols = edited.columns
+    where = cols[ORIGIN].to_numpy(dtype=np.int64)
+    return replace(edited, columns=cols.drop(columns=[ORIGIN])), where
+
+
+class Resolver:
+    """The base program solved once, and each edit of it re-solved warm (module text)."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        program: Program,
+        options: SolveOptions,
+        engine: Backend,
+        *,
+        deadline: float | None = None,
+        warm: bool = True,
+    ) -> None:
+        self.scenario, self.program, self.options, self.engine = scenario, program, options, engine
+        self.deadline = deadline  # time.monotonic() by which every re-solve must end
+        self.warm = warm and engine.name == "highs" and hasattr(engine, "prepare")
+        self._h: Any = None  # the HiGHS instance holding the solved base LP
+        self._basis: Any = None  # its optimal basis
+        self.base_x: np.ndarray | None = None
+        self.resolves = 0  # re-solves run (for the benchmarks and the tests)
+        self.in_place = 0  # of which in place on the solved base LP
+
+    def left(self) -> float | None:
+        """Seconds left of the analysis' budget (None: no budget)."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def expired(self) -> bool:
+        """Whether the analysis' budget is spent."""
+        left = self.left()
+        return left is not None and left <= 0
+
+    def _options(self) -> SolveOptions:
+        """The per-solve options, the time limit cut to what is left of the budget."""
+        left = self.left()
+        if left is None:
+            return self.options
+        limit = left if self.options.time_limit is None else min(self.options.time_limit, left)
+        return replace(self.options, time_limit=max(limit, 1e-3))
+
+    def solve_base(self) -> SolveResult:
+        """Solve the base program (kept in the HiGHS instance when it is an LP)."""
+        options = self._options()
+        raw = self._raw(self.program, options, None)
+        self.base_x = raw.x if raw.status in (Status.OPTIMAL, Status.FEASIBLE) else None
+        return verified(self.engine, self.scenario, self.program, raw, options)
+
+    def solve(
+        self, scenario: Scenario, program: Program, start: np.ndarray | None = None
+    ) -> SolveResult | None:
+        """Any program of the analysis solved (a MIP from `start`, an award over its columns).
+
+        None when the analysis' budget is already spent.
+        """
+        if self.expired():
+            return None
+        self.resolves += 1
+        options = self._options()
+        use = start if start is not None and program.is_mip else None
+        raw = self._raw(program, options, use)
+        return verified(self.engine, scenario, program, raw, options)
+
+    def _raw(self, program: Program, options: SolveOptions, start: np.ndarray | None) -> RawResult:
+        """One backend run of `program`; half the gap to the solver (as ``solve_with``)."""
+        solver_options = replace(options, mip_gap=options.mip_gap / 2)
+        if not self.warm:
+            return self.engine.solve(program, solver_options)
+        engine: Any = self.engine
+        h = engine.prepare(program, solver_options)
+        if start is not None:
+            h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
+        raw: RawResult = engine.run(h, program)
+        if start is not None and not _consistent(raw, program):
+            # HiGHS 1.16 can report the optimum's objective with the start's point (seen
+            # when presolve finishes the MIP): never trust that point; solve it cold
+            return self.engine.solve(program, solver_options)
+        if program is self.program and not program.is_mip and raw.status is Status.OPTIMAL:
+            self._h = h
+            self._basis = h.getBasis()  # every in-place re-solve starts from the optimal basis
+        return raw
+
+    def resolve(self, edit: Edit) -> SolveResult | None:
+        """The edited program solved and verified against the edited scenario.
+
+        None when the analysis' budget is already spent (the figure is not computed).
+        """
+        if self.expired():
+            return None
+        self.resolves += 1
+        options = self._options()
+        if self._h is not None and edit.relax_rows is not None and edit.fix_cols is not None:
+            raw = self._in_place(edit, options)
+            self.in_place += 1
+        else:
+            start = None
+            if edit.start and self.base_x is not None and edit.program.is_mip:
+                start = np.ascontiguousarray(self.base_x[edit.columns], dtype=np.float64)
+            raw = self._raw(edit.program, options, start)
+        return verified(self.engine, edit.scenario, edit.program, raw, options)
+
+    def _in_place(self, edit: Edit, options: SolveOptions) -> RawResult:
+        """Apply `edit` to the solved base LP as bounds, re-solve from its basis, undo."""
+        h, p = self._h, self.program
+        rows = np.asarray(edit.relax_rows, dtype=np.int32)
+        cols = np.asarray(edit.fix_cols, dtype=np.int32)
+        h.changeRowsBounds(len(rows), rows, np.full(len(rows), -np.inf), np.full(len(rows), np.inf))
+        h.changeColsBounds(len(cols), cols, np.minimum(p.col_lo[cols], 0.0), np.zeros(len(cols)))
+        limit = options.time_limit
+        h.setOptionValue("time_limit", float(limit) if limit is not None else np.inf)
+        # from the base's optimal basis, by the dual simplex (simplex_strategy 1): fixing
+        # columns at 0 keeps it dual feasible; freeing rows keeps it primal feasible, but
+        # HiGHS's primal simplex took 10-40 times as long there (split-lp 100,000 offers:
+        # 1.1-2.1 s dual against 30+ s primal, the base 6.4 s; benchmarks/README.md)
+        h.setOptionValue("simplex_strategy", 1)
+        h.setBasis(self._basis)
+        try:
+            raw: RawResult = self.engine.run(h, p)  # type: ignore[attr-defined]
+        finally:
+            h.changeRowsBounds(len(rows), rows, p.row_lo[rows], p.row_hi[rows])
+            h.changeColsBounds(len(cols), cols, p.col_lo[cols], p.col_hi[cols])
+        return _mapped(raw, edit.program, edit.columns)
+
+
+def _consistent(raw: RawResult, program: Program) -> bool:
+    """Whether a result's point has the objective it reports (within 1e-9 relative)."""
+    if raw.x is None or raw.objective is None:
+        return True
+    value = float(program.solver_objective() @ raw.x + program.offset)
+    return abs(value - raw.objective) <= 1e-9 * max(1.0, abs(value), abs(raw.objective))
+
+
+def _mapped(raw: RawResult, program: Program, columns: np.ndarray) -> RawResult:
+    """A result of the base program's instance as a result of the edited `program`."""
+    if raw.x is None:
+        return replace(raw, duals=None)
+    x = raw.x[columns]
+    objective = float(program.solver_objective() @ x + program.offset)
+    if raw.status is not Status.OPTIMAL:
+        return replace(raw, x=x, objective=objective, duals=None)
+    return replace(raw, x=x, objective=objective, bound=objective, gap=0.0, duals=None)
+
+
+class Progress:
+    """What an analysis reports as each figure is done: ``done(n)``: n more of ``total``.
+
+    The CLI's progress bar and the service's job progress subclass it (``on_done``).
+    """
+
+    def __init__(self, total: int = 0) -> None:
+        self.total = total
+        self.finished = 0
+
+    def done(self, n: int = 1) -> None:
+        """Count `n` more figures done."""
+        self.finished += n
+        self.on_done()
+
+    def on_done(self) -> None:
+        """Called after each count (here: nothing)."""
+
+
+def is_final(result: SolveResult | None) -> bool:
+    """Whether a re-solve's figure is final: proven (optimal, infeasible or unbounded)."""
+    return result is not None and result.status in PROVEN

@@ -1,0 +1,77 @@
+"""--jobs: analyses in chunks on supervised worker processes give the sequential figures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from sourceopt import AnalysisError, load_scenario
+from sourceopt.analysis import rule_costs, stress
+from sourceopt.analysis.parallel import Chunks, chunks
+from sourceopt.cli import cli
+from sourceopt.solvers.base import Status
+
+LAPTOPS = "scenarios/laptops.yaml"
+
+
+def test_chunks_deal_names_round_robin() -> None:
+    assert chunks(["a", "b", "c", "d", "e"], 2) == [["a", "c", "e"], ["b", "d"]]
+    assert chunks(["a"], 4) == [["a"]]
+
+
+def test_rules_with_two_jobs_equal_the_sequential_run() -> None:
+    sc = load_scenario(LAPTOPS)
+    one, two = rule_costs(sc), rule_costs(sc, jobs=2)
+    assert [r.to_dict() for r in two.rules] == [r.to_dict() for r in one.rules]
+    assert [r.origin for r in two.rules] == [r.origin for r in one.rules]
+    assert all(r.verified for r in two.rules)
+
+
+def test_stress_with_two_jobs_equals_the_sequential_run() -> None:
+    sc = load_scenario(LAPTOPS)
+    one, two = stress(sc), stress(sc, jobs=2)
+    assert two.to_dict() == one.to_dict()
+    assert two.verified
+
+
+def test_a_crashed_chunk_is_failed_figures_not_a_failed_analysis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a scenario named test-hook-crash kills the worker process that runs it (the test hook);
+    # the calling process prices its own chunk, the other chunk's rules fail
+    monkeypatch.setenv("SOURCEOPT_TEST_HOOKS", "1")
+    sc = load_scenario(LAPTOPS)
+    sc = sc.with_changes(name="test-hook-crash")
+    costs = rule_costs(sc, jobs=2)
+    first, second = chunks(list(sc.rule_names), 2)
+    by_name = {r.name: r for r in costs.rules}
+    assert all(by_name[n].final and by_name[n].status_without is Status.OPTIMAL for n in first)
+    for name in second:
+        failed = by_name[name]
+        assert failed.status_without is Status.ERROR
+        assert not failed.final
+        assert failed.objective_without is None
+        assert failed.note.startswith("the re-solve failed (crash")
+
+
+def test_dask_without_a_scheduler_is_refused() -> None:
+    sc = load_scenario(LAPTOPS)
+    with pytest.raises(AnalysisError, match="needs a scheduler"):
+        Chunks(sc, "rules", "rules", [["a"]], {}, executor="dask")
+    res = CliRunner().invoke(cli, ["rules", LAPTOPS, "--jobs", "2", "--executor", "dask"])
+    assert res.exit_code == 2
+    assert "--executor dask needs --scheduler" in res.output
+
+
+def test_cli_rules_jobs_and_analysis_time_limit() -> None:
+    runner = CliRunner()
+    res = runner.invoke(cli, ["rules", LAPTOPS, "--jobs", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    rules = json.loads(res.output)["rules"]
+    assert all(r["method"] == "resolve" and r["final"] for r in rules)
+    spent = runner.invoke(cli, ["rules", LAPTOPS, "--analysis-time-limit", "1e-9"])
+    # the budget is spent before the base solve (a MIP of ~0.1 s) can finish: no award (5)
+    assert spent.exit_code == 5, spent.output
+    assert "not final (a time limit stopped them)" in spent.output
