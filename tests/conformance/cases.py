@@ -1853,4 +1853,4 @@ case(
     total_cost=1000,
     allocation={("A", "X"): 100},
 )
-from . import cases_landed, cases_score, cases_units  # noqa: E402,F401
+from . import cases_interplay, cases_landed, cases_score, cases_units  # noqa: E402,F401

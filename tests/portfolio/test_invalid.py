@@ -169,3 +169,18 @@ def test_pooled_rebates_scoped_or_in_units(tmp_path: Path) -> None:
         "the pool)"
         for f in ("a", "b")
     ]
+
+
+def test_pooled_tiers_on_alternates(tmp_path: Path) -> None:
+    cats = two({"t": 10}, {"t": 10}, [{"id": "t"}], tiers={"t": [{"from": 150, "price": 8}]})
+    for file in ("a", "b"):
+        first = cats[file]["offers"][0]
+        first["id"] = f"{file}-1"
+        cats[file]["offers"].append({**first, "id": f"{file}-2", "price": 11, "tiers": []})
+    got = problems(write(tmp_path, cats, pool=["tiers"]))
+    assert got == [
+        f"{tmp_path / f}.yaml: offers[0].id: pool: [tiers] pools one tiered offer per supplier "
+        "and item; this one is an alternate (keep one offer for the pair, or drop 'tiers' from "
+        "the portfolio's pool)"
+        for f in ("a", "b")
+    ]

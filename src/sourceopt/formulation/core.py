@@ -114,7 +114,12 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
     )
     band = seg["band"].to_numpy()
     _whole_lots(builder, x, off, quantum, (sup, item), hi, band)
-    _segment_choice(builder, seg, x, sup, item, scenario.alternate_groups()[off])
+    alt = scenario.alternate_groups()[off]
+    switches = [
+        _segment_choice(builder, seg, x, sup, item, alt),
+        _band_alternates(builder, seg, x, (sup, item), alt),
+    ]
+    _one_alternate(builder, *(np.concatenate(parts) for parts in zip(*switches, strict=True)))
     add_bands(scenario, builder, seg, x)
     add_offer_costs(scenario, builder, seg, x)
 
@@ -223,14 +228,15 @@ def _segment_choice(
     sup: np.ndarray,
     item: np.ndarray,
     alternate: np.ndarray,
-) -> None:
+) -> Switches:
     """Binary segment choice where an offer has tiers, a minimum or alternates.
 
-    lo*y <= x <= hi*y; one segment per offer; one segment over all alternates of a pair.
+    lo*y <= x <= hi*y; one segment per offer. Returns the switches (alternate group, column,
+    supplier, item) for the one-alternate rows.
     """
     binary = seg["binary"].to_numpy()
     if not binary.any():
-        return
+        return _NO_SWITCHES
     xb = x[binary]
     lo, hi = seg["lo"].to_numpy()[binary], seg["hi"].to_numpy()[binary]
     off = seg["offer"].to_numpy()[binary]
@@ -273,20 +279,77 @@ def _segment_choice(
     offers_b, group = np.unique(off, return_inverse=True)
     one = sp.csr_array((np.ones(k), (group, y)), shape=(len(offers_b), n))
     builder.add_rows([one], lo=-np.inf, hi=1.0, family=RowFamily.ONE_SEGMENT)
-    alt = alternate[binary]
-    if (alt >= 0).any():
-        on = alt >= 0
-        groups, g = np.unique(alt[on], return_inverse=True)
-        first = np.flatnonzero(on)[np.unique(g, return_index=True)[1]]
-        pick = sp.csr_array((np.ones(int(on.sum())), (g, y[on])), shape=(len(groups), n))
-        builder.add_rows(
-            [pick],
-            lo=-np.inf,
-            hi=1.0,
-            family=RowFamily.ONE_ALTERNATE,
-            supplier=sup[binary][first],
-            item=item[binary][first],
-        )
+    return alternate[binary], y, sup[binary], item[binary]
+
+
+Switches = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # group, column, supplier, item
+_NO_SWITCHES: Switches = tuple(np.zeros(0, dtype=np.int64) for _ in range(4))  # type: ignore[assignment]
+
+
+def _band_alternates(
+    builder: ProgramBuilder,
+    seg: pd.DataFrame,
+    x: np.ndarray,
+    pair: tuple[np.ndarray, np.ndarray],
+    alternate: np.ndarray,
+) -> Switches:
+    """An incremental alternate's switch: its bands sum to at most its largest units x y.
+
+    Its bands fill at once (they are not a segment choice), so the offer gets one binary of
+    its own, counted in its group's one-alternate row.
+    """
+    band = seg["band"].to_numpy() & (alternate >= 0)
+    if not band.any():
+        return _NO_SWITCHES
+    sup, item = pair
+    off = seg["offer"].to_numpy()[band]
+    offers, group = np.unique(off, return_inverse=True)
+    first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    width = seg["hi"].to_numpy(float)[band]
+    most = np.add.reduceat(width, first)
+    picks = np.flatnonzero(band)[first]
+    y = builder.add_columns(
+        len(offers),
+        kind=ColumnKind.OFFER_SEGMENT,
+        hi=1.0,
+        integer=True,
+        supplier=sup[picks],
+        item=item[picks],
+        ref=offers,
+    )
+    n, k = builder.n_cols, len(offers)
+    rows = np.r_[group, np.arange(k)]
+    upper = sp.csr_array((np.r_[np.ones(len(off)), -most], (rows, np.r_[x[band], y])), shape=(k, n))
+    builder.add_rows(
+        [upper],
+        lo=-np.inf,
+        hi=0.0,
+        family=RowFamily.SEGMENT_UPPER,
+        supplier=sup[picks],
+        item=item[picks],
+        switch=y,
+    )
+    return alternate[picks], y, sup[picks], item[picks]
+
+
+def _one_alternate(
+    builder: ProgramBuilder, alt: np.ndarray, y: np.ndarray, sup: np.ndarray, item: np.ndarray
+) -> None:
+    """At most one switched-on offer per alternate group (`alt`: its group, -1 if none)."""
+    on = alt >= 0
+    if not on.any():
+        return
+    groups, g = np.unique(alt[on], return_inverse=True)
+    first = np.flatnonzero(on)[np.unique(g, return_index=True)[1]]
+    pick = sp.csr_array((np.ones(int(on.sum())), (g, y[on])), shape=(len(groups), builder.n_cols))
+    builder.add_rows(
+        [pick],
+        lo=-np.inf,
+        hi=1.0,
+        family=RowFamily.ONE_ALTERNATE,
+        supplier=sup[first],
+        item=item[first],
+    )
 
 
 def _demand_and_capacity(ctx: Context) -> None:

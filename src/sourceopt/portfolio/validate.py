@@ -57,6 +57,7 @@ def _unpoolable_tiers(cat: Category) -> list[Problem]:
     tiered = np.zeros(sc.n_offers, dtype=bool)
     tiered[sc.tiers["offer"].to_numpy(int)] = True
     bad = np.flatnonzero(tiered & sc.incremental_offers())
+    alternates = np.flatnonzero(tiered & (sc.alternate_groups() >= 0))
     return [
         Problem(
             cat.file,
@@ -65,6 +66,14 @@ def _unpoolable_tiers(cat: Category) -> list[Problem]:
             "(write tier_type: all_units, or drop 'tiers' from the portfolio's pool)",
         )
         for o in bad[:5]
+    ] + [
+        Problem(
+            cat.file,
+            f"offers[{int(o)}].id",
+            "pool: [tiers] pools one tiered offer per supplier and item; this one is an "
+            "alternate (keep one offer for the pair, or drop 'tiers' from the portfolio's pool)",
+        )
+        for o in alternates[:5]
     ]
 
 

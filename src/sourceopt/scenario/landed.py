@@ -256,3 +256,37 @@ def in_own_currency(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
     if len(tiers):
         tiers["price"] = tiers["price"].to_numpy(float) / rate[tiers["offer"].to_numpy()]
     return offers, tiers
+
+
+def currency_of_added(scenario: Scenario, supplier: int, currency: str | None) -> str:
+    """An added offer's currency: its own, else its supplier's, else the scenario's."""
+    if currency:
+        return currency
+    given = scenario.suppliers.get("currency")
+    value = None if given is None else given.to_numpy(object)[supplier]
+    return str(value) if isinstance(value, str) and value else scenario.currency
+
+
+def convert_added(
+    scenario: Scenario, offers: pd.DataFrame, tiers: pd.DataFrame, codes: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Offers a variant adds (and their tiers, ``offer`` = row in `offers`) in the scenario money.
+
+    `codes` is each added offer's currency (:func:`currency_of_added`, checked at load to have
+    a rate): price, tier prices, adders and fixed cost times its rate, as the loader converts
+    the scenario's own offers.
+    """
+    rates = dict(scenario.exchange_rates) or {scenario.currency: 1.0}
+    rate = np.array([rates[c] for c in codes], dtype=float)
+    out = offers.copy()
+    out["price"] = out["price"].to_numpy(float) * rate
+    fixed = out["fixed_cost"].to_numpy(float) if "fixed_cost" in out else np.zeros(len(out))
+    out["fixed_cost"] = np.nan_to_num(fixed) * rate
+    for name in [c for c in out.columns if str(c).startswith(ADDERS_PREFIX)]:
+        out[name] = np.nan_to_num(out[name].to_numpy(float)) * rate
+    kind = out["tier_type"] if "tier_type" in out else pd.Series(np.nan, index=out.index)
+    out["tier_type"] = kind.astype(object).where(kind.notna(), "all_units")
+    out["currency"], out["rate"] = codes, rate
+    converted = tiers.copy()
+    converted["price"] = converted["price"].to_numpy(float) * rate[tiers["offer"].to_numpy(int)]
+    return out, converted

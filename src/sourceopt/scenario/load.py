@@ -226,6 +226,7 @@ def _assemble(
         variants=tuple(header.variants),
         category=header.category,
         currency=header.currency,
+        exchange_rates=tuple(rates.items()),
         model=header.model,
         base_dir=str(base_dir),
     )

@@ -61,6 +61,9 @@ class Scenario:
     rebate_items: tuple[Selector | None, ...] = ()  # per rebate: its ``items`` (format 1.1)
     category: str | None = None
     currency: str = "USD"
+    # format 1.1: currency -> value of one unit in ``currency`` (the scenario's own at 1); the
+    # tables are converted already, this serves records a variant adds (``add_offers``)
+    exchange_rates: tuple[tuple[str, float], ...] = ()
     model: str | None = None
     variant: str = "base"
     input_sha256: str = ""

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sourceopt.errors import Problem, SourceoptError
 from sourceopt.scenario.intake import _from_records
+from sourceopt.scenario.landed import convert_added, currency_of_added
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import OfferPair, OfferRecord, Variant
 
@@ -33,9 +34,19 @@ def check_offer_edits(variant: Variant, scenario: Scenario, file: str, place: st
             known = ", ".join(sorted(ids)[:8]) or "none (no offer has an id)"
             message = f"unknown offer id {entry!r}; offer ids are: {known}"
             problems.append(Problem(file, where, message))
+    rates = dict(scenario.exchange_rates) or {scenario.currency: 1.0}
+    sup_code = {s: n for n, s in enumerate(scenario.suppliers["id"])}
     for k, record in enumerate(variant.add_offers):
         where = f"{place}.add_offers[{k}]"
         problems += _unknown(record, sups, items, file, where)
+        if record.supplier in sup_code:
+            code = currency_of_added(scenario, sup_code[record.supplier], record.currency)
+            if code not in rates:
+                message = (
+                    f"no exchange rate for currency {code!r}; add it to exchange_rates "
+                    f"(the value of one {code} in {scenario.currency})"
+                )
+                problems.append(Problem(file, f"{where}.currency", message))
         starts = [t.from_ for t in record.tiers]
         if any(b <= a for a, b in itertools.pairwise(starts)):
             problems.append(Problem(file, f"{where}.tiers", "tier thresholds must increase"))
@@ -102,7 +113,10 @@ def _tables(
     new["supplier"] = [sup_code[r.supplier] for r in added]
     new["item"] = [item_code[r.item] for r in added]
     new["capacity"] = new["capacity"].fillna(np.inf)
-    nested = intake.nested_tiers[["offer", "from", "price"]].copy()
+    codes = [currency_of_added(scenario, sup_code[r.supplier], r.currency) for r in added]
+    new, nested = convert_added(
+        scenario, new, intake.nested_tiers[["offer", "from", "price"]], codes
+    )
     nested["offer"] = nested["offer"].to_numpy() + int(keep.sum())
     out = pd.concat([kept, new], ignore_index=True)
     for col in out.columns:  # keep the kept table's dtypes where the new rows allow it
