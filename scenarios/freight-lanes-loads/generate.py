@@ -102,12 +102,31 @@ def add_current(rng: np.random.Generator, lanes: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+SWITCH_COST = 1_500.0  # per lane a carrier does not haul today: lane set-up and trial loads
+
+
+def add_switching(offers: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """Offer ``fixed_cost``: the switching cost of a bid on a lane its carrier does not haul."""
+    hauls = {
+        (column.removeprefix("current."), lane)
+        for column in items.columns
+        if column.startswith("current.")
+        for lane, units in zip(items["id"], items[column], strict=True)
+        if units > 0
+    }
+    out = offers.copy()
+    today = [(s, i) in hauls for s, i in zip(out["supplier"], out["item"], strict=True)]
+    out["fixed_cost"] = np.where(today, 0.0, SWITCH_COST)
+    return out
+
+
 def main() -> None:
     """Write the three tables."""
     rng = np.random.default_rng(SEED)
     lanes = make_lanes(rng)
     offers = make_offers(rng, lanes)
     items = add_current(rng, lanes)
+    offers = add_switching(offers, items)
     suppliers = pd.DataFrame(
         [
             {
