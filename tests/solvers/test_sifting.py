@@ -35,6 +35,7 @@ def one_per_row(monkeypatch: pytest.MonkeyPatch) -> None:
     """The first working set: the cheapest column of each covering row only."""
     monkeypatch.setattr(highs_sift, "SIFT_PER_ROW", 1)
     monkeypatch.setattr(highs_sift, "SIFT_COVER", 0.0)
+    monkeypatch.setattr(highs_sift, "SIFT_GREEDY", False)
 
 
 # One item of demand 4: x at 2 a unit (at most 3, as a row), y at 3, z at 9.
@@ -55,6 +56,15 @@ def _split():
 def test_first_working_set_is_the_cheapest_per_covering_row(one_per_row) -> None:
     p = _split()
     assert first_columns(p, p.c, implied_upper(p)).tolist() == [True, False, False]
+
+
+def test_greedy_filling_adds_what_the_capacity_leaves_to_others(monkeypatch) -> None:
+    # demand 4: x (cheapest) fills 3 units, its capacity row x <= 3 is then full; y (next)
+    # fills the last unit; z is never reached
+    monkeypatch.setattr(highs_sift, "SIFT_PER_ROW", 1)
+    monkeypatch.setattr(highs_sift, "SIFT_COVER", 0.0)
+    p = _split()
+    assert first_columns(p, p.c, implied_upper(p)).tolist() == [True, True, False]
 
 
 def test_pricing_brings_in_the_columns_the_optimum_needs(one_per_row) -> None:
@@ -137,6 +147,7 @@ def test_sifting_reaches_the_lp_optimum_of_generated_programs(family, offers, mo
     # two cheapest per covering row: far from the optimum's support, so pricing does the work
     monkeypatch.setattr(highs_sift, "SIFT_PER_ROW", 2)
     monkeypatch.setattr(highs_sift, "SIFT_COVER", 0.0)
+    monkeypatch.setattr(highs_sift, "SIFT_GREEDY", False)
     program = build_program(load_scenario(generators.scenario_dict(family, offers)))
     cost = program.solver_objective()
     sifted = sifted_relaxation(highspy, program, cost, QUIET, np.inf)
@@ -153,9 +164,11 @@ def test_sifting_reaches_the_lp_optimum_of_generated_programs(family, offers, mo
     assert bound == pytest.approx(whole, rel=1e-7)
 
 
-def test_sift_warm_start_gives_the_objective_of_the_default_path(monkeypatch) -> None:
+@pytest.mark.parametrize("greedy", [False, True])
+def test_sift_warm_start_gives_the_objective_of_the_default_path(greedy, monkeypatch) -> None:
     monkeypatch.setattr(highs_sift, "SIFT_PER_ROW", 2)
     monkeypatch.setattr(highs_sift, "SIFT_COVER", 0.0)
+    monkeypatch.setattr(highs_sift, "SIFT_GREEDY", greedy)
     program = build_program(load_scenario(generators.scenario_dict("coupa-scale", 5_000)))
     options = SolveOptions(mip_gap=1e-6)
     sift = HighsBackend(warm_start="on", relaxation="sift").solve(program, options)

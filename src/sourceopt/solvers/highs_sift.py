@@ -51,13 +51,13 @@ if TYPE_CHECKING:
 
 SIFT_PER_ROW = 10  # cheapest columns per covering row in the first working set
 SIFT_COVER = 2.0  # ... plus the cheapest until their upper bounds cover this x the row's lower side
+SIFT_GREEDY = True  # ... plus the columns of a cheapest-first filling within packing rows
 SIFT_ADD = 5  # columns added per round: this many x the number of covering rows, most negative
 SIFT_TOL = 1e-7  # a column prices out below -SIFT_TOL x max(1, |cost|)
 SIFT_M_FACTOR = 10.0  # artificial cost: this x the row's dearest cost per unit ...
 SIFT_M_GROWTH = 100.0  # ... times this while artificials stay in use at the end ...
 SIFT_M_MAX = 1e12  # ... up to this x the largest |cost|; then sifting gives up
 SIFT_MAX_ROUNDS = 200
-SIFT_RESOLVE_STRATEGY = 4  # HiGHS simplex_strategy after columns join: 4 = primal
 ARTIFICIAL_USED = 1e-7  # an artificial column above this is in use
 
 
@@ -77,6 +77,7 @@ def first_columns(program: Program, cost: np.ndarray, upper: np.ndarray) -> np.n
         (program.integrality > 0) | (program.col_lo != 0) | (program.col_hi < 0) | (cost <= 0)
     )
     a = program.A.tocsr()
+    greedy = _Greedy(program, upper) if SIFT_GREEDY else None
     for row in np.flatnonzero(program.row_lo > 0):
         lo, hi = a.indptr[row], a.indptr[row + 1]
         cols, coef = a.indices[lo:hi], a.data[lo:hi]
@@ -85,7 +86,50 @@ def first_columns(program: Program, cost: np.ndarray, upper: np.ndarray) -> np.n
         reach = np.cumsum((coef * upper[cols])[order])
         take = max(SIFT_PER_ROW, int(np.searchsorted(reach, SIFT_COVER * program.row_lo[row])) + 1)
         keep[cols[order[:take]]] = True
+        if greedy is not None:
+            keep[greedy.fill(float(program.row_lo[row]), cols[order], coef[order])] = True
     return keep
+
+
+class _Greedy:
+    """Cheapest-first filling of covering rows within what packing rows leave.
+
+    Packing rows: all coefficients >= 0 over columns >= 0 with a finite upper side (e.g. a
+    supplier's capacity). Filling a covering row takes its columns cheapest first, each as far
+    as its bound and the room left in its packing rows allow, until the row's lower side is
+    met; the columns used join the working set, so it holds a point that meets the covering
+    and packing rows together (other rows are left to the artificials and pricing).
+    """
+
+    def __init__(self, program: Program, upper: np.ndarray) -> None:
+        a = program.A.tocsr()
+        row_of = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
+        bad = (a.data < 0) | (program.col_lo[a.indices] < 0)
+        self.packing = np.isfinite(program.row_hi) & (
+            np.bincount(row_of[bad], minlength=a.shape[0]) == 0
+        )
+        self.room = np.where(self.packing, program.row_hi, np.inf)
+        self.csc = program.A.tocsc()
+        self.upper = upper
+
+    def fill(self, need: float, cols: np.ndarray, coef: np.ndarray) -> list[int]:
+        """Columns used to meet `need` with `cols` (cheapest first) at `coef` per unit."""
+        used: list[int] = []
+        indptr, indices, data = self.csc.indptr, self.csc.indices, self.csc.data
+        for j, per_unit in zip(cols.tolist(), coef.tolist(), strict=True):
+            if need <= 0:
+                break
+            rows, vals = indices[indptr[j] : indptr[j + 1]], data[indptr[j] : indptr[j + 1]]
+            mine = self.packing[rows]
+            with np.errstate(divide="ignore"):
+                room = np.min(self.room[rows[mine]] / vals[mine], initial=self.upper[j])
+            units = min(float(room), need / per_unit)
+            if units <= 0:
+                continue
+            self.room[rows[mine]] -= units * vals[mine]
+            need -= units * per_unit
+            used.append(j)
+        return used
 
 
 def sifted_relaxation(
@@ -94,13 +138,14 @@ def sifted_relaxation(
     cost: np.ndarray,
     options: dict[str, Any],
     seconds: float,
-    trace: Callable[[int, str, float, int], None] | None = None,
+    trace: Callable[[int, str, float, int, float], None] | None = None,
 ) -> Sifted | None:
     """The LP relaxation of `program` (objective `cost`) by sifting, or None when not solved.
 
     `hs` is the highspy module, `options` HiGHS options for the working instance (e.g. the
     seed and threads of the caller's), `seconds` the time it may take (``inf``: no limit),
-    `trace` is called after each round with (round, HiGHS status, seconds, working columns).
+    `trace` is called after each round with (round, HiGHS status, seconds, working columns,
+    HiGHS's objective).
     None when the time ran out, HiGHS failed, or no column of the program repairs an
     infeasible working set (the program may be infeasible: the caller decides with the whole
     program).
@@ -129,7 +174,8 @@ def sifted_relaxation(
         rounds += 1
         status = h.getModelStatus().name
         if trace is not None:
-            trace(rounds, status, time.perf_counter() - started, int(inside.sum()))
+            objective = float(h.getInfo().objective_function_value)
+            trace(rounds, status, time.perf_counter() - started, int(inside.sum()), objective)
         if status == "kInfeasible":
             out = _repairing(h, program, upper, inside, limit)
             repairs += 1
@@ -155,7 +201,6 @@ def sifted_relaxation(
         if out is None or out.size == 0:
             return None
         _add_columns(h, a_csc, program, cost, out)
-        h.setOptionValue("simplex_strategy", SIFT_RESOLVE_STRATEGY)
         inside[out] = True
         order = np.concatenate([order, out])
     else:
