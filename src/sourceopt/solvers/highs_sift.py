@@ -9,9 +9,14 @@ columns and lets the row duals say which of the others could still help:
    cost <= 0, and per *covering* row (a finite lower side > 0, e.g. an item's demand or a
    group's share) its ``SIFT_PER_ROW`` cheapest columns by cost per unit of the row, plus as
    many more of the cheapest as it takes to reach ``SIFT_COVER`` times the row's lower side
-   with the columns' (implied) upper bounds.
-2. Every row with a finite side gets an *artificial* column (cost ``M``, 1 or -1 in that row
-   alone) so the restricted LP is always feasible and always has duals.
+   with the columns' (implied) upper bounds, plus (``SIFT_GREEDY``) the columns a
+   cheapest-first filling of the covering rows uses within the room packing rows (e.g.
+   capacities) leave.
+2. Every row that 0 does not satisfy (lower side > 0, upper side < 0) gets an *artificial*
+   column (1 or -1 in that row alone) at ``SIFT_M_FACTOR`` times the row's dearest cost per
+   unit: unmet demand at a price, so the restricted LP is feasible in the usual case. When
+   it is not (other rows conflict), the columns that break HiGHS's proof of infeasibility
+   (its dual ray, :func:`farkas_gain`) join the set and the LP is solved again.
 3. The restricted LP is solved (its integer columns relaxed); its row duals ``y`` price every
    column of the whole program, ``d = c - A^T y``. The ``SIFT_ADD`` x (covering rows) most
    negative reduced costs outside the working set join it (``addCols``: HiGHS re-solves from
@@ -27,8 +32,10 @@ Lagrangian bound of these duals over *every* column of the program
 (:func:`~sourceopt.solvers.relaxation.lagrangian_bound`), valid for any duals, so a column
 that prices out just inside the tolerance can weaken the bound, never overstate it.
 
-Measured (benchmarks/README.md): coupa-scale's relaxation in a few rounds over a working set
-of about a tenth of the columns, against 217-227 s by interior point.
+Opt-in (``HighsBackend(relaxation="sift")``), not the default: at coupa-scale on the shared
+2-core machine the first working set solved in about 50 s but each round that added 30,000
+columns re-solved for minutes, slower than the interior point over all columns (217-227 s
+idle); figures and what was tried in benchmarks/README.md ("One solve faster").
 """
 
 from __future__ import annotations
