@@ -184,3 +184,32 @@ def test_sift_warm_start_gives_the_objective_of_the_default_path(greedy, monkeyp
 def test_unknown_relaxation_method_is_refused() -> None:
     with pytest.raises(ValueError, match="relaxation must be one of"):
         HighsBackend(relaxation="pdlp")
+
+
+def test_sifting_gives_up_when_most_columns_are_needed(one_per_row, monkeypatch) -> None:
+    # _split: the first set {x} (1 of 3 columns), round 1 prices y and z in: 3 > 0.5 x 3
+    monkeypatch.setattr(highs_sift, "SIFT_ANY_SIZE", 0)
+    p = _split()
+    assert sifted_relaxation(highspy, p, p.c, QUIET, np.inf) is None
+
+
+def test_the_warm_start_falls_back_to_the_whole_relaxation(one_per_row, monkeypatch) -> None:
+    # demand 10 from A (1 a unit, opening 15 for up to 20 units) or B (1.5 a unit). Round 1
+    # over {x_a, z} (x_a the cheapest): x_a = 10, z = 1/2, 17.5, demand's dual 1.75 prices B
+    # in (1.5 - 1.75 < 0), and 3 columns > 0 x 3: sifting gives up. The whole relaxation
+    # buys from B (15) and so does the MIP: B alone 15 (A alone costs 10 + 15 = 25)
+    monkeypatch.setattr(highs_sift, "SIFT_ANY_SIZE", 0)
+    monkeypatch.setattr(highs_sift, "SIFT_MAX_SHARE", 0.0)
+    p = make_program(
+        c=[1, 1.5, 15],
+        a=[[1, 1, 0], [1, 0, -20]],
+        row_lo=[10, -INF],
+        row_hi=[10, 0],
+        col_lo=[0, 0, 0],
+        col_hi=[INF, INF, 1],
+        integer=[False, False, True],
+    )
+    raw = HighsBackend(warm_start="on", relaxation="sift").solve(p, SolveOptions(mip_gap=1e-6))
+    assert raw.extra["sifting"] == "gave up"
+    assert raw.status is Status.OPTIMAL
+    assert raw.objective == pytest.approx(15.0)

@@ -59,12 +59,14 @@ if TYPE_CHECKING:
 SIFT_PER_ROW = 10  # cheapest columns per covering row in the first working set
 SIFT_COVER = 2.0  # ... plus the cheapest until their upper bounds cover this x the row's lower side
 SIFT_GREEDY = True  # ... plus the columns of a cheapest-first filling within packing rows
-SIFT_ADD = 5  # columns added per round: this many x the number of covering rows, most negative
+SIFT_ADD = 1  # columns added per round: this many x the number of covering rows, most negative
 SIFT_TOL = 1e-7  # a column prices out below -SIFT_TOL x max(1, |cost|)
 SIFT_M_FACTOR = 10.0  # artificial cost: this x the row's dearest cost per unit ...
 SIFT_M_GROWTH = 100.0  # ... times this while artificials stay in use at the end ...
 SIFT_M_MAX = 1e12  # ... up to this x the largest |cost|; then sifting gives up
 SIFT_MAX_ROUNDS = 200
+SIFT_MAX_SHARE = 0.5  # sifting gives up when the working set would pass this share ...
+SIFT_ANY_SIZE = 50_000  # ... of the columns and this many
 ARTIFICIAL_USED = 1e-7  # an artificial column above this is in use
 
 
@@ -187,33 +189,28 @@ def sifted_relaxation(
             out = _repairing(h, program, upper, inside, limit)
             repairs += 1
         elif status == "kOptimal":
-            y = np.asarray(h.getSolution().row_dual, dtype=float)
-            reduced = cost - program.A.T @ y
-            tol = SIFT_TOL * np.maximum(1.0, np.abs(cost))
-            out = np.flatnonzero(~inside & (reduced < -tol))
+            out = _priced_out(h, program, cost, inside, limit)
             if out.size == 0:
-                col = np.asarray(h.getSolution().col_value, dtype=float)
-                if col[n_first : n_first + n_art].max(initial=0.0) <= ARTIFICIAL_USED:
+                if not _artificials_used(h, n_first, n_art):
                     break
-                art_cost *= SIFT_M_GROWTH
-                if art_cost.min(initial=np.inf) > SIFT_M_MAX * max(1.0, float(np.abs(cost).max())):
+                if not _raise_prices(h, art_cost, n_first, cost):
                     return None
-                idx = np.arange(n_first, n_first + n_art, dtype=np.int32)
-                h.changeColsCost(n_art, idx, art_cost)
                 continue
-            if out.size > limit:
-                out = np.sort(out[np.argpartition(reduced[out], limit)[:limit]])
         else:
             return None
         if out is None or out.size == 0:
             return None
+        if int(inside.sum()) + out.size > max(SIFT_MAX_SHARE * program.n_cols, SIFT_ANY_SIZE):
+            return None  # most columns are needed: the whole program is the better LP
         _add_columns(h, a_csc, program, cost, out)
         inside[out] = True
         order = np.concatenate([order, out])
     else:
         return None
     x = np.zeros(program.n_cols)
-    col = np.asarray(h.getSolution().col_value, dtype=float)
+    sol = h.getSolution()
+    y = np.asarray(sol.row_dual, dtype=float)
+    col = np.asarray(sol.col_value, dtype=float)
     x[order[:n_first]] = col[:n_first]
     x[order[n_first:]] = col[n_first + n_art :]
     extra: dict[str, object] = {
@@ -223,6 +220,35 @@ def sifted_relaxation(
         "sifting_s": round(time.perf_counter() - started, 3),
     }
     return Sifted(x, y, float(cost @ x + program.offset), extra)
+
+
+def _priced_out(
+    h: Any, program: Program, cost: np.ndarray, inside: np.ndarray, limit: int
+) -> np.ndarray:
+    """The (at most `limit`) most negative columns outside the set at the LP's row duals."""
+    y = np.asarray(h.getSolution().row_dual, dtype=float)
+    reduced = cost - program.A.T @ y
+    tol = SIFT_TOL * np.maximum(1.0, np.abs(cost))
+    out = np.flatnonzero(~inside & (reduced < -tol))
+    if out.size > limit:
+        out = np.sort(out[np.argpartition(reduced[out], limit)[:limit]])
+    return out
+
+
+def _artificials_used(h: Any, first: int, n_art: int) -> bool:
+    """Whether an artificial column (at `first`, `n_art` of them) is in use at the LP point."""
+    col = np.asarray(h.getSolution().col_value, dtype=float)
+    return bool(col[first : first + n_art].max(initial=0.0) > ARTIFICIAL_USED)
+
+
+def _raise_prices(h: Any, art_cost: np.ndarray, first: int, cost: np.ndarray) -> bool:
+    """Multiply the artificials' costs by ``SIFT_M_GROWTH`` (False past ``SIFT_M_MAX``)."""
+    art_cost *= SIFT_M_GROWTH
+    if art_cost.min(initial=np.inf) > SIFT_M_MAX * max(1.0, float(np.abs(cost).max())):
+        return False
+    n = len(art_cost)
+    h.changeColsCost(n, np.arange(first, first + n, dtype=np.int32), art_cost)
+    return True
 
 
 def _add_artificials(h: Any, program: Program, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
