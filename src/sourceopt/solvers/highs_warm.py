@@ -39,6 +39,7 @@ RELAXATION_METHODS = ("auto", "simplex", "ipm", "sift")
 WARM_START_MIN_COLS = 50_000  # "auto" warm start from this many columns (MIPs only)
 WARM_START_SHARE = 0.5  # share of a finite time limit the LP relaxation may use
 IPM_MIN_COLS = 200_000  # the relaxation by interior point (no crossover) from this many columns
+SIFT_MIN_COLS = 10**12  # "auto" sifts from this many columns (off: measured, benchmarks/README)
 RESTRICTED_SHARE = 0.6  # share of the time left the restricted MIP may use
 
 
@@ -81,7 +82,7 @@ def warm_start(hs: Any, h: Any, program: Program, relaxation: str = "auto") -> W
     cost = program.solver_objective()
     extra: dict[str, object] = {}
     sifted = None
-    if relaxation == "sift":
+    if relaxation == "sift" or (relaxation == "auto" and program.n_cols >= SIFT_MIN_COLS):
         options = {o: h.getOptionValue(o)[1] for o in ("output_flag", "random_seed", "threads")}
         seconds = WARM_START_SHARE * limit if np.isfinite(limit) else np.inf
         sifted = sifted_relaxation(hs, program, cost, options, seconds)
