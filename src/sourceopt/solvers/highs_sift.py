@@ -32,10 +32,11 @@ Lagrangian bound of these duals over *every* column of the program
 (:func:`~sourceopt.solvers.relaxation.lagrangian_bound`), valid for any duals, so a column
 that prices out just inside the tolerance can weaken the bound, never overstate it.
 
-Opt-in (``HighsBackend(relaxation="sift")``), not the default: at coupa-scale on the shared
-2-core machine the first working set solved in about 50 s but each round that added 30,000
-columns re-solved for minutes, slower than the interior point over all columns (217-227 s
-idle); figures and what was tried in benchmarks/README.md ("One solve faster").
+Opt-in (``HighsBackend(relaxation="sift")``; ``highs_warm.SIFT_MIN_COLS`` would make it the
+default from a size on): at coupa-scale it reached the exact LP optimum in 14 rounds and 268 s
+on the shared machine under load, against 217-227 s for the interior point measured idle; the
+two still need timing side by side on a quiet machine (benchmarks/README.md, "One solve
+faster").
 """
 
 from __future__ import annotations
