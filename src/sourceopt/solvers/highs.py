@@ -50,12 +50,25 @@ class HighsBackend:
     name = "highs"
     capabilities = Capabilities(mip=True, duals=True, iis=True)
 
-    def __init__(self, warm_start: str = "auto") -> None:
+    def __init__(self, warm_start: str = "auto", relaxation: str = "auto") -> None:
+        """A HiGHS backend; `warm_start` as in :meth:`uses_warm_start`.
+
+        `relaxation` is how the warm start solves the LP relaxation, one of
+        ``highs_warm.RELAXATION_METHODS``: ``"auto"`` (default) the dual simplex below
+        ``IPM_MIN_COLS`` columns and the interior point without crossover from there;
+        ``"sift"`` column generation over a working set (:mod:`.highs_sift`; measured in
+        benchmarks/README.md, not the default: slower at coupa-scale).
+        """
         import highspy
 
         if warm_start not in highs_warm.WARM_START_MODES:
             raise ValueError(f"warm_start must be 'auto', 'on' or 'off', not {warm_start!r}")
+        if relaxation not in highs_warm.RELAXATION_METHODS:
+            raise ValueError(
+                f"relaxation must be one of {highs_warm.RELAXATION_METHODS}, not {relaxation!r}"
+            )
         self.warm_start_mode = warm_start
+        self.relaxation = relaxation
 
         self._highspy = highspy
         self.version = str(new_highs(highspy).version())
@@ -95,7 +108,7 @@ class HighsBackend:
         start = time.perf_counter()
         warm = None
         if self.uses_warm_start(program):
-            warm = highs_warm.warm_start(self._highspy, h, program)
+            warm = highs_warm.warm_start(self._highspy, h, program, self.relaxation)
         if warm is not None and warm.infeasible:
             return RawResult(
                 Status.INFEASIBLE,

@@ -28,15 +28,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sourceopt.solvers.highs_model import FEASIBLE_POINT, new_highs, pass_model
+from sourceopt.solvers.highs_sift import sifted_relaxation
 from sourceopt.solvers.relaxation import lagrangian_bound, promising_columns
 
 if TYPE_CHECKING:
     from sourceopt.formulation.program import Program
 
 WARM_START_MODES = ("auto", "on", "off")
+RELAXATION_METHODS = ("auto", "simplex", "ipm", "sift")
 WARM_START_MIN_COLS = 50_000  # "auto" warm start from this many columns (MIPs only)
 WARM_START_SHARE = 0.5  # share of a finite time limit the LP relaxation may use
 IPM_MIN_COLS = 200_000  # the relaxation by interior point (no crossover) from this many columns
+SIFT_MIN_COLS = 10**12  # "auto" sifts from this many columns (off: measured, benchmarks/README)
 RESTRICTED_SHARE = 0.6  # share of the time left the restricted MIP may use
 
 
@@ -62,38 +65,43 @@ def uses_warm_start(mode: str, program: Program) -> bool:
     return mode == "on" or program.n_cols >= WARM_START_MIN_COLS
 
 
-def warm_start(hs: Any, h: Any, program: Program) -> WarmStart | None:
+def warm_start(hs: Any, h: Any, program: Program, relaxation: str = "auto") -> WarmStart | None:
     """A proven bound and a start award for a prepared MIP instance `h` (see the module text).
 
     `hs` is the highspy module. Options and the time limit of `h` are restored (the time
-    spent here is deducted). Returns None when the relaxation was not solved (then nothing
-    is set), and a start marked ``infeasible`` when the relaxation is infeasible (so is the
-    MIP).
+    spent here is deducted). `relaxation` is how the LP relaxation is solved (one of
+    ``RELAXATION_METHODS``): ``"auto"`` as in the module text, ``"simplex"``, ``"ipm"`` (no
+    crossover), or ``"sift"`` (:mod:`.highs_sift`, falling back to ``"auto"`` when sifting
+    does not finish). Returns None when the relaxation was not solved (then nothing is set),
+    and a start marked ``infeasible`` when the relaxation is infeasible (so is the MIP).
     """
+    if relaxation not in RELAXATION_METHODS:
+        raise ValueError(f"relaxation must be one of {RELAXATION_METHODS}, not {relaxation!r}")
     started = time.perf_counter()
     limit = float(h.getOptionValue("time_limit")[1])
     cost = program.solver_objective()
-    h.setOptionValue("solve_relaxation", True)
-    if program.n_cols >= IPM_MIN_COLS:
-        h.setOptionValue("solver", "ipm")
-        h.setOptionValue("run_crossover", "off")
-    if np.isfinite(limit):
-        h.setOptionValue("time_limit", WARM_START_SHARE * limit)
-    try:
-        h.run()
-        relaxed = h.getModelStatus().name
-        sol = h.getSolution() if relaxed == "kOptimal" else None
-    finally:
-        h.setOptionValue("solve_relaxation", False)
-        h.setOptionValue("solver", "choose")
-        h.setOptionValue("run_crossover", "on")
-    if sol is None:
-        _deduct(h, limit, started)
-        if relaxed == "kInfeasible":
-            return WarmStart(np.inf, None, np.inf, {}, infeasible=True)
-        return None
-    x_lp = np.asarray(sol.col_value, dtype=float)
-    pricing = lagrangian_bound(program, cost, np.asarray(sol.row_dual, dtype=float))
+    extra: dict[str, object] = {}
+    sifted = None
+    if relaxation == "sift" or (relaxation == "auto" and program.n_cols >= SIFT_MIN_COLS):
+        options = {o: h.getOptionValue(o)[1] for o in ("output_flag", "random_seed", "threads")}
+        seconds = WARM_START_SHARE * limit if np.isfinite(limit) else np.inf
+        sifted = sifted_relaxation(hs, program, cost, options, seconds)
+        extra["sifting"] = "solved" if sifted is not None else "gave up"
+    if sifted is not None:
+        x_lp, duals = sifted.x, sifted.duals
+        extra.update(sifted.extra)
+    else:
+        if np.isfinite(limit):
+            left = limit - (time.perf_counter() - started)
+            h.setOptionValue("time_limit", max(1.0, WARM_START_SHARE * left))
+        solved = _relax_whole(h, program, relaxation)
+        if not isinstance(solved, tuple):
+            _deduct(h, limit, started)
+            if solved == "kInfeasible":
+                return WarmStart(np.inf, None, np.inf, extra, infeasible=True)
+            return None
+        x_lp, duals = solved
+    pricing = lagrangian_bound(program, cost, duals)
     relaxed_s = time.perf_counter() - started
     columns = promising_columns(program, x_lp, pricing, cost)
     left = limit - (time.perf_counter() - started)
@@ -102,12 +110,35 @@ def warm_start(hs: Any, h: Any, program: Program) -> WarmStart | None:
     objective = float(cost @ x0 + program.offset) if x0 is not None else np.inf
     if x0 is not None:
         h.setSolution(len(x0), np.arange(len(x0), dtype=np.int32), x0)
-    extra: dict[str, object] = {
-        "relaxation_s": round(relaxed_s, 3),
-        "restricted_columns": len(columns),
-        "start_s": round(time.perf_counter() - started, 3),
-    }
+    extra.update(
+        {
+            "relaxation_s": round(relaxed_s, 3),
+            "restricted_columns": len(columns),
+            "start_s": round(time.perf_counter() - started, 3),
+        }
+    )
     return WarmStart(pricing.bound, x0, objective, extra)
+
+
+def _relax_whole(h: Any, program: Program, relaxation: str) -> tuple[np.ndarray, np.ndarray] | str:
+    """The LP relaxation of the whole program on `h`: (point, row duals), else HiGHS's status."""
+    h.setOptionValue("solve_relaxation", True)
+    if relaxation == "ipm" or (relaxation in ("auto", "sift") and program.n_cols >= IPM_MIN_COLS):
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("run_crossover", "off")
+    elif relaxation == "simplex":
+        h.setOptionValue("solver", "simplex")
+    try:
+        h.run()
+        relaxed = str(h.getModelStatus().name)
+        sol = h.getSolution() if relaxed == "kOptimal" else None
+    finally:
+        h.setOptionValue("solve_relaxation", False)
+        h.setOptionValue("solver", "choose")
+        h.setOptionValue("run_crossover", "on")
+    if sol is None:
+        return relaxed
+    return np.asarray(sol.col_value, dtype=float), np.asarray(sol.row_dual, dtype=float)
 
 
 def _restricted_award(
