@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 import numpy as np
 
 from sourceopt.formulation.blocks import ProgramBuilder
+from sourceopt.formulation.context import Context
 from sourceopt.formulation.core import add_fixed_costs, build_core, core_indicators
 from sourceopt.formulation.family import family_of
 from sourceopt.formulation.objective import add_penalties, tie_break
@@ -14,6 +17,18 @@ from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.formulation.rebates import build_rebates
 from sourceopt.formulation.score import score_program
 from sourceopt.scenario.model import Scenario
+
+T = TypeVar("T")
+
+
+@dataclass
+class Built(Generic[T]):
+    """A Program with what stacking it needs: its Context, its true cost, the hook's result."""
+
+    program: Program
+    ctx: Context
+    true_cost: np.ndarray
+    extra: T
 
 
 def build_program(scenario: Scenario) -> Program:
@@ -25,9 +40,21 @@ def build_program(scenario: Scenario) -> Program:
     fixed costs; then each rule's rows in the scenario's order. Every cost column exists
     before the first rule row, so a budget is built where it stands.
     """
+    built = build_parts(scenario, lambda ctx: None)
+    if scenario.objective.is_score:
+        return score_program(built.program, scenario, built.true_cost)
+    return built.program
+
+
+def build_parts(scenario: Scenario, after_core: Callable[[Context], T]) -> Built[T]:
+    """:func:`build_program`'s blocks (cost objective), `after_core` run right after the core.
+
+    A portfolio adds its pooled tier columns there, so that every rule sees their spend.
+    """
     found = [family_of(rule) for rule in scenario.rules]  # an unknown type raises
     builder = ProgramBuilder(scenario=scenario.name)
     ctx = build_core(scenario, builder)
+    extra = after_core(ctx)
     needs = core_indicators(ctx)
     for rule, family in zip(scenario.rules, found, strict=True):
         needs += family.indicators(rule, ctx)
@@ -50,11 +77,5 @@ def build_program(scenario: Scenario) -> Program:
     )
     units = (program.columns["kind"] == ColumnKind.OFFER_UNITS).to_numpy()
     suppliers = program.columns["supplier"].to_numpy()
-    program = _with_tie_break(program, tie_break(units, suppliers, true_cost, scenario.n_suppliers))
-    if scenario.objective.is_score:
-        return score_program(program, scenario, true_cost)
-    return program
-
-
-def _with_tie_break(program: Program, tb: np.ndarray) -> Program:
-    return replace(program, tie_break=tb)
+    tb = tie_break(units, suppliers, true_cost, scenario.n_suppliers)
+    return Built(replace(program, tie_break=tb), ctx, true_cost, extra)

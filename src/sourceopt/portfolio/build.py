@@ -31,10 +31,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sourceopt.formulation.blocks import ProgramBuilder
+from sourceopt.formulation.build import Built, build_parts
 from sourceopt.formulation.context import Context, IndicatorNeed
-from sourceopt.formulation.core import add_fixed_costs, build_core, core_indicators
 from sourceopt.formulation.family import family_of
-from sourceopt.formulation.objective import add_penalties, tie_break
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.formulation.provenance import Provenance
 from sourceopt.formulation.rebates import build_rebates
@@ -86,51 +85,13 @@ class PortfolioProgram:
     shared: frozenset[str]
 
 
-@dataclass
-class Built:
-    """A category's Program with what the linking needs: its Context, true cost, pool columns."""
-
-    program: Program
-    ctx: Context
-    true_cost: np.ndarray
-    pools: PoolColumns
-
-
-def build_category(scenario: Scenario, plan: CategoryPools | None = None) -> Built:
+def build_category(scenario: Scenario, plan: CategoryPools | None = None) -> Built[PoolColumns]:
     """One category's Program as :func:`~sourceopt.formulation.build.build_program` makes it.
 
-    Kept here (same order of blocks) to keep the Context and, with a pool plan, to add the
-    pooled offers' tier columns right after the core, so that every rule of the category
-    sees their spend at the pooled price.
+    The pooled offers' tier columns (`plan`) are added right after the core, so that every rule
+    of the category sees their spend at the pooled price; ``extra`` holds those columns.
     """
-    found = [family_of(rule) for rule in scenario.rules]
-    builder = ProgramBuilder(scenario=scenario.name)
-    ctx = build_core(scenario, builder)
-    pools = pool_category(ctx, plan)
-    needs = core_indicators(ctx)
-    for rule, family in zip(scenario.rules, found, strict=True):
-        needs += family.indicators(rule, ctx)
-    ctx.declare_indicators(needs)
-    add_fixed_costs(ctx)
-    build_rebates(ctx)
-    add_penalties(ctx)
-    for ref, (rule, family) in enumerate(zip(scenario.rules, found, strict=True)):
-        family.build(rule, ctx, ref)
-    program, true_cost = builder.build()
-    program = replace(
-        program,
-        provenance=replace(
-            program.provenance,
-            pair_supplier=ctx.pair_supplier,
-            pair_item=ctx.pair_item,
-            pair_units=ctx.V,
-            pair_spend=ctx.E,
-        ),
-    )
-    units = (program.columns["kind"] == ColumnKind.OFFER_UNITS).to_numpy()
-    sups = program.columns["supplier"].to_numpy()
-    tb = tie_break(units, sups, true_cost, scenario.n_suppliers)
-    return Built(replace(program, tie_break=tb), ctx, true_cost, pools)
+    return build_parts(scenario, lambda ctx: pool_category(ctx, plan))
 
 
 def build_portfolio_program(portfolio: Portfolio) -> PortfolioProgram:
@@ -190,7 +151,7 @@ def _shifted(codes: np.ndarray, by: int) -> np.ndarray:
 def _view_context(
     view: Scenario,
     builder: ProgramBuilder,
-    built: list[Built],
+    built: list[Built[PoolColumns]],
     where: list[Offsets],
 ) -> Context:
     """A Context over the stacked columns whose pairs are every category's pairs."""
@@ -243,7 +204,7 @@ def _resized(m: sp.sparray, n_cols: int) -> sp.csr_array:
     return out
 
 
-def _link(ctx: Context, shared: set[str], plan: PoolPlan, built: list[Built]) -> None:
+def _link(ctx: Context, shared: set[str], plan: PoolPlan, built: list[Built[PoolColumns]]) -> None:
     """Shared firms' capacity, fixed cost and minimum; pools; the portfolio rules."""
     view, b = ctx.scenario, ctx.builder
     sup = view.suppliers
@@ -276,7 +237,7 @@ def _link(ctx: Context, shared: set[str], plan: PoolPlan, built: list[Built]) ->
     if len(with_fixed):
         b.add_cost(ctx.supplier_indicators(with_fixed), fixed[with_fixed], counts_as_cost=True)
     starts = np.cumsum([0] + [one.program.n_cols for one in built])[:-1]
-    link_pools(ctx, plan, [one.pools for one in built], starts)
+    link_pools(ctx, plan, [one.extra for one in built], starts)
     if plan.rebates:
         build_rebates(_rebate_context(ctx, plan, [one.ctx.n_pairs for one in built]))
     for ref, (rule, family) in enumerate(zip(view.rules, families, strict=True)):
@@ -290,7 +251,7 @@ def _stack(
     portfolio: Portfolio,
     names: list[str],
     scenarios: list[Scenario],
-    built: list[Built],
+    built: list[Built[PoolColumns]],
     where: list[Offsets],
     link: Program,
 ) -> tuple[tuple[Block, ...], Program]:
