@@ -9,12 +9,15 @@ reads on a laptop and on a phone (tables scroll sideways inside their section) a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sourceopt.errors import SourceoptError
 from sourceopt.report import sheets, svg
 from sourceopt.report.model import Report
 from sourceopt.report.sheets import Styled, Table
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -111,11 +114,10 @@ def _split(rows: list[tuple[str, Any, str]]) -> list[list[tuple[str, Any, str]]]
     return [about, [r for r in rows if r[2] not in ("text", "gap")]]
 
 
-def render_html(report: Report) -> str:
-    """The report as one HTML document (text)."""
+def environment() -> Environment:
+    """The Jinja2 environment of the report templates (autoescaping, the ``cell`` filter)."""
     try:
         from jinja2 import Environment, FileSystemLoader, select_autoescape
-        from markupsafe import Markup
     except ImportError as exc:  # pragma: no cover - the extra is part of `all`
         raise SourceoptError(
             "the HTML report needs Jinja2: pip install 'sourceopt[report]'"
@@ -127,6 +129,14 @@ def render_html(report: Report) -> str:
         lstrip_blocks=True,
     )
     env.filters["cell"] = cell
+    return env
+
+
+def render_html(report: Report) -> str:
+    """The report as one HTML document (text)."""
+    from markupsafe import Markup
+
+    env = environment()
     tables = {
         "award": sheets.award_table(report),
         "items": sheets.items_table(report),

@@ -11,7 +11,7 @@ from typing import Any
 
 from sourceopt.errors import SourceoptError
 from sourceopt.report import svg
-from sourceopt.report.html import TEMPLATES, _table, cell
+from sourceopt.report.html import TEMPLATES, _table, cell, environment
 from sourceopt.report.portfolio import PortfolioReport
 
 TOP_FIRMS = 15  # firms drawn in the spend chart (the table lists them all)
@@ -37,19 +37,9 @@ def _charts(r: PortfolioReport) -> dict[str, str]:
 
 def render_portfolio_html(report: PortfolioReport) -> str:
     """The portfolio report as one HTML document (text)."""
-    try:
-        from jinja2 import Environment, FileSystemLoader, select_autoescape
-        from markupsafe import Markup
-    except ImportError as exc:  # pragma: no cover - the extra is part of `all`
-        raise SourceoptError(
-            "the HTML report needs Jinja2: pip install 'sourceopt[report]'"
-        ) from exc
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html", "j2"], default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    from markupsafe import Markup
+
+    env = environment()
     tables = {
         "goals": report.goals,
         "categories": report.categories,
