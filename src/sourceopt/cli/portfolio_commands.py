@@ -11,6 +11,7 @@ import click
 from sourceopt.cli.exits import Exit, status_exit
 from sourceopt.cli.render import heading, money, percent, table
 from sourceopt.cli.shared import user_errors
+from sourceopt.formulation.family import Bound, family_of_type
 from sourceopt.solvers.registry import backend_names
 
 
@@ -132,14 +133,12 @@ def _summary(doc: dict[str, Any], currency: str) -> str:
         )
     )
     if doc["goals"]:
+        kinds = {str(r["name"]): str(r["type"]) for r in doc.get("rules", [])}
         lines += heading("goals")
         lines.append(
             table(
                 ["rule", "value", "bound", "met", "met alone"],
-                [
-                    [g["rule"], g["value"], g["bound"], g["met"], g["met_independent"]]
-                    for g in doc["goals"]
-                ],
+                [_goal_row(g, kinds.get(str(g["rule"])), currency) for g in doc["goals"]],
             )
         )
     lines += heading("firms over all categories")
@@ -176,3 +175,24 @@ def _coordination(doc: dict[str, Any], currency: str) -> list[str]:
     lines.append(f"verification: {'ok' if ok else 'FAILED'}")
     lines += [f"  {p}" for p in verification.get("problems", [])]
     return lines
+
+
+def _goal_row(goal: dict[str, Any], rule_type: str | None, currency: str) -> list[object]:
+    """A goal's row: value and bound as a percent (shares), money or a number; yes / no."""
+    bound = family_of_type(rule_type).bound if rule_type else None
+
+    def shown(value: float | None) -> object:
+        if bound is Bound.SHARE:
+            return percent(value)
+        return money(value, currency) if bound is Bound.MONEY else value
+
+    def yes(flag: bool | None) -> str:
+        return "-" if flag is None else "yes" if flag else "no"
+
+    return [
+        goal["rule"],
+        shown(goal["value"]),
+        shown(goal["bound"]),
+        yes(goal["met"]),
+        yes(goal["met_independent"]),
+    ]
