@@ -91,7 +91,7 @@ class Resolver:
     ) -> None:
         self.scenario, self.program, self.options, self.engine = scenario, program, options, engine
         self.deadline = deadline  # time.monotonic() by which every re-solve must end
-        self.warm = warm and callable(getattr(engine, "prepare", None))  # a backend that keeps its model
+        self.warm = warm and callable(getattr(engine, "prepare", None))  # keeps its model
         self._h: Any = None  # the HiGHS instance holding the solved base LP
         self._basis: Any = None  # its optimal basis
         self.base_x: np.ndarray | None = None
