@@ -75,3 +75,36 @@ def test_cli_rules_jobs_and_analysis_time_limit() -> None:
     # the budget is spent before the base solve (a MIP of ~0.1 s) can finish: no award (5)
     assert spent.exit_code == 5, spent.output
     assert "not final (a time limit stopped them)" in spent.output
+
+
+def test_a_chunk_given_the_base_raw_result_does_not_solve_the_base_again() -> None:
+    # a chunk's worker of a MIP gets the base solve's raw result (award vector, objective,
+    # status) and takes it as its base: the base in its answer is that very result, and
+    # its figures are those of the run that solved the base itself
+    sc = load_scenario(LAPTOPS)
+    full = rule_costs(sc)
+    assert full.base.raw is not None
+    assert full.base.raw.x is not None
+    given = full.base.raw
+    part = rule_costs(sc, rules=list(sc.rule_names), base_raw=given)
+    assert part.base.raw is given
+    assert [r.to_dict() for r in part.rules] == [r.to_dict() for r in full.rules]
+    hurt = stress(sc, base_raw=given)
+    assert hurt.to_dict() == stress(sc).to_dict()
+
+
+def test_the_chunks_of_a_mip_carry_the_base_award_not_a_base_to_solve() -> None:
+    from sourceopt.formulation.build import build_program
+
+    sc = load_scenario(LAPTOPS)
+    assert build_program(sc).is_mip  # laptops is a MIP: its workers must not re-solve it
+    base = rule_costs(sc).base.raw
+    assert base is not None
+    remote = Chunks(sc, "rules", "rules", [["a"], ["b"]], {}, base=base)
+    for job in remote.jobs:
+        shipped = job.extra["base_raw"]
+        assert shipped.duals is None
+        assert shipped.extra == {}
+        assert shipped.objective == base.objective
+        assert shipped.status is base.status
+        assert list(shipped.x) == list(base.x)

@@ -6,8 +6,12 @@ each other chunk is one job of the analysis' own kind (:mod:`sourceopt.jobs.kind
 only that chunk, run on a worker process of the batch's supervised pool
 (:func:`~sourceopt.jobs.supervise.run_supervised`: the same memory cap, wall-clock watchdog and
 crash handling) or, with ``executor="dask"``, as a task on a Dask cluster
-(:func:`~sourceopt.jobs.dask_task.run_on_dask_worker`). Each worker builds and solves the base
-once and prices its whole chunk warm. A chunk whose worker crashes or overruns yields failed
+(:func:`~sourceopt.jobs.dask_task.run_on_dask_worker`). Each worker builds the base program
+once and prices its whole chunk warm; a MIP's base is solved once, by the calling process,
+and handed to the workers as its raw result (``base`` here, the job's ``base_raw``: the award
+vector, objective, bound and status, never the scenario twice), so that no worker solves it
+again (an LP's base is re-solved by each worker: the in-place re-solves need the solved
+model in the worker's own HiGHS). A chunk whose worker crashes or overruns yields failed
 figures (``status_without: "error"``, ``final: false``), never a failed analysis. The figures
 are those of the sequential run (each is the optimum of the same edited program).
 """
@@ -18,6 +22,7 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sourceopt.errors import AnalysisError
@@ -26,6 +31,7 @@ from sourceopt.jobs.failures import Failure
 from sourceopt.jobs.model import InlineJob
 from sourceopt.jobs.supervise import Limits, Outcome
 from sourceopt.scenario.model import Scenario
+from sourceopt.solvers.base import RawResult
 
 EXECUTORS = ("local", "dask")
 
@@ -34,6 +40,11 @@ def chunks(names: Sequence[str], jobs: int) -> list[list[str]]:
     """`names` dealt round-robin into ``min(jobs, len(names))`` chunks (order kept in each)."""
     n = max(1, min(jobs, len(names)))
     return [list(names[k::n]) for k in range(n)]
+
+
+def shipped(raw: RawResult) -> RawResult:
+    """A base solve's raw result as the workers get it: no duals, no solver extras."""
+    return replace(raw, duals=None, extra={})
 
 
 def check_executor(executor: str, scheduler: str | None) -> None:
@@ -63,15 +74,17 @@ class Chunks:
         scheduler: str | None = None,
         deadline: float | None = None,
         limits: Limits | None = None,
+        base: RawResult | None = None,
     ) -> None:
         check_executor(executor, scheduler)
         self.kind, self.parts, self.deadline = kind, list(parts), deadline
         self.executor, self.scheduler = executor, scheduler
         self.limits = limits or Limits()
-        base = {k: v for k, v in options.items() if v is not None}
+        given = {k: v for k, v in options.items() if v is not None}
         tag = uuid.uuid4().hex[:8]
+        extra = {} if base is None else {"base_raw": shipped(base)}
         self.jobs = [
-            InlineJob(f"{kind}-{tag}-{k}", kind, scenario, {**base, option: part})
+            InlineJob(f"{kind}-{tag}-{k}", kind, scenario, {**given, option: part}, extra)
             for k, part in enumerate(self.parts)
         ]
         self.outcomes: list[Outcome[InlineJob] | None] = [None] * len(self.jobs)

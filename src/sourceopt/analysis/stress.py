@@ -37,7 +37,7 @@ from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import AwardRule
 from sourceopt.scenario.variants import apply_variant
-from sourceopt.solvers.base import Status
+from sourceopt.solvers.base import RawResult, Status
 
 _FIELDS = ["supplier", "objective_without", "delta", "uncovered_units", "status_without", "reason"]
 _FIELDS += ["method", "final", "verified"]
@@ -107,6 +107,7 @@ def stress(
     scheduler: str | None = None,
     warm: bool = True,
     progress: Progress | None = None,
+    base_raw: RawResult | None = None,
 ) -> StressResult:
     """Re-solve without each awarded supplier (or only `supplier`), worst failure first.
 
@@ -114,7 +115,8 @@ def stress(
     from the base basis); `suppliers` names the ones to stress (one not in the award costs
     nothing: ``method: "skipped"``). `analysis_time_limit` caps the whole analysis (a failure
     it stopped is ``final: false``); `jobs` > 1 stresses that many chunks of suppliers at once
-    (:mod:`sourceopt.analysis.parallel`), with the same figures.
+    (:mod:`sourceopt.analysis.parallel`), with the same figures. `base_raw`: the base solve's
+    raw result, given to a chunk's worker (a MIP's base is then not solved again).
     """
     refuse_score(
         apply_variant(scenario, variant),
@@ -131,7 +133,7 @@ def stress(
     named = None if suppliers is None else [supplier_code(chosen, s) for s in suppliers]
     deadline = None if analysis_time_limit is None else started + analysis_time_limit
     resolver = Resolver(chosen, program, setup.options, setup.engine, deadline=deadline, warm=warm)
-    solved = resolver.solve_base()
+    solved = resolver.solve_base(base_raw)
     assert solved.raw is not None  # the resolver always keeps it
     base = Run(solved.raw, solved)
     if not base.has_award or base.raw.x is None:
@@ -160,6 +162,7 @@ def stress(
         remote = Chunks(
             scenario, "stress", "suppliers", parts[1:], given,
             executor=executor, scheduler=scheduler, deadline=deadline,
+            base=base.raw if program.is_mip else None,
         )  # fmt: skip
         remote.start()
     verified, failures = True, []

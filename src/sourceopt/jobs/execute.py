@@ -55,7 +55,7 @@ class JobExecutor:
         source = job.scenario
         scenario = source if isinstance(source, Scenario) else source.load()
         misbehave_for_tests(scenario.name, self.memory_mb)
-        return run_kind(job.kind, scenario, job.options)
+        return run_kind(job.kind, scenario, job.options, job.extra)
 
     def _file(self, job: FileJob, announce: Announce | None) -> dict[str, Any]:
         from sourceopt.solve import solve
