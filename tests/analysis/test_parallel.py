@@ -108,3 +108,43 @@ def test_the_chunks_of_a_mip_carry_the_base_award_not_a_base_to_solve() -> None:
         assert shipped.objective == base.objective
         assert shipped.status is base.status
         assert list(shipped.x) == list(base.x)
+
+
+def test_compare_with_two_jobs_equals_the_sequential_run() -> None:
+    # laptops has 5 variants (base and 4 others): this process solves base, headcount and
+    # fast-delivery (chunks' first), one worker process the other two, each a `solve` job
+    from sourceopt.analysis import compare_variants
+
+    sc = load_scenario(LAPTOPS)
+    one, two = compare_variants(sc), compare_variants(sc, jobs=2)
+    assert two.to_dict() == one.to_dict()
+    assert [r.verified for r in two.rows] == [True] * 5
+    assert [r.soft_violations for r in two.rows] == [r.soft_violations for r in one.rows]
+    for name, result in one.results.items():
+        assert two.results[name].document.allocations == result.document.allocations
+
+
+def test_a_crashed_compare_worker_is_an_error_row_not_a_failed_comparison(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sourceopt.analysis import compare_variants
+
+    monkeypatch.setenv("SOURCEOPT_TEST_HOOKS", "1")
+    sc = load_scenario(LAPTOPS).with_changes(name="test-hook-crash")
+    rows = {r.variant: r for r in compare_variants(sc, jobs=2).rows}
+    mine, theirs = chunks(["base", *[v for v in rows if v != "base"]], 2)
+    assert all(rows[n].status is Status.OPTIMAL for n in mine)
+    for name in theirs:
+        assert rows[name].status is Status.ERROR
+        assert rows[name].objective is None
+
+
+def test_cli_compare_jobs() -> None:
+    runner = CliRunner()
+    one = runner.invoke(cli, ["compare", LAPTOPS, "--json"])
+    two = runner.invoke(cli, ["compare", LAPTOPS, "--jobs", "2", "--json"])
+    assert two.exit_code == one.exit_code == 0, two.output
+    assert json.loads(two.output) == json.loads(one.output)
+    bad = runner.invoke(cli, ["compare", LAPTOPS, "--jobs", "2", "--executor", "dask"])
+    assert bad.exit_code == 2
+    assert "--executor dask needs --scheduler" in bad.output

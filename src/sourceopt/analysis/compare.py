@@ -175,13 +175,33 @@ def compare_variants(
     backend: str | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> Comparison:
-    """Solve the base and every variant (or the named ones) and tabulate them."""
+    """Solve the base and every variant (or the named ones) and tabulate them.
+
+    `jobs` > 1 solves that many variants at once: this process solves its share
+    (:func:`~sourceopt.analysis.parallel.chunks`' first), the others are ``solve`` jobs on
+    ``jobs - 1`` supervised worker processes (or a Dask cluster), each verified there; a
+    variant whose worker crashed or overran has status ``error``. The figures are those of
+    the sequential run.
+    """
     names = list(variant_names(scenario) if variants is None else variants)
     check_variants(scenario, names)
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
     get_backend(backend or scenario.solver.backend)
-    results = _solve_all(scenario, names, options, backend)
+    if jobs > 1 and len(names) > 1:
+        from sourceopt.analysis.compare_parallel import RemoteVariants
+
+        given = {"backend": backend, "time_limit": time_limit, "mip_gap": mip_gap}
+        given = {k: v for k, v in given.items() if v is not None}
+        remote = RemoteVariants(scenario, names, jobs, given, executor, scheduler)
+        remote.start()
+        results = _solve_all(scenario, remote.local, options, backend)
+        results |= remote.results()
+    else:
+        results = _solve_all(scenario, names, options, backend)
     rows = tuple(_row(n, results[n]) for n in names)
     return Comparison(scenario.name, scenario.currency, rows, results)
 

@@ -60,6 +60,9 @@ class Chunks:
 
     `parts` are the chunks (each a list of names) and `option` the option naming a chunk
     (``rules``, ``suppliers``); `options` are the analysis' other options for the job.
+    `single`: each part is one name and `option` takes it alone (``solve``'s ``variant``).
+    `width`: at most this many worker processes at once (default: one per part), each
+    running parts until none is left. `base`: a MIP base's raw result for the workers.
     """
 
     def __init__(
@@ -75,6 +78,8 @@ class Chunks:
         deadline: float | None = None,
         limits: Limits | None = None,
         base: RawResult | None = None,
+        single: bool = False,
+        width: int | None = None,
     ) -> None:
         check_executor(executor, scheduler)
         self.kind, self.parts, self.deadline = kind, list(parts), deadline
@@ -84,9 +89,16 @@ class Chunks:
         tag = uuid.uuid4().hex[:8]
         extra = {} if base is None else {"base_raw": shipped(base)}
         self.jobs = [
-            InlineJob(f"{kind}-{tag}-{k}", kind, scenario, {**given, option: part}, extra)
+            InlineJob(
+                f"{kind}-{tag}-{k}",
+                kind,
+                scenario,
+                {**given, option: part[0] if single else part},
+                extra,
+            )
             for k, part in enumerate(self.parts)
         ]
+        self.width = len(self.jobs) if width is None else max(1, min(width, len(self.jobs)))
         self.outcomes: list[Outcome[InlineJob] | None] = [None] * len(self.jobs)
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._error: BaseException | None = None
@@ -126,16 +138,24 @@ class Chunks:
     def _run_local(self) -> None:
         from sourceopt.jobs.supervise import WorkerHandle, run_supervised
 
-        def one(k: int) -> None:
+        todo = list(range(len(self.jobs)))
+        lock = threading.Lock()
+
+        def one() -> None:  # a worker process running jobs until none is left
             handle = WorkerHandle(self.limits.memory_mb)
             try:
-                job = self.jobs[k]
-                seconds = self._seconds(job, len(self.parts[k]))
-                self.outcomes[k] = run_supervised(handle, job, self.limits, None, seconds)
+                while True:
+                    with lock:
+                        if not todo:
+                            return
+                        k = todo.pop(0)
+                    job = self.jobs[k]
+                    seconds = self._seconds(job, len(self.parts[k]))
+                    self.outcomes[k] = run_supervised(handle, job, self.limits, None, seconds)
             finally:
                 handle.shutdown()
 
-        threads = [threading.Thread(target=one, args=(k,)) for k in range(len(self.jobs))]
+        threads = [threading.Thread(target=one) for _ in range(self.width)]
         for thread in threads:
             thread.start()
         for thread in threads:
