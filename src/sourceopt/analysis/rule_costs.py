@@ -153,6 +153,8 @@ def rule_costs(
     deadline = None if analysis_time_limit is None else started + analysis_time_limit
     parts: list[list[str]] = [names]
     remote, first = None, None
+    if progress is not None:
+        progress.total = len(names)
     program = build_program(chosen)
     resolver = Resolver(chosen, program, options, engine, deadline=deadline, warm=warm)
     if jobs > 1 and len(names) > 1:

@@ -153,6 +153,8 @@ def stress(
     names = [str(chosen.suppliers["id"].iat[s]) for s in todo]
     parts: list[list[str]] = [names]
     remote: Chunks | None = None
+    if progress is not None:
+        progress.total = len(names)
     if jobs > 1 and len(names) > 1:
         from sourceopt.analysis.parallel import Chunks, chunks
 

@@ -178,6 +178,14 @@ def check_options(
     return validate_options(kind.options, name, options, file)
 
 
+def reports_progress(name: str) -> bool:
+    """Whether the kind's library function reports progress (takes a ``progress`` argument)."""
+    import inspect
+
+    kind = KINDS.get(name)
+    return kind is not None and "progress" in inspect.signature(kind.function()).parameters
+
+
 def run_kind(
     name: str,
     scenario: Scenario | Portfolio,
