@@ -40,16 +40,21 @@ def test_a_crashed_chunk_is_failed_figures_not_a_failed_analysis(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # a scenario named test-hook-crash kills the worker process that runs it (the test hook);
-    # the calling process prices its own chunk, the other chunk's rules fail
+    # laptops is a MIP: the calling process and the worker draw rules from one queue, the
+    # worker takes one at once (before it is even started) and every rule it takes fails
     monkeypatch.setenv("SOURCEOPT_TEST_HOOKS", "1")
     sc = load_scenario(LAPTOPS)
     sc = sc.with_changes(name="test-hook-crash")
     costs = rule_costs(sc, jobs=2)
-    first, second = chunks(list(sc.rule_names), 2)
-    by_name = {r.name: r for r in costs.rules}
-    assert all(by_name[n].final and by_name[n].status_without is Status.OPTIMAL for n in first)
-    for name in second:
-        failed = by_name[name]
+    failed_names = [r.name for r in costs.rules if r.status_without is Status.ERROR]
+    assert failed_names
+    assert len(failed_names) < len(costs.rules)
+    for r in costs.rules:
+        if r.name not in failed_names:
+            assert r.final
+            assert r.status_without is Status.OPTIMAL
+    for name in failed_names:
+        failed = next(r for r in costs.rules if r.name == name)
         assert failed.status_without is Status.ERROR
         assert not failed.final
         assert failed.objective_without is None
@@ -148,3 +153,24 @@ def test_cli_compare_jobs() -> None:
     bad = runner.invoke(cli, ["compare", LAPTOPS, "--jobs", "2", "--executor", "dask"])
     assert bad.exit_code == 2
     assert "--executor dask needs --scheduler" in bad.output
+
+
+def test_a_mip_shares_one_queue_of_single_figures_an_lp_round_robin_chunks() -> None:
+    from sourceopt.analysis.parallel import split
+    from sourceopt.solvers.base import RawResult
+
+    base = RawResult(Status.OPTIMAL, "highs", "1", 0.0)
+    names = ["a", "b", "c", "d", "e"]
+    assert split(names, 3, base, "local") == ([], [["a"], ["b"], ["c"], ["d"], ["e"]], 2)
+    assert split(names, 2, None, "local") == (["a", "c", "e"], [["b", "d"]], None)
+    assert split(names, 2, base, "dask") == (["a", "c", "e"], [["b", "d"]], None)
+
+
+def test_the_caller_takes_parts_from_the_queue_the_workers_draw_from() -> None:
+    sc = load_scenario(LAPTOPS)
+    remote = Chunks(sc, "rules", "rules", [["a"], ["b"]], {}, width=1)
+    assert remote.take() == ["a"]  # not started: the caller draws every part itself
+    assert remote.take() == ["b"]
+    assert remote.take() is None
+    remote.start()
+    assert remote.results() == []  # the worker found nothing left to run

@@ -47,6 +47,23 @@ def shipped(raw: RawResult) -> RawResult:
     return replace(raw, duals=None, extra={})
 
 
+def split(
+    names: Sequence[str], jobs: int, base: RawResult | None, executor: str
+) -> tuple[list[str], list[list[str]], int | None]:
+    """How figures are shared: (the caller's own, the parts for the workers, how many workers).
+
+    A MIP whose base is handed to the workers (`base`), on local workers: every figure is a
+    part of its own in one queue that the caller (:meth:`Chunks.take`) and ``jobs - 1``
+    workers draw from as each is free (a worker's extra cost per figure is building the
+    program, small beside a MIP re-solve). Otherwise: round-robin chunks, the first the
+    caller's, one worker per other chunk (an LP's worker solves the base once per chunk).
+    """
+    if base is not None and executor == "local":
+        return [], [[n] for n in names], jobs - 1
+    parts = chunks(names, jobs)
+    return parts[0], parts[1:], None
+
+
 def check_executor(executor: str, scheduler: str | None) -> None:
     """Raise an AnalysisError for an unknown executor or a Dask one without a scheduler."""
     if executor not in EXECUTORS:
@@ -99,6 +116,8 @@ class Chunks:
             for k, part in enumerate(self.parts)
         ]
         self.width = len(self.jobs) if width is None else max(1, min(width, len(self.jobs)))
+        self._todo = list(range(len(self.jobs)))  # parts no one has taken yet
+        self._lock = threading.Lock()
         self.outcomes: list[Outcome[InlineJob] | None] = [None] * len(self.jobs)
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._error: BaseException | None = None
@@ -106,6 +125,18 @@ class Chunks:
     def start(self) -> None:
         """Start running the chunks (in the background)."""
         self._thread.start()
+
+    def take(self) -> list[str] | None:
+        """A part no worker has taken yet, for the caller to run itself (None: none left).
+
+        With the local executor the caller and the workers share one queue of parts, so that
+        the figures spread over them as each is free (the parts of a MIP are single figures:
+        see :func:`shared_parts`); a Dask cluster takes every part at once.
+        """
+        if self.executor == "dask":
+            return None
+        with self._lock:
+            return self.parts[self._todo.pop(0)] if self._todo else None
 
     def results(self) -> list[tuple[list[str], dict[str, Any] | Failure]]:
         """Wait for every chunk: each chunk's names with its JSON result or its Failure."""
@@ -115,8 +146,8 @@ class Chunks:
             raise self._error
         out = []
         for part, outcome in zip(self.parts, self.outcomes, strict=True):
-            assert outcome is not None  # every job reports an outcome or raises above
-            out.append((part, outcome.payload))
+            if outcome is not None:  # None: the caller took the part (take())
+                out.append((part, outcome.payload))
         return out
 
     def _seconds(self, job: InlineJob, n: int) -> float:
@@ -138,17 +169,14 @@ class Chunks:
     def _run_local(self) -> None:
         from sourceopt.jobs.supervise import WorkerHandle, run_supervised
 
-        todo = list(range(len(self.jobs)))
-        lock = threading.Lock()
-
         def one() -> None:  # a worker process running jobs until none is left
             handle = WorkerHandle(self.limits.memory_mb)
             try:
                 while True:
-                    with lock:
-                        if not todo:
+                    with self._lock:
+                        if not self._todo:
                             return
-                        k = todo.pop(0)
+                        k = self._todo.pop(0)
                     job = self.jobs[k]
                     seconds = self._seconds(job, len(self.parts[k]))
                     self.outcomes[k] = run_supervised(handle, job, self.limits, None, seconds)

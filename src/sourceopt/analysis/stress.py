@@ -15,6 +15,7 @@ the cost of re-sourcing. See models/README.md, "Supplier-failure stress".
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -151,24 +152,25 @@ def stress(
     objective = base.result.objective
     todo = awarded if named is None else named
     names = [str(chosen.suppliers["id"].iat[s]) for s in todo]
-    parts: list[list[str]] = [names]
+    own: Iterable[str] = names
     remote: Chunks | None = None
     if progress is not None:
         progress.total = len(names)
     if jobs > 1 and len(names) > 1:
-        from sourceopt.analysis.parallel import Chunks, chunks
+        from sourceopt.analysis.parallel import Chunks, split
 
-        parts = chunks(names, jobs)
         given = {"variant": variant, "keep": keep, "backend": backend, "time_limit": time_limit}
         given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
+        shipped = base.raw if program.is_mip else None
+        own, parts, width = split(names, jobs, shipped, executor)
         remote = Chunks(
-            scenario, "stress", "suppliers", parts[1:], given,
-            executor=executor, scheduler=scheduler, deadline=deadline,
-            base=base.raw if program.is_mip else None,
+            scenario, "stress", "suppliers", parts, given, executor=executor,
+            scheduler=scheduler, deadline=deadline, base=shipped, width=width,
         )  # fmt: skip
         remote.start()
+        own = _drawn(list(own), remote)
     verified, failures = True, []
-    for sid in parts[0]:
+    for sid in own:
         s = supplier_code(chosen, sid)
         if s not in awarded:
             failure, ok = SupplierFailure(sid, objective, 0.0, 0.0, Status.OPTIMAL), True
@@ -185,6 +187,13 @@ def stress(
         verified &= ok
     failures.sort(key=_severity)
     return StressResult(chosen.name, chosen.variant, objective, tuple(failures), keep, verified)
+
+
+def _drawn(own: list[str], remote: Chunks) -> Iterator[str]:
+    """The caller's figures: its own, then parts drawn from the queue shared with the workers."""
+    yield from own
+    while (part := remote.take()) is not None:
+        yield from part
 
 
 def _collected(remote: Chunks, progress: Progress | None) -> tuple[list[SupplierFailure], bool]:
