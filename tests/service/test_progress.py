@@ -94,3 +94,47 @@ def test_the_store_keeps_progress_on_postgres(postgres_url: str) -> None:  # noq
         _progress_in(store)
     finally:
         store.close()
+
+
+def test_a_store_of_the_first_schema_gains_progress_and_keeps_its_jobs(tmp_path: Path) -> None:
+    # a store made before migration 0002 (upgraded to 0001 only, one job in it) is migrated
+    # by the next Store() to the progress columns; its job is intact, without progress
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    import sourceopt.service.engine as engine_module
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(engine_module.__file__).parent / "migrations")
+    )
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.exec_driver_sql(
+            "INSERT INTO api_keys (id, name, key_hash, created_at) VALUES ('k', 'k', 'h', "
+            "'2026-12-06 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO jobs (id, key_id, kind, status, request, request_sha256, "
+            "created_at) VALUES ('j1', 'k', 'rules', 'queued', '{}', 'x', "
+            "'2026-12-06 00:00:00')"
+        )
+    engine.dispose()
+    store = Store(url)
+    try:
+        row = store.get("j1")
+        assert row is not None
+        assert row.kind == "rules"
+        assert (row.progress_done, row.progress_total) == (None, None)
+        claimed = store.claim("w", 60.0, time.time())
+        assert claimed is not None
+        store.progress("j1", 1, 4)
+        again = store.get("j1")
+        assert again is not None
+        assert (again.progress_done, again.progress_total) == (1, 4)
+    finally:
+        store.close()
