@@ -185,7 +185,8 @@ def stress(
         more, ok = _collected(remote, progress)
         failures += more
         verified &= ok
-    failures.sort(key=_severity)
+    order = {name: k for k, name in enumerate(names)}  # ties keep the sequential order
+    failures.sort(key=lambda f: (_severity(f), order[f.supplier]))
     return StressResult(chosen.name, chosen.variant, objective, tuple(failures), keep, verified)
 
 
