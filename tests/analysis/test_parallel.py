@@ -174,3 +174,13 @@ def test_the_caller_takes_parts_from_the_queue_the_workers_draw_from() -> None:
     assert remote.take() is None
     remote.start()
     assert remote.results() == []  # the worker found nothing left to run
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_compare_counts_every_variant_in_its_progress(jobs: int) -> None:
+    from sourceopt.analysis import compare_variants
+    from sourceopt.analysis.resolve import Progress
+
+    seen = Progress()
+    compare_variants(load_scenario(LAPTOPS), jobs=jobs, progress=seen)
+    assert (seen.finished, seen.total) == (5, 5)  # laptops: base and 4 variants

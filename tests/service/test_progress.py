@@ -138,3 +138,18 @@ def test_a_store_of_the_first_schema_gains_progress_and_keeps_its_jobs(tmp_path:
         assert (again.progress_done, again.progress_total) == (1, 4)
     finally:
         store.close()
+
+
+def test_a_compare_job_counts_its_variants(one_worker: Server) -> None:
+    # base and two variants: 3 solves, so {done: 3, total: 3} once it ends
+    sc = _three_rules()
+    sc["variants"] = [
+        {"name": "no-cap", "drop_rules": ["cap-0"]},
+        {"name": "no-caps", "drop_rules": ["cap-0", "cap-1"]},
+    ]
+    with one_worker.client() as client:
+        made = client.post("/v1/jobs", json={"kind": "compare", "scenario": sc})
+        assert made.status_code == 202, made.text
+        job = client.get(f"/v1/jobs/{made.json()['id']}?wait=30").json()
+    assert job["status"] == "succeeded", job
+    assert job["progress"] == {"done": 3, "total": 3}

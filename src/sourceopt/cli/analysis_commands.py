@@ -163,7 +163,7 @@ def compare_command(
         raise click.UsageError("give either --variants or --diff, not both")
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
     opts = {**run.solve_kwargs(), "jobs": par.jobs, "executor": par.executor}
-    opts["scheduler"] = par.scheduler
+    opts |= {"scheduler": par.scheduler, "progress": progress_bar(run.as_json)}
     with user_errors():
         scenario = run.load_with(file, diff or names or [])
         if diff:

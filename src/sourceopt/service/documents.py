@@ -95,7 +95,8 @@ class JobState(BaseModel):
     cancel_requested: bool = False
     progress: JobProgress | None = Field(
         None,
-        description="an analysis that reports it (rules, stress, frontier): figures done of "
+        description="an analysis that reports it (rules, stress, frontier, compare): figures "
+        "done of "
         "the total, updated while it runs (null before its first figure, and for other kinds)",
     )
     error: JobError | None = None
