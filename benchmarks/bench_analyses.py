@@ -101,6 +101,7 @@ GOALS: dict[str, tuple[str, int, str, dict[str, Any], float]] = {
     "rules-split-lp-1m": ("split-lp", 1_000_000, "rules", {}, 2.0),
     "rules-award-mip": ("award-mip", 10_000, "rules", {}, 3.0),
     "frontier-award-mip": ("award-mip", 10_000, "frontier", {"points": 10}, 5.0),
+    "frontier-award-mip-5": ("award-mip", 10_000, "frontier", {"points": 5}, 5.0),
     "jobs-rules-award-mip": ("award-mip", 10_000, "rules", {"jobs": 2}, 1.7),
     "jobs-stress-award-mip": ("award-mip", 10_000, "stress", {"jobs": 2}, 1.7),
     "jobs-stress-award-mip-2k": ("award-mip", 2_000, "stress", {"jobs": 2}, 1.7),

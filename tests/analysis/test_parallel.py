@@ -40,16 +40,21 @@ def test_a_crashed_chunk_is_failed_figures_not_a_failed_analysis(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # a scenario named test-hook-crash kills the worker process that runs it (the test hook);
-    # the calling process prices its own chunk, the other chunk's rules fail
+    # laptops is a MIP: the calling process and the worker draw rules from one queue, the
+    # worker takes one at once (before it is even started) and every rule it takes fails
     monkeypatch.setenv("SOURCEOPT_TEST_HOOKS", "1")
     sc = load_scenario(LAPTOPS)
     sc = sc.with_changes(name="test-hook-crash")
     costs = rule_costs(sc, jobs=2)
-    first, second = chunks(list(sc.rule_names), 2)
-    by_name = {r.name: r for r in costs.rules}
-    assert all(by_name[n].final and by_name[n].status_without is Status.OPTIMAL for n in first)
-    for name in second:
-        failed = by_name[name]
+    failed_names = [r.name for r in costs.rules if r.status_without is Status.ERROR]
+    assert failed_names
+    assert len(failed_names) < len(costs.rules)
+    for r in costs.rules:
+        if r.name not in failed_names:
+            assert r.final
+            assert r.status_without is Status.OPTIMAL
+    for name in failed_names:
+        failed = next(r for r in costs.rules if r.name == name)
         assert failed.status_without is Status.ERROR
         assert not failed.final
         assert failed.objective_without is None
@@ -75,3 +80,107 @@ def test_cli_rules_jobs_and_analysis_time_limit() -> None:
     # the budget is spent before the base solve (a MIP of ~0.1 s) can finish: no award (5)
     assert spent.exit_code == 5, spent.output
     assert "not final (a time limit stopped them)" in spent.output
+
+
+def test_a_chunk_given_the_base_raw_result_does_not_solve_the_base_again() -> None:
+    # a chunk's worker of a MIP gets the base solve's raw result (award vector, objective,
+    # status) and takes it as its base: the base in its answer is that very result, and
+    # its figures are those of the run that solved the base itself
+    sc = load_scenario(LAPTOPS)
+    full = rule_costs(sc)
+    assert full.base.raw is not None
+    assert full.base.raw.x is not None
+    given = full.base.raw
+    part = rule_costs(sc, rules=list(sc.rule_names), base_raw=given)
+    assert part.base.raw is given
+    assert [r.to_dict() for r in part.rules] == [r.to_dict() for r in full.rules]
+    hurt = stress(sc, base_raw=given)
+    assert hurt.to_dict() == stress(sc).to_dict()
+
+
+def test_the_chunks_of_a_mip_carry_the_base_award_not_a_base_to_solve() -> None:
+    from sourceopt.formulation.build import build_program
+
+    sc = load_scenario(LAPTOPS)
+    assert build_program(sc).is_mip  # laptops is a MIP: its workers must not re-solve it
+    base = rule_costs(sc).base.raw
+    assert base is not None
+    remote = Chunks(sc, "rules", "rules", [["a"], ["b"]], {}, base=base)
+    for job in remote.jobs:
+        shipped = job.extra["base_raw"]
+        assert shipped.duals is None
+        assert shipped.extra == {}
+        assert shipped.objective == base.objective
+        assert shipped.status is base.status
+        assert list(shipped.x) == list(base.x)
+
+
+def test_compare_with_two_jobs_equals_the_sequential_run() -> None:
+    # laptops has 5 variants (base and 4 others): this process solves base, headcount and
+    # fast-delivery (chunks' first), one worker process the other two, each a `solve` job
+    from sourceopt.analysis import compare_variants
+
+    sc = load_scenario(LAPTOPS)
+    one, two = compare_variants(sc), compare_variants(sc, jobs=2)
+    assert two.to_dict() == one.to_dict()
+    assert [r.verified for r in two.rows] == [True] * 5
+    assert [r.soft_violations for r in two.rows] == [r.soft_violations for r in one.rows]
+    for name, result in one.results.items():
+        assert two.results[name].document.allocations == result.document.allocations
+
+
+def test_a_crashed_compare_worker_is_an_error_row_not_a_failed_comparison(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sourceopt.analysis import compare_variants
+
+    monkeypatch.setenv("SOURCEOPT_TEST_HOOKS", "1")
+    sc = load_scenario(LAPTOPS).with_changes(name="test-hook-crash")
+    rows = {r.variant: r for r in compare_variants(sc, jobs=2).rows}
+    mine, theirs = chunks(["base", *[v for v in rows if v != "base"]], 2)
+    assert all(rows[n].status is Status.OPTIMAL for n in mine)
+    for name in theirs:
+        assert rows[name].status is Status.ERROR
+        assert rows[name].objective is None
+
+
+def test_cli_compare_jobs() -> None:
+    runner = CliRunner()
+    one = runner.invoke(cli, ["compare", LAPTOPS, "--json"])
+    two = runner.invoke(cli, ["compare", LAPTOPS, "--jobs", "2", "--json"])
+    assert two.exit_code == one.exit_code == 0, two.output
+    assert json.loads(two.output) == json.loads(one.output)
+    bad = runner.invoke(cli, ["compare", LAPTOPS, "--jobs", "2", "--executor", "dask"])
+    assert bad.exit_code == 2
+    assert "--executor dask needs --scheduler" in bad.output
+
+
+def test_a_mip_shares_one_queue_of_single_figures_an_lp_round_robin_chunks() -> None:
+    from sourceopt.analysis.parallel import split
+    from sourceopt.solvers.base import RawResult
+
+    base = RawResult(Status.OPTIMAL, "highs", "1", 0.0)
+    names = ["a", "b", "c", "d", "e"]
+    assert split(names, 3, base, "local") == ([], [["a"], ["b"], ["c"], ["d"], ["e"]], 2)
+    assert split(names, 2, None, "local") == (["a", "c", "e"], [["b", "d"]], None)
+    assert split(names, 2, base, "dask") == (["a", "c", "e"], [["b", "d"]], None)
+
+
+def test_the_caller_takes_parts_from_the_queue_the_workers_draw_from() -> None:
+    sc = load_scenario(LAPTOPS)
+    remote = Chunks(sc, "rules", "rules", [["a"], ["b"]], {}, width=1)
+    assert remote.take() == ["a"]  # not started: the caller draws every part itself
+    assert remote.take() == ["b"]
+    assert remote.take() is None
+    remote.start()
+    assert remote.results() == []  # the worker found nothing left to run
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_compare_counts_every_variant_in_its_progress(jobs: int) -> None:
+    from sourceopt.analysis import compare_variants
+    from sourceopt.analysis.resolve import Progress
+
+    seen = Progress()
+    compare_variants(load_scenario(LAPTOPS), jobs=jobs, progress=seen)
+    assert (seen.finished, seen.total) == (5, 5)  # laptops: base and 4 variants

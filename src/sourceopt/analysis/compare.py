@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from sourceopt.analysis.diff import VariantDiff, diff_results
+from sourceopt.analysis.resolve import Progress
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
 from sourceopt.formulation.edits import drop_rule, fix_suppliers_out, without_rule
@@ -158,13 +159,19 @@ def variant_program(scenario: Scenario, base: Program, name: str) -> tuple[Scena
 
 
 def _solve_all(
-    scenario: Scenario, names: Sequence[str], options: SolveOptions, backend: str | None
+    scenario: Scenario,
+    names: Sequence[str],
+    options: SolveOptions,
+    backend: str | None,
+    progress: Progress | None = None,
 ) -> dict[str, SolveResult]:
     base = build_program(scenario)
     out = {}
     for name in names:
         chosen, program = variant_program(scenario, base, name)
         out[name] = solve_program(chosen, program, options, backend)
+        if progress is not None:
+            progress.done()
     return out
 
 
@@ -175,13 +182,38 @@ def compare_variants(
     backend: str | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
 ) -> Comparison:
-    """Solve the base and every variant (or the named ones) and tabulate them."""
+    """Solve the base and every variant (or the named ones) and tabulate them.
+
+    `jobs` > 1 solves that many variants at once: this process solves its share
+    (:func:`~sourceopt.analysis.parallel.chunks`' first), the others are ``solve`` jobs on
+    ``jobs - 1`` supervised worker processes (or a Dask cluster), each verified there; a
+    variant whose worker crashed or overran has status ``error``. The figures are those of
+    the sequential run. `progress` counts the variants solved.
+    """
     names = list(variant_names(scenario) if variants is None else variants)
     check_variants(scenario, names)
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
     get_backend(backend or scenario.solver.backend)
-    results = _solve_all(scenario, names, options, backend)
+    if progress is not None:
+        progress.total = len(names)
+    if jobs > 1 and len(names) > 1:
+        from sourceopt.analysis.compare_parallel import RemoteVariants
+
+        given = {"backend": backend, "time_limit": time_limit, "mip_gap": mip_gap}
+        given = {k: v for k, v in given.items() if v is not None}
+        remote = RemoteVariants(scenario, names, jobs, given, executor, scheduler)
+        remote.start()
+        results = _solve_all(scenario, remote.local, options, backend, progress)
+        results |= remote.results()
+        if progress is not None:
+            progress.done(len(names) - len(remote.local))
+    else:
+        results = _solve_all(scenario, names, options, backend, progress)
     rows = tuple(_row(n, results[n]) for n in names)
     return Comparison(scenario.name, scenario.currency, rows, results)
 

@@ -6,8 +6,12 @@ each other chunk is one job of the analysis' own kind (:mod:`sourceopt.jobs.kind
 only that chunk, run on a worker process of the batch's supervised pool
 (:func:`~sourceopt.jobs.supervise.run_supervised`: the same memory cap, wall-clock watchdog and
 crash handling) or, with ``executor="dask"``, as a task on a Dask cluster
-(:func:`~sourceopt.jobs.dask_task.run_on_dask_worker`). Each worker builds and solves the base
-once and prices its whole chunk warm. A chunk whose worker crashes or overruns yields failed
+(:func:`~sourceopt.jobs.dask_task.run_on_dask_worker`). Each worker builds the base program
+once and prices its whole chunk warm; a MIP's base is solved once, by the calling process,
+and handed to the workers as its raw result (``base`` here, the job's ``base_raw``: the award
+vector, objective, bound and status, never the scenario twice), so that no worker solves it
+again (an LP's base is re-solved by each worker: the in-place re-solves need the solved
+model in the worker's own HiGHS). A chunk whose worker crashes or overruns yields failed
 figures (``status_without: "error"``, ``final: false``), never a failed analysis. The figures
 are those of the sequential run (each is the optimum of the same edited program).
 """
@@ -18,6 +22,7 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sourceopt.errors import AnalysisError
@@ -26,6 +31,7 @@ from sourceopt.jobs.failures import Failure
 from sourceopt.jobs.model import InlineJob
 from sourceopt.jobs.supervise import Limits, Outcome
 from sourceopt.scenario.model import Scenario
+from sourceopt.solvers.base import RawResult
 
 EXECUTORS = ("local", "dask")
 
@@ -34,6 +40,28 @@ def chunks(names: Sequence[str], jobs: int) -> list[list[str]]:
     """`names` dealt round-robin into ``min(jobs, len(names))`` chunks (order kept in each)."""
     n = max(1, min(jobs, len(names)))
     return [list(names[k::n]) for k in range(n)]
+
+
+def shipped(raw: RawResult) -> RawResult:
+    """A base solve's raw result as the workers get it: no duals, no solver extras."""
+    return replace(raw, duals=None, extra={})
+
+
+def split(
+    names: Sequence[str], jobs: int, base: RawResult | None, executor: str
+) -> tuple[list[str], list[list[str]], int | None]:
+    """How figures are shared: (the caller's own, the parts for the workers, how many workers).
+
+    A MIP whose base is handed to the workers (`base`), on local workers: every figure is a
+    part of its own in one queue that the caller (:meth:`Chunks.take`) and ``jobs - 1``
+    workers draw from as each is free (a worker's extra cost per figure is building the
+    program, small beside a MIP re-solve). Otherwise: round-robin chunks, the first the
+    caller's, one worker per other chunk (an LP's worker solves the base once per chunk).
+    """
+    if base is not None and executor == "local":
+        return [], [[n] for n in names], jobs - 1
+    parts = chunks(names, jobs)
+    return parts[0], parts[1:], None
 
 
 def check_executor(executor: str, scheduler: str | None) -> None:
@@ -49,6 +77,9 @@ class Chunks:
 
     `parts` are the chunks (each a list of names) and `option` the option naming a chunk
     (``rules``, ``suppliers``); `options` are the analysis' other options for the job.
+    `single`: each part is one name and `option` takes it alone (``solve``'s ``variant``).
+    `width`: at most this many worker processes at once (default: one per part), each
+    running parts until none is left. `base`: a MIP base's raw result for the workers.
     """
 
     def __init__(
@@ -63,17 +94,30 @@ class Chunks:
         scheduler: str | None = None,
         deadline: float | None = None,
         limits: Limits | None = None,
+        base: RawResult | None = None,
+        single: bool = False,
+        width: int | None = None,
     ) -> None:
         check_executor(executor, scheduler)
         self.kind, self.parts, self.deadline = kind, list(parts), deadline
         self.executor, self.scheduler = executor, scheduler
         self.limits = limits or Limits()
-        base = {k: v for k, v in options.items() if v is not None}
+        given = {k: v for k, v in options.items() if v is not None}
         tag = uuid.uuid4().hex[:8]
+        extra = {} if base is None else {"base_raw": shipped(base)}
         self.jobs = [
-            InlineJob(f"{kind}-{tag}-{k}", kind, scenario, {**base, option: part})
+            InlineJob(
+                f"{kind}-{tag}-{k}",
+                kind,
+                scenario,
+                {**given, option: part[0] if single else part},
+                extra,
+            )
             for k, part in enumerate(self.parts)
         ]
+        self.width = len(self.jobs) if width is None else max(1, min(width, len(self.jobs)))
+        self._todo = list(range(len(self.jobs)))  # parts no one has taken yet
+        self._lock = threading.Lock()
         self.outcomes: list[Outcome[InlineJob] | None] = [None] * len(self.jobs)
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._error: BaseException | None = None
@@ -81,6 +125,18 @@ class Chunks:
     def start(self) -> None:
         """Start running the chunks (in the background)."""
         self._thread.start()
+
+    def take(self) -> list[str] | None:
+        """A part no worker has taken yet, for the caller to run itself (None: none left).
+
+        With the local executor the caller and the workers share one queue of parts, so that
+        the figures spread over them as each is free (the parts of a MIP are single figures:
+        see :func:`shared_parts`); a Dask cluster takes every part at once.
+        """
+        if self.executor == "dask":
+            return None
+        with self._lock:
+            return self.parts[self._todo.pop(0)] if self._todo else None
 
     def results(self) -> list[tuple[list[str], dict[str, Any] | Failure]]:
         """Wait for every chunk: each chunk's names with its JSON result or its Failure."""
@@ -90,8 +146,8 @@ class Chunks:
             raise self._error
         out = []
         for part, outcome in zip(self.parts, self.outcomes, strict=True):
-            assert outcome is not None  # every job reports an outcome or raises above
-            out.append((part, outcome.payload))
+            if outcome is not None:  # None: the caller took the part (take())
+                out.append((part, outcome.payload))
         return out
 
     def _seconds(self, job: InlineJob, n: int) -> float:
@@ -113,16 +169,21 @@ class Chunks:
     def _run_local(self) -> None:
         from sourceopt.jobs.supervise import WorkerHandle, run_supervised
 
-        def one(k: int) -> None:
+        def one() -> None:  # a worker process running jobs until none is left
             handle = WorkerHandle(self.limits.memory_mb)
             try:
-                job = self.jobs[k]
-                seconds = self._seconds(job, len(self.parts[k]))
-                self.outcomes[k] = run_supervised(handle, job, self.limits, None, seconds)
+                while True:
+                    with self._lock:
+                        if not self._todo:
+                            return
+                        k = self._todo.pop(0)
+                    job = self.jobs[k]
+                    seconds = self._seconds(job, len(self.parts[k]))
+                    self.outcomes[k] = run_supervised(handle, job, self.limits, None, seconds)
             finally:
                 handle.shutdown()
 
-        threads = [threading.Thread(target=one, args=(k,)) for k in range(len(self.jobs))]
+        threads = [threading.Thread(target=one) for _ in range(self.width)]
         for thread in threads:
             thread.start()
         for thread in threads:

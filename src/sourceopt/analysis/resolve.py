@@ -115,10 +115,18 @@ class Resolver:
         limit = left if self.options.time_limit is None else min(self.options.time_limit, left)
         return replace(self.options, time_limit=max(limit, 1e-3))
 
-    def solve_base(self) -> SolveResult:
-        """Solve the base program (kept in the HiGHS instance when it is an LP)."""
+    def solve_base(self, given: RawResult | None = None) -> SolveResult:
+        """Solve the base program (kept in the HiGHS instance when it is an LP).
+
+        `given`: the base's raw result from the process that solved it (a parallel chunk's
+        worker); a MIP's is taken as it is, verified here, instead of solved again (an LP is
+        solved anyway: its in-place re-solves need the model solved in this process).
+        """
         options = self._options()
-        raw = self._raw(self.program, options, None)
+        if given is not None and self.program.is_mip:
+            raw = given
+        else:
+            raw = self._raw(self.program, options, None)
         self.base_x = raw.x if raw.status in (Status.OPTIMAL, Status.FEASIBLE) else None
         return verified(self.engine, self.scenario, self.program, raw, options)
 

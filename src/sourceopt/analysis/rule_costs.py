@@ -30,7 +30,7 @@ from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Rule
 from sourceopt.scenario.variants import apply_variant
 from sourceopt.solve import solve_options, solve_program
-from sourceopt.solvers.base import Status
+from sourceopt.solvers.base import RawResult, Status
 from sourceopt.solvers.registry import get_backend
 
 if TYPE_CHECKING:
@@ -130,6 +130,7 @@ def rule_costs(
     scheduler: str | None = None,
     warm: bool = True,
     progress: Progress | None = None,
+    base_raw: RawResult | None = None,
 ) -> RuleCosts:
     """The objective with and without each rule (all rules, or the named ones).
 
@@ -139,7 +140,8 @@ def rule_costs(
     rule (LP-class scenarios on a backend with duals; otherwise None). `analysis_time_limit`
     caps the whole analysis (figures it stopped are ``final: false``); `jobs` > 1 prices the
     rules in that many chunks at once (:mod:`sourceopt.analysis.parallel`), with the same
-    figures.
+    figures. `base_raw`: the base solve's raw result, given to a chunk's worker (a MIP's base
+    is then not solved again).
     """
     started = time.monotonic()
     chosen = apply_variant(scenario, variant)
@@ -149,26 +151,33 @@ def rule_costs(
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
     engine = get_backend(backend or scenario.solver.backend)
     deadline = None if analysis_time_limit is None else started + analysis_time_limit
-    parts: list[list[str]] = [names]
-    remote = None
-    if jobs > 1 and len(names) > 1:
-        from sourceopt.analysis.parallel import Chunks, chunks
-
-        parts = chunks(names, jobs)
-        given = {"variant": variant, "backend": backend, "time_limit": time_limit}
-        given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
-        remote = Chunks(
-            scenario, "rules", "rules", parts[1:], given,
-            executor=executor, scheduler=scheduler, deadline=deadline,
-        )  # fmt: skip
-        remote.start()
+    own, remote, first = names, None, None
+    if progress is not None:
+        progress.total = len(names)
     program = build_program(chosen)
     resolver = Resolver(chosen, program, options, engine, deadline=deadline, warm=warm)
-    base = resolver.solve_base()
+    if jobs > 1 and len(names) > 1:
+        from sourceopt.analysis.parallel import Chunks, split
+
+        given = {"variant": variant, "backend": backend, "time_limit": time_limit}
+        given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
+        # a MIP's base is solved here first and handed to the workers (none solves it
+        # again); an LP's workers solve their own base alongside (see parallel.py)
+        first = resolver.solve_base(base_raw) if program.is_mip else None
+        shipped = None if first is None else first.raw
+        own, parts, width = split(names, jobs, shipped, executor)
+        remote = Chunks(
+            scenario, "rules", "rules", parts, given, executor=executor,
+            scheduler=scheduler, deadline=deadline, base=shipped, width=width,
+        )  # fmt: skip
+        remote.start()
+    base = first if first is not None else resolver.solve_base(base_raw)
     duals = _row_duals(chosen, program, base.duals)
     pricer = _Pricer(chosen, program, resolver, base, duals, progress)
-    out = [pricer.price(name) for name in parts[0]]
+    out = [pricer.price(name) for name in own]
     if remote is not None:
+        while (part := remote.take()) is not None:  # the queue shared with the workers
+            out += [pricer.price(name) for name in part]
         out += _collected(remote, pricer)
     order = {name: k for k, name in enumerate(names)}
     out.sort(key=lambda r: order[r.name])

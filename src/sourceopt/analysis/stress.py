@@ -15,6 +15,7 @@ the cost of re-sourcing. See models/README.md, "Supplier-failure stress".
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import AwardRule
 from sourceopt.scenario.variants import apply_variant
-from sourceopt.solvers.base import Status
+from sourceopt.solvers.base import RawResult, Status
 
 _FIELDS = ["supplier", "objective_without", "delta", "uncovered_units", "status_without", "reason"]
 _FIELDS += ["method", "final", "verified"]
@@ -107,6 +108,7 @@ def stress(
     scheduler: str | None = None,
     warm: bool = True,
     progress: Progress | None = None,
+    base_raw: RawResult | None = None,
 ) -> StressResult:
     """Re-solve without each awarded supplier (or only `supplier`), worst failure first.
 
@@ -114,7 +116,8 @@ def stress(
     from the base basis); `suppliers` names the ones to stress (one not in the award costs
     nothing: ``method: "skipped"``). `analysis_time_limit` caps the whole analysis (a failure
     it stopped is ``final: false``); `jobs` > 1 stresses that many chunks of suppliers at once
-    (:mod:`sourceopt.analysis.parallel`), with the same figures.
+    (:mod:`sourceopt.analysis.parallel`), with the same figures. `base_raw`: the base solve's
+    raw result, given to a chunk's worker (a MIP's base is then not solved again).
     """
     refuse_score(
         apply_variant(scenario, variant),
@@ -131,7 +134,7 @@ def stress(
     named = None if suppliers is None else [supplier_code(chosen, s) for s in suppliers]
     deadline = None if analysis_time_limit is None else started + analysis_time_limit
     resolver = Resolver(chosen, program, setup.options, setup.engine, deadline=deadline, warm=warm)
-    solved = resolver.solve_base()
+    solved = resolver.solve_base(base_raw)
     assert solved.raw is not None  # the resolver always keeps it
     base = Run(solved.raw, solved)
     if not base.has_award or base.raw.x is None:
@@ -149,21 +152,25 @@ def stress(
     objective = base.result.objective
     todo = awarded if named is None else named
     names = [str(chosen.suppliers["id"].iat[s]) for s in todo]
-    parts: list[list[str]] = [names]
+    own: Iterable[str] = names
     remote: Chunks | None = None
+    if progress is not None:
+        progress.total = len(names)
     if jobs > 1 and len(names) > 1:
-        from sourceopt.analysis.parallel import Chunks, chunks
+        from sourceopt.analysis.parallel import Chunks, split
 
-        parts = chunks(names, jobs)
         given = {"variant": variant, "keep": keep, "backend": backend, "time_limit": time_limit}
         given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
+        shipped = base.raw if program.is_mip else None
+        own, parts, width = split(names, jobs, shipped, executor)
         remote = Chunks(
-            scenario, "stress", "suppliers", parts[1:], given,
-            executor=executor, scheduler=scheduler, deadline=deadline,
+            scenario, "stress", "suppliers", parts, given, executor=executor,
+            scheduler=scheduler, deadline=deadline, base=shipped, width=width,
         )  # fmt: skip
         remote.start()
+        own = _drawn(list(own), remote)
     verified, failures = True, []
-    for sid in parts[0]:
+    for sid in own:
         s = supplier_code(chosen, sid)
         if s not in awarded:
             failure, ok = SupplierFailure(sid, objective, 0.0, 0.0, Status.OPTIMAL), True
@@ -178,8 +185,16 @@ def stress(
         more, ok = _collected(remote, progress)
         failures += more
         verified &= ok
-    failures.sort(key=_severity)
+    order = {name: k for k, name in enumerate(names)}  # ties keep the sequential order
+    failures.sort(key=lambda f: (_severity(f), order[f.supplier]))
     return StressResult(chosen.name, chosen.variant, objective, tuple(failures), keep, verified)
+
+
+def _drawn(own: list[str], remote: Chunks) -> Iterator[str]:
+    """The caller's figures: its own, then parts drawn from the queue shared with the workers."""
+    yield from own
+    while (part := remote.take()) is not None:
+        yield from part
 
 
 def _collected(remote: Chunks, progress: Progress | None) -> tuple[list[SupplierFailure], bool]:

@@ -13,6 +13,7 @@ from sourceopt.cli.exits import exit_code, worst
 from sourceopt.cli.parallel_options import (
     ParallelArgs,
     budget_option,
+    jobs_options,
     parallel_options,
     progress_bar,
 )
@@ -145,6 +146,7 @@ def _rules_text(costs: Any, wide: bool = False) -> str:
 @click.option("--variants", default=None, help="comma-separated variant names (default: all)")
 @click.option("--diff", nargs=2, default=None, metavar="A B", help="what moved from A to B")
 @_WIDE
+@jobs_options
 @solver_options
 def compare_command(
     file: str,
@@ -152,6 +154,7 @@ def compare_command(
     diff: tuple[str, str] | None,
     wide: bool,
     run: SolverArgs,
+    par: ParallelArgs,
 ) -> None:
     """Variants side by side; with --diff A B, every allocation that moved and why it cost more."""
     from sourceopt.analysis.compare import compare_variants, diff_compared
@@ -159,7 +162,8 @@ def compare_command(
     if diff and variants:
         raise click.UsageError("give either --variants or --diff, not both")
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
-    opts = run.solve_kwargs()
+    opts = {**run.solve_kwargs(), "jobs": par.jobs, "executor": par.executor}
+    opts |= {"scheduler": par.scheduler, "progress": progress_bar(run.as_json)}
     with user_errors():
         scenario = run.load_with(file, diff or names or [])
         if diff:

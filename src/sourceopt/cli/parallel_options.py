@@ -70,6 +70,23 @@ def progress_bar(as_json: bool) -> Progress | None:
     return TerminalProgress() if not as_json and sys.stderr.isatty() else None
 
 
+def jobs_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --jobs, --executor, --scheduler (no budget: ``compare``); pass them as ``par``."""
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        executor, scheduler = kwargs.pop("executor"), kwargs.pop("scheduler")
+        if executor == "dask" and not scheduler:
+            raise click.UsageError("--executor dask needs --scheduler HOST:PORT")
+        par = ParallelArgs(kwargs.pop("jobs"), executor, scheduler, None)
+        return func(*args, par=par, **kwargs)
+
+    wrapped: Callable[..., Any] = command
+    for option in reversed(_JOBS_OPTIONS):
+        wrapped = option(wrapped)
+    return wrapped
+
+
 def parallel_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add --jobs, --executor, --scheduler, --analysis-time-limit; pass them as ``par``."""
 
@@ -87,28 +104,25 @@ def parallel_options(func: Callable[..., Any]) -> Callable[..., Any]:
         return func(*args, par=par, **kwargs)
 
     wrapped: Callable[..., Any] = command
-    for option in reversed(
-        [
-            click.option(
-                "--jobs",
-                type=click.IntRange(1, 64),
-                default=1,
-                help="re-solve this many chunks at once, each on a supervised worker",
-            ),
-            click.option(
-                "--executor",
-                type=click.Choice(["local", "dask"]),
-                default="local",
-                help="where the chunks run: local worker processes, or a Dask cluster",
-            ),
-            click.option("--scheduler", default=None, help="the Dask scheduler (HOST:PORT)"),
-            click.option(
-                "--analysis-time-limit",
-                type=click.FloatRange(min=0, min_open=True),
-                default=None,
-                help="seconds for the whole analysis; figures it stops are not final",
-            ),
-        ]
-    ):
+    decorators: list[Decorator] = [*_JOBS_OPTIONS, budget_option]
+    for option in reversed(decorators):
         wrapped = option(wrapped)
     return wrapped
+
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+_JOBS_OPTIONS: list[Decorator] = [
+    click.option(
+        "--jobs",
+        type=click.IntRange(1, 64),
+        default=1,
+        help="re-solve this many chunks at once, each on a supervised worker",
+    ),
+    click.option(
+        "--executor",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        help="where the chunks run: local worker processes, or a Dask cluster",
+    ),
+    click.option("--scheduler", default=None, help="the Dask scheduler (HOST:PORT)"),
+]

@@ -29,6 +29,28 @@ Announce = Callable[[float], None]
 """Told a file job's solver time limit once it is known (the watchdog then allows that)."""
 
 
+Report = Callable[[int, int], None]
+"""Told an analysis job's progress: figures done, and in all."""
+
+
+class _Reported:
+    """An analysis' progress passed on to `report` (every 0.5 s at most, and the last figure).
+
+    It has the interface of :class:`sourceopt.analysis.resolve.Progress` (``total``, ``done``).
+    """
+
+    def __init__(self, report: Report) -> None:
+        self.report, self.total, self.finished, self._last = report, 0, 0, 0.0
+
+    def done(self, n: int = 1) -> None:
+        """Count `n` more figures done; report them."""
+        self.finished += n
+        clock = time.monotonic()
+        if clock - self._last >= 0.5 or self.finished >= self.total:
+            self._last = clock
+            self.report(self.finished, max(self.total, self.finished))
+
+
 class JobExecutor:
     """Runs jobs in this process, keeping the last loaded scenario file for its next variant."""
 
@@ -36,11 +58,16 @@ class JobExecutor:
         self.memory_mb = memory_mb
         self._cache: tuple[tuple[str, str, str | None], Any] | None = None
 
-    def run(self, job: Job, announce: Announce | None = None) -> tuple[Any, bool]:
-        """Run one job: its result (or Failure), and whether this process should now stop."""
+    def run(
+        self, job: Job, announce: Announce | None = None, report: Report | None = None
+    ) -> tuple[Any, bool]:
+        """Run one job: its result (or Failure), and whether this process should now stop.
+
+        `report(done, total)` is told an inline analysis job's progress as it goes.
+        """
         try:
             if isinstance(job, InlineJob):
-                return self._inline(job), False
+                return self._inline(job, report), False
             return self._file(job, announce), False
         except (Exception, MemoryError) as exc:
             if isinstance(exc, MemoryError):
@@ -48,14 +75,17 @@ class JobExecutor:
             failure: Failure = failure_of(exc, job, self.memory_mb)
             return failure, failure.kind.stops_worker
 
-    def _inline(self, job: InlineJob) -> dict[str, Any]:
-        from sourceopt.jobs.kinds import run_kind
+    def _inline(self, job: InlineJob, report: Report | None = None) -> dict[str, Any]:
+        from sourceopt.jobs.kinds import reports_progress, run_kind
         from sourceopt.scenario.model import Scenario
 
         source = job.scenario
         scenario = source if isinstance(source, Scenario) else source.load()
         misbehave_for_tests(scenario.name, self.memory_mb)
-        return run_kind(job.kind, scenario, job.options)
+        extra = dict(job.extra)
+        if report is not None and reports_progress(job.kind):
+            extra["progress"] = _Reported(report)
+        return run_kind(job.kind, scenario, job.options, extra)
 
     def _file(self, job: FileJob, announce: Announce | None) -> dict[str, Any]:
         from sourceopt.solve import solve

@@ -178,12 +178,25 @@ def check_options(
     return validate_options(kind.options, name, options, file)
 
 
+def reports_progress(name: str) -> bool:
+    """Whether the kind's library function reports progress (takes a ``progress`` argument)."""
+    import inspect
+
+    kind = KINDS.get(name)
+    return kind is not None and "progress" in inspect.signature(kind.function()).parameters
+
+
 def run_kind(
-    name: str, scenario: Scenario | Portfolio, options: Mapping[str, Any]
+    name: str,
+    scenario: Scenario | Portfolio,
+    options: Mapping[str, Any],
+    extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Run one job kind; the JSON-ready result (a solve's result contract, or an analysis').
 
     `scenario` is the loaded Scenario, or for the ``portfolio`` kind the loaded Portfolio.
+    `extra`: keyword arguments the caller chose, added to the checked options unchecked
+    (a parallel analysis' chunk: the base solve's raw result).
 
     Raises AnalysisError for an unknown kind or options its model refuses.
     """
@@ -195,4 +208,4 @@ def run_kind(
     checked, problems = check_options(name, dict(options))
     if problems:
         raise AnalysisError("; ".join(f"{p.place}: {p.message}" for p in problems))
-    return kind.run(scenario, checked)
+    return kind.run(scenario, {**checked, **(extra or {})})

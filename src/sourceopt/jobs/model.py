@@ -86,6 +86,9 @@ class InlineJob:
     kind: str
     scenario: Scenario | ScenarioSource | PortfolioSource = field(hash=False)
     options: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    extra: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    """Library keyword arguments the caller chose, passed unchecked (not user options): a
+    parallel analysis' chunk gets the base solve's raw result here (``base_raw``)."""
 
     @property
     def time_limit(self) -> float | None:

@@ -243,6 +243,7 @@ def run_supervised(
     limits: Limits,
     cancelled: Callable[[], bool] | None = None,
     seconds: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Outcome[JobT]:
     """Run one job on `handle` within `limits`; a crash is retried up to ``limits.retries``.
 
@@ -250,12 +251,12 @@ def run_supervised(
     true the worker is killed (the next job gets a fresh one) and the record is a failure of
     kind ``cancelled``. `seconds` caps the job's wall clock outright (in the worker, from when
     it is handed the job); without it the watchdog allows the job's solver time limit plus
-    ``limits.grace``.
+    ``limits.grace``. `progress(done, total)` is told what an analysis job reports as it goes.
     """
     attempts = 0
     while True:
         attempts += 1
-        payload, wall, crashed = _attempt(handle, job, limits, cancelled, seconds)
+        payload, wall, crashed = _attempt(handle, job, limits, cancelled, seconds, progress)
         if not crashed or attempts > limits.retries:
             return Outcome(job, payload, wall, attempts)
 
@@ -266,6 +267,7 @@ def _attempt(
     limits: Limits,
     cancelled: Callable[[], bool] | None,
     seconds: float | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, Any] | Failure, float, bool]:
     """One try: (result or Failure, seconds, whether the worker crashed)."""
     try:
@@ -300,6 +302,8 @@ def _attempt(
             if message[0] == "limit" and seconds is None:
                 limit = float(message[2])
                 deadline = time.monotonic() + limit + limits.grace
+            elif message[0] == "progress" and progress is not None:
+                progress(int(message[2]), int(message[3]))
             elif message[0] == "done":
                 if message[4]:
                     handle.close()

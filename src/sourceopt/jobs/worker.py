@@ -11,7 +11,8 @@ this so that a SIGKILLed server leaves no orphans), and talks over two pipes:
   it: every job kind imported), or
   ``("failed", reason)`` if it cannot warm up (it then exits); ``("limit", key, seconds)``
   when the job's solver time limit is known (the parent's watchdog then allows that plus a
-  grace period), and ``("done", key, record, wall_seconds, stop)``.
+  grace period), ``("progress", key, done, total)`` as an analysis job prices its figures,
+  and ``("done", key, record, wall_seconds, stop)``.
 
 ``record`` is the job's JSON result (a file job's is exactly ``SolveResult.to_dict()``, an
 inline job's its kind's result) or a :class:`~sourceopt.jobs.failures.Failure`; jobs run
@@ -85,7 +86,10 @@ def serve(inbox: Connection, outbox: Connection, memory_mb: int, all_kinds: bool
         def announce(seconds: float, key: str = key) -> None:
             outbox.send(("limit", key, seconds))
 
-        record, stop = executor.run(job, announce)
+        def report(done: int, total: int, key: str = key) -> None:
+            outbox.send(("progress", key, done, total))
+
+        record, stop = executor.run(job, announce, report)
         outbox.send(("done", job.key, record, time.perf_counter() - start, stop))
         if stop:
             return

@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any
@@ -161,7 +162,9 @@ class Dispatcher:
             self._running[job.id] = flag
         started = time.monotonic()
         try:
-            outcome = self.runner.run(self._job(job), self._seconds(job), flag.is_set)
+            outcome = self.runner.run(
+                self._job(job), self._seconds(job), flag.is_set, self._reporter(job.id)
+            )
         except Exception:
             log.exception("running job %s failed", job.id)
             bug = Failure(FailureKind.INTERNAL, "internal error while running the job")
@@ -172,6 +175,17 @@ class Dispatcher:
         if self._stop.is_set() and outcome.get("status") == "cancelled":
             return  # the server is stopping: leave the job to be re-queued
         self._record(job, outcome, time.monotonic() - started)
+
+    def _reporter(self, job_id: str) -> Callable[[int, int], None]:
+        """What stores a running job's progress (a failed write is logged, the job goes on)."""
+
+        def report(done: int, total: int) -> None:
+            try:
+                self.store.progress(job_id, done, total)
+            except Exception:
+                log.exception("recording the progress of job %s failed", job_id)
+
+        return report
 
     def _record(self, job: JobRow, outcome: dict[str, Any], seconds: float) -> None:
         status = str(outcome.get("status", "failed"))

@@ -75,6 +75,13 @@ class JobError(BaseModel):
     problems: list[ProblemDoc] = Field(default_factory=list)
 
 
+class JobProgress(BaseModel):
+    """How far a running analysis job is: `done` of its `total` figures (rules, suppliers...)."""
+
+    done: int
+    total: int
+
+
 class JobState(BaseModel):
     """A job: its state, timestamps and, when it failed or stopped, the error."""
 
@@ -86,6 +93,12 @@ class JobState(BaseModel):
     finished_at: datetime | None = None
     attempts: int = 0
     cancel_requested: bool = False
+    progress: JobProgress | None = Field(
+        None,
+        description="an analysis that reports it (rules, stress, frontier, compare): figures "
+        "done of "
+        "the total, updated while it runs (null before its first figure, and for other kinds)",
+    )
     error: JobError | None = None
 
 

@@ -59,8 +59,17 @@ def outcome_of(done: Outcome[InlineJob]) -> Ending:
 class JobRunner(Protocol):
     """Runs one inline job to an outcome, honouring a wall-clock limit and cancellation."""
 
-    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Ending:
-        """Run `job`; stop it when `cancelled()` turns true or after `seconds`."""
+    def run(
+        self,
+        job: InlineJob,
+        seconds: float,
+        cancelled: Callable[[], bool],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Ending:
+        """Run `job`; stop it when `cancelled()` turns true or after `seconds`.
+
+        `progress(done, total)` is told an analysis job's progress (where the runner can).
+        """
         ...
 
     def healthy(self) -> bool:
@@ -107,13 +116,19 @@ class WorkerRunner:
         for handle in self._handles:
             self._idle.put(handle)
 
-    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Ending:
+    def run(
+        self,
+        job: InlineJob,
+        seconds: float,
+        cancelled: Callable[[], bool],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Ending:
         """Run `job` on an idle worker; see :func:`sourceopt.jobs.supervise.run_supervised`."""
         handle = self._idle.get()
         with self._lock:
             self._busy.add(id(handle))
         try:
-            done = run_supervised(handle, job, self.limits, cancelled, seconds)
+            done = run_supervised(handle, job, self.limits, cancelled, seconds, progress)
             self._revive(handle)
         finally:
             with self._lock:
@@ -166,8 +181,17 @@ class DaskRunner:
         self._lock = threading.Lock()
         self._closed = threading.Event()
 
-    def run(self, job: InlineJob, seconds: float, cancelled: Callable[[], bool]) -> Ending:
-        """Submit `job` to the cluster and wait; a cancel or the cap stops it on its worker."""
+    def run(
+        self,
+        job: InlineJob,
+        seconds: float,
+        cancelled: Callable[[], bool],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Ending:
+        """Submit `job` to the cluster and wait; a cancel or the cap stops it on its worker.
+
+        (`progress` is not reported from a Dask worker: the job shows none.)
+        """
         from distributed import Event
         from distributed import TimeoutError as DaskTimeout
 

@@ -78,6 +78,8 @@ class JobRow:
     finished_at: datetime | None
     result: str | None
     error: str | None
+    progress_done: int | None = None  # an analysis' figures done, reported while it runs
+    progress_total: int | None = None
 
     @classmethod
     def of(cls, row: RowMapping) -> JobRow:
@@ -97,6 +99,8 @@ class JobRow:
             finished_at=_aware(row["finished_at"]),
             result=row["result"],
             error=row["error"],
+            progress_done=row.get("progress_done"),
+            progress_total=row.get("progress_total"),
         )
 
 
@@ -288,10 +292,21 @@ class Store:
                     worker=worker,
                     lease_until=clock + lease,
                     attempts=jobs.c.attempts + 1,
+                    progress_done=None,  # a re-queued job counts afresh
+                    progress_total=None,
                 )
             )
             row = connection.execute(select(jobs).where(jobs.c.seq == seq)).mappings().one()
         return JobRow.of(row)
+
+    def progress(self, job_id: str, done: int, total: int) -> None:
+        """Record a running job's progress: `done` of `total` figures (ignored once finished)."""
+        with self.begin() as connection:
+            connection.execute(
+                update(jobs)
+                .where((jobs.c.id == job_id) & (jobs.c.status == "running"))
+                .values(progress_done=done, progress_total=total)
+            )
 
     def renew(self, job_ids: list[str], lease_until: float) -> set[str]:
         """Extend the leases of running jobs; the ids among them asked to cancel."""

@@ -50,6 +50,8 @@ jobs = Table(
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Column("result", Text, nullable=True),
     Column("error", Text, nullable=True),
+    Column("progress_done", Integer, nullable=True),  # migration 0002
+    Column("progress_total", Integer, nullable=True),
     UniqueConstraint("key_id", "idempotency_key", name="uq_jobs_key_idempotency"),
     Index("ix_jobs_status_seq", "status", "seq"),
     Index("ix_jobs_key_seq", "key_id", "seq"),

@@ -12,7 +12,14 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from sourceopt.service.documents import ErrorDoc, JobDoc, JobPage, JobState, JobStatus
+from sourceopt.service.documents import (
+    ErrorDoc,
+    JobDoc,
+    JobPage,
+    JobProgress,
+    JobState,
+    JobStatus,
+)
 from sourceopt.service.errors import ApiError
 from sourceopt.service.routes import AUTH_ERRORS, BODY_ERRORS, scenario_body
 from sourceopt.service.state import Caller, Service, ServiceDep
@@ -59,6 +66,9 @@ def job_body(job: JobRow, *, with_result: bool = True) -> dict[str, Any]:
         finished_at=job.finished_at,
         attempts=job.attempts,
         cancel_requested=job.cancel_requested,
+        progress=None
+        if job.progress_total is None
+        else JobProgress(done=job.progress_done or 0, total=job.progress_total),
     ).model_dump(mode="json")
     error = doc.pop("error")
     doc["result"] = json.loads(job.result) if with_result and job.result is not None else None
