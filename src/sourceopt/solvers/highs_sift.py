@@ -32,11 +32,10 @@ Lagrangian bound of these duals over *every* column of the program
 (:func:`~sourceopt.solvers.relaxation.lagrangian_bound`), valid for any duals, so a column
 that prices out just inside the tolerance can weaken the bound, never overstate it.
 
-Opt-in (``HighsBackend(relaxation="sift")``; ``highs_warm.SIFT_MIN_COLS`` would make it the
-default from a size on): at coupa-scale it reached the exact LP optimum in 14 rounds and 268 s
-on the shared machine under load, against 217-227 s for the interior point measured idle; the
-two still need timing side by side on a quiet machine (benchmarks/README.md, "One solve
-faster").
+The default of ``relaxation="auto"`` from ``highs_warm.SIFT_MIN_COLS`` (500,000) columns;
+``HighsBackend(relaxation="sift")`` forces it. At coupa-scale (1,104,014 columns), started side
+by side with the interior point on the idle 2-core machine: proven optimal in 108 s of solve
+against 342 s (benchmarks/README.md, "One solve faster").
 """
 
 from __future__ import annotations
