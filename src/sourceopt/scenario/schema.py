@@ -9,28 +9,83 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-MAX_MAGNITUDE = 1e12
-"""The largest magnitude of any number in a scenario (quantities, prices, capacities, bounds,
-penalties, attributes): beyond it a solver's tolerances (1e-6 to 1e-9, relative) can no
-longer tell a unit from rounding, and products of two such numbers overflow what a solver
-treats as finite (1e20 for HiGHS)."""
-NonNeg = Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)]
-Positive = Annotated[float, Field(gt=0, le=MAX_MAGNITUDE)]
-Magnitude = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
-Share = Annotated[float, Field(ge=0, le=1)]
-Identifier = Annotated[str, Field(min_length=1, max_length=200)]
-ScenarioName = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$", min_length=1, max_length=200)]
-CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-TierType = Literal["all_units", "incremental"]
+from sourceopt.scenario.objective_schema import Criterion, Objective, Penalty
+from sourceopt.scenario.rule_schema import (
+    RULE_TYPES,
+    AverageAttributeRule,
+    AwardRule,
+    BackupCoverageRule,
+    BudgetRule,
+    Comparison,
+    EachField,
+    ExcludeRule,
+    GroupShareRule,
+    MaxItemsPerSupplierRule,
+    MaxShareRule,
+    Measure,
+    MinAwardShareRule,
+    Per,
+    Rule,
+    RuleBase,
+    Selector,
+    SelectorFilter,
+    Soft,
+    SupplierCountRule,
+    TotalRule,
+)
+from sourceopt.scenario.schema_base import (
+    MAX_MAGNITUDE,
+    CurrencyCode,
+    Identifier,
+    Magnitude,
+    NonNeg,
+    Positive,
+    ScenarioName,
+    Share,
+    Strict,
+    TierType,
+)
 
-
-class Strict(BaseModel):
-    """Base of every format type: unknown keys are errors, values are not coerced from text."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
+# re-exported: every type of the format is read from here (defined in schema_base.py,
+# rule_schema.py and objective_schema.py, or below)
+__all__ = [
+    "MAX_MAGNITUDE",
+    "RULE_TYPES",
+    "AverageAttributeRule",
+    "AwardRule",
+    "BackupCoverageRule",
+    "BudgetRule",
+    "Comparison",
+    "Criterion",
+    "CurrencyCode",
+    "EachField",
+    "ExcludeRule",
+    "GroupShareRule",
+    "Identifier",
+    "Magnitude",
+    "MaxItemsPerSupplierRule",
+    "MaxShareRule",
+    "Measure",
+    "MinAwardShareRule",
+    "NonNeg",
+    "Objective",
+    "Penalty",
+    "Per",
+    "Positive",
+    "Rule",
+    "RuleBase",
+    "ScenarioName",
+    "Selector",
+    "SelectorFilter",
+    "Share",
+    "Soft",
+    "Strict",
+    "SupplierCountRule",
+    "TierType",
+    "TotalRule",
+]
 
 # --- tables -------------------------------------------------------------------------------
 
@@ -220,331 +275,7 @@ class RebateRecord(Strict):
         return self
 
 
-# --- selectors ----------------------------------------------------------------------------
-
-Comparison = Literal["gt", "ge", "lt", "le", "eq"]
-
-
-class SelectorFilter(Strict):
-    """A filter: every given entry must hold (tags: has any of them; not: the inner map fails).
-
-    Which entries apply to suppliers and which to items is ``FILTER_KEYS`` in
-    scenario/selectors.py; ``id``, item ``tags``/``attribute`` and ``not`` are format 1.1.
-    """
-
-    tags: list[str] | None = None
-    country: list[str] | None = None
-    region: list[str] | None = None
-    group: list[str] | None = None
-    attribute: dict[str, dict[Comparison, Magnitude]] | None = None
-    id: list[Identifier] | None = Field(None, description="the record's id is one of them")
-    not_: SelectorFilter | None = Field(
-        None, alias="not", description="holds when this inner filter map does not hold"
-    )
-
-
-Selector = Literal["all"] | list[Identifier] | SelectorFilter
-
-
-# --- rules --------------------------------------------------------------------------------
-
-
-class Soft(Strict):
-    """Makes a rule soft: it may be violated at `penalty` per unit of violation."""
-
-    penalty: NonNeg
-
-
-class RuleBase(Strict):
-    """Keys shared by every rule."""
-
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    soft: Soft | None = None
-    priority: int = 0
-
-
-Per = Literal["item", "category"]
-Measure = Literal["volume", "spend"]
-
-
-def _need_a_bound(rule: Any, *keys: str) -> None:
-    if all(getattr(rule, k) is None for k in keys):
-        raise ValueError(f"give at least one of {', '.join(keys)}")
-
-
-class MaxShareRule(RuleBase):
-    """No selected supplier gets more than `limit` of the volume (or spend)."""
-
-    type: Literal["max_share"]
-    limit: Share
-    suppliers: Selector = "all"
-    items: Selector = "all"
-    per: Per = "item"
-    measure: Measure = "volume"
-
-
-class SupplierCountRule(RuleBase):
-    """Number of awarded suppliers among the selected, per item or over the items together."""
-
-    type: Literal["supplier_count"]
-    min: Annotated[int, Field(ge=0)] | None = None
-    max: Annotated[int, Field(ge=0)] | None = None
-    suppliers: Selector = "all"
-    items: Selector = "all"
-    per: Per = "category"
-
-    @model_validator(mode="after")
-    def _bounds(self) -> SupplierCountRule:
-        _need_a_bound(self, "min", "max")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
-        return self
-
-
-EachField = Literal["country", "region", "tag"]
-
-
-class GroupShareRule(RuleBase):
-    """The selected suppliers together get between `min` and `max` of the volume or spend.
-
-    With `each`, the bounds apply to every distinct value of that supplier field separately
-    (an added key; see models/README.md, section 6.3).
-    """
-
-    type: Literal["group_share"]
-    min: Share | None = None
-    max: Share | None = None
-    suppliers: Selector = "all"
-    items: Selector = "all"
-    per: Per = "category"
-    measure: Measure = "volume"
-    each: EachField | None = Field(
-        None,
-        description=(
-            "apply `min`/`max` to each distinct value of this supplier field separately, "
-            "among the selected suppliers: `country`, `region`, or `tag` (each tag; a supplier "
-            "with several tags counts in each of their groups). Suppliers without a value form "
-            "no group and are not limited; with `min`, every value present must reach it"
-        ),
-    )
-
-    @model_validator(mode="after")
-    def _bounds(self) -> GroupShareRule:
-        _need_a_bound(self, "min", "max")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
-        return self
-
-
-class ExcludeRule(RuleBase):
-    """Selected suppliers get nothing of the selected items."""
-
-    type: Literal["exclude"]
-    suppliers: Selector = "all"
-    items: Selector = "all"
-
-
-class AwardRule(RuleBase):
-    """A manual lock: `supplier` gets between the bounds of `item`."""
-
-    type: Literal["award"]
-    supplier: Identifier
-    item: Identifier
-    min_units: NonNeg | None = None
-    max_units: NonNeg | None = None
-
-    @model_validator(mode="after")
-    def _bounds(self) -> AwardRule:
-        _need_a_bound(self, "min_units", "max_units")
-        lo, hi = self.min_units, self.max_units
-        if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"min_units ({lo}) is greater than max_units ({hi})")
-        return self
-
-
-class AverageAttributeRule(RuleBase):
-    """The volume- or spend-weighted average of an attribute over the selected award."""
-
-    type: Literal["average_attribute"]
-    attribute: Identifier
-    min: Magnitude | None = None
-    max: Magnitude | None = None
-    suppliers: Selector = "all"
-    items: Selector = "all"
-    per: Per = "category"
-    measure: Measure = "volume"
-
-    @model_validator(mode="after")
-    def _bounds(self) -> AverageAttributeRule:
-        _need_a_bound(self, "min", "max")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
-        return self
-
-
-class BudgetRule(RuleBase):
-    """Total cost at most `max`."""
-
-    type: Literal["budget"]
-    max: NonNeg
-
-
-class MaxItemsPerSupplierRule(RuleBase):
-    """Each selected supplier wins at most `max` of the selected items."""
-
-    type: Literal["max_items_per_supplier"]
-    max: Annotated[int, Field(ge=0)]
-    suppliers: Selector = "all"
-    items: Selector = "all"
-
-
-class BackupCoverageRule(RuleBase):
-    """N-1 resilience: the others' unused capacity covers `coverage` of each awardee's volume."""
-
-    type: Literal["backup_coverage"]
-    coverage: NonNeg
-    suppliers: Selector = "all"
-    items: Selector = "all"
-
-
-class MinAwardShareRule(RuleBase):
-    """A selected supplier awarded anything of a scope gets at least `limit` of its measure.
-
-    The scope is each selected item (`per: item`) or the selected items together
-    (`per: category`); with `supplier_count` and `max_share` it writes a 70/30 split.
-    """
-
-    type: Literal["min_award_share"]
-    limit: Share
-    suppliers: Selector = "all"
-    items: Selector = "all"
-    per: Per = "item"
-    measure: Measure = "volume"
-
-
-class TotalRule(RuleBase):
-    """The awarded volume (or spend) on the selected items is within `min` and `max`.
-
-    Per selected supplier (`per: supplier`, a `min` then holds for every one of them, awarded
-    or not: a commitment) or of the selected suppliers together (`per: all`).
-    """
-
-    type: Literal["total"]
-    min: NonNeg | None = None
-    max: NonNeg | None = None
-    suppliers: Selector = "all"
-    items: Selector = "all"
-    measure: Measure = "volume"
-    per: Literal["supplier", "all"] = "supplier"
-
-    @model_validator(mode="after")
-    def _bounds(self) -> TotalRule:
-        _need_a_bound(self, "min", "max")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
-        return self
-
-
-Rule = Annotated[
-    MaxShareRule
-    | SupplierCountRule
-    | GroupShareRule
-    | ExcludeRule
-    | AwardRule
-    | AverageAttributeRule
-    | BudgetRule
-    | MaxItemsPerSupplierRule
-    | BackupCoverageRule
-    | MinAwardShareRule
-    | TotalRule,
-    Field(discriminator="type"),
-]
-
-RULE_TYPES: tuple[str, ...] = (
-    "max_share",
-    "supplier_count",
-    "group_share",
-    "exclude",
-    "award",
-    "average_attribute",
-    "budget",
-    "max_items_per_supplier",
-    "backup_coverage",
-    "min_award_share",
-    "total",
-)
-
-
-# --- objective, variants, solver ----------------------------------------------------------
-
-
-class Penalty(Strict):
-    """Adds weight x attribute x (spend or units) of the award to the objective."""
-
-    attribute: Identifier
-    per: Measure = "spend"
-    weight: Magnitude = 1.0
-
-    @model_validator(mode="before")
-    @classmethod
-    def _units_alias(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("per") == "units":
-            return {**data, "per": "volume"}
-        return data
-
-
-class Criterion(Strict):
-    """A quality criterion of a score objective: ``weight`` x offer attribute / ``max``."""
-
-    attribute: Identifier
-    weight: NonNeg
-    max: Positive = Field(description="the attribute value that earns the full weight")
-
-
-class Objective(Strict):
-    """What is optimised: total cost plus the penalties (minimised), or a score (maximised).
-
-    With ``maximize: score`` (format 1.1) each offer's score is ``price_weight`` x (lowest
-    landed unit cost among the item's offers in force / the offer's) + the criteria's weight x
-    attribute / max; the award maximises the volume-weighted score, ties broken by lower cost.
-    """
-
-    minimize: Literal["total_cost"] = "total_cost"
-    penalties: list[Penalty] = Field(default_factory=list)
-    maximize: Literal["score"] | None = Field(
-        None, description="'score': maximise the best price-quality ratio (format 1.1)"
-    )
-    price_weight: NonNeg | None = Field(
-        None, description="score points of the lowest price (score objective only)"
-    )
-    criteria: list[Criterion] = Field(
-        default_factory=list, description="quality criteria (score objective only)"
-    )
-
-    @model_validator(mode="after")
-    def _one_sense(self) -> Objective:
-        if self.maximize is None:
-            if self.price_weight is not None or self.criteria:
-                raise ValueError(
-                    "price_weight and criteria belong to a score objective: "
-                    "add 'maximize: score' (or remove them)"
-                )
-            return self
-        if "minimize" in self.model_fields_set:
-            raise ValueError("give either 'minimize: total_cost' or 'maximize: score', not both")
-        if self.penalties:
-            raise ValueError(
-                "penalties cannot be combined with 'maximize: score' (a score is not money): "
-                "remove the penalties, or express the attribute as a criterion"
-            )
-        if self.price_weight is None:
-            raise ValueError("a score objective needs 'price_weight' (e.g. price_weight: 60)")
-        return self
-
-    @property
-    def is_score(self) -> bool:
-        """Whether the objective maximises a score (format 1.1) instead of minimising cost."""
-        return self.maximize == "score"
+# --- variants, solver ----------------------------------------------------------
 
 
 class DemandScale(Strict):
