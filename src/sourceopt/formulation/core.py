@@ -240,27 +240,9 @@ def _segment_choice(
     xb = x[binary]
     lo, hi = seg["lo"].to_numpy()[binary], seg["hi"].to_numpy()[binary]
     off = seg["offer"].to_numpy()[binary]
-    y = builder.add_columns(
-        len(xb),
-        kind=ColumnKind.OFFER_SEGMENT,
-        hi=1.0,
-        integer=True,
-        supplier=sup[binary],
-        item=item[binary],
-        ref=off,
-    )
-    n, k = builder.n_cols, len(xb)
-    r = np.arange(k)
-    upper = sp.csr_array((np.r_[np.ones(k), -hi], (np.r_[r, r], np.r_[xb, y])), shape=(k, n))
-    builder.add_rows(
-        [upper],
-        lo=-np.inf,
-        hi=0.0,
-        family=RowFamily.SEGMENT_UPPER,
-        supplier=sup[binary],
-        item=item[binary],
-        switch=y,
-    )
+    k = len(xb)
+    y = _switched(builder, xb, np.arange(k), hi, (sup[binary], item[binary]), off)
+    n = builder.n_cols
     has_lo = lo > 0
     if has_lo.any():
         rl = np.arange(int(has_lo.sum()))
@@ -308,28 +290,33 @@ def _band_alternates(
     width = seg["hi"].to_numpy(float)[band]
     most = np.add.reduceat(width, first)
     picks = np.flatnonzero(band)[first]
-    y = builder.add_columns(
-        len(offers),
-        kind=ColumnKind.OFFER_SEGMENT,
-        hi=1.0,
-        integer=True,
-        supplier=sup[picks],
-        item=item[picks],
-        ref=offers,
-    )
-    n, k = builder.n_cols, len(offers)
-    rows = np.r_[group, np.arange(k)]
-    upper = sp.csr_array((np.r_[np.ones(len(off)), -most], (rows, np.r_[x[band], y])), shape=(k, n))
-    builder.add_rows(
-        [upper],
-        lo=-np.inf,
-        hi=0.0,
-        family=RowFamily.SEGMENT_UPPER,
-        supplier=sup[picks],
-        item=item[picks],
-        switch=y,
-    )
+    y = _switched(builder, x[band], group, most, (sup[picks], item[picks]), offers)
     return alternate[picks], y, sup[picks], item[picks]
+
+
+def _switched(
+    builder: ProgramBuilder,
+    x: np.ndarray,
+    group: np.ndarray,
+    cap: np.ndarray,
+    pair: tuple[np.ndarray, np.ndarray],
+    ref: np.ndarray,
+) -> np.ndarray:
+    """One binary y per group, with sum(x of the group) <= cap x y; returns the y columns."""
+    sup, item = pair
+    k = len(cap)
+    y = builder.add_columns(
+        k, kind=ColumnKind.OFFER_SEGMENT, hi=1.0, integer=True, supplier=sup, item=item, ref=ref
+    )
+    rows = np.r_[group, np.arange(k)]
+    upper = sp.csr_array(
+        (np.r_[np.ones(len(x)), -cap], (rows, np.r_[x, y])), shape=(k, builder.n_cols)
+    )
+    builder.add_rows(
+        [upper], lo=-np.inf, hi=0.0, family=RowFamily.SEGMENT_UPPER, supplier=sup, item=item,
+        switch=y,
+    )  # fmt: skip
+    return y
 
 
 def _one_alternate(
