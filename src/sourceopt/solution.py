@@ -199,13 +199,16 @@ def document(
     seed: int,
     mip_gap: float,
     exact: bool = True,
+    lean: bool = False,
 ) -> ResultDocument:
     """The result document of a solve (verified, if there is an award).
 
     The bound is lowered by the tie-break's largest effect, so it is valid for the true
     objective; ``optimal`` is kept only if the gap to that bound is within `mip_gap`.
     `exact`: the backend solved the program exactly (not on an integer grid), so its
-    objective must match the verifier's recomputation.
+    objective must match the verifier's recomputation. `lean`: the award is verified in full
+    but only the figures an analysis compares are kept (status, objective, cost, bound, rules,
+    verification; no allocations, items, suppliers or KPIs).
     """
     solver = SolverDoc(
         backend=raw.backend,
@@ -241,33 +244,38 @@ def document(
         claimed = -claimed  # the score
     check = verify(scenario, award, reported_objective=claimed)
     doc = _proven(doc, program, raw, check.cost.objective, mip_gap)
+    cost = check.cost
+    figures = {
+        "objective": cost.objective,
+        "total_cost": cost.total_cost,
+        "cost": CostDoc(
+            purchase=cost.purchase,
+            bundles=cost.bundles,
+            fixed=cost.fixed,
+            rebates=cost.rebates,
+            penalties=cost.penalties,
+            adders=cost.adders,
+            adders_by_name=dict(cost.adders_by_name),
+        ),
+        "rules": _rule_docs(scenario, check),
+        "verification": VerificationDoc(
+            ok=check.ok,
+            max_violation=check.max_violation,
+            checked=list(check.checked),
+            problems=list(check.problems),
+        ),
+    }
+    if lean:
+        return doc.model_copy(update=figures)
     alloc = allocations(scenario, award, check)
     sups = supplier_summary(alloc)
-    cost = check.cost
     return doc.model_copy(
         update={
-            "objective": cost.objective,
-            "total_cost": cost.total_cost,
-            "cost": CostDoc(
-                purchase=cost.purchase,
-                bundles=cost.bundles,
-                fixed=cost.fixed,
-                rebates=cost.rebates,
-                penalties=cost.penalties,
-                adders=cost.adders,
-                adders_by_name=dict(cost.adders_by_name),
-            ),
+            **figures,
             "allocations": [AllocationDoc.model_validate(r) for r in alloc.to_dict("records")],
             "items": item_docs(scenario, check.items),
             "suppliers": [SupplierDoc.model_validate(r) for r in sups.to_dict("records")],
             "kpis": kpis(scenario, alloc, sups, cost.total_cost, check.items.retained_pct),
-            "rules": _rule_docs(scenario, check),
-            "verification": VerificationDoc(
-                ok=check.ok,
-                max_violation=check.max_violation,
-                checked=list(check.checked),
-                problems=list(check.problems),
-            ),
         }
     )
 

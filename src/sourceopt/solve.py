@@ -63,15 +63,24 @@ def solve_with(
 
 
 def verified(
-    engine: Backend, scenario: Scenario, program: Program, raw: RawResult, options: SolveOptions
+    engine: Backend,
+    scenario: Scenario,
+    program: Program,
+    raw: RawResult,
+    options: SolveOptions,
+    *,
+    lean: bool = False,
 ) -> SolveResult:
     """A backend's raw result mapped back through the labels and verified against `scenario`.
 
     The result keeps the raw result (``result.raw``) and, for LPs on a backend that has them,
-    the row duals (``result.duals``).
+    the row duals (``result.duals``). `lean`: a document of figures only
+    (:func:`~sourceopt.solution.document`), for an analysis that compares objectives.
     """
     exact = engine.capabilities.continuous
-    doc = document(scenario, program, raw, seed=options.seed, mip_gap=options.mip_gap, exact=exact)
+    doc = document(
+        scenario, program, raw, seed=options.seed, mip_gap=options.mip_gap, exact=exact, lean=lean
+    )
     duals = raw.duals if engine.capabilities.duals and not program.is_mip else None
     return SolveResult(doc, duals, raw)
 

@@ -164,10 +164,11 @@ class Resolver:
             self._basis = h.getBasis()  # every in-place re-solve starts from the optimal basis
         return raw
 
-    def resolve(self, edit: Edit) -> SolveResult | None:
+    def resolve(self, edit: Edit, *, lean: bool = False) -> SolveResult | None:
         """The edited program solved and verified against the edited scenario.
 
-        None when the analysis' budget is already spent (the figure is not computed).
+        None when the analysis' budget is already spent (the figure is not computed). `lean`:
+        the award is verified but its document keeps only the figures (no allocations).
         """
         if self.expired():
             return None
@@ -181,7 +182,7 @@ class Resolver:
             if edit.start and self.base_x is not None and edit.program.is_mip:
                 start = np.ascontiguousarray(self.base_x[edit.columns], dtype=np.float64)
             raw = self._raw(edit.program, options, start)
-        return verified(self.engine, edit.scenario, edit.program, raw, options)
+        return verified(self.engine, edit.scenario, edit.program, raw, options, lean=lean)
 
     def _in_place(self, edit: Edit, options: SolveOptions) -> RawResult:
         """Apply `edit` to the solved base LP as bounds, re-solve from its basis, undo."""

@@ -244,7 +244,7 @@ class _Pricer:
             edited, columns = origins(drop_rule(self.tagged, name, chosen))
             relax = self.program.rule_rows(name)
             edit = Edit(without_rule(chosen, name), edited, columns, relax, _NONE, start=True)
-            without = self.resolver.resolve(edit)
+            without = self.resolver.resolve(edit, lean=True)  # figures only
             if without is None:
                 priced = _not_run(rule, origin, binding, rule_dual)
             else:
