@@ -48,17 +48,17 @@ def shipped(raw: RawResult) -> RawResult:
 
 
 def split(
-    names: Sequence[str], jobs: int, base: RawResult | None, executor: str
+    names: Sequence[str], jobs: int, queue: bool, executor: str
 ) -> tuple[list[str], list[list[str]], int | None]:
     """How figures are shared: (the caller's own, the parts for the workers, how many workers).
 
-    A MIP whose base is handed to the workers (`base`), on local workers: every figure is a
-    part of its own in one queue that the caller (:meth:`Chunks.take`) and ``jobs - 1``
-    workers draw from as each is free (a worker's extra cost per figure is building the
-    program, small beside a MIP re-solve). Otherwise: round-robin chunks, the first the
-    caller's, one worker per other chunk (an LP's worker solves the base once per chunk).
+    A MIP (`queue`), on local workers: every figure is a part of its own in one queue that
+    the caller (:meth:`Chunks.take`) and ``jobs - 1`` workers draw from as each is free (a
+    worker's extra cost per figure is building the program, small beside a MIP re-solve).
+    Otherwise: round-robin chunks, the first the caller's, one worker per other chunk (an
+    LP's worker solves the base once per chunk).
     """
-    if base is not None and executor == "local":
+    if queue and executor == "local":
         return [], [[n] for n in names], jobs - 1
     parts = chunks(names, jobs)
     return parts[0], parts[1:], None
@@ -79,7 +79,8 @@ class Chunks:
     (``rules``, ``suppliers``); `options` are the analysis' other options for the job.
     `single`: each part is one name and `option` takes it alone (``solve``'s ``variant``).
     `width`: at most this many worker processes at once (default: one per part), each
-    running parts until none is left. `base`: a MIP base's raw result for the workers.
+    running parts until none is left. `base`: a MIP base's raw result for the workers;
+    `extra`: other keyword arguments of the analysis for every job (internal ones).
     """
 
     def __init__(
@@ -97,6 +98,7 @@ class Chunks:
         base: RawResult | None = None,
         single: bool = False,
         width: int | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         check_executor(executor, scheduler)
         self.kind, self.parts, self.deadline = kind, list(parts), deadline
@@ -104,7 +106,7 @@ class Chunks:
         self.limits = limits or Limits()
         given = {k: v for k, v in options.items() if v is not None}
         tag = uuid.uuid4().hex[:8]
-        extra = {} if base is None else {"base_raw": shipped(base)}
+        extra = {**(extra or {}), **({} if base is None else {"base_raw": shipped(base)})}
         self.jobs = [
             InlineJob(
                 f"{kind}-{tag}-{k}",

@@ -130,6 +130,11 @@ class Resolver:
         self.base_x = raw.x if raw.status in (Status.OPTIMAL, Status.FEASIBLE) else None
         return verified(self.engine, self.scenario, self.program, raw, options)
 
+    def unsolved(self) -> SolveResult:
+        """The base as a process that does not solve it sees it: no award, no figures."""
+        raw = RawResult(Status.NO_SOLUTION, self.engine.name, "", 0.0, message="not solved here")
+        return verified(self.engine, self.scenario, self.program, raw, self.options)
+
     def solve(
         self, scenario: Scenario, program: Program, start: np.ndarray | None = None
     ) -> SolveResult | None:

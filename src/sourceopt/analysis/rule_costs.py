@@ -131,6 +131,7 @@ def rule_costs(
     warm: bool = True,
     progress: Progress | None = None,
     base_raw: RawResult | None = None,
+    detached: bool = False,
 ) -> RuleCosts:
     """The objective with and without each rule (all rules, or the named ones).
 
@@ -141,7 +142,9 @@ def rule_costs(
     caps the whole analysis (figures it stopped are ``final: false``); `jobs` > 1 prices the
     rules in that many chunks at once (:mod:`sourceopt.analysis.parallel`), with the same
     figures. `base_raw`: the base solve's raw result, given to a chunk's worker (a MIP's base
-    is then not solved again).
+    is then not solved again). `detached`: a parallel MIP's worker, started before the base
+    is solved: it re-solves its rules cold and leaves the base unsolved (the caller, which
+    solves the base meanwhile, prices each figure against it).
     """
     started = time.monotonic()
     chosen = apply_variant(scenario, variant)
@@ -151,7 +154,7 @@ def rule_costs(
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
     engine = get_backend(backend or scenario.solver.backend)
     deadline = None if analysis_time_limit is None else started + analysis_time_limit
-    own, remote, first = names, None, None
+    own, remote = names, None
     if progress is not None:
         progress.total = len(names)
     program = build_program(chosen)
@@ -161,21 +164,21 @@ def rule_costs(
 
         given = {"variant": variant, "backend": backend, "time_limit": time_limit}
         given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
-        # a MIP's base is solved here first and handed to the workers (none solves it
-        # again); an LP's workers solve their own base alongside (see parallel.py)
-        first = resolver.solve_base(base_raw) if program.is_mip else None
-        shipped = None if first is None else first.raw
-        own, parts, width = split(names, jobs, shipped, executor)
+        # a MIP's workers start on its rules at once, cold, while this process solves the
+        # base (a start barely shortens a MIP re-solve, the wait for the base would cost a
+        # whole solve); an LP's workers solve their own base alongside (see parallel.py)
+        own, parts, width = split(names, jobs, program.is_mip, executor)
         remote = Chunks(
-            scenario, "rules", "rules", parts, given, executor=executor,
-            scheduler=scheduler, deadline=deadline, base=shipped, width=width,
+            scenario, "rules", "rules", parts, given, executor=executor, scheduler=scheduler,
+            deadline=deadline, width=width, extra={"detached": True} if program.is_mip else None,
         )  # fmt: skip
         remote.start()
-    base = first if first is not None else resolver.solve_base(base_raw)
+    base = resolver.unsolved() if detached else resolver.solve_base(base_raw)
     duals = _row_duals(chosen, program, base.duals)
     pricer = _Pricer(chosen, program, resolver, base, duals, progress)
     out = [pricer.price(name) for name in own]
     if remote is not None:
+        pricer.detached = program.is_mip
         while (part := remote.take()) is not None:  # the queue shared with the workers
             out += [pricer.price(name) for name in part]
         out += _collected(remote, pricer)
@@ -219,6 +222,7 @@ class _Pricer:
         self.chosen, self.program, self.resolver, self.base = chosen, program, resolver, base
         self.duals, self.progress = duals, progress
         self.tagged = tagged(program)
+        self.detached = False  # the workers' figures are re-solves only (rule_costs)
         self.by_name = {r.name: r for r in base.document.rules}
         self.origins = dict(zip(chosen.rule_names, chosen.rule_origins, strict=True))
 
@@ -236,9 +240,9 @@ class _Pricer:
             less = without_rule(chosen, name)
             r = self.resolver
             rebuilt = solve_program(less, build_program(less), r.options, r.engine.name)
-            priced = _priced(rule, origin, base, rebuilt, binding, rule_dual, score=True)
+            priced = _priced(rule, origin, base, Without.of(rebuilt), binding, rule_dual, True)
         elif self.resolver.warm and self._free(name, pos, binding):
-            priced = _priced(rule, origin, base, base, binding, rule_dual)
+            priced = _priced(rule, origin, base, Without.of(base), binding, rule_dual)
             priced = replace(priced, method="dual")
         else:
             edited, columns = origins(drop_rule(self.tagged, name, chosen))
@@ -248,19 +252,32 @@ class _Pricer:
             if without is None:
                 priced = _not_run(rule, origin, binding, rule_dual)
             else:
-                priced = _priced(rule, origin, base, without, binding, rule_dual)
+                priced = _priced(rule, origin, base, Without.of(without), binding, rule_dual)
                 priced = replace(priced, final=is_final(without))
         if self.progress is not None:
             self.progress.done()
         return priced
 
     def from_dict(self, entry: dict[str, Any]) -> RuleCost:
-        """A rule priced by a worker, from its ``to_dict()`` entry."""
+        """A rule priced by a worker, from its ``to_dict()`` entry.
+
+        A detached worker (:func:`rule_costs`) had no base: its re-solve is priced here,
+        against this process' base.
+        """
         fields = {k: v for k, v in entry.items() if k in RuleCost.__dataclass_fields__}
         fields["status_without"] = Status(entry["status_without"])
         fields["origin"] = self.origins[entry["name"]]
         fields["verified"] = "FAILED verification" not in entry["note"]
-        return RuleCost(**fields)
+        cost = RuleCost(**fields)
+        if not self.detached or (cost.objective_without is None and not cost.final):
+            return cost  # priced by the worker, or not priced at all (a limit)
+        rule = self.chosen.rules[rule_position(self.chosen, cost.name)]
+        doc = self.by_name.get(cost.name)
+        without = Without(cost.objective_without, cost.status_without, cost.verified)
+        binding = doc is not None and doc.binding
+        score = is_score(self.chosen)
+        priced = _priced(rule, cost.origin, self.base, without, binding, None, score)
+        return replace(priced, final=cost.final, method=cost.method)
 
     def failed(self, name: str, why: str) -> RuleCost:
         """A rule whose chunk failed in its worker: no figure, the reason in its note."""
@@ -301,17 +318,32 @@ def _not_run(rule: Rule, origin: str, binding: bool, dual: float | None) -> Rule
     )
 
 
+@dataclass(frozen=True)
+class Without:
+    """What the solve without a rule gave: its objective, status and whether it verified."""
+
+    objective: float | None
+    status: Status
+    verified: bool
+
+    @staticmethod
+    def of(result: SolveResult) -> Without:
+        """The figures of a verified solve."""
+        check = result.document.verification
+        return Without(result.document.objective, result.status, check is None or check.ok)
+
+
 def _priced(
     rule: Rule,
     origin: str,
     base: SolveResult,
-    without: SolveResult,
+    without: Without,
     binding: bool,
     dual: float | None,
     score: bool = False,
 ) -> RuleCost:
     """Compare the solve with the rule and the solve without it (`score`: points lost)."""
-    with_obj, without_obj = base.document.objective, without.document.objective
+    with_obj, without_obj = base.document.objective, without.objective
     cost = pct = None
     note = ""
     if with_obj is not None and without_obj is not None:
@@ -326,7 +358,7 @@ def _priced(
         note = "without it the scenario has an award"
     elif without_obj is None:
         note = f"without it: {without.status.value}"
-    verified = without.document.verification is None or without.document.verification.ok
+    verified = without.verified
     if not verified:
         note = (note + "; " if note else "") + "the award without it FAILED verification"
     return RuleCost(

@@ -162,7 +162,7 @@ def stress(
         given = {"variant": variant, "keep": keep, "backend": backend, "time_limit": time_limit}
         given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
         shipped = base.raw if program.is_mip else None
-        own, parts, width = split(names, jobs, shipped, executor)
+        own, parts, width = split(names, jobs, shipped is not None, executor)
         remote = Chunks(
             scenario, "stress", "suppliers", parts, given, executor=executor,
             scheduler=scheduler, deadline=deadline, base=shipped, width=width,
