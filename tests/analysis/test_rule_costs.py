@@ -181,3 +181,21 @@ def test_min_award_share_and_total_are_priced() -> None:
     assert b.verified
     # an LP: the commitment's dual is what one more unit to B costs, 12 - 10 = 2
     assert b.dual == pytest.approx(2.0, abs=1e-4)
+
+
+def test_a_resolve_ending_above_the_base_within_the_gap_costs_zero_not_a_negative() -> None:
+    """Dropping a rule keeps the base award feasible, so the optimum without it is at most the
+    base's: a re-solve that stopped within its gap above the base (a parallel worker starts
+    without the base award) is priced at the base objective, cost 0, never a negative cost."""
+    from sourceopt.analysis.rule_costs import Without, _priced
+
+    sc = load_scenario(lp([CAP]))
+    out = rule_costs(sc)
+    base, rule = out.base, sc.rules[0]
+    # 60 A at 10 + 40 A at 11 + 50 B at 5 = 600 + 440 + 250
+    assert base.document.objective == pytest.approx(1290.0)
+    above = Without(1290.0 + 0.5, Status.OPTIMAL, verified=True)
+    priced = _priced(rule, "scenario", base, above, binding=False, dual=None)
+    assert priced.objective_without == pytest.approx(1290.0)
+    assert priced.rule_cost == pytest.approx(0.0)
+    assert priced.note.startswith("changes nothing")
