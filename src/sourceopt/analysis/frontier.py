@@ -2,7 +2,8 @@
 
 1. Solve without a bound: the cheapest award and its metric value m0 (one end).
 2. Bisect between m0 and the metric's best conceivable value for the best *feasible* bound
-   (the other end), a few solves.
+   (the other end), a few probes: each asks only whether an award exists (a MIP stops at its
+   first award, kept as a start for the points).
 3. Solve at N bounds evenly spaced between the two ends; each point is a verified award.
 The knee is the point farthest from the chord between the two end points, both axes scaled
 to [0, 1]. See models/README.md, "Trade-off frontier".
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sourceopt.analysis.metrics import AT_LEAST, Target, measure, parse, prepare, resolve
-from sourceopt.analysis.resolve import Progress, Resolver, is_final
+from sourceopt.analysis.resolve import PROVEN, Progress, Resolver, is_final
 from sourceopt.analysis.sense import refuse_score
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
@@ -148,7 +149,7 @@ def frontier(
         progress.total = points
     at = _Solver(target, prepare(target, program, chosen), resolver, chosen, warm)
     at.solved[m0] = first
-    best = _best_bound(target, m0, at, points)
+    best = _best_bound(target, m0, at.probe, points)
     bounds = _grid(target, m0, best, points)
     found = []
     for b in reversed(bounds):  # tightest first: each point starts from a tighter award
@@ -182,6 +183,26 @@ class _Solver:
                 self.awards.append((bound, float(raw.objective or np.inf), raw.x))
         return self.solved[bound]
 
+    def probe(self, bound: float) -> float | None:
+        """The metric's value on an award with the metric within `bound` (None: there is none).
+
+        Only whether an award exists is asked (:meth:`Resolver.probe`: a MIP stops at its
+        first award); the award is kept as a start for the points at looser bounds, at its
+        own value (the tightest bound it meets), and a proven optimum as the point itself.
+        """
+        if bound in self.solved:
+            found = self.solved[bound]
+            return None if found is None else measure(self.target.metric, self.chosen, found)
+        result = self.resolver.probe(self.chosen, self.eps.at(bound))
+        if result is not None and result.status in PROVEN:
+            self.solved[bound] = result
+        if not _awarded(result) or result is None or result.raw is None or result.raw.x is None:
+            return None
+        value = measure(self.target.metric, self.chosen, result)
+        at = bound if value is None else value
+        self.awards.append((at, float(result.raw.objective or np.inf), result.raw.x))
+        return bound if value is None else value
+
     def _start(self, bound: float) -> np.ndarray | None:
         """The cheapest award found at a bound at least as tight as `bound` (None: none)."""
         if not self.warm:
@@ -213,13 +234,18 @@ def _points(
 
 
 def _best_bound(
-    target: Target, m0: float, solve_at: Callable[[float], SolveResult | None], points: int
+    target: Target, m0: float, probe: Callable[[float], float | None], points: int
 ) -> float:
-    """The best feasible bound between m0 and the metric's far end, by bisection."""
+    """The best feasible bound between m0 and the metric's far end, by bisection.
+
+    `probe(bound)` is the metric's value on an award within `bound` (None: no award). Only
+    whether an award exists moves the ends (never which award was found), so the bounds are
+    the same whichever way the probes are solved (warm, cold, in parallel).
+    """
     far = target.far
     if (far >= m0) != (target.direction is AT_LEAST) or far == m0:
         return m0
-    if _awarded(solve_at(far)):
+    if probe(far) is not None:
         return far
     ok, bad = 0.0, 1.0  # fractions of the way from m0 to far
     for _ in range(BISECTION_STEPS):
@@ -229,10 +255,10 @@ def _best_bound(
         t = (mid - m0) / (far - m0)
         if t <= ok or t >= bad:
             break
-        if _awarded(solve_at(mid)):
-            ok = t
-        else:
+        if probe(mid) is None:
             bad = t
+        else:
+            ok = t
     return _round(target, m0 + ok * (far - m0))
 
 

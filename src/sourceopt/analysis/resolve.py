@@ -150,13 +150,39 @@ class Resolver:
         raw = self._raw(program, options, use)
         return verified(self.engine, scenario, program, raw, options)
 
-    def _raw(self, program: Program, options: SolveOptions, start: np.ndarray | None) -> RawResult:
-        """One backend run of `program`; half the gap to the solver (as ``solve_with``)."""
+    def probe(self, scenario: Scenario, program: Program) -> SolveResult | None:
+        """Whether `program` has an award: the first one found, verified.
+
+        A MIP on a backend that keeps its model stops at its first award (status
+        ``feasible``, no proof of optimality); elsewhere the program is solved in full. None
+        when the analysis' budget is already spent.
+        """
+        if self.expired():
+            return None
+        self.resolves += 1
+        options = self._options()
+        raw = self._raw(program, options, None, first=True)
+        return verified(self.engine, scenario, program, raw, options)
+
+    def _raw(
+        self,
+        program: Program,
+        options: SolveOptions,
+        start: np.ndarray | None,
+        *,
+        first: bool = False,
+    ) -> RawResult:
+        """One backend run of `program`; half the gap to the solver (as ``solve_with``).
+
+        `first`: stop a MIP at its first award (HiGHS's ``mip_max_improving_sols``).
+        """
         solver_options = replace(options, mip_gap=options.mip_gap / 2)
         if not self.warm:
             return self.engine.solve(program, solver_options)
         engine: Any = self.engine
         h = engine.prepare(program, solver_options)
+        if first and program.is_mip:
+            h.setOptionValue("mip_max_improving_sols", 1)
         if start is not None:
             h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
         raw: RawResult = engine.run(h, program)
