@@ -138,3 +138,30 @@ def test_group_share_by_country_is_the_same_frontier_as_by_tag() -> None:
     assert [p.value for p in f.points] == pytest.approx([0.0, 0.5, 1.0], abs=1e-6)
     assert [p.objective for p in f.points] == pytest.approx([1000.0, 12000 / 11, 1200.0])
     assert [p.knee for p in f.points] == [False, True, False]
+
+
+def test_a_probe_finds_an_award_or_proves_there_is_none() -> None:
+    # THREE with supplier counts: at least 2 suppliers is feasible (any award of 2 is
+    # verified), at least 4 is not (3 suppliers offer A).
+    from sourceopt import build_program
+    from sourceopt.analysis.metrics import parse, prepare, resolve
+    from sourceopt.analysis.resolve import Resolver
+    from sourceopt.solve import solve_options
+    from sourceopt.solvers.base import Status
+    from sourceopt.solvers.registry import get_backend
+
+    sc = load_scenario(THREE)
+    program = build_program(sc)
+    target = resolve(sc, parse("supplier_count"), None)
+    eps = prepare(target, program, sc)
+    resolver = Resolver(sc, program, solve_options(sc), get_backend("highs"))
+    found = resolver.probe(sc, eps.at(2.0))
+    assert found is not None
+    assert found.status in (Status.FEASIBLE, Status.OPTIMAL)
+    assert found.document.kpis is not None
+    assert found.document.kpis.supplier_count >= 2
+    assert found.document.verification is not None
+    assert found.document.verification.ok
+    none = resolver.probe(sc, eps.at(4.0))
+    assert none is not None
+    assert none.status is Status.INFEASIBLE

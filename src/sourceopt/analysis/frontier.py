@@ -199,7 +199,10 @@ class _Solver:
         if not _awarded(result) or result is None or result.raw is None or result.raw.x is None:
             return None
         value = measure(self.target.metric, self.chosen, result)
-        at = bound if value is None else value
+        up = self.target.direction is AT_LEAST
+        # the award meets `bound` (the solver's rows), and its own value where that is tighter
+        tighter = value is not None and (value > bound if up else value < bound)
+        at = value if tighter and value is not None else bound
         self.awards.append((at, float(result.raw.objective or np.inf), result.raw.x))
         return bound if value is None else value
 
