@@ -51,8 +51,8 @@ def solve_with(
     engine: Backend, scenario: Scenario, program: Program, options: SolveOptions
 ) -> SolveResult:
     """:func:`solve_program` on a backend instance already at hand."""
-    # half the requested gap goes to the solver: the tie-break allowance uses the rest
-    half = replace(options, mip_gap=options.mip_gap / 2)
+    # the solver gets the requested gap less what the tie-break allowance may use
+    half = replace(options, mip_gap=program.solver_gap(options.mip_gap))
     if program.maximizes_score:  # format 1.1: best score, then lowest cost
         from sourceopt.lexicographic import solve_lexicographic
 

@@ -172,11 +172,11 @@ class Resolver:
         *,
         first: bool = False,
     ) -> RawResult:
-        """One backend run of `program`; half the gap to the solver (as ``solve_with``).
+        """One backend run of `program`, the gap as ``solve_with`` gives it to the solver.
 
         `first`: stop a MIP at its first award (HiGHS's ``mip_max_improving_sols``).
         """
-        solver_options = replace(options, mip_gap=options.mip_gap / 2)
+        solver_options = replace(options, mip_gap=program.solver_gap(options.mip_gap))
         if not self.warm:
             return self.engine.solve(program, solver_options)
         engine: Any = self.engine

@@ -185,6 +185,41 @@ class Program:
         tight = np.where(np.isfinite(demand), worst * demand, np.inf)
         return total + float(np.minimum(per_item, tight).sum())
 
+    def solver_gap(self, mip_gap: float) -> float:
+        """The relative gap to ask the solver for, so that the reported gap stays within `mip_gap`.
+
+        The reported bound is the solver's bound lowered by the tie-break's largest effect
+        (:meth:`tie_break_allowance`). Where that effect is at most a fraction ``a`` of the
+        objective (:meth:`_tie_break_fraction`), the solver's objective is within a factor
+        ``1 + a`` of the true one and a solver gap ``g`` reports at most ``g (1 + a) + a``; so
+        ``g = (mip_gap - a) / (1 + a)``, less a margin of 0.1 %. Where it is not (a score,
+        negative penalties), or where that would be less, half of `mip_gap`.
+        """
+        half = mip_gap / 2
+        a = None if self.maximizes_score else self._tie_break_fraction()
+        if a is None:
+            return half
+        return max(half, (mip_gap - a) / (1.0 + a) * 0.999)
+
+    def _tie_break_fraction(self) -> float | None:
+        """A fraction ``a``: the tie-break adds at most ``a`` x the objective at any award.
+
+        Each perturbation is at most ``ratio`` times its column's cost, so its effect is at
+        most ``ratio`` x purchase; when every other cost is >= 0 on columns >= 0 and rebates
+        take at most a fraction ``rho`` of spend, the objective is at least ``(1 - rho)`` x
+        purchase, so ``a = ratio / (1 - rho)``. None where that does not hold.
+        """
+        tb, c = np.abs(self.tie_break), self.c
+        rebate = (self.columns["kind"] == ColumnKind.REBATE_SPEND).to_numpy()
+        rho = float(max(0.0, -c[rebate].min())) if rebate.any() else 0.0
+        others = ~rebate & (c != 0)
+        nonneg = bool(np.all(c[~rebate] >= 0) and np.all(self.col_lo[others] >= 0))
+        covered = bool(np.all(c[tb > 0] > 0))
+        if not (nonneg and covered) or rho >= 1.0:
+            return None
+        ratio = float(np.max(tb[tb > 0] / c[tb > 0])) if (tb > 0).any() else 0.0
+        return ratio / (1.0 - rho)
+
     def tie_break_allowance(self, objective: float) -> float:
         """A valid bound on the tie-break's effect at an optimum of true value <= `objective`.
 
@@ -196,16 +231,10 @@ class Program:
         over the columns' bounds, :meth:`tie_break_bound`.
         """
         worst = self.tie_break_bound()
-        tb, c = np.abs(self.tie_break), self.c
-        rebate = (self.columns["kind"] == ColumnKind.REBATE_SPEND).to_numpy()
-        rho = float(max(0.0, -c[rebate].min())) if rebate.any() else 0.0
-        others = ~rebate & (c != 0)
-        nonneg = bool(np.all(c[~rebate] >= 0) and np.all(self.col_lo[others] >= 0))
-        covered = bool(np.all(c[tb > 0] > 0))
-        if not (nonneg and covered) or objective < 0 or rho >= 1.0:
+        a = self._tie_break_fraction()
+        if a is None or objective < 0:
             return worst
-        ratio = float(np.max(tb[tb > 0] / c[tb > 0])) if (tb > 0).any() else 0.0
-        return min(worst, ratio * objective / (1.0 - rho))
+        return min(worst, a * objective)
 
     def objective_value(self, x: np.ndarray) -> float:
         """The true objective of a point (without the tie-break)."""

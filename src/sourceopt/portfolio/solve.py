@@ -97,7 +97,7 @@ def solve_joint(
 
     `decomposed`: by components (:mod:`sourceopt.portfolio.decompose`, exact) instead of one run.
     """
-    halved = replace(options, mip_gap=options.mip_gap / 2)
+    halved = replace(options, mip_gap=pp.program.solver_gap(options.mip_gap))
     if decomposed:
         from sourceopt.portfolio.decompose import portfolio_blocks, solve_decomposed
 
@@ -145,7 +145,7 @@ def solve_alone(portfolio: Portfolio, engine: Backend, options: SolveOptions) ->
     docs, awards, worst = [], [], Status.OPTIMAL
     for cat in portfolio.categories:
         program = build_program(cat.scenario)
-        raw = engine.solve(program, replace(options, mip_gap=options.mip_gap / 2))
+        raw = engine.solve(program, replace(options, mip_gap=program.solver_gap(options.mip_gap)))
         doc = category_document(
             cat.scenario,
             program,

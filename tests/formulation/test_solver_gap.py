@@ -1,0 +1,58 @@
+"""The gap the solver is asked for: the requested gap less what the tie-break may use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sourceopt import build_program, load_scenario
+from sourceopt.formulation.objective import TIE_BREAK
+from sourceopt.solve import solve_options, solve_program
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def scenario(penalty: float = 0.0) -> dict[str, object]:
+    """Item A (100 units) from S1 at 10 or S2 at 12 (S2 listed second: perturbed most)."""
+    sc: dict[str, object] = {
+        "sourceopt": 1,
+        "name": "gap",
+        "items": [{"id": "A", "demand": 100}],
+        "suppliers": [
+            {"id": "S1", "attributes": {"risk": 1.0}},
+            {"id": "S2", "attributes": {"risk": 0.0}},
+        ],
+        "offers": [
+            {"supplier": "S1", "item": "A", "price": 10},
+            {"supplier": "S2", "item": "A", "price": 12},
+        ],
+    }
+    if penalty:
+        sc["objective"] = {"penalties": [{"attribute": "risk", "weight": penalty}]}
+    return sc
+
+
+def test_the_solver_gets_the_requested_gap_less_the_tie_break_fraction() -> None:
+    program = build_program(load_scenario(scenario()))
+    # S2 (rank 1 of 2) carries TIE_BREAK x 12 x 1/2 on a cost of 12: a = TIE_BREAK / 2
+    a = TIE_BREAK / 2
+    assert program.solver_gap(1e-4) == pytest.approx((1e-4 - a) / (1 + a) * 0.999)
+    assert program.solver_gap(1e-4) > 1e-4 / 2
+    # a requested gap below twice the fraction keeps the old half
+    assert program.solver_gap(1e-7) == pytest.approx(0.5e-7)
+
+
+def test_a_negative_penalty_keeps_half_the_gap() -> None:
+    # a penalty of -2 x risk 1 x spend makes S1 cost 10 - 20 < 0 a unit: no fraction of
+    # the objective bounds the tie-break, so the solver gets half the gap as before
+    program = build_program(load_scenario(scenario(penalty=-2.0)))
+    assert program.solver_gap(1e-4) == pytest.approx(0.5e-4)
+
+
+def test_a_solve_at_the_wider_solver_gap_is_still_proven_within_the_requested_gap() -> None:
+    sc = load_scenario(ROOT / "scenarios" / "laptops.yaml")
+    result = solve_program(sc, build_program(sc), solve_options(sc, mip_gap=1e-4))
+    assert result.status.value == "optimal"
+    assert result.document.solver.gap is not None
+    assert result.document.solver.gap <= 1e-4
