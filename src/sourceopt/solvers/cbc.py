@@ -30,9 +30,10 @@ reads with ``-mips``: CBC fixes the integer columns at the start's values, solve
 the continuous ones and, if that is feasible, takes it as its first incumbent (its log:
 ``MIPStart provided solution with cost ...``). Otherwise it logs ``mipstart values could not
 be used to build a solution`` and goes on; CBC 2.10.5 was seen to return a wrong optimum after
-that (coin-or/Cbc#449), so a start CBC did not use, or a run that ended without an award
-although the start was used (coin-or/Cbc#282), is solved again without the start: the start
-changes the speed only, never the answer.
+that (coin-or/Cbc#449), so a start CBC rejected, or a run that ended without an award although
+the start was used (coin-or/Cbc#282), is solved again without the start: the start changes
+the speed only, never the answer. (When CBC's preprocessing solves the program outright it
+never looks at the start: ``extra["start"]`` is then ``not_used`` and the answer stands.)
 """
 
 from __future__ import annotations
@@ -256,7 +257,7 @@ class CbcBackend:
         if not program.is_mip or program.n_cols == 0:
             return self.solve(program, options)
         raw = self._run(program, options, start_values(program, start))
-        if raw.extra.get(START) != StartUse.USED or contradicted(raw):
+        if raw.extra.get(START) == StartUse.REJECTED or contradicted(raw):
             return solve_again(raw, options, lambda again: self.solve(program, again))
         return raw
 
