@@ -3,7 +3,8 @@
 ``python -m benchmarks.bench_starts --backend cbc scip --offers 2000`` builds the award-mip
 scenario, solves the base once per backend, then for every rule solves the program without it
 twice: cold (``solve``) and from the base award (``solve_from``, as the analyses' Resolver does),
-and prints the seconds, the objective and what the solver did with the start. The options are
+and prints the seconds, the branch-and-bound nodes (``extra["nodes"]``: CBC's log, MathOpt's
+statistics), the objective and what the solver did with the start. The options are
 the analyses' (half the scenario's gap to the solver, as ``Resolver`` hands it).
 """
 
@@ -48,9 +49,10 @@ def bench(backend: str, offers: int, seed: int, time_limit: float | None) -> Non
         totals[0] += cold_s
         totals[1] += warm_s
         print(
-            f"  without {name}: cold {cold.status} {cold.objective} in {cold_s:.2f} s; "
-            f"from the base award {warm.status} {warm.objective} in {warm_s:.2f} s "
-            f"(start {warm.extra.get(START)}, fallback {warm.extra.get('start_fallback', False)})"
+            f"  without {name}: cold {cold.status} {cold.objective} in {cold_s:.2f} s "
+            f"({cold.extra.get('nodes')} nodes); from the base award {warm.status} "
+            f"{warm.objective} in {warm_s:.2f} s ({warm.extra.get('nodes')} nodes; start "
+            f"{warm.extra.get(START)}, fallback {warm.extra.get('start_fallback', False)})"
         )
     print(f"  base + re-solves: cold {totals[0]:.2f} s, from starts {totals[1]:.2f} s")
 

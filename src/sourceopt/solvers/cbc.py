@@ -284,9 +284,11 @@ class CbcBackend:
         raw = self._result(
             program, lp=lp, xs=xs, rows=rows, log=log, options=options, elapsed=elapsed
         )
-        if start is None:
-            return raw
-        return replace(raw, extra={**raw.extra, START: _start_use(log)})
+        nodes = _log_value(log, "Enumerated nodes:")
+        extra: dict[str, object] = {} if nodes is None else {"nodes": int(nodes)}
+        if start is not None:
+            extra[START] = _start_use(log)
+        return replace(raw, extra={**raw.extra, **extra})
 
     def _result(
         self,

@@ -309,6 +309,7 @@ class ScipBackend:
             raw = RawResult(status, message=f"SCIP: {text}", time_s=elapsed, **common)
             return with_start(raw, None if hint is None else start_use(log, _SCIP_USED))
         common["time_s"] = time.perf_counter() - start
+        common["extra"] = {"nodes": int(result.solve_stats.node_count)}  # branch-and-bound nodes
         limit = result.termination.limit.name if result.termination.limit else None
         status, mapped = map_termination(reason, limit)
         raw = finish(
