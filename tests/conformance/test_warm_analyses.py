@@ -20,8 +20,8 @@ from sourceopt.formulation.build import build_program
 from sourceopt.formulation.edits import drop_rule, without_rule
 from sourceopt.scenario.variants import apply_variant
 from sourceopt.solve import solve_options
-from sourceopt.solvers.base import Status
-from sourceopt.solvers.registry import get_backend
+from sourceopt.solvers.base import START, StartUse, Status
+from sourceopt.solvers.registry import available_backends, get_backend
 
 from .cases import CASES, Case
 
@@ -65,6 +65,32 @@ def test_warm_rules_and_stress_equal_cold_on_the_catalogue(case: Case) -> None:
     if sc.rules and not apply_variant(sc, case.variant).objective.is_score:  # stress refuses it
         hot = stress(sc, variant=case.variant)
         assert_stress_equal(hot, stress(sc, variant=case.variant, warm=False))
+
+
+# MIP cases with rules, re-solved from the base award off HiGHS (CBC's -mips, SCIP's and
+# CP-SAT's solution hint): a start may change the speed only, never a figure
+STARTED = {
+    "supplier_count_min_item_max_category",
+    "max_items_per_supplier",
+    "backup_coverage",
+    "supplier_min_units_with_item_counts",
+    "count_per_item_no_bid_offer_soft",
+    "min_award_share_70_30_split",
+    "min_award_share_soft",
+    "alternate_backup_coverage_largest",
+}
+START_BACKENDS = [b for b in ("cbc", "scip") if b in available_backends()]
+HINTED = [b for b in ("cbc", "scip", "cpsat") if b in available_backends()]
+
+
+@pytest.mark.parametrize("backend", START_BACKENDS)
+@pytest.mark.parametrize("case", [c for c in OPTIMAL if c.name in STARTED], ids=lambda c: c.name)
+def test_rules_and_stress_from_starts_equal_cold_off_highs(case: Case, backend: str) -> None:
+    sc = load_scenario(copy.deepcopy(case.scenario))
+    warm = rule_costs(sc, variant=case.variant, backend=backend)
+    assert_rules_equal(warm, rule_costs(sc, variant=case.variant, backend=backend, warm=False))
+    hot = stress(sc, variant=case.variant, backend=backend)
+    assert_stress_equal(hot, stress(sc, variant=case.variant, backend=backend, warm=False))
 
 
 def _properties() -> ModuleType:
@@ -239,3 +265,59 @@ def test_a_mip_re_solve_from_the_base_award_reports_its_own_point() -> None:
     assert rule.status_without is Status.OPTIMAL
     assert rule.objective_without == pytest.approx(190.0, abs=1e-4)
     assert rule.rule_cost == pytest.approx(207.4, abs=1e-4)
+
+
+FIXED = {
+    "sourceopt": 1,
+    "name": "start-off-highs",
+    "items": [{"id": "A", "demand": 100}],
+    "suppliers": [{"id": "S1", "fixed_cost": 50}, {"id": "S2", "fixed_cost": 50}],
+    "offers": [
+        {"supplier": "S1", "item": "A", "price": 10},
+        {"supplier": "S2", "item": "A", "price": 11},
+    ],
+    "rules": [{"type": "max_share", "name": "cap-60", "limit": 0.6}],
+}
+
+
+@pytest.mark.parametrize("backend", HINTED)
+def test_a_dropped_rule_is_re_solved_from_the_base_award_off_highs(backend: str) -> None:
+    # With cap-60 nobody carries more than 60 of A's 100: S1 60 + S2 40 = 600 + 440 and both
+    # fixed costs 100: 1140. Without it S1 takes all: 1000 + 50 = 1050 (S2 alone: 1150).
+    # The base award (both suppliers) stays feasible without the rule: it is the start.
+    sc = load_scenario(copy.deepcopy(FIXED))
+    program = build_program(sc)
+    edited, columns = origins(drop_rule(tagged(program), "cap-60", sc))
+    edit = Edit(without_rule(sc, "cap-60"), edited, columns, program.rule_rows("cap-60"), _no())
+    edit = Edit(edit.scenario, edited, columns, edit.relax_rows, edit.fix_cols, start=True)
+    for warm in (True, False):
+        resolver = Resolver(sc, program, solve_options(sc), get_backend(backend), warm=warm)
+        assert resolver.starts is warm
+        assert resolver.solve_base().objective == pytest.approx(1140.0)
+        without = resolver.resolve(edit)
+        assert without is not None
+        assert without.raw is not None
+        assert without.objective == pytest.approx(1050.0)
+        assert without.document.verification is not None
+        assert without.document.verification.ok
+        if warm:  # the start reached the solver; SCIP and CP-SAT say they took it (CBC's
+            # preprocessing solves this one outright, before it reads a start: "not used")
+            assert START in without.raw.extra
+            if backend != "cbc":
+                assert without.raw.extra[START] == StartUse.USED
+        else:
+            assert START not in without.raw.extra
+
+
+def test_a_frontier_off_highs_starts_each_point_from_a_tighter_award() -> None:
+    if "cbc" not in START_BACKENDS:
+        pytest.skip("CBC (PuLP) is not installed")
+    sc = load_scenario("scenarios/laptops.yaml")
+    warm = frontier(sc, "max_share", points=3, backend="cbc")
+    cold = frontier(sc, "max_share", points=3, backend="cbc", warm=False)
+    assert [p.bound for p in warm.points] == pytest.approx([p.bound for p in cold.points])
+    for w, c in zip(warm.points, cold.points, strict=True):
+        assert same(w.objective, c.objective)
+        assert w.final
+    used = [p.result.raw.extra.get(START) for p in warm.points if p.result.raw is not None]
+    assert StartUse.USED in used

@@ -16,8 +16,12 @@ the same figure a cold solve of the edited program gives:
   the re-solve's optimum, which is exactly what the incumbent gives HiGHS's pruning; the
   ``objective_bound`` cutoff is deliberately not set as well (a start HiGHS rejected on a
   tolerance would turn the cutoff into a false "infeasible").
-- **Every other backend, or an edit not expressible in place**: a cold solve of the edited
-  program (CBC, SCIP and CP-SAT through their adapters).
+- **MIPs on a backend that takes a start** (:class:`~sourceopt.solvers.base.StartCapable`:
+  CBC, SCIP, CP-SAT): the same starts through ``solve_from`` (CBC's ``-mips`` file,
+  MathOpt's solution hint); each adapter makes sure a start it could not use never changes
+  the answer, and a point whose objective is not its own is solved cold as on HiGHS.
+- **Every other case** (an LP off HiGHS, an edit not expressible in place that has no start):
+  a cold solve of the edited program.
 
 A time budget (``deadline``) caps the whole analysis: each re-solve gets what is left of it
 (and at most the per-solve limit); once it is spent, re-solves return None (the figure is
@@ -36,7 +40,7 @@ from sourceopt.formulation.program import Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.solve import verified
-from sourceopt.solvers.base import Backend, RawResult, SolveOptions, Status
+from sourceopt.solvers.base import Backend, RawResult, SolveOptions, StartCapable, Status
 
 METHODS = ("dual", "skipped", "resolve")
 """How a figure was found: an LP dual proved it, it was proven without a solve, or re-solved."""
@@ -92,6 +96,7 @@ class Resolver:
         self.scenario, self.program, self.options, self.engine = scenario, program, options, engine
         self.deadline = deadline  # time.monotonic() by which every re-solve must end
         self.warm = warm and callable(getattr(engine, "prepare", None))  # keeps its model
+        self.starts = warm and isinstance(engine, StartCapable)  # takes MIP starts (solve_from)
         self._h: Any = None  # the HiGHS instance holding the solved base LP
         self._basis: Any = None  # its optimal basis
         self.base_x: np.ndarray | None = None
@@ -178,7 +183,7 @@ class Resolver:
         """
         solver_options = replace(options, mip_gap=program.solver_gap(options.mip_gap))
         if not self.warm:
-            return self.engine.solve(program, solver_options)
+            return self._cold_or_from(program, solver_options, start)
         engine: Any = self.engine
         h = engine.prepare(program, solver_options)
         if first and program.is_mip:
@@ -194,6 +199,16 @@ class Resolver:
             self._h = h
             self._basis = h.getBasis()  # every in-place re-solve starts from the optimal basis
         return raw
+
+    def _cold_or_from(
+        self, program: Program, options: SolveOptions, start: np.ndarray | None
+    ) -> RawResult:
+        """A backend without a kept model: from `start` if it takes one (module text), else cold."""
+        engine = self.engine
+        if start is None or not self.starts or not isinstance(engine, StartCapable):
+            return engine.solve(program, options)
+        raw = engine.solve_from(program, options, start)
+        return raw if _consistent(raw, program) else engine.solve(program, options)
 
     def resolve(self, edit: Edit, *, lean: bool = False) -> SolveResult | None:
         """The edited program solved and verified against the edited scenario.

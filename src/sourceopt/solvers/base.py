@@ -8,10 +8,13 @@ when the solver proved optimality within the requested gap.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
+
+from sourceopt.errors import BackendError
 
 if TYPE_CHECKING:
     from sourceopt.formulation.program import Program
@@ -104,6 +107,80 @@ class Backend(Protocol):
     def solve(self, program: Program, options: SolveOptions) -> RawResult:
         """Solve the program; never raise for infeasible or limited runs (report a Status)."""
         ...
+
+
+START = "start"
+"""The :attr:`RawResult.extra` key: what the solver did with a MIP start (a :class:`StartUse`)."""
+
+
+class StartUse(enum.StrEnum):
+    """What a solver did with the MIP start it was handed (``RawResult.extra["start"]``)."""
+
+    USED = "used"  # its log says it took the start as an incumbent
+    NOT_USED = "not_used"  # its log does not say (SCIP drops an infeasible hint silently)
+    REJECTED = "rejected"  # its log says it could not use the start
+
+
+@runtime_checkable
+class StartCapable(Protocol):
+    """A backend that takes a MIP start: one value per column, handed to its solver.
+
+    The analyses' re-solves (:class:`sourceopt.analysis.resolve.Resolver`) hand it the base
+    award, or the best award of a tighter frontier point, where that stays feasible.
+    """
+
+    def solve_from(self, program: Program, options: SolveOptions, start: np.ndarray) -> RawResult:
+        """Solve the program from `start`, to the answer :meth:`Backend.solve` gives.
+
+        The start may change the speed only: one the solver rejects, or one infeasible for
+        the program, still gives the program's own answer (the adapter solves again without
+        it where its solver could be misled, see :func:`solve_again`). A program without
+        integer columns ignores the start. ``extra["start"]`` says what became of it.
+        """
+        ...
+
+
+def start_values(program: Program, start: np.ndarray) -> np.ndarray:
+    """`start` as a solver takes it: integer columns rounded, every value within its bounds.
+
+    A non-finite value becomes 0 (then moved within the bounds). A start of the wrong length
+    is a :class:`~sourceopt.errors.BackendError`.
+    """
+    values = np.asarray(start, dtype=np.float64)
+    if values.shape != (program.n_cols,):
+        raise BackendError(
+            f"a MIP start needs one value per column of the program ({program.n_cols}), "
+            f"got shape {values.shape}; pass the award vector of a program with the same columns"
+        )
+    values = np.where(np.isfinite(values), values, 0.0)
+    values = np.where(program.integrality, np.round(values), values)
+    return np.asarray(np.clip(values, program.col_lo, program.col_hi), dtype=np.float64)
+
+
+def contradicted(raw: RawResult) -> bool:
+    """Whether a run that took its start as an incumbent still ended without an award.
+
+    A used start is a feasible point, so "infeasible", "no solution" or an error after it is
+    the solver's fault (CBC: coin-or/Cbc#282); the program is then solved again without it.
+    """
+    used = raw.extra.get(START) == StartUse.USED
+    return used and raw.status in (Status.INFEASIBLE, Status.NO_SOLUTION, Status.ERROR)
+
+
+def solve_again(
+    raw: RawResult, options: SolveOptions, cold: Callable[[SolveOptions], RawResult]
+) -> RawResult:
+    """The program solved by `cold`, within what `raw`'s run left of the time limit.
+
+    ``time_s`` counts both runs; ``extra["start"]`` keeps what became of the start, with
+    ``extra["start_fallback"] = True`` saying the answer is the cold run's.
+    """
+    limit = options.time_limit
+    if limit is not None:
+        options = replace(options, time_limit=max(limit - raw.time_s, 1e-3))
+    again = cold(options)
+    extra = {**again.extra, START: raw.extra.get(START), "start_fallback": True}
+    return replace(again, time_s=raw.time_s + again.time_s, extra=extra)
 
 
 def relative_gap(objective: float, bound: float) -> float:

@@ -23,6 +23,17 @@ Options: ``gapRel`` (``ratio``), ``gapAbs=1e-9``, ``sec`` with wall-clock ``time
 and ``threads`` as ``100 + n`` when ``n > 1`` (CBC's deterministic parallel mode; the
 bundled binary may be built without threads, in which case CBC runs serially). ``time_s``
 covers PuLP's solve call: MPS write, CBC, solution read.
+
+MIP starts (:meth:`CbcBackend.solve_from`). The start is set on the PuLP variables
+(``setInitialValue``) and PuLP's ``warmStart=True`` writes it as a ``.mst`` file that CBC
+reads with ``-mips``: CBC fixes the integer columns at the start's values, solves the LP over
+the continuous ones and, if that is feasible, takes it as its first incumbent (its log:
+``MIPStart provided solution with cost ...``). Otherwise it logs ``mipstart values could not
+be used to build a solution`` and goes on; CBC 2.10.5 was seen to return a wrong optimum after
+that (coin-or/Cbc#449), so a start CBC rejected, or a run that ended without an award although
+the start was used (coin-or/Cbc#282), is solved again without the start: the start changes
+the speed only, never the answer. (When CBC's preprocessing solves the program outright it
+never looks at the start: ``extra["start"]`` is then ``not_used`` and the answer stands.)
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ import re
 import subprocess
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,12 +51,17 @@ import numpy as np
 
 from sourceopt.errors import BackendError
 from sourceopt.solvers.base import (
+    START,
     Capabilities,
     Limit,
     RawResult,
     SolveOptions,
+    StartUse,
     Status,
+    contradicted,
     relative_gap,
+    solve_again,
+    start_values,
 )
 
 if TYPE_CHECKING:
@@ -90,6 +107,16 @@ def _log_result(log: str) -> str:
     """CBC's own one-line verdict (``Result - ...``), if its log has one."""
     match = re.search(r"^Result - (.*)$", log, flags=re.MULTILINE)
     return match.group(1).strip() if match else ""
+
+
+def _start_use(log: str) -> StartUse:
+    """What CBC's log says it did with the ``-mips`` start."""
+    if "MIPStart provided solution with cost" in log:
+        return StartUse.USED
+    lower = log.lower()
+    if "mipstart values could not be used" in lower or "mipstart solution is not valid" in lower:
+        return StartUse.REJECTED
+    return StartUse.NOT_USED
 
 
 def _is_feasible(program: Program, x: np.ndarray, tol: float = 1e-6) -> bool:
@@ -204,7 +231,7 @@ class CbcBackend:
                     rows.append((i, con))
         return lp, xs, rows
 
-    def _solver(self, options: SolveOptions, workdir: str) -> Any:
+    def _solver(self, options: SolveOptions, workdir: str, *, warm: bool = False) -> Any:
         seed = int(options.seed) % _SEED_MOD + 1
         threads = int(options.threads)
         solver = self._pulp.COIN_CMD(
@@ -216,30 +243,52 @@ class CbcBackend:
             threads=100 + threads if threads > 1 else None,
             options=[f"randomCbcSeed {seed}", f"randomSeed {seed}"],
             logPath=str(Path(workdir) / "cbc.log"),
+            warmStart=warm,
         )
         solver.tmpDir = workdir
         return solver
 
     def solve(self, program: Program, options: SolveOptions) -> RawResult:
         """Solve with CBC and map PuLP's reading of CBC's status honestly."""
+        return self._run(program, options, None)
+
+    def solve_from(self, program: Program, options: SolveOptions, start: np.ndarray) -> RawResult:
+        """Solve from a MIP start (module text); the answer is the one :meth:`solve` gives."""
+        if not program.is_mip or program.n_cols == 0:
+            return self.solve(program, options)
+        raw = self._run(program, options, start_values(program, start))
+        if raw.extra.get(START) == StartUse.REJECTED or contradicted(raw):
+            return solve_again(raw, options, lambda again: self.solve(program, again))
+        return raw
+
+    def _run(self, program: Program, options: SolveOptions, start: np.ndarray | None) -> RawResult:
+        """One CBC run, from `start` when one is given (``extra["start"]`` says how it went)."""
         if program.n_cols == 0:
             return self._empty(program)
         lp, xs, rows = self.build(program)
+        if start is not None:
+            for var, value in zip(xs, start.tolist(), strict=True):
+                var.setInitialValue(value, check=False)  # within its bounds (start_values)
         with tempfile.TemporaryDirectory(prefix="sourceopt-cbc-") as workdir:
-            solver = self._solver(options, workdir)
-            start = time.perf_counter()
+            solver = self._solver(options, workdir, warm=start is not None)
+            began = time.perf_counter()
             try:
                 lp.solve(solver)
             except self._pulp.PulpSolverError as exc:
-                elapsed = time.perf_counter() - start
+                elapsed = time.perf_counter() - began
                 return RawResult(
                     Status.ERROR, self.name, self.version, elapsed, message=f"CBC: {exc}"
                 )
-            elapsed = time.perf_counter() - start
+            elapsed = time.perf_counter() - began
             log = (Path(workdir) / "cbc.log").read_text(errors="replace")
-        return self._result(
+        raw = self._result(
             program, lp=lp, xs=xs, rows=rows, log=log, options=options, elapsed=elapsed
         )
+        nodes = _log_value(log, "Enumerated nodes:")
+        extra: dict[str, object] = {} if nodes is None else {"nodes": int(nodes)}
+        if start is not None:
+            extra[START] = _start_use(log)
+        return replace(raw, extra={**raw.extra, **extra})
 
     def _result(
         self,

@@ -43,6 +43,12 @@ Options: ``relative_gap_tolerance = mip_gap``, ``absolute_gap_tolerance = 1e-9``
 own default is 1e-4), ``time_limit``, ``threads`` as ``num_search_workers`` (1 by default:
 deterministic), ``random_seed``.
 
+MIP starts (:meth:`CpSatBackend.solve_from`): the start is MathOpt's solution hint, as for
+SCIP; CP-SAT logs ``The solution hint is complete and is feasible`` when it takes it (a
+hint off its grid or infeasible is "repaired" or dropped: ``extra["start"]`` is then
+``rejected``). A run that ended without an award although the hint was feasible is solved
+again without it.
+
 Default budget. Without a ``time_limit`` CP-SAT gets :data:`DEFAULT_TIME_LIMIT` (60 s). On
 its grid it can search for a long time for a proof that, on a restriction, would not even be
 a proof about the program: 3 of 29 generated 40-offer MIPs (the ``award-mip`` benchmark
@@ -60,14 +66,27 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sourceopt.solvers.base import Capabilities, Limit, RawResult, SolveOptions, Status
+from sourceopt.solvers.base import (
+    Capabilities,
+    Limit,
+    RawResult,
+    SolveOptions,
+    StartUse,
+    Status,
+    contradicted,
+    solve_again,
+    start_values,
+)
 from sourceopt.solvers.scip import (
     describe,
     finish,
+    hinted,
     map_termination,
     mathopt_params,
     model_proto,
     settle,
+    start_use,
+    with_start,
 )
 
 if TYPE_CHECKING:
@@ -80,6 +99,8 @@ MAX_BOUND = 1e7  # CP-SAT's mip_max_bound: the largest magnitude a scaled domain
 # model invalid (seen on a 2 x 2 LP, after "Propagation limit reached"); the run is then
 # repeated once with mip_presolve_level = 0, which CP-SAT's own presolve makes up for.
 _SPURIOUS_INVALID = "MODEL_INVALID"
+_HINT_USED = "The solution hint is complete and is feasible"  # CP-SAT took the hint
+_HINT_REJECTED = "The solution hint is"  # any other verdict on the hint: not taken as is
 _PRESOLVE_PROOF = "infeasible during MIP presolve"  # SatSolveProto's text, before scaling
 _MESSAGES = {
     Limit.INTEGER_GRID: (
@@ -153,36 +174,56 @@ class CpSatBackend:
 
         Without a time limit, :data:`DEFAULT_TIME_LIMIT` applies (:func:`budgeted`).
         """
-        raw = self._solve(program, budgeted(options))
+        return self._budgeted(program, options, None)
+
+    def solve_from(self, program: Program, options: SolveOptions, start: np.ndarray) -> RawResult:
+        """Solve from a MIP start, CP-SAT's solution hint (module text): :meth:`solve`'s answer."""
+        if not program.is_mip or program.n_cols == 0:
+            return self.solve(program, options)
+        raw = self._budgeted(program, options, start_values(program, start))
+        if contradicted(raw):
+            return solve_again(raw, options, lambda again: self.solve(program, again))
+        return raw
+
+    def _budgeted(
+        self, program: Program, options: SolveOptions, hint: np.ndarray | None
+    ) -> RawResult:
+        """One run within :data:`DEFAULT_TIME_LIMIT` when no time limit is given."""
+        raw = self._solve(program, budgeted(options), hint)
         if options.time_limit is None and raw.limit == "time_limit":
             return _default_budget_hit(raw)
         return raw
 
-    def _solve(self, program: Program, options: SolveOptions) -> RawResult:
+    def _solve(self, program: Program, options: SolveOptions, hint: np.ndarray | None) -> RawResult:
         mo = self._mathopt
         params = self.params(options)
+        log: list[str] = []
 
-        def run(proto: Any) -> tuple[Any, Any]:
+        def run(proto: Any, hint: np.ndarray | None = None) -> tuple[Any, Any]:
             model = mo.Model.from_model_proto(proto)
+            extra: dict[str, Any] = {}
+            if hint is not None:
+                extra = {"model_params": hinted(mo, model, hint), "msg_cb": log.extend}
             try:
-                return mo.solve(model, mo.SolverType.CP_SAT, params=params), model
+                return mo.solve(model, mo.SolverType.CP_SAT, params=params, **extra), model
             except Exception as exc:  # see _SPURIOUS_INVALID
                 if _SPURIOUS_INVALID not in describe(exc) or params.cp_sat.mip_presolve_level == 0:
                     raise
             params.cp_sat.mip_presolve_level = 0
-            return mo.solve(model, mo.SolverType.CP_SAT, params=params), model
+            return mo.solve(model, mo.SolverType.CP_SAT, params=params, **extra), model
 
         narrower = restriction(program)
         proto = model_proto(program)
         common: dict[str, Any] = {"backend": self.name, "version": self.version}
         start = time.perf_counter()
         try:
-            result, model = run(proto)
+            result, model = run(proto, hint)
             reason = result.termination.reason.name
             if reason == "INFEASIBLE_OR_UNBOUNDED":
                 status, text = settle(run, program, options.time_limit)
                 common["time_s"] = time.perf_counter() - start
-                return restate(RawResult(status, message=f"CP-SAT: {text}", **common), narrower)
+                raw = RawResult(status, message=f"CP-SAT: {text}", **common)
+                return with_start(restate(raw, narrower), _use(log, hint))
         except Exception as exc:  # OR-Tools raises assorted types
             common["time_s"] = time.perf_counter() - start
             return RawResult(Status.ERROR, message=f"CP-SAT: {describe(exc)}", **common)
@@ -194,7 +235,12 @@ class CpSatBackend:
         raw = finish(
             result, model, program, options=options, status=status, limit=mapped, common=common
         )
-        return restate(raw, narrower)
+        return with_start(restate(raw, narrower), _use(log, hint))
+
+
+def _use(log: list[str], hint: np.ndarray | None) -> StartUse | None:
+    """What CP-SAT's log says it did with the hint (None: no hint was given)."""
+    return None if hint is None else start_use(log, _HINT_USED, _HINT_REJECTED)
 
 
 def restate(raw: RawResult, narrower: Limit | None) -> RawResult:
