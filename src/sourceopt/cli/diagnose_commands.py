@@ -16,7 +16,12 @@ from typing import Any
 import click
 
 from sourceopt.cli.exits import EXIT_OK, EXIT_UNVERIFIED, status_exit
-from sourceopt.cli.parallel_options import ParallelArgs, parallel_options
+from sourceopt.cli.parallel_options import (
+    ParallelArgs,
+    jobs_options,
+    parallel_options,
+    progress_bar,
+)
 from sourceopt.cli.render import heading, money, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.result import SolveResult
@@ -109,12 +114,14 @@ def _explain_text(out: Any, scenario: Scenario) -> str:
     help="relative to each offer's price",
 )
 @_options
+@jobs_options
 def price_to_win_command(
     file: str,
     supplier: str | None,
     tolerance: float,
     variant: str,
     run: SolverArgs,
+    par: ParallelArgs,
 ) -> None:
     """The highest unit price at which each losing offer would win, and what it would win."""
     from sourceopt.analysis.price_to_win import price_to_win
@@ -127,6 +134,10 @@ def price_to_win_command(
             variant=variant,
             **run.solve_kwargs(),
             tolerance=tolerance,
+            jobs=par.jobs,
+            executor=par.executor,
+            scheduler=par.scheduler,
+            progress=progress_bar(run.as_json),
         )
     score = apply_variant(scenario, variant).objective.is_score
     run.emit(out.to_dict(), lambda: _price_to_win_text(out, score, _own_currencies(scenario)))
@@ -189,6 +200,10 @@ def _price_to_win_text(
         headers.insert(4, "currency")
         for row in rows:
             row.insert(4, currencies.get((str(row[0]), str(row[1])), ""))
+    if not all(o.final for o in out.offers):  # --jobs: a worker failed
+        headers.append("note")
+        for row, o in zip(rows, out.offers, strict=True):
+            row.append("" if o.final else "[not final] not priced: its worker failed")
     body = table(headers, rows) if rows else "every offer already wins all it can carry"
     return "\n".join([*heading(head), body])
 
