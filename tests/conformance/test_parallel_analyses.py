@@ -1,5 +1,6 @@
 """Parallel analyses give the sequential figures: ``--jobs 2`` against ``--jobs 1`` for rules,
-stress, compare, frontier and price-to-win, on catalogue cases (MIPs and LPs, several rules) and generated scenarios.
+stress, compare, frontier and price-to-win, on catalogue cases (MIPs and LPs, several rules)
+and generated scenarios.
 
 Each parallel run starts a supervised worker process, so the catalogue is sampled (every case
 with two rules or more, taken at an even stride) rather than run whole.
@@ -88,6 +89,7 @@ def test_parallel_frontier_and_price_to_win_equal_sequential_on_a_generated_awar
 
     sc = load_scenario(scenario_dict("award-mip", 300, seed=5))
     _frontiers_equal(sc, "base", "max_share", 4)
+    sc = load_scenario(scenario_dict("award-mip", 60, seed=5))  # ~20 re-solves an offer
     supplier = str(sc.suppliers["id"].iat[0])
     one = price_to_win(sc, supplier=supplier, tolerance=1e-2)
     two = price_to_win(sc, supplier=supplier, tolerance=1e-2, jobs=2)
