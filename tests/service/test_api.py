@@ -53,6 +53,8 @@ def test_solve_job_happy_path(server: Server) -> None:
         ("rules", {}),
         ("compare", {}),
         ("frontier", {"against": "max_share", "points": 3}),
+        ("frontier", {"against": "max_share", "points": 4, "jobs": 2}),
+        ("price-to-win", {"jobs": 2, "tolerance": 1e-3}),
     ],
 )
 def test_analysis_jobs(server: Server, kind: str, options: dict[str, object]) -> None:
