@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from sourceopt import ScenarioError, SolveResult, load_scenario, solve
 from sourceopt.cli import cli
 from sourceopt.client import Client
+from sourceopt.jobs.kinds import run_kind
 
 from .conftest import Server, wait_for, wait_running
 from .scenarios import slow, small
@@ -66,6 +67,9 @@ def test_analysis_jobs(server: Server, kind: str, options: dict[str, object]) ->
         done = wait_for(client, job["id"])
     assert done["status"] == "succeeded", done
     assert done["result"]["scenario"] == "small"  # type: ignore[index]
+    if options.get("jobs"):  # shared with the worker's own workers: the sequential figures
+        sequential = run_kind(kind, load_scenario(small()), {**options, "jobs": 1})
+        assert done["result"] == sequential
 
 
 def test_sync_solve(server: Server) -> None:
