@@ -192,3 +192,17 @@ def test_dask_without_a_scheduler_is_refused_by_the_library() -> None:
         frontier(load_scenario(LAPTOPS), "max_share", points=4, jobs=2, executor="dask")
     with pytest.raises(AnalysisError, match="needs a scheduler"):
         price_to_win(load_scenario(CHAIRS), tolerance=1e-3, jobs=2, executor="dask")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_spent_price_to_win_budget_leaves_offers_not_final(jobs: int) -> None:
+    # the base is solved whatever the budget (every offer is priced against it); the budget
+    # is spent by then: no offer is priced, each is marked not final
+    sc = load_scenario(CHAIRS)
+    out = price_to_win(sc, tolerance=1e-3, analysis_time_limit=1e-9, jobs=jobs)
+    assert len(out.offers) == len(price_to_win(sc, tolerance=1e-1).offers)
+    for o in out.offers:
+        assert (o.price_to_win, o.final, o.method) == (None, False, "time_limit")
+    res = CliRunner().invoke(cli, ["price-to-win", CHAIRS, "--analysis-time-limit", "1e-9"])
+    assert res.exit_code == 0, res.output
+    assert "[not final] not priced: the analysis' time limit ran out first" in res.output

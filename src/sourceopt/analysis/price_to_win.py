@@ -14,6 +14,7 @@ models/README.md, "Price-to-win".
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -31,7 +32,7 @@ from sourceopt.analysis.diagnose_common import (
     run,
     supplier_code,
 )
-from sourceopt.analysis.resolve import Progress
+from sourceopt.analysis.resolve import PROVEN, Progress
 from sourceopt.analysis.sense import is_score
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
@@ -54,9 +55,9 @@ class OfferToWin:
     price_to_win: float | None
     units_at_price: float
     units_now: float
-    method: str  # "parametric", "bisection", "none" (no price wins) or "error" (not priced)
-    solves: int
-    final: bool = True  # False: the offer was not priced (its worker failed)
+    method: str  # "parametric", "bisection", "none" (no price wins); not priced: "error"
+    solves: int  # (its worker failed) or "time_limit" (the budget ran out first)
+    final: bool = True  # False: not priced, or a limit stopped a re-solve short of a proof
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def price_to_win(
     time_limit: float | None = None,
     mip_gap: float | None = None,
     tolerance: float = 1e-6,
+    analysis_time_limit: float | None = None,
     jobs: int = 1,
     executor: str = "local",
     scheduler: str | None = None,
@@ -103,14 +105,20 @@ def price_to_win(
     ``tolerance * price`` of the true threshold. `jobs` > 1 shares the offers among this
     process and ``jobs - 1`` supervised workers (or a Dask cluster: `executor`,
     `scheduler`; :mod:`sourceopt.analysis.price_to_win_parallel`), with the same figures in
-    the same order. `progress` counts the offers priced.
+    the same order. `progress` counts the offers priced. `analysis_time_limit` caps the
+    whole analysis but the base solve (each offer is priced against it): an offer it stopped
+    or never reached has no price and is ``final: false`` (as one whose re-solve a limit
+    stopped short of a proof).
     """
+    started = time.monotonic()
+    deadline = None if analysis_time_limit is None else started + analysis_time_limit
     setup = prepare(
         scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
     )
     chosen = setup.scenario
     only = None if supplier is None else supplier_code(chosen, supplier)
-    pricer = _Pricer(setup, _base(setup, run(setup, chosen, setup.program)))
+    base = run(setup, chosen, setup.program)  # not cut by the budget: no award, no analysis
+    pricer = _Pricer(setup, _base(setup, base), deadline)
     todo = [int(o) for o in pricer.candidates(only)]
     if progress is not None:
         progress.total = len(todo)
@@ -121,7 +129,7 @@ def price_to_win(
         job |= {"mip_gap": mip_gap, "tolerance": tolerance}
         out, verified = price_shared(
             scenario, pricer, todo, job, jobs=jobs, executor=executor,
-            scheduler=scheduler, progress=progress,
+            scheduler=scheduler, deadline=deadline, progress=progress,
         )  # fmt: skip
     else:
         out, verified = [], True
@@ -161,6 +169,7 @@ def price_offers(
     time_limit: float | None = None,
     mip_gap: float | None = None,
     tolerance: float = 1e-6,
+    analysis_time_limit: float | None = None,
     base_raw: RawResult | None = None,
 ) -> PricedOffers:
     """The price-to-win of the named `offers` (positions in the variant's offer table).
@@ -168,7 +177,9 @@ def price_offers(
     A worker's share of a parallel price-to-win: `base_raw` is the base solve's raw result
     from the calling process (then verified here, not solved again), so that every offer is
     priced against the very award the sequential run prices it against.
+    `analysis_time_limit`: what is left of the calling analysis' budget.
     """
+    started = time.monotonic()
     setup = prepare(
         scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
     )
@@ -177,7 +188,8 @@ def price_offers(
         given = run(setup, chosen, setup.program)
     else:
         given = documented(setup, chosen, setup.program, base_raw)
-    pricer = _Pricer(setup, _base(setup, given))
+    deadline = None if analysis_time_limit is None else started + analysis_time_limit
+    pricer = _Pricer(setup, _base(setup, given), deadline)
     for o in offers:
         if not 0 <= o < chosen.n_offers:
             raise AnalysisError(f"offer {o} is not in scenario {chosen.name!r}")
@@ -196,11 +208,27 @@ def _base(setup: Setup, base: Run) -> Run:
     return base
 
 
+class _SpentError(AnalysisError):
+    """The analysis' budget is spent: no more re-solves."""
+
+
+def _within(setup: Setup, deadline: float | None) -> Setup:
+    """The setup whose solves end by `deadline` (raises _SpentError when it has passed)."""
+    if deadline is None:
+        return setup
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _SpentError
+    limit = setup.options.time_limit
+    return replace(setup, options=replace(setup.options, time_limit=min(limit or left, left)))
+
+
 class _Pricer:
     """Re-prices one offer at a time in the built program and re-solves."""
 
-    def __init__(self, setup: Setup, base: Run) -> None:
-        self.setup, self.base = setup, base
+    def __init__(self, setup: Setup, base: Run, deadline: float | None = None) -> None:
+        self.setup, self.base, self.deadline = setup, base, deadline
+        self.proven = True  # every re-solve of the offer being priced ended in a proof
         sc, p = setup.scenario, setup.program
         assert base.raw.x is not None
         self.now = offer_units(p, sc, base.raw.x)
@@ -252,7 +280,8 @@ class _Pricer:
         priced = sc.with_changes(offers=offers, tiers=tiers)
         if is_score(sc):  # every score of the item moves with its lowest price: rebuild
             program = build_program(priced)
-        result = run(self.setup, priced, program)
+        result = run(_within(self.setup, self.deadline), priced, program)
+        self.proven &= result.raw.status in PROVEN
         if not result.has_award or result.raw.x is None:
             return None
         self.verified &= result.verified
@@ -277,16 +306,24 @@ class _Pricer:
         item = str(sc.items["id"].iat[int(row["item"])])
         return sup, item, price, float(self.now[offer])
 
-    def failed(self, offer: int) -> OfferToWin:
-        """An offer that was not priced (its worker failed): no figure, ``final: false``."""
+    def failed(self, offer: int, method: str = "error") -> OfferToWin:
+        """An offer not priced (its worker failed, or the budget): no figure, not final."""
         sup, item, price, now = self._head(offer)
-        return OfferToWin(sup, item, price, None, now, now, "error", 0, final=False)
+        return OfferToWin(sup, item, price, None, now, now, method, self.solves, final=False)
 
     def offer(self, offer: int, tol: float) -> OfferToWin:
+        """The offer's figures; not final when a limit stopped one of its re-solves."""
+        self.solves, self.proven = 0, True
+        try:
+            out = self._offer(offer, tol)
+        except _SpentError:
+            return self.failed(offer, "time_limit")
+        return out if self.proven else replace(out, final=False)
+
+    def _offer(self, offer: int, tol: float) -> OfferToWin:
         """The threshold for one offer: parametric steps where exact, then bisection."""
         sc = self.setup.scenario
         sup, item, price, now = self._head(offer)
-        self.solves = 0
         # a score needs a price above 0: start from the smallest price the tolerance tells
         lowest = tol if is_score(sc) else 0.0
         won, units, x = self.wins(offer, lowest)

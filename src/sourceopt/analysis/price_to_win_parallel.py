@@ -15,6 +15,7 @@ analysis.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -40,12 +41,14 @@ def price_shared(
     jobs: int,
     executor: str = "local",
     scheduler: str | None = None,
+    deadline: float | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[OfferToWin], bool]:
     """The offers `todo` priced by this process (`pricer`) and the workers, in `todo`'s order.
 
     `job` holds the options of each worker's job other than its offers (the variant, the
     solver settings, the tolerance). Also: whether every re-solve of the workers verified.
+    `deadline`: the analysis' budget (each worker gets what is left of it; its watchdog too).
     """
     if executor == "local":
         own: list[int] = []
@@ -54,9 +57,13 @@ def price_shared(
         own, *parts = chunks(list(todo), jobs)
         width = None
     tolerance = float(job.get("tolerance") or 1e-6)
+    given = dict(job)
+    if deadline is not None:
+        given["analysis_time_limit"] = max(deadline - time.monotonic(), 1e-3)
     remote = Chunks(
-        scenario, "price-to-win-offers", "offers", parts, job, executor=executor,
-        scheduler=scheduler, base=pricer.base.raw, width=width, solves=SOLVES_PER_OFFER,
+        scenario, "price-to-win-offers", "offers", parts, given, executor=executor,
+        scheduler=scheduler, deadline=deadline, base=pricer.base.raw, width=width,
+        solves=SOLVES_PER_OFFER,
     )  # fmt: skip
     remote.start()
     out: dict[int, OfferToWin] = {}

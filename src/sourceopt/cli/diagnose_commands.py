@@ -16,12 +16,7 @@ from typing import Any
 import click
 
 from sourceopt.cli.exits import EXIT_OK, EXIT_UNVERIFIED, status_exit
-from sourceopt.cli.parallel_options import (
-    ParallelArgs,
-    jobs_options,
-    parallel_options,
-    progress_bar,
-)
+from sourceopt.cli.parallel_options import ParallelArgs, parallel_options
 from sourceopt.cli.render import heading, money, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.result import SolveResult
@@ -114,7 +109,7 @@ def _explain_text(out: Any, scenario: Scenario) -> str:
     help="relative to each offer's price",
 )
 @_options
-@jobs_options
+@parallel_options
 def price_to_win_command(
     file: str,
     supplier: str | None,
@@ -134,10 +129,7 @@ def price_to_win_command(
             variant=variant,
             **run.solve_kwargs(),
             tolerance=tolerance,
-            jobs=par.jobs,
-            executor=par.executor,
-            scheduler=par.scheduler,
-            progress=progress_bar(run.as_json),
+            **par.kwargs(run.as_json),
         )
     score = apply_variant(scenario, variant).objective.is_score
     run.emit(out.to_dict(), lambda: _price_to_win_text(out, score, _own_currencies(scenario)))
@@ -200,12 +192,18 @@ def _price_to_win_text(
         headers.insert(4, "currency")
         for row in rows:
             row.insert(4, currencies.get((str(row[0]), str(row[1])), ""))
-    if not all(o.final for o in out.offers):  # --jobs: a worker failed
+    if not all(o.final for o in out.offers):  # a limit stopped it, or its worker failed
         headers.append("note")
         for row, o in zip(rows, out.offers, strict=True):
-            row.append("" if o.final else "[not final] not priced: its worker failed")
+            row.append("" if o.final else f"[not final] {_WHY.get(o.method, 'a limit')}")
     body = table(headers, rows) if rows else "every offer already wins all it can carry"
     return "\n".join([*heading(head), body])
+
+
+_WHY = {
+    "error": "not priced: its worker failed",
+    "time_limit": "not priced: the analysis' time limit ran out first",
+}
 
 
 def _stress_text(out: Any) -> str:

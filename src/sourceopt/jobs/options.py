@@ -93,14 +93,11 @@ class ExplainOptions(SolveOptions):
     relax: bool | None = None
 
 
-class PriceToWinOptions(SolveOptions):
+class PriceToWinOptions(ParallelOptions):
     """``price-to-win``: the price at which each offer would win (one supplier's, or all)."""
 
     supplier: Identifier | None = None
     tolerance: Annotated[float, Field(gt=0, le=0.5)] | None = None
-    jobs: Annotated[int, Field(ge=1, le=64)] | None = Field(
-        None, description="offers priced at once, each on a supervised worker"
-    )
 
 
 class PriceOffersOptions(SolveOptions):
@@ -108,6 +105,7 @@ class PriceOffersOptions(SolveOptions):
 
     offers: Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1, max_length=1_000_000)]
     tolerance: Annotated[float, Field(gt=0, le=0.5)] | None = None
+    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = None
 
 
 class StressOptions(ParallelOptions):
