@@ -27,9 +27,10 @@ from sourceopt.scenario.model import Scenario
 if TYPE_CHECKING:
     from sourceopt.analysis.price_to_win import _Pricer
 
-SOLVES_PER_OFFER = 64
-"""At most this many re-solves price one offer (parametric steps, then bisection to 1e-6):
-a worker's wall-clock cap without a budget is that many per-solve limits per offer."""
+SOLVES_PER_OFFER = 80
+"""More re-solves than one offer takes (at most 50 parametric steps, a confirmation, then a
+bisection: 20 halvings reach 1e-6): a worker's wall-clock cap without a budget is that many
+per-solve limits per offer."""
 
 
 def price_shared(
