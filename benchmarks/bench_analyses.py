@@ -26,7 +26,7 @@ from typing import Any
 
 from benchmarks.generators import write_scenario
 from sourceopt import build_program, load_scenario
-from sourceopt.analysis import frontier, rule_costs, stress, without_rule
+from sourceopt.analysis import frontier, price_to_win, rule_costs, stress, without_rule
 from sourceopt.scenario.schema import MaxShareRule
 from sourceopt.solve import solve_options, solve_program
 
@@ -95,6 +95,8 @@ def run(family: str, offers: int, points: int, seed: int, folder: Path) -> dict[
     return figures
 
 
+_PTW = {"supplier": "S0000", "tolerance": 1e-2, "jobs": 2}  # one supplier's offers, priced
+
 GOALS: dict[str, tuple[str, int, str, dict[str, Any], float]] = {
     # name: family, offers, analysis, its options, the goal (ratio at most; for jobs at least)
     "rules-split-lp": ("split-lp", 100_000, "rules", {}, 2.0),
@@ -105,6 +107,10 @@ GOALS: dict[str, tuple[str, int, str, dict[str, Any], float]] = {
     "jobs-rules-award-mip": ("award-mip", 10_000, "rules", {"jobs": 2}, 1.7),
     "jobs-stress-award-mip": ("award-mip", 10_000, "stress", {"jobs": 2}, 1.7),
     "jobs-stress-award-mip-2k": ("award-mip", 2_000, "stress", {"jobs": 2}, 1.7),
+    "jobs-frontier-award-mip": ("award-mip", 10_000, "frontier", {"points": 10, "jobs": 2}, 1.7),
+    "jobs-frontier-award-mip-2k": ("award-mip", 2_000, "frontier", {"points": 5, "jobs": 2}, 1.7),
+    "jobs-ptw-award-mip": ("award-mip", 10_000, "price-to-win", _PTW, 1.7),
+    "jobs-ptw-award-mip-2k": ("award-mip", 2_000, "price-to-win", _PTW, 1.7),
     "stress-coupa": ("coupa-scale", 1_080_000, "stress", {}, 10.0),
     "rules-coupa": ("coupa-scale", 1_080_000, "rules", {}, 10.0),
 }
@@ -116,12 +122,19 @@ def _analysis(kind: str, sc: Any, options: dict[str, Any]) -> tuple[float, Any]:
         return _timed(rule_costs, sc, **options)
     if kind == "stress":
         return _timed(stress, sc, **options)
+    if kind == "price-to-win":
+        return _timed(price_to_win, sc, **options)
     return _timed(frontier, sc, "max_share", **options)
 
 
 def _how(out: Any) -> str:
     """How the figures were found: methods counted, re-solves, figures not final."""
-    figures = list(getattr(out, "rules", None) or getattr(out, "suppliers", None) or out.points)
+    figures = list(
+        getattr(out, "rules", None)
+        or getattr(out, "suppliers", None)
+        or getattr(out, "offers", None)
+        or out.points
+    )
     methods: dict[str, int] = {}
     for f in figures:
         key = getattr(f, "method", "resolve")

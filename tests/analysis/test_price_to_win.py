@@ -46,6 +46,7 @@ def test_two_suppliers_parametric_is_exact() -> None:
                 "price": 12.0,
                 "price_to_win": 10.0,
                 "units_at_price": 100.0,
+                "final": True,  # every re-solve ended in a proof
             }
         ],
     }
@@ -134,7 +135,8 @@ def test_supplier_filter_and_cli(tmp_path: Path) -> None:
     data = json.loads(res.output)
     assert set(data) == {"scenario", "offers"}
     assert [o["supplier"] for o in data["offers"]] == ["S3"]
-    assert set(data["offers"][0]) == {"supplier", "item", "price", "price_to_win", "units_at_price"}
+    keys = {"supplier", "item", "price", "price_to_win", "units_at_price", "final"}
+    assert set(data["offers"][0]) == keys
     text = runner.invoke(cli, ["price-to-win", str(path)])
     assert text.exit_code == 0
     assert "price to win" in text.output

@@ -1,5 +1,6 @@
 """Parallel analyses give the sequential figures: ``--jobs 2`` against ``--jobs 1`` for rules,
-stress and compare, on catalogue cases (MIPs and LPs, several rules) and generated scenarios.
+stress, compare, frontier and price-to-win, on catalogue cases (MIPs and LPs, several rules)
+and generated scenarios.
 
 Each parallel run starts a supervised worker process, so the catalogue is sampled (every case
 with two rules or more, taken at an even stride) rather than run whole.
@@ -14,11 +15,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from sourceopt import load_scenario
-from sourceopt.analysis import compare_variants, rule_costs, stress
+from sourceopt.analysis import compare_variants, frontier, price_to_win, rule_costs, stress
 from sourceopt.scenario.variants import apply_variant
 
 from .cases import CASES, Case
-from .test_warm_analyses import _GENERATED, assert_rules_equal, assert_stress_equal
+from .test_warm_analyses import _GENERATED, assert_rules_equal, assert_stress_equal, same
 
 SEVERAL = [c for c in CASES if c.status == "optimal" and len(c.scenario.get("rules", [])) >= 2]
 SAMPLE = SEVERAL[:: max(1, len(SEVERAL) // 6)][:6]
@@ -58,3 +59,39 @@ def test_parallel_equals_sequential_on_generated_scenarios(data: dict[str, Any])
     assume(len(sc.rules) >= 2)  # one figure: nothing is split
     assume(rule_costs(sc).base.has_award)
     _both(sc, "base")
+
+
+def _frontiers_equal(sc: Any, variant: str, against: str, points: int) -> None:
+    """Every figure of the frontier: bounds, values, objectives, statuses, knee, final."""
+    one = frontier(sc, against, points=points, variant=variant)
+    two = frontier(sc, against, points=points, variant=variant, jobs=2)
+    assert [p.bound for p in two.points] == [p.bound for p in one.points]
+    for p, q in zip(two.points, one.points, strict=True):
+        assert p.status == q.status, p.bound
+        assert same(p.objective, q.objective), p.bound
+        assert same(p.value, q.value), p.bound
+        assert (p.knee, p.final, p.verified) == (q.knee, q.final, q.verified), p.bound
+
+
+@pytest.mark.parametrize("case", SAMPLE, ids=lambda c: c.name)
+def test_parallel_frontier_and_price_to_win_equal_sequential_on_the_catalogue(case: Case) -> None:
+    sc = load_scenario(copy.deepcopy(case.scenario))
+    if not apply_variant(sc, case.variant).objective.is_score:  # frontier refuses a score
+        _frontiers_equal(sc, case.variant, "max_share", 4)
+    one = price_to_win(sc, variant=case.variant, tolerance=1e-3)
+    two = price_to_win(sc, variant=case.variant, tolerance=1e-3, jobs=2)
+    assert two.offers == one.offers
+    assert two.verified == one.verified
+
+
+def test_parallel_frontier_and_price_to_win_equal_sequential_on_a_generated_award_mip() -> None:
+    from benchmarks.generators import scenario_dict
+
+    sc = load_scenario(scenario_dict("award-mip", 300, seed=5))
+    _frontiers_equal(sc, "base", "max_share", 4)
+    sc = load_scenario(scenario_dict("award-mip", 60, seed=5))  # ~20 re-solves an offer
+    supplier = str(sc.suppliers["id"].iat[0])
+    one = price_to_win(sc, supplier=supplier, tolerance=1e-2)
+    two = price_to_win(sc, supplier=supplier, tolerance=1e-2, jobs=2)
+    assert len(one.offers) >= 2
+    assert two.offers == one.offers

@@ -8,7 +8,7 @@ import pytest
 
 import sourceopt.analysis as analysis
 from sourceopt.errors import AnalysisError
-from sourceopt.jobs.kinds import KINDS, check_options, run_kind
+from sourceopt.jobs.kinds import INTERNAL, KINDS, check_options, run_kind
 from sourceopt.scenario.load import load_scenario
 from sourceopt.solve import solve
 
@@ -25,6 +25,14 @@ def _parameters(kind: str) -> set[str]:
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_option_model_matches_the_function(kind: str) -> None:
     assert set(KINDS[kind].options.model_fields) == _parameters(kind)
+
+
+@pytest.mark.parametrize("kind", sorted(INTERNAL))
+def test_an_internal_kinds_model_matches_its_function(kind: str) -> None:
+    # what the calling analysis hands over unchecked: a frontier's start award, a base
+    function = INTERNAL[kind].function()
+    given = {n for n in inspect.signature(function).parameters if n != "scenario"}
+    assert set(INTERNAL[kind].options.model_fields) == given - SERVER_CHOSEN - {"start"}
 
 
 def test_the_table_names_the_library_functions() -> None:

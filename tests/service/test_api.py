@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from sourceopt import ScenarioError, SolveResult, load_scenario, solve
 from sourceopt.cli import cli
 from sourceopt.client import Client
+from sourceopt.jobs.kinds import run_kind
 
 from .conftest import Server, wait_for, wait_running
 from .scenarios import slow, small
@@ -53,6 +54,8 @@ def test_solve_job_happy_path(server: Server) -> None:
         ("rules", {}),
         ("compare", {}),
         ("frontier", {"against": "max_share", "points": 3}),
+        ("frontier", {"against": "max_share", "points": 4, "jobs": 2}),
+        ("price-to-win", {"jobs": 2, "tolerance": 1e-3}),
     ],
 )
 def test_analysis_jobs(server: Server, kind: str, options: dict[str, object]) -> None:
@@ -64,6 +67,9 @@ def test_analysis_jobs(server: Server, kind: str, options: dict[str, object]) ->
         done = wait_for(client, job["id"])
     assert done["status"] == "succeeded", done
     assert done["result"]["scenario"] == "small"  # type: ignore[index]
+    if options.get("jobs"):  # shared with the worker's own workers: the sequential figures
+        sequential = run_kind(kind, load_scenario(small()), {**options, "jobs": 1})
+        assert done["result"] == sequential
 
 
 def test_sync_solve(server: Server) -> None:

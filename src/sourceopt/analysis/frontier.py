@@ -110,6 +110,9 @@ def frontier(
     time_limit: float | None = None,
     mip_gap: float | None = None,
     analysis_time_limit: float | None = None,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
     warm: bool = True,
     progress: Progress | None = None,
 ) -> Frontier:
@@ -121,7 +124,9 @@ def frontier(
     from the tightest bound to the loosest, a MIP point starting from the best award found at
     a bound at least as tight (feasible at its own: ``warm=False`` solves each cold).
     `analysis_time_limit` caps the whole frontier: points it did not reach are left out, and
-    a point it stopped is ``final: false``.
+    a point it stopped is ``final: false``. `jobs` > 1 shares the grid points among this
+    process and ``jobs - 1`` supervised workers (or a Dask cluster: `executor`, `scheduler`;
+    :mod:`sourceopt.analysis.frontier_parallel`), with the same figures.
     """
     started = time.monotonic()
     if points < 2:
@@ -151,10 +156,26 @@ def frontier(
     at.solved[m0] = first
     best = _best_bound(target, m0, at.probe, points)
     bounds = _grid(target, m0, best, points)
+    tight = bounds[::-1]  # tightest first: each point starts from a tighter award
+    solved: dict[float, SolveResult | None] = {}
+    todo = [b for b in tight if b not in at.solved]
+    if jobs > 1 and len(todo) > 1:
+        from sourceopt.analysis.frontier_parallel import solve_grid
+
+        job: dict[str, Any] = {
+            "against": against,
+            "direction": target.direction.value,
+            "variant": variant,
+        }
+        job |= {"backend": backend, "time_limit": time_limit, "mip_gap": mip_gap}
+        solved = solve_grid(
+            scenario, at, todo, job, jobs=jobs, executor=executor, scheduler=scheduler,
+            deadline=deadline, start=at._start(tight[0]), progress=progress,
+        )  # fmt: skip
     found = []
-    for b in reversed(bounds):  # tightest first: each point starts from a tighter award
-        result = at(b)
-        if progress is not None:
+    for b in tight:
+        result = solved[b] if b in solved else at(b)
+        if progress is not None and b not in solved:
             progress.done()
         if result is not None:
             found.append((b, result))

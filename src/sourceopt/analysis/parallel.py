@@ -23,20 +23,25 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
+
+import numpy as np
 
 from sourceopt.errors import AnalysisError
 from sourceopt.jobs.execute import DEFAULT_TIME_LIMIT
 from sourceopt.jobs.failures import Failure
 from sourceopt.jobs.model import InlineJob
 from sourceopt.jobs.supervise import Limits, Outcome
+from sourceopt.result import ResultDocument, SolverDoc, SolveResult
 from sourceopt.scenario.model import Scenario
-from sourceopt.solvers.base import RawResult
+from sourceopt.solvers.base import Limit, RawResult, Status
 
 EXECUTORS = ("local", "dask")
 
+T = TypeVar("T")  # what a chunk names: rule or supplier names, frontier bounds, offers
 
-def chunks(names: Sequence[str], jobs: int) -> list[list[str]]:
+
+def chunks(names: Sequence[T], jobs: int) -> list[list[T]]:
     """`names` dealt round-robin into ``min(jobs, len(names))`` chunks (order kept in each)."""
     n = max(1, min(jobs, len(names)))
     return [list(names[k::n]) for k in range(n)]
@@ -48,8 +53,8 @@ def shipped(raw: RawResult) -> RawResult:
 
 
 def split(
-    names: Sequence[str], jobs: int, queue: bool, executor: str
-) -> tuple[list[str], list[list[str]], int | None]:
+    names: Sequence[T], jobs: int, queue: bool, executor: str
+) -> tuple[list[T], list[list[T]], int | None]:
     """How figures are shared: (the caller's own, the parts for the workers, how many workers).
 
     A MIP (`queue`), on local workers: every figure is a part of its own in one queue that
@@ -79,8 +84,10 @@ class Chunks:
     (``rules``, ``suppliers``); `options` are the analysis' other options for the job.
     `single`: each part is one name and `option` takes it alone (``solve``'s ``variant``).
     `width`: at most this many worker processes at once (default: one per part), each
-    running parts until none is left. `base`: a MIP base's raw result for the workers;
-    `extra`: other keyword arguments of the analysis for every job (internal ones).
+    running parts until none is left. `base`: a MIP base's raw result for the workers.
+    `extra_args`: more library arguments for every job (unchecked, as `base`: a frontier's start
+    award). `solves`: how many solves one name may take (the wall-clock cap of a part
+    without a budget is that many per-solve limits per name).
     """
 
     def __init__(
@@ -88,7 +95,7 @@ class Chunks:
         scenario: Scenario,
         kind: str,
         option: str,
-        parts: Sequence[list[str]],
+        parts: Sequence[list[Any]],
         options: Mapping[str, Any],
         *,
         executor: str = "local",
@@ -98,15 +105,17 @@ class Chunks:
         base: RawResult | None = None,
         single: bool = False,
         width: int | None = None,
-        extra: Mapping[str, Any] | None = None,
+        extra_args: Mapping[str, Any] | None = None,
+        solves: int = 1,
     ) -> None:
         check_executor(executor, scheduler)
         self.kind, self.parts, self.deadline = kind, list(parts), deadline
         self.executor, self.scheduler = executor, scheduler
-        self.limits = limits or Limits()
+        self.limits, self.solves = limits or Limits(), solves
         given = {k: v for k, v in options.items() if v is not None}
         tag = uuid.uuid4().hex[:8]
-        extra = {**(extra or {}), **({} if base is None else {"base_raw": shipped(base)})}
+        extra = {} if base is None else {"base_raw": shipped(base)}
+        extra |= extra_args or {}
         self.jobs = [
             InlineJob(
                 f"{kind}-{tag}-{k}",
@@ -128,7 +137,7 @@ class Chunks:
         """Start running the chunks (in the background)."""
         self._thread.start()
 
-    def take(self) -> list[str] | None:
+    def take(self) -> list[Any] | None:
         """A part no worker has taken yet, for the caller to run itself (None: none left).
 
         With the local executor the caller and the workers share one queue of parts, so that
@@ -140,7 +149,7 @@ class Chunks:
         with self._lock:
             return self.parts[self._todo.pop(0)] if self._todo else None
 
-    def results(self) -> list[tuple[list[str], dict[str, Any] | Failure]]:
+    def results(self) -> list[tuple[list[Any], dict[str, Any] | Failure]]:
         """Wait for every chunk: each chunk's names with its JSON result or its Failure."""
         while self._thread.is_alive():
             self._thread.join(timeout=0.2)  # wakes up often so that Ctrl-C is noticed
@@ -157,7 +166,7 @@ class Chunks:
         if self.deadline is not None:
             return max(1.0, self.deadline - time.monotonic()) + self.limits.grace
         per = job.time_limit or DEFAULT_TIME_LIMIT
-        return (n + 1) * per + self.limits.grace
+        return (n * self.solves + 1) * per + self.limits.grace
 
     def _run(self) -> None:
         try:
@@ -221,3 +230,69 @@ class Chunks:
 def failure_text(failure: Failure) -> str:
     """A failed chunk's reason, for the note of each of its figures."""
     return f"the re-solve failed ({failure.kind.value}: {failure.reason})"
+
+
+def raw_to_dict(raw: RawResult) -> dict[str, Any]:
+    """A raw result as a worker sends it back: JSON-ready, the award vector as a list.
+
+    Without duals or solver extras (as :func:`shipped`); :func:`raw_from_dict` reads it back
+    exactly (every float survives the round trip).
+    """
+    return {
+        "status": raw.status.value,
+        "backend": raw.backend,
+        "version": raw.version,
+        "time_s": raw.time_s,
+        "x": None if raw.x is None else [float(v) for v in raw.x],
+        "objective": raw.objective,
+        "bound": raw.bound,
+        "gap": raw.gap,
+        "message": raw.message,
+        "limit": None if raw.limit is None else raw.limit.value,
+    }
+
+
+def raw_from_dict(data: Mapping[str, Any]) -> RawResult:
+    """The raw result a worker sent as :func:`raw_to_dict`."""
+    x = data["x"]
+    return RawResult(
+        status=Status(data["status"]),
+        backend=str(data["backend"]),
+        version=str(data["version"]),
+        time_s=float(data["time_s"]),
+        x=None if x is None else np.asarray(x, dtype=np.float64),
+        objective=data["objective"],
+        bound=data["bound"],
+        gap=data["gap"],
+        message=str(data["message"]),
+        limit=None if data["limit"] is None else Limit(data["limit"]),
+    )
+
+
+def failed_result(scenario: Scenario, failure: Failure) -> SolveResult:
+    """The result of a figure whose worker failed: status ``error``, the reason as message."""
+    solver = SolverDoc(
+        backend=scenario.solver.backend,
+        version="",
+        time_s=0.0,
+        gap=None,
+        bound=None,
+        seed=0,
+        message=failure_text(failure),
+    )
+    document = ResultDocument(
+        scenario=scenario.name,
+        variant=scenario.variant,
+        status=Status.ERROR,
+        objective=None,
+        total_cost=None,
+        cost=None,
+        allocations=[],
+        suppliers=[],
+        kpis=None,
+        rules=[],
+        solver=solver,
+        verification=None,
+        input_sha256="",
+    )
+    return SolveResult(document)

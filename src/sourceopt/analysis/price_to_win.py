@@ -14,6 +14,7 @@ models/README.md, "Price-to-win".
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,12 +25,14 @@ import scipy.sparse as sp
 from sourceopt.analysis.diagnose_common import (
     Run,
     Setup,
+    documented,
     offer_reach,
     offer_units,
     prepare,
     run,
     supplier_code,
 )
+from sourceopt.analysis.resolve import PROVEN, Progress
 from sourceopt.analysis.sense import is_score
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
@@ -37,8 +40,9 @@ from sourceopt.formulation.core import segments
 from sourceopt.formulation.edits import spend_rows
 from sourceopt.formulation.program import ColumnKind
 from sourceopt.scenario.model import Scenario
+from sourceopt.solvers.base import RawResult
 
-_FIELDS = ["supplier", "item", "price", "price_to_win", "units_at_price"]
+_FIELDS = ["supplier", "item", "price", "price_to_win", "units_at_price", "final"]
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,9 @@ class OfferToWin:
     price_to_win: float | None
     units_at_price: float
     units_now: float
-    method: str  # "parametric", "bisection" or "none" (no price wins)
-    solves: int
+    method: str  # "parametric", "bisection", "none" (no price wins); not priced: "error"
+    solves: int  # (its worker failed) or "time_limit" (the budget ran out first)
+    final: bool = True  # False: not priced, or a limit stopped a re-solve short of a proof
 
 
 @dataclass(frozen=True)
@@ -68,11 +73,11 @@ class PriceToWin:
     @property
     def frame(self) -> pd.DataFrame:
         """One row per offer: supplier, item, price, price_to_win, units_at_price, units_now."""
-        cols = [*_FIELDS, "units_now", "method", "solves"]
+        cols = [*_FIELDS[:-1], "units_now", "method", "solves", "final"]
         return pd.DataFrame([o.__dict__ for o in self.offers], columns=cols)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{scenario, offers: [{supplier, item, price, price_to_win, units_at_price}]}``."""
+        """The JSON: ``{scenario, offers: [{supplier, item, price, ...}]}`` (docs/results.md)."""
         return {
             "scenario": self.scenario,
             "offers": [{k: getattr(o, k) for k in _FIELDS} for o in self.offers],
@@ -88,35 +93,142 @@ def price_to_win(
     time_limit: float | None = None,
     mip_gap: float | None = None,
     tolerance: float = 1e-6,
+    analysis_time_limit: float | None = None,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
 ) -> PriceToWin:
     """The price-to-win of each offer (of `supplier`, if given) that wins less than it could.
 
     `tolerance` is relative to the offer's price: the reported price is within
-    ``tolerance * price`` of the true threshold.
+    ``tolerance * price`` of the true threshold. `jobs` > 1 shares the offers among this
+    process and ``jobs - 1`` supervised workers (or a Dask cluster: `executor`,
+    `scheduler`; :mod:`sourceopt.analysis.price_to_win_parallel`), with the same figures in
+    the same order. `progress` counts the offers priced. `analysis_time_limit` caps the
+    whole analysis but the base solve (each offer is priced against it): an offer it stopped
+    or never reached has no price and is ``final: false`` (as one whose re-solve a limit
+    stopped short of a proof).
     """
+    started = time.monotonic()
+    deadline = None if analysis_time_limit is None else started + analysis_time_limit
     setup = prepare(
         scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
     )
     chosen = setup.scenario
     only = None if supplier is None else supplier_code(chosen, supplier)
-    base = run(setup, chosen, setup.program)
+    base = run(setup, chosen, setup.program)  # not cut by the budget: no award, no analysis
+    pricer = _Pricer(setup, _base(setup, base), deadline)
+    todo = [int(o) for o in pricer.candidates(only)]
+    if progress is not None:
+        progress.total = len(todo)
+    if jobs > 1 and len(todo) > 1:
+        from sourceopt.analysis.price_to_win_parallel import price_shared
+
+        job: dict[str, Any] = {"variant": variant, "backend": backend, "time_limit": time_limit}
+        job |= {"mip_gap": mip_gap, "tolerance": tolerance}
+        out, verified = price_shared(
+            scenario, pricer, todo, job, jobs=jobs, executor=executor,
+            scheduler=scheduler, deadline=deadline, progress=progress,
+        )  # fmt: skip
+    else:
+        out, verified = [], True
+        for o in todo:
+            out.append(pricer.offer(o, tolerance))
+            if progress is not None:
+                progress.done()
+    objective = pricer.base.result.objective
+    return PriceToWin(
+        chosen.name, chosen.variant, objective, tuple(out), pricer.verified and verified
+    )
+
+
+@dataclass(frozen=True)
+class PricedOffers:
+    """A ``price-to-win-offers`` job's answer: its offers priced, every figure of each."""
+
+    scenario: str
+    offers: tuple[OfferToWin, ...]
+    verified: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{scenario, offers: [every field of OfferToWin], verified}``."""
+        return {
+            "scenario": self.scenario,
+            "offers": [dict(o.__dict__) for o in self.offers],
+            "verified": self.verified,
+        }
+
+
+def price_offers(
+    scenario: Scenario,
+    *,
+    offers: list[int],
+    variant: str = "base",
+    backend: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    tolerance: float = 1e-6,
+    analysis_time_limit: float | None = None,
+    base_raw: RawResult | None = None,
+) -> PricedOffers:
+    """The price-to-win of the named `offers` (positions in the variant's offer table).
+
+    A worker's share of a parallel price-to-win: `base_raw` is the base solve's raw result
+    from the calling process (then verified here, not solved again), so that every offer is
+    priced against the very award the sequential run prices it against.
+    `analysis_time_limit`: what is left of the calling analysis' budget.
+    """
+    started = time.monotonic()
+    setup = prepare(
+        scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
+    )
+    chosen = setup.scenario
+    if base_raw is None:
+        given = run(setup, chosen, setup.program)
+    else:
+        given = documented(setup, chosen, setup.program, base_raw)
+    deadline = None if analysis_time_limit is None else started + analysis_time_limit
+    pricer = _Pricer(setup, _base(setup, given), deadline)
+    for o in offers:
+        if not 0 <= o < chosen.n_offers:
+            raise AnalysisError(f"offer {o} is not in scenario {chosen.name!r}")
+    out = tuple(pricer.offer(o, tolerance) for o in offers)
+    return PricedOffers(chosen.name, out, pricer.verified)
+
+
+def _base(setup: Setup, base: Run) -> Run:
+    """The base solve, or an AnalysisError when it has no award to bid against."""
     if not base.has_award or base.raw.x is None:
+        sc = setup.scenario
         raise AnalysisError(
-            f"no award to bid against: scenario {chosen.name!r} ({chosen.variant}) is "
+            f"no award to bid against: scenario {sc.name!r} ({sc.variant}) is "
             f"{base.raw.status.value}; `sourceopt explain` shows why"
         )
-    pricer = _Pricer(setup, base)
-    out = [pricer.offer(int(o), tolerance) for o in pricer.candidates(only)]
-    return PriceToWin(
-        chosen.name, chosen.variant, base.result.objective, tuple(out), pricer.verified
-    )
+    return base
+
+
+class _SpentError(AnalysisError):
+    """The analysis' budget is spent: no more re-solves."""
+
+
+def _within(setup: Setup, deadline: float | None) -> Setup:
+    """The setup whose solves end by `deadline` (raises _SpentError when it has passed)."""
+    if deadline is None:
+        return setup
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _SpentError
+    limit = setup.options.time_limit
+    return replace(setup, options=replace(setup.options, time_limit=min(limit or left, left)))
 
 
 class _Pricer:
     """Re-prices one offer at a time in the built program and re-solves."""
 
-    def __init__(self, setup: Setup, base: Run) -> None:
-        self.setup, self.base = setup, base
+    def __init__(self, setup: Setup, base: Run, deadline: float | None = None) -> None:
+        self.setup, self.base, self.deadline = setup, base, deadline
+        self.proven = True  # every re-solve of the offer being priced ended in a proof
         sc, p = setup.scenario, setup.program
         assert base.raw.x is not None
         self.now = offer_units(p, sc, base.raw.x)
@@ -168,7 +280,8 @@ class _Pricer:
         priced = sc.with_changes(offers=offers, tiers=tiers)
         if is_score(sc):  # every score of the item moves with its lowest price: rebuild
             program = build_program(priced)
-        result = run(self.setup, priced, program)
+        result = run(_within(self.setup, self.deadline), priced, program)
+        self.proven &= result.raw.status in PROVEN
         if not result.has_award or result.raw.x is None:
             return None
         self.verified &= result.verified
@@ -184,15 +297,33 @@ class _Pricer:
         units = float(offer_units(p, sc, x)[offer])
         return units > self.now[offer] + 1e-6 * max(1.0, self.reach[offer]), units, x
 
-    def offer(self, offer: int, tol: float) -> OfferToWin:
-        """The threshold for one offer: parametric steps where exact, then bisection."""
+    def _head(self, offer: int) -> tuple[str, str, float, float]:
+        """The offer's supplier, item, price (in its own currency) and units won now."""
         sc = self.setup.scenario
         row = sc.offers.iloc[offer]
         price = float(row["price"]) / _rate(row)  # in the offer's own currency (format 1.1)
         sup = str(sc.suppliers["id"].iat[int(row["supplier"])])
         item = str(sc.items["id"].iat[int(row["item"])])
-        now = float(self.now[offer])
-        self.solves = 0
+        return sup, item, price, float(self.now[offer])
+
+    def failed(self, offer: int, method: str = "error") -> OfferToWin:
+        """An offer not priced (its worker failed, or the budget): no figure, not final."""
+        sup, item, price, now = self._head(offer)
+        return OfferToWin(sup, item, price, None, now, now, method, self.solves, final=False)
+
+    def offer(self, offer: int, tol: float) -> OfferToWin:
+        """The offer's figures; not final when a limit stopped one of its re-solves."""
+        self.solves, self.proven = 0, True
+        try:
+            out = self._offer(offer, tol)
+        except _SpentError:
+            return self.failed(offer, "time_limit")
+        return out if self.proven else replace(out, final=False)
+
+    def _offer(self, offer: int, tol: float) -> OfferToWin:
+        """The threshold for one offer: parametric steps where exact, then bisection."""
+        sc = self.setup.scenario
+        sup, item, price, now = self._head(offer)
         # a score needs a price above 0: start from the smallest price the tolerance tells
         lowest = tol if is_score(sc) else 0.0
         won, units, x = self.wins(offer, lowest)

@@ -170,7 +170,8 @@ def rule_costs(
         own, parts, width = split(names, jobs, program.is_mip, executor)
         remote = Chunks(
             scenario, "rules", "rules", parts, given, executor=executor, scheduler=scheduler,
-            deadline=deadline, width=width, extra={"detached": True} if program.is_mip else None,
+            deadline=deadline, width=width,
+            extra_args={"detached": True} if program.is_mip else None,
         )  # fmt: skip
         remote.start()
     base = resolver.unsolved() if detached else resolver.solve_base(base_raw)

@@ -12,7 +12,6 @@ from sourceopt.analysis.metric_spec import is_share, parse
 from sourceopt.cli.exits import exit_code, worst
 from sourceopt.cli.parallel_options import (
     ParallelArgs,
-    budget_option,
     jobs_options,
     parallel_options,
     progress_bar,
@@ -284,7 +283,7 @@ def _diff_text(d: Any, currency: str) -> str:
     help="draw it (.png or .svg)",
 )
 @solver_options
-@budget_option
+@parallel_options
 def frontier_command(
     file: str,
     against: str,
@@ -292,8 +291,8 @@ def frontier_command(
     direction: str | None,
     variant: str,
     plot_path: str | None,
-    analysis_time_limit: float | None,
     run: SolverArgs,
+    par: ParallelArgs,
 ) -> None:
     """Cost-versus-metric efficient frontier (epsilon-constraint), knee marked."""
     from sourceopt.analysis.frontier import frontier
@@ -308,8 +307,7 @@ def frontier_command(
             direction=direction.replace("-", "_") if direction else None,
             variant=variant,
             **run.solve_kwargs(),
-            analysis_time_limit=analysis_time_limit,
-            progress=progress_bar(run.as_json),
+            **par.kwargs(run.as_json),
         )
         if plot_path:
             plot_frontier(front, plot_path)

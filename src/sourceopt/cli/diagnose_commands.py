@@ -109,12 +109,14 @@ def _explain_text(out: Any, scenario: Scenario) -> str:
     help="relative to each offer's price",
 )
 @_options
+@parallel_options
 def price_to_win_command(
     file: str,
     supplier: str | None,
     tolerance: float,
     variant: str,
     run: SolverArgs,
+    par: ParallelArgs,
 ) -> None:
     """The highest unit price at which each losing offer would win, and what it would win."""
     from sourceopt.analysis.price_to_win import price_to_win
@@ -127,6 +129,7 @@ def price_to_win_command(
             variant=variant,
             **run.solve_kwargs(),
             tolerance=tolerance,
+            **par.kwargs(run.as_json),
         )
     score = apply_variant(scenario, variant).objective.is_score
     run.emit(out.to_dict(), lambda: _price_to_win_text(out, score, _own_currencies(scenario)))
@@ -189,8 +192,18 @@ def _price_to_win_text(
         headers.insert(4, "currency")
         for row in rows:
             row.insert(4, currencies.get((str(row[0]), str(row[1])), ""))
+    if not all(o.final for o in out.offers):  # a limit stopped it, or its worker failed
+        headers.append("note")
+        for row, o in zip(rows, out.offers, strict=True):
+            row.append("" if o.final else f"[not final] {_WHY.get(o.method, 'a limit')}")
     body = table(headers, rows) if rows else "every offer already wins all it can carry"
     return "\n".join([*heading(head), body])
+
+
+_WHY = {
+    "error": "not priced: its worker failed",
+    "time_limit": "not priced: the analysis' time limit ran out first",
+}
 
 
 def _stress_text(out: Any) -> str:

@@ -27,6 +27,8 @@ from sourceopt.jobs.options import (
     CompareOptions,
     ExplainOptions,
     FrontierOptions,
+    FrontierPointsOptions,
+    PriceOffersOptions,
     PriceToWinOptions,
     RulesOptions,
     SolveJobOptions,
@@ -39,6 +41,8 @@ from sourceopt.jobs.results import (
     CompareDocument,
     ExplainDocument,
     FrontierDocument,
+    FrontierPointsDocument,
+    PricedOffersDocument,
     PriceToWinDocument,
     ResultDocument,
     RulesDocument,
@@ -143,10 +147,34 @@ KINDS: dict[str, Kind] = {
 """Every job kind, by name: the one table the worker, the service and its OpenAPI read."""
 
 
+def _frontier_points() -> Runner:
+    from sourceopt.analysis.frontier_parallel import frontier_points
+
+    return frontier_points
+
+
+def _price_offers() -> Runner:
+    from sourceopt.analysis.price_to_win import price_offers
+
+    return price_offers
+
+
+INTERNAL: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("frontier-points", FrontierPointsOptions, _frontier_points, FrontierPointsDocument),
+        Kind("price-to-win-offers", PriceOffersOptions, _price_offers, PricedOffersDocument),
+    )
+}
+"""Job kinds only a parallel analysis submits (its share of the figures, on a worker): run
+and checked like the others by :func:`run_kind`, never offered by the service (its
+:func:`check_options` and its OpenAPI know only :data:`KINDS`)."""
+
+
 def load_kinds() -> list[str]:
     """Import every job kind's code now; the kinds, or KindLoadError naming each failure."""
     failed: dict[str, list[str]] = {}  # the reason -> the kinds that failed with it
-    for kind in KINDS.values():
+    for kind in [*KINDS.values(), *INTERNAL.values()]:
         try:
             kind.function()
         except (ImportError, MemoryError, AttributeError) as exc:
@@ -195,17 +223,18 @@ def run_kind(
     """Run one job kind; the JSON-ready result (a solve's result contract, or an analysis').
 
     `scenario` is the loaded Scenario, or for the ``portfolio`` kind the loaded Portfolio.
+    `name` may be an :data:`INTERNAL` kind (a parallel analysis' share of its figures).
     `extra`: keyword arguments the caller chose, added to the checked options unchecked
-    (a parallel analysis' chunk: the base solve's raw result).
+    (a parallel analysis' chunk: the base solve's raw result, a frontier's start award).
 
     Raises AnalysisError for an unknown kind or options its model refuses.
     """
-    kind = KINDS.get(name)
+    kind = KINDS.get(name) or INTERNAL.get(name)
     if kind is None:
         raise AnalysisError(
             f"unknown job kind {name!r}; this server runs: {', '.join(available_kinds())}"
         )
-    checked, problems = check_options(name, dict(options))
+    checked, problems = validate_options(kind.options, name, dict(options))
     if problems:
         raise AnalysisError("; ".join(f"{p.place}: {p.message}" for p in problems))
     return kind.run(scenario, {**checked, **(extra or {})})

@@ -70,15 +70,21 @@ class CompareOptions(SolverOptions):
     )
 
 
-class FrontierOptions(SolveOptions):
-    """``frontier``: cost against a metric, at `points` levels."""
+class FrontierOptions(ParallelOptions):
+    """``frontier``: cost against a metric, at `points` levels (`jobs` solve them at once)."""
 
-    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = Field(
-        None, description="seconds for the whole frontier; points it stops are not final"
-    )
     against: Annotated[str, Field(min_length=1, max_length=500)]
     points: Annotated[int, Field(ge=2, le=200)] | None = None
     direction: Literal["at_most", "at_least"] | None = None
+
+
+class FrontierPointsOptions(SolveOptions):
+    """``frontier-points`` (internal): a parallel frontier's share of its grid, on a worker."""
+
+    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = None
+    against: Annotated[str, Field(min_length=1, max_length=500)]
+    direction: Literal["at_most", "at_least"] | None = None
+    bounds: Annotated[list[float], Field(min_length=1, max_length=200)]
 
 
 class ExplainOptions(SolveOptions):
@@ -87,11 +93,19 @@ class ExplainOptions(SolveOptions):
     relax: bool | None = None
 
 
-class PriceToWinOptions(SolveOptions):
+class PriceToWinOptions(ParallelOptions):
     """``price-to-win``: the price at which each offer would win (one supplier's, or all)."""
 
     supplier: Identifier | None = None
     tolerance: Annotated[float, Field(gt=0, le=0.5)] | None = None
+
+
+class PriceOffersOptions(SolveOptions):
+    """``price-to-win-offers`` (internal): a parallel price-to-win's share of its offers."""
+
+    offers: Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1, max_length=1_000_000)]
+    tolerance: Annotated[float, Field(gt=0, le=0.5)] | None = None
+    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = None
 
 
 class StressOptions(ParallelOptions):

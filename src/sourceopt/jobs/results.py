@@ -131,6 +131,7 @@ class OfferToWinDoc(_Doc):
     price: float
     price_to_win: float | None
     units_at_price: float | None
+    final: bool = Field(True, description="false: the offer was not priced (its worker failed)")
 
 
 class PriceToWinDocument(_Doc):
@@ -162,6 +163,51 @@ class StressDocument(_Doc):
     scenario: str
     objective: float | None
     suppliers: list[SupplierFailureDoc]
+
+
+class RawResultDoc(_Doc):
+    """A re-solve's raw result as a worker sends it back (internal: a parallel analysis)."""
+
+    status: Status
+    backend: str
+    version: str
+    time_s: float
+    x: list[float] | None
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    message: str
+    limit: str | None
+
+
+class RawPointDoc(_Doc):
+    """One frontier bound a worker solved, with its raw result (internal)."""
+
+    at: float
+    raw: RawResultDoc
+
+
+class FrontierPointsDocument(_Doc):
+    """``frontier-points`` (internal): a worker's share of a frontier's grid, raw."""
+
+    scenario: str
+    points: list[RawPointDoc]
+
+
+class OfferFiguresDoc(OfferToWinDoc):
+    """Every figure of one offer priced by a worker (internal)."""
+
+    units_now: float
+    method: str
+    solves: int
+
+
+class PricedOffersDocument(_Doc):
+    """``price-to-win-offers`` (internal): a worker's share of a price-to-win's offers."""
+
+    scenario: str
+    offers: list[OfferFiguresDoc]
+    verified: bool
 
 
 __all__ = [

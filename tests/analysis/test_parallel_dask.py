@@ -1,0 +1,36 @@
+"""frontier and price-to-win with ``--executor dask``: chunks on a real Dask LocalCluster give
+the sequential figures (the caller takes the first round-robin chunk, the cluster the rest)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from sourceopt import load_scenario
+from sourceopt.analysis import frontier, price_to_win
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+    with cluster:
+        yield cluster.scheduler_address
+
+
+def test_frontier_and_price_to_win_on_a_dask_cluster_equal_the_sequential_run(
+    scheduler: str,
+) -> None:
+    sc = load_scenario("scenarios/laptops.yaml")
+    one = frontier(sc, "max_share", points=5)
+    two = frontier(sc, "max_share", points=5, jobs=2, executor="dask", scheduler=scheduler)
+    assert two.to_dict() == one.to_dict()
+    assert [p.verified for p in two.points] == [p.verified for p in one.points]
+    chairs = load_scenario("docs/examples/office-chairs.yaml")
+    alone = price_to_win(chairs, tolerance=1e-3)
+    shared = price_to_win(chairs, tolerance=1e-3, jobs=2, executor="dask", scheduler=scheduler)
+    assert shared.offers == alone.offers
