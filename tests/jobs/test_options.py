@@ -14,7 +14,7 @@ from sourceopt.solve import solve
 
 SERVER_CHOSEN = {"seed", "threads"}  # solve() takes them; a job runs with the server's
 # the analyses' executor (a job's chunks run on the server's pool), warm switch and progress
-SERVER_CHOSEN |= {"executor", "scheduler", "warm", "progress", "base_raw"}
+SERVER_CHOSEN |= {"executor", "scheduler", "warm", "progress", "base_raw", "detached"}
 
 
 def _parameters(kind: str) -> set[str]:

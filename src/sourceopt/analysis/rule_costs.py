@@ -345,9 +345,10 @@ def _priced(
 ) -> RuleCost:
     """Compare the solve with the rule and the solve without it (`score`: points lost)."""
     with_obj, without_obj = base.document.objective, without.objective
-    if with_obj is not None and without_obj is not None and loss(with_obj, without_obj, score) < 0:
-        # without a rule the base award stays feasible: a re-solve that ended above it (within
-        # the gap, e.g. a parallel worker's, which had no start) is beaten by the base award
+    if not score and with_obj is not None and without_obj is not None and without_obj > with_obj:
+        # without a rule the base award stays feasible at the same cost: a re-solve that ended
+        # above it (within the gap, e.g. a parallel worker's, which had no start) is beaten by
+        # it (not so for a score, whose points follow the offers in force: exclude rules)
         without_obj = with_obj
     cost = pct = None
     note = ""
