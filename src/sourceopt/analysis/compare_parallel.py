@@ -15,11 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sourceopt.analysis.parallel import Chunks, chunks, failure_text
-from sourceopt.jobs.failures import Failure
-from sourceopt.result import ResultDocument, SolverDoc, SolveResult
+from sourceopt.analysis.parallel import Chunks, chunks, failed_result
+from sourceopt.result import ResultDocument, SolveResult
 from sourceopt.scenario.model import Scenario
-from sourceopt.solvers.base import Status
 
 
 class RemoteVariants:
@@ -56,33 +54,5 @@ class RemoteVariants:
             if isinstance(payload, dict):
                 out[name] = SolveResult(ResultDocument.model_validate(payload))
             else:
-                out[name] = SolveResult(_failed(self.scenario, name, payload))
+                out[name] = failed_result(self.scenario, payload, variant=name)
         return out
-
-
-def _failed(scenario: Scenario, variant: str, failure: Failure) -> ResultDocument:
-    """The document of a variant whose worker failed: status error, the reason as message."""
-    solver = SolverDoc(
-        backend=scenario.solver.backend,
-        version="",
-        time_s=0.0,
-        gap=None,
-        bound=None,
-        seed=0,
-        message=failure_text(failure),
-    )
-    return ResultDocument(
-        scenario=scenario.name,
-        variant=variant,
-        status=Status.ERROR,
-        objective=None,
-        total_cost=None,
-        cost=None,
-        allocations=[],
-        suppliers=[],
-        kpis=None,
-        rules=[],
-        solver=solver,
-        verification=None,
-        input_sha256="",
-    )

@@ -269,8 +269,11 @@ def raw_from_dict(data: Mapping[str, Any]) -> RawResult:
     )
 
 
-def failed_result(scenario: Scenario, failure: Failure) -> SolveResult:
-    """The result of a figure whose worker failed: status ``error``, the reason as message."""
+def failed_result(scenario: Scenario, failure: Failure, variant: str | None = None) -> SolveResult:
+    """The result of a figure whose worker failed: status ``error``, the reason as message.
+
+    `variant`: the variant the figure was for (default: the scenario's own).
+    """
     solver = SolverDoc(
         backend=scenario.solver.backend,
         version="",
@@ -282,7 +285,7 @@ def failed_result(scenario: Scenario, failure: Failure) -> SolveResult:
     )
     document = ResultDocument(
         scenario=scenario.name,
-        variant=scenario.variant,
+        variant=scenario.variant if variant is None else variant,
         status=Status.ERROR,
         objective=None,
         total_cost=None,
