@@ -103,6 +103,11 @@ class Resolver:
         self.resolves = 0  # re-solves run (for the benchmarks and the tests)
         self.in_place = 0  # of which in place on the solved base LP
 
+    @property
+    def keeps_base(self) -> bool:
+        """Whether the solved base LP is kept for in-place re-solves (:meth:`resolve`)."""
+        return self._h is not None
+
     def left(self) -> float | None:
         """Seconds left of the analysis' budget (None: no budget)."""
         return None if self.deadline is None else self.deadline - time.monotonic()

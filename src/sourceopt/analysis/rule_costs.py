@@ -246,7 +246,12 @@ class _Pricer:
             priced = _priced(rule, origin, base, Without.of(base), binding, rule_dual)
             priced = replace(priced, method="dual")
         else:
-            edited, columns = origins(drop_rule(self.tagged, name, chosen))
+            if self.resolver.keeps_base and not len(self.program.rule_columns(pos)):
+                # re-solved in place (the rule's rows freed on the base model) and the rule has
+                # no columns of its own: the award maps through the base program's labels
+                edited, columns = self.program, np.arange(self.program.n_cols)
+            else:
+                edited, columns = origins(drop_rule(self.tagged, name, chosen))
             relax = self.program.rule_rows(name)
             edit = Edit(without_rule(chosen, name), edited, columns, relax, _NONE, start=True)
             without = self.resolver.resolve(edit, lean=True)  # figures only
