@@ -183,6 +183,30 @@ def solve_again(
     return replace(again, time_s=raw.time_s + again.time_s, extra=extra)
 
 
+def solved_from(
+    program: Program,
+    options: SolveOptions,
+    start: np.ndarray,
+    run: Callable[[Program, SolveOptions, np.ndarray | None], RawResult],
+    *,
+    again_if_rejected: bool = False,
+) -> RawResult:
+    """The shape every :meth:`StartCapable.solve_from` shares, around one solver run `run`.
+
+    ``run(program, options, start)`` runs the solver from a cleaned start (None: cold). An LP
+    or an empty program is solved cold; a MIP from :func:`start_values`, and again cold where
+    the run :func:`contradicted` the start or (`again_if_rejected`: CBC, which has answered
+    wrongly after a rejected start) the solver rejected it.
+    """
+    if not program.is_mip or program.n_cols == 0:
+        return run(program, options, None)
+    raw = run(program, options, start_values(program, start))
+    rejected = again_if_rejected and raw.extra.get(START) == StartUse.REJECTED
+    if rejected or contradicted(raw):
+        return solve_again(raw, options, lambda again: run(program, again, None))
+    return raw
+
+
 def relative_gap(objective: float, bound: float) -> float:
     """The relative gap |objective - bound| / max(1, |objective|), as the result reports it."""
     return abs(objective - bound) / max(1.0, abs(objective))

@@ -58,10 +58,8 @@ from sourceopt.solvers.base import (
     SolveOptions,
     StartUse,
     Status,
-    contradicted,
     relative_gap,
-    solve_again,
-    start_values,
+    solved_from,
 )
 
 if TYPE_CHECKING:
@@ -254,12 +252,7 @@ class CbcBackend:
 
     def solve_from(self, program: Program, options: SolveOptions, start: np.ndarray) -> RawResult:
         """Solve from a MIP start (module text); the answer is the one :meth:`solve` gives."""
-        if not program.is_mip or program.n_cols == 0:
-            return self.solve(program, options)
-        raw = self._run(program, options, start_values(program, start))
-        if raw.extra.get(START) == StartUse.REJECTED or contradicted(raw):
-            return solve_again(raw, options, lambda again: self.solve(program, again))
-        return raw
+        return solved_from(program, options, start, self._run, again_if_rejected=True)
 
     def _run(self, program: Program, options: SolveOptions, start: np.ndarray | None) -> RawResult:
         """One CBC run, from `start` when one is given (``extra["start"]`` says how it went)."""

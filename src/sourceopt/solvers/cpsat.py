@@ -73,9 +73,7 @@ from sourceopt.solvers.base import (
     SolveOptions,
     StartUse,
     Status,
-    contradicted,
-    solve_again,
-    start_values,
+    solved_from,
 )
 from sourceopt.solvers.scip import (
     describe,
@@ -178,12 +176,7 @@ class CpSatBackend:
 
     def solve_from(self, program: Program, options: SolveOptions, start: np.ndarray) -> RawResult:
         """Solve from a MIP start, CP-SAT's solution hint (module text): :meth:`solve`'s answer."""
-        if not program.is_mip or program.n_cols == 0:
-            return self.solve(program, options)
-        raw = self._budgeted(program, options, start_values(program, start))
-        if contradicted(raw):
-            return solve_again(raw, options, lambda again: self.solve(program, again))
-        return raw
+        return solved_from(program, options, start, self._budgeted)
 
     def _budgeted(
         self, program: Program, options: SolveOptions, hint: np.ndarray | None

@@ -47,10 +47,8 @@ from sourceopt.solvers.base import (
     SolveOptions,
     StartUse,
     Status,
-    contradicted,
     relative_gap,
-    solve_again,
-    start_values,
+    solved_from,
 )
 
 if TYPE_CHECKING:
@@ -267,12 +265,7 @@ class ScipBackend:
 
     def solve_from(self, program: Program, options: SolveOptions, start: np.ndarray) -> RawResult:
         """Solve from a MIP start, SCIP's solution hint (module text): :meth:`solve`'s answer."""
-        if not program.is_mip or program.n_cols == 0:
-            return self.solve(program, options)
-        raw = self._solve(program, options, start_values(program, start))
-        if contradicted(raw):
-            return solve_again(raw, options, lambda again: self.solve(program, again))
-        return raw
+        return solved_from(program, options, start, self._solve)
 
     def _solve(self, program: Program, options: SolveOptions, hint: np.ndarray | None) -> RawResult:
         mo = self._mathopt
