@@ -222,6 +222,35 @@ class ResultDocument(_Doc):
         "(capacity:<supplier>, demand:<item>), as `explain` names it",
     )
 
+    @classmethod
+    def without_award(
+        cls,
+        scenario: str,
+        variant: str,
+        status: Status,
+        solver: SolverDoc,
+        *,
+        objective_kind: Literal["total_cost", "score"] = "total_cost",
+        input_sha256: str = "",
+    ) -> ResultDocument:
+        """A result with no award: every figure empty, only the status and the solver's."""
+        return cls(
+            scenario=scenario,
+            variant=variant,
+            status=status,
+            objective=None,
+            objective_kind=objective_kind,
+            total_cost=None,
+            cost=None,
+            allocations=[],
+            suppliers=[],
+            kpis=None,
+            rules=[],
+            solver=solver,
+            verification=None,
+            input_sha256=input_sha256,
+        )
+
 
 class SolveResult:
     """A solve's result: the JSON document plus pandas views and honest accessors."""

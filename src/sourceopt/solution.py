@@ -220,20 +220,12 @@ def document(
         limit=raw.limit,
         message=raw.message,
     )
-    doc = ResultDocument(
-        scenario=scenario.name,
-        variant=scenario.variant,
-        status=raw.status,
-        objective=None,
+    doc = ResultDocument.without_award(
+        scenario.name,
+        scenario.variant,
+        raw.status,
+        solver,
         objective_kind="score" if scenario.objective.is_score else "total_cost",
-        total_cost=None,
-        cost=None,
-        allocations=[],
-        suppliers=[],
-        kpis=None,
-        rules=[],
-        solver=solver,
-        verification=None,
         input_sha256=scenario.input_sha256,
     )
     if raw.x is None:

@@ -204,28 +204,26 @@ class _Solver:
                 self.awards.append((bound, float(raw.objective or np.inf), raw.x))
         return self.solved[bound]
 
-    def probe(self, bound: float) -> float | None:
-        """The metric's value on an award with the metric within `bound` (None: there is none).
+    def probe(self, bound: float) -> bool:
+        """Whether an award has the metric within `bound`.
 
-        Only whether an award exists is asked (:meth:`Resolver.probe`: a MIP stops at its
-        first award); the award is kept as a start for the points at looser bounds, at its
-        own value (the tightest bound it meets), and a proven optimum as the point itself.
+        Only that is asked (:meth:`Resolver.probe`: a MIP stops at its first award); the award
+        is kept as a start for the points at looser bounds, at its own value where that is
+        tighter than `bound`, and a proven optimum as the point itself.
         """
         if bound in self.solved:
-            found = self.solved[bound]
-            return None if found is None else measure(self.target.metric, self.chosen, found)
+            return _awarded(self.solved[bound])
         result = self.resolver.probe(self.chosen, self.eps.at(bound))
         if result is not None and result.status in PROVEN:
             self.solved[bound] = result
-        if not _awarded(result) or result is None or result.raw is None or result.raw.x is None:
-            return None
+        if result is None or not result.has_award or result.raw is None or result.raw.x is None:
+            return False
         value = measure(self.target.metric, self.chosen, result)
         up = self.target.direction is AT_LEAST
-        # the award meets `bound` (the solver's rows), and its own value where that is tighter
         tighter = value is not None and (value > bound if up else value < bound)
         at = value if tighter and value is not None else bound
         self.awards.append((at, float(result.raw.objective or np.inf), result.raw.x))
-        return bound if value is None else value
+        return True
 
     def _start(self, bound: float) -> np.ndarray | None:
         """The cheapest award found at a bound at least as tight as `bound` (None: none)."""
@@ -257,19 +255,17 @@ def _points(
     )
 
 
-def _best_bound(
-    target: Target, m0: float, probe: Callable[[float], float | None], points: int
-) -> float:
+def _best_bound(target: Target, m0: float, probe: Callable[[float], bool], points: int) -> float:
     """The best feasible bound between m0 and the metric's far end, by bisection.
 
-    `probe(bound)` is the metric's value on an award within `bound` (None: no award). Only
-    whether an award exists moves the ends (never which award was found), so the bounds are
+    `probe(bound)`: whether an award has the metric within `bound`. Only whether an award
+    exists moves the ends (never which award was found), so the bounds are
     the same whichever way the probes are solved (warm, cold, in parallel).
     """
     far = target.far
     if (far >= m0) != (target.direction is AT_LEAST) or far == m0:
         return m0
-    if probe(far) is not None:
+    if probe(far):
         return far
     ok, bad = 0.0, 1.0  # fractions of the way from m0 to far
     for _ in range(BISECTION_STEPS):
@@ -279,10 +275,10 @@ def _best_bound(
         t = (mid - m0) / (far - m0)
         if t <= ok or t >= bad:
             break
-        if probe(mid) is None:
-            bad = t
-        else:
+        if probe(mid):
             ok = t
+        else:
+            bad = t
     return _round(target, m0 + ok * (far - m0))
 
 

@@ -283,19 +283,6 @@ def failed_result(scenario: Scenario, failure: Failure, variant: str | None = No
         seed=0,
         message=failure_text(failure),
     )
-    document = ResultDocument(
-        scenario=scenario.name,
-        variant=scenario.variant if variant is None else variant,
-        status=Status.ERROR,
-        objective=None,
-        total_cost=None,
-        cost=None,
-        allocations=[],
-        suppliers=[],
-        kpis=None,
-        rules=[],
-        solver=solver,
-        verification=None,
-        input_sha256="",
-    )
+    name = scenario.variant if variant is None else variant
+    document = ResultDocument.without_award(scenario.name, name, Status.ERROR, solver)
     return SolveResult(document)

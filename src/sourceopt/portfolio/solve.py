@@ -164,27 +164,14 @@ def solve_alone(portfolio: Portfolio, engine: Backend, options: SolveOptions) ->
 
 
 def _empty(name: str, variant: str, raw: RawResult) -> ResultDocument:
-    return ResultDocument(
-        scenario=name,
-        variant=variant,
-        status=raw.status,
-        objective=None,
-        total_cost=None,
-        cost=None,
-        allocations=[],
-        suppliers=[],
-        kpis=None,
-        rules=[],
-        solver=SolverDoc(
-            backend=raw.backend,
-            version=raw.version,
-            time_s=raw.time_s,
-            gap=None,
-            bound=None,
-            seed=0,
-            limit=raw.limit,
-            message=raw.message,
-        ),
-        verification=None,
-        input_sha256="",
+    solver = SolverDoc(
+        backend=raw.backend,
+        version=raw.version,
+        time_s=raw.time_s,
+        gap=None,
+        bound=None,
+        seed=0,
+        limit=raw.limit,
+        message=raw.message,
     )
+    return ResultDocument.without_award(name, variant, raw.status, solver)
