@@ -10,6 +10,13 @@ the same figure a cold solve of the edited program gives:
   ``changeRowsBounds``/``changeColsBounds``, re-solved from the optimal basis (HiGHS keeps it:
   the dual simplex after bound changes) and undone. The point is mapped onto the edited
   program's columns and verified against the edited scenario like any other award.
+- **Large MIPs on HiGHS, in place.** A MIP whose warm start sifted its relaxation
+  (:mod:`sourceopt.solvers.highs_warm`, coupa-scale) keeps that relaxation's working LP and
+  basis (:class:`~sourceopt.solvers.highs_warm.Kept`) and its own HiGHS instance. An edit
+  expressible as bounds is applied to both; the relaxation is re-solved from the base's basis,
+  the restricted MIP of the edited program (from the base award where the edit keeps it
+  feasible) gives the award, and the whole MIP runs only when that award is not within the
+  gap of the edited relaxation's bound. The edit is then undone on both.
 - **MIPs on HiGHS, with a start.** A re-solve whose edit keeps the base award feasible (a rule
   dropped: every row left was satisfied by it) gets that award, on the edited program's
   columns, as the incumbent to beat (``setSolution``). Its objective is then an upper bound on
@@ -40,7 +47,16 @@ from sourceopt.formulation.program import Program
 from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.solve import verified
-from sourceopt.solvers.base import Backend, RawResult, SolveOptions, StartCapable, Status
+from sourceopt.solvers.base import (
+    Backend,
+    RawResult,
+    SolveOptions,
+    StartCapable,
+    Status,
+    relative_gap,
+)
+from sourceopt.solvers.highs_warm import Kept
+from sourceopt.solvers.relaxation import Pricing
 
 METHODS = ("dual", "skipped", "resolve")
 """How a figure was found: an LP dual proved it, it was proven without a solve, or re-solved."""
@@ -97,16 +113,22 @@ class Resolver:
         self.deadline = deadline  # time.monotonic() by which every re-solve must end
         self.warm = warm and callable(getattr(engine, "prepare", None))  # keeps its model
         self.starts = warm and isinstance(engine, StartCapable)  # takes MIP starts (solve_from)
-        self._h: Any = None  # the HiGHS instance holding the solved base LP
-        self._basis: Any = None  # its optimal basis
+        self._h: Any = None  # the HiGHS instance holding the solved base (LP, or kept MIP)
+        self._basis: Any = None  # an LP's optimal basis
+        self._kept = Kept() if self.warm else None  # a large MIP's relaxation, for its edits
         self.base_x: np.ndarray | None = None
         self.resolves = 0  # re-solves run (for the benchmarks and the tests)
         self.in_place = 0  # of which in place on the solved base LP
 
     @property
     def keeps_base(self) -> bool:
-        """Whether the solved base LP is kept for in-place re-solves (:meth:`resolve`)."""
+        """Whether the solved base is kept for in-place re-solves (:meth:`resolve`)."""
         return self._h is not None
+
+    @property
+    def relaxation(self) -> Pricing | None:
+        """A large MIP base's relaxation (duals, reduced costs, bound) once solved, else None."""
+        return None if self._kept is None else self._kept.pricing
 
     def left(self) -> float | None:
         """Seconds left of the analysis' budget (None: no budget)."""
@@ -195,7 +217,11 @@ class Resolver:
             h.setOptionValue("mip_max_improving_sols", 1)
         if start is not None:
             h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
-        raw: RawResult = engine.run(h, program)
+        base_mip = program is self.program and program.is_mip
+        kept = self._kept if base_mip else None
+        raw: RawResult = engine.run(h, program, kept=kept) if kept else engine.run(h, program)
+        if kept is not None and kept.working is not None and raw.x is not None:
+            self._h = h  # a large MIP's base, its edits re-solved in place (module text)
         if start is not None and not _consistent(raw, program):
             # HiGHS 1.16 can report the optimum's objective with the start's point (seen
             # when presolve finishes the MIP): never trust that point; solve it cold
@@ -236,22 +262,35 @@ class Resolver:
         return verified(self.engine, edit.scenario, edit.program, raw, options, lean=lean)
 
     def _in_place(self, edit: Edit, options: SolveOptions) -> RawResult:
-        """Apply `edit` to the solved base LP as bounds, re-solve from its basis, undo."""
+        """Apply `edit` to the solved base as bounds, re-solve warm, undo (module text)."""
         h, p = self._h, self.program
         rows = np.asarray(edit.relax_rows, dtype=np.int32)
         cols = np.asarray(edit.fix_cols, dtype=np.int32)
-        h.changeRowsBounds(len(rows), rows, np.full(len(rows), -np.inf), np.full(len(rows), np.inf))
-        h.changeColsBounds(len(cols), cols, np.minimum(p.col_lo[cols], 0.0), np.zeros(len(cols)))
+        row_lo, row_hi = p.row_lo.copy(), p.row_hi.copy()
+        row_lo[rows], row_hi[rows] = -np.inf, np.inf
+        col_lo, col_hi = p.col_lo.copy(), p.col_hi.copy()
+        col_lo[cols], col_hi[cols] = np.minimum(p.col_lo[cols], 0.0), 0.0
+        h.changeRowsBounds(len(rows), rows, row_lo[rows], row_hi[rows])
+        h.changeColsBounds(len(cols), cols, col_lo[cols], col_hi[cols])
         limit = options.time_limit
         h.setOptionValue("time_limit", float(limit) if limit is not None else np.inf)
-        # from the base's optimal basis, by the dual simplex (simplex_strategy 1): fixing
-        # columns at 0 keeps it dual feasible; freeing rows keeps it primal feasible, but
-        # HiGHS's primal simplex took 10-40 times as long there (split-lp 100,000 offers:
-        # 1.1-2.1 s dual against 30+ s primal, the base 6.4 s; benchmarks/README.md)
-        h.setOptionValue("simplex_strategy", 1)
-        h.setBasis(self._basis)
+        engine: Any = self.engine
         try:
-            raw: RawResult = self.engine.run(h, p)  # type: ignore[attr-defined]
+            if p.is_mip:
+                edited = replace(p, row_lo=row_lo, row_hi=row_hi, col_lo=col_lo, col_hi=col_hi)
+                start = self.base_x if edit.start else None
+                if start is not None:
+                    h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
+                raw: RawResult = engine.run(h, edited, kept=self._kept, start=start)
+            else:
+                # from the base's optimal basis, by the dual simplex (simplex_strategy 1):
+                # fixing columns at 0 keeps it dual feasible; freeing rows keeps it primal
+                # feasible, but HiGHS's primal simplex took 10-40 times as long there
+                # (split-lp 100,000 offers: 1.1-2.1 s dual against 30+ s primal, the base
+                # 6.4 s; benchmarks/README.md)
+                h.setOptionValue("simplex_strategy", 1)
+                h.setBasis(self._basis)
+                raw = engine.run(h, p)
         finally:
             h.changeRowsBounds(len(rows), rows, p.row_lo[rows], p.row_hi[rows])
             h.changeColsBounds(len(cols), cols, p.col_lo[cols], p.col_hi[cols])
@@ -274,6 +313,16 @@ def _mapped(raw: RawResult, program: Program, columns: np.ndarray) -> RawResult:
     objective = float(program.solver_objective() @ x + program.offset)
     if raw.status is not Status.OPTIMAL:
         return replace(raw, x=x, objective=objective, duals=None)
+    if program.is_mip and raw.bound is not None:  # the edited base's bound holds for it
+        bound = min(raw.bound, objective)
+        return replace(
+            raw,
+            x=x,
+            objective=objective,
+            gap=relative_gap(objective, bound),
+            bound=bound,
+            duals=None,
+        )
     return replace(raw, x=x, objective=objective, bound=objective, gap=0.0, duals=None)
 
 

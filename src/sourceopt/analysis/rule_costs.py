@@ -30,8 +30,9 @@ from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Rule
 from sourceopt.scenario.variants import apply_variant
 from sourceopt.solve import solve_options, solve_program
-from sourceopt.solvers.base import RawResult, Status
+from sourceopt.solvers.base import RawResult, Status, relative_gap
 from sourceopt.solvers.registry import get_backend
+from sourceopt.solvers.relaxation import bound_without_rows
 
 if TYPE_CHECKING:
     from sourceopt.analysis.parallel import Chunks
@@ -292,15 +293,28 @@ class _Pricer:
         return replace(cost, status_without=Status.ERROR, note=why)
 
     def _free(self, name: str, pos: int, binding: bool) -> bool:
-        """Whether the LP duals prove the rule costs 0: slack rows, zero duals, no penalty."""
-        base, p = self.base, self.program
-        x = None if base.raw is None else base.raw.x
-        if base.duals is None or x is None or binding or base.status is not Status.OPTIMAL:
+        """Whether duals prove the rule costs 0 (within the gap for a MIP), no penalty paid.
+
+        LP: slack rows with zero duals keep the base award optimal. A large MIP whose
+        relaxation was kept (:attr:`Resolver.relaxation`): when the rule's rows have zero
+        duals there, the relaxation's bound without them
+        (:func:`~sourceopt.solvers.relaxation.bound_without_rows`) still holds the base award
+        within the gap, and the base award stays feasible: it is optimal without the rule.
+        """
+        base, p, raw = self.base, self.program, self.base.raw
+        if raw is None or raw.x is None or base.status is not Status.OPTIMAL:
             return False
-        rows = p.rule_rows(name)
-        own = p.rule_columns(pos)
-        penalty = float(np.abs(p.c[own] * x[own]).sum()) if len(own) else 0.0
-        return bool(np.all(np.abs(base.duals[rows]) <= DUAL_ZERO)) and penalty == 0.0
+        rows, own, x = p.rule_rows(name), p.rule_columns(pos), raw.x
+        if len(own) and float(np.abs(p.c[own] * x[own]).sum()) != 0.0:
+            return False  # the rule's penalty is paid: dropping it saves that
+        if base.duals is not None:
+            return not binding and bool(np.all(np.abs(base.duals[rows]) <= DUAL_ZERO))
+        pricing, objective = self.resolver.relaxation, raw.objective
+        if pricing is None or objective is None or not len(rows):
+            return False
+        bound = bound_without_rows(p, pricing, p.solver_objective(), rows)
+        gap = p.solver_gap(self.resolver.options.mip_gap)
+        return np.isfinite(bound) and relative_gap(objective, bound) <= gap
 
 
 _NONE = np.zeros(0, dtype=np.int64)

@@ -99,24 +99,36 @@ class HighsBackend:
         """Solve with HiGHS and map its status honestly."""
         return self.run(self.prepare(program, options), program)
 
-    def run(self, h: Any, program: Program) -> RawResult:
+    def run(
+        self,
+        h: Any,
+        program: Program,
+        *,
+        kept: highs_warm.Kept | None = None,
+        start: np.ndarray | None = None,
+    ) -> RawResult:
         """Run a prepared instance (see :meth:`prepare`) and map its status honestly.
 
         Large MIPs (see :meth:`uses_warm_start`) first get a start award and a proven bound
         from the LP relaxation (:func:`.highs_warm.warm_start`); when the award is within the
         requested gap of that bound it is returned as optimal without running the whole MIP.
+        `kept` and `start` go to the warm start: the base's relaxation kept for (or re-solved
+        warm for) the edits of an analysis, and an award of `program` to start from (the
+        caller also hands it to `h` with ``setSolution``).
         """
-        start = time.perf_counter()
+        began = time.perf_counter()
         warm = None
         if self.uses_warm_start(program):
-            warm = highs_warm.warm_start(self._highspy, h, program, self.relaxation)
+            warm = highs_warm.warm_start(
+                self._highspy, h, program, self.relaxation, kept=kept, start=start
+            )
         if warm is not None and warm.infeasible:
             return RawResult(
                 Status.INFEASIBLE,
                 message="Infeasible (the LP relaxation is infeasible)",
                 backend=self.name,
                 version=self.version,
-                time_s=time.perf_counter() - start,
+                time_s=time.perf_counter() - began,
             )
         if warm is not None:
             gap0 = relative_gap(warm.objective, warm.bound) if warm.x is not None else np.inf
@@ -130,7 +142,7 @@ class HighsBackend:
                     message="Optimal (start award within the gap of the relaxation's bound)",
                     backend=self.name,
                     version=self.version,
-                    time_s=time.perf_counter() - start,
+                    time_s=time.perf_counter() - began,
                     extra=warm.extra,
                 )
         h.run()
@@ -141,7 +153,7 @@ class HighsBackend:
             h.run()
             name = h.getModelStatus().name
             status = h.modelStatusToString(h.getModelStatus())
-        elapsed = time.perf_counter() - start
+        elapsed = time.perf_counter() - began
         return self._result(h, program, name, status, elapsed, warm=warm)
 
     def uses_warm_start(self, program: Program) -> bool:

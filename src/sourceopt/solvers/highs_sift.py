@@ -41,7 +41,7 @@ against 342 s (benchmarks/README.md, "One solve faster").
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -55,6 +55,8 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from sourceopt.formulation.program import Program
+
+    Trace = Callable[[int, str, float, int, float], None]
 
 SIFT_PER_ROW = 10  # cheapest columns per covering row in the first working set
 SIFT_COVER = 2.0  # ... plus the cheapest until their upper bounds cover this x the row's lower side
@@ -78,6 +80,7 @@ class Sifted:
     duals: np.ndarray  # row duals (HiGHS's sign convention: d = c - A^T y)
     objective: float  # cost x + offset
     extra: dict[str, object] = field(default_factory=dict)
+    working: WorkingLP | None = None  # the working LP it was solved in, kept for edits
 
 
 def first_columns(program: Program, cost: np.ndarray, upper: np.ndarray) -> np.ndarray:
@@ -147,7 +150,7 @@ def sifted_relaxation(
     cost: np.ndarray,
     options: dict[str, Any],
     seconds: float,
-    trace: Callable[[int, str, float, int, float], None] | None = None,
+    trace: Trace | None = None,
 ) -> Sifted | None:
     """The LP relaxation of `program` (objective `cost`) by sifting, or None when not solved.
 
@@ -157,69 +160,156 @@ def sifted_relaxation(
     HiGHS's objective).
     None when the time ran out, HiGHS failed, or no column of the program repairs an
     infeasible working set (the program may be infeasible: the caller decides with the whole
-    program).
+    program). The working LP is kept in the result (``working``) for :meth:`WorkingLP.edited`.
     """
-    started = time.perf_counter()
-    upper = implied_upper(program)
-    inside = first_columns(program, cost, upper)
-    order = np.flatnonzero(inside)  # program column of each working column, in HiGHS's order
-    h = new_highs(hs)
-    for name, value in options.items():
-        h.setOptionValue(name, value)
-    h.setOptionValue("solve_relaxation", True)
-    pass_model(hs, h, program, cost, order)
-    art_rows, art_cost = _add_artificials(h, program, cost)
-    n_first, n_art = len(order), len(art_rows)
-    limit = SIFT_ADD * max(1, int(np.count_nonzero(program.row_lo > 0)))
-    a_csc = program.A.tocsc()
-    rounds, repairs = 0, 0
-    while rounds < SIFT_MAX_ROUNDS:
-        left = seconds - (time.perf_counter() - started)
-        if left <= 0:
-            return None
-        if np.isfinite(left):
-            h.setOptionValue("time_limit", left)
-        h.run()
-        rounds += 1
-        status = h.getModelStatus().name
-        if trace is not None:
-            objective = float(h.getInfo().objective_function_value)
-            trace(rounds, status, time.perf_counter() - started, int(inside.sum()), objective)
-        if status == "kInfeasible":
-            out = _repairing(h, program, upper, inside, limit)
-            repairs += 1
-        elif status == "kOptimal":
-            out = _priced_out(h, program, cost, inside, limit)
-            if out.size == 0:
-                if not _artificials_used(h, n_first, n_art):
-                    break
-                if not _raise_prices(h, art_cost, n_first, cost):
-                    return None
-                continue
+    working = WorkingLP(hs, program, cost, options)
+    sifted = working.sift(program, seconds, trace)
+    if sifted is None:
+        return None
+    working.basis = working.h.getBasis()
+    return replace(sifted, working=working)
+
+
+class WorkingLP:
+    """Sifting's working LP in a HiGHS instance, kept so that edits of the program re-solve warm.
+
+    HiGHS's columns are the working columns in the order they joined (``order``: the program
+    column of each), the artificials sitting after the first ``n_first`` of them.
+    :meth:`edited` re-solves an edit of the program's bounds (rows freed, columns fixed at 0)
+    from the base's optimal basis and leaves the instance as the base left it.
+    """
+
+    def __init__(self, hs: Any, program: Program, cost: np.ndarray, options: dict[str, Any]):
+        self.program, self.cost = program, cost
+        upper = implied_upper(program)
+        self.order = np.flatnonzero(first_columns(program, cost, upper))
+        self.h = new_highs(hs)
+        for name, value in options.items():
+            self.h.setOptionValue(name, value)
+        self.h.setOptionValue("solve_relaxation", True)
+        pass_model(hs, self.h, program, cost, self.order)
+        self.art_rows, self.art_cost = _add_artificials(self.h, program, cost)
+        self.n_first, self.n_art = len(self.order), len(self.art_rows)
+        self.limit = SIFT_ADD * max(1, int(np.count_nonzero(program.row_lo > 0)))
+        self.a_csc = program.A.tocsc()
+        self.basis: Any = None  # the base's optimal basis, once :func:`sifted_relaxation` ends
+
+    def sift(self, program: Program, seconds: float, trace: Trace | None = None) -> Sifted | None:
+        """Sifting rounds on `program` (the base, or an edit of its bounds) from HiGHS's state."""
+        started = time.perf_counter()
+        h = self.h
+        inside = np.zeros(program.n_cols, dtype=bool)
+        inside[self.order] = True
+        rounds, repairs = 0, 0
+        while rounds < SIFT_MAX_ROUNDS:
+            left = seconds - (time.perf_counter() - started)
+            if left <= 0:
+                return None
+            h.setOptionValue("time_limit", left if np.isfinite(left) else np.inf)
+            h.run()
+            rounds += 1
+            status = h.getModelStatus().name
+            if trace is not None:
+                objective = float(h.getInfo().objective_function_value)
+                trace(rounds, status, time.perf_counter() - started, int(inside.sum()), objective)
+            if status == "kInfeasible":
+                out = _repairing(h, program, implied_upper(program), inside, self.limit)
+                repairs += 1
+            elif status == "kOptimal":
+                out = _priced_out(h, program, self.cost, inside, self.limit)
+                if out.size == 0:
+                    if not _artificials_used(h, self.n_first, self.n_art):
+                        break
+                    if not _raise_prices(h, self.art_cost, self.n_first, self.cost):
+                        return None
+                    continue
+            else:
+                return None
+            if out is None or out.size == 0:
+                return None
+            if int(inside.sum()) + out.size > max(SIFT_MAX_SHARE * program.n_cols, SIFT_ANY_SIZE):
+                return None  # most columns are needed: the whole program is the better LP
+            _add_columns(h, self.a_csc, program, self.cost, out)
+            inside[out] = True
+            self.order = np.concatenate([self.order, out])
         else:
             return None
-        if out is None or out.size == 0:
-            return None
-        if int(inside.sum()) + out.size > max(SIFT_MAX_SHARE * program.n_cols, SIFT_ANY_SIZE):
-            return None  # most columns are needed: the whole program is the better LP
-        _add_columns(h, a_csc, program, cost, out)
-        inside[out] = True
-        order = np.concatenate([order, out])
-    else:
-        return None
-    x = np.zeros(program.n_cols)
-    sol = h.getSolution()
-    y = np.asarray(sol.row_dual, dtype=float)
-    col = np.asarray(sol.col_value, dtype=float)
-    x[order[:n_first]] = col[:n_first]
-    x[order[n_first:]] = col[n_first + n_art :]
-    extra: dict[str, object] = {
-        "sifting_rounds": rounds,
-        "sifting_repairs": repairs,
-        "sifting_columns": len(order),
-        "sifting_s": round(time.perf_counter() - started, 3),
-    }
-    return Sifted(x, y, float(cost @ x + program.offset), extra)
+        return self._point(program, rounds, repairs, started)
+
+    def _point(self, program: Program, rounds: int, repairs: int, started: float) -> Sifted:
+        """The working LP's optimum as a point and duals of the whole `program`."""
+        x = np.zeros(program.n_cols)
+        sol = self.h.getSolution()
+        col = np.asarray(sol.col_value, dtype=float)
+        first, n_art = self.n_first, self.n_art
+        x[self.order[:first]] = col[:first]
+        x[self.order[first:]] = col[first + n_art :]
+        extra: dict[str, object] = {
+            "sifting_rounds": rounds,
+            "sifting_repairs": repairs,
+            "sifting_columns": len(self.order),
+            "sifting_s": round(time.perf_counter() - started, 3),
+        }
+        y = np.asarray(sol.row_dual, dtype=float)
+        return Sifted(x, y, float(self.cost @ x + program.offset), extra)
+
+    def edited(self, program: Program, seconds: float) -> Sifted | None:
+        """The LP relaxation of `program`, an edit of the base's bounds, sifted warm.
+
+        The edit's rows and working columns get their new bounds, the rounds start from the
+        base's optimal basis (the dual simplex: fixing columns at 0 and freeing rows keep a
+        basis primal or dual feasible), and afterwards the columns that joined are deleted and
+        every bound, cost and the basis are as the base left them. None as
+        :func:`sifted_relaxation`.
+        """
+        base, h = self.program, self.h
+        kept, art_cost = len(self.order), self.art_cost.copy()
+        rows = np.flatnonzero((program.row_lo != base.row_lo) | (program.row_hi != base.row_hi))
+        cols = np.flatnonzero((program.col_lo != base.col_lo) | (program.col_hi != base.col_hi))
+        where = self._positions(cols)
+        cols, where = cols[where >= 0], where[where >= 0]
+        h.setBasis(self.basis)
+        _bounds(h, rows, program.row_lo, program.row_hi, cols, where, program)
+        try:
+            return self.sift(program, seconds)
+        finally:
+            joined = np.arange(kept + self.n_art, h.getNumCol())
+            if joined.size:
+                h.deleteCols(len(joined), joined.astype(np.int32))
+            self.order = self.order[:kept]
+            _bounds(h, rows, base.row_lo, base.row_hi, cols, where, base)
+            if not np.array_equal(art_cost, self.art_cost):
+                self.art_cost[:] = art_cost
+                n = self.n_art
+                h.changeColsCost(
+                    n, np.arange(self.n_first, self.n_first + n, dtype=np.int32), art_cost
+                )
+            h.setBasis(self.basis)
+
+    def _positions(self, cols: np.ndarray) -> np.ndarray:
+        """HiGHS's index of each program column in `cols` (-1: not a working column)."""
+        at = np.full(self.program.n_cols, -1, dtype=np.int64)
+        k = np.arange(len(self.order))
+        at[self.order] = np.where(k < self.n_first, k, k + self.n_art)
+        return np.asarray(at[cols], dtype=np.int64)
+
+
+def _bounds(
+    h: Any,
+    rows: np.ndarray,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+    cols: np.ndarray,
+    where: np.ndarray,
+    program: Program,
+) -> None:
+    """Set `rows`' bounds and columns `cols` (at HiGHS positions `where`) to `program`'s."""
+    if rows.size:
+        h.changeRowsBounds(len(rows), rows.astype(np.int32), row_lo[rows], row_hi[rows])
+    if cols.size:
+        h.changeColsBounds(
+            len(cols), where.astype(np.int32), program.col_lo[cols], program.col_hi[cols]
+        )
 
 
 def _priced_out(
@@ -229,7 +319,7 @@ def _priced_out(
     y = np.asarray(h.getSolution().row_dual, dtype=float)
     reduced = cost - program.A.T @ y
     tol = SIFT_TOL * np.maximum(1.0, np.abs(cost))
-    out = np.flatnonzero(~inside & (reduced < -tol))
+    out = np.flatnonzero(~inside & (reduced < -tol) & (program.col_hi > 0))
     if out.size > limit:
         out = np.sort(out[np.argpartition(reduced[out], limit)[:limit]])
     return out

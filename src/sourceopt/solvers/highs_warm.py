@@ -17,6 +17,12 @@ benchmarks/README.md). So before the whole MIP runs:
 
 The math of steps 2 and 3 is backend-neutral (:mod:`sourceopt.solvers.relaxation`); this
 module drives HiGHS through it.
+
+An analysis re-solving edits of one large MIP (a rule's rows freed, a supplier's columns fixed
+at 0) keeps the base's relaxation in a :class:`Kept`: a sifted relaxation's working LP (and
+its optimal basis) is re-solved warm for each edit (:meth:`.highs_sift.WorkingLP.edited`)
+instead of from scratch, and an edit that keeps the base award feasible hands it to the
+restricted MIP as its start.
 """
 
 from __future__ import annotations
@@ -28,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sourceopt.solvers.highs_model import FEASIBLE_POINT, new_highs, pass_model
-from sourceopt.solvers.highs_sift import sifted_relaxation
-from sourceopt.solvers.relaxation import lagrangian_bound, promising_columns
+from sourceopt.solvers.highs_sift import WorkingLP, sifted_relaxation
+from sourceopt.solvers.relaxation import Pricing, lagrangian_bound, promising_columns
 
 if TYPE_CHECKING:
     from sourceopt.formulation.program import Program
@@ -56,6 +62,18 @@ class WarmStart:
     infeasible: bool = False  # the relaxation is infeasible, so the MIP is too
 
 
+@dataclass
+class Kept:
+    """A base MIP's relaxation, kept between its solve and the re-solves of its edits.
+
+    Filled by the base's :func:`warm_start` (``working`` only when it sifted); each later
+    :func:`warm_start` with it treats its program as an edit of the base's bounds.
+    """
+
+    working: WorkingLP | None = None  # sifting's working LP, at the base's optimal basis
+    pricing: Pricing | None = None  # the base relaxation's duals, reduced costs and bound
+
+
 def uses_warm_start(mode: str, program: Program) -> bool:
     """Whether a run in warm-start `mode` builds a start award first.
 
@@ -67,15 +85,26 @@ def uses_warm_start(mode: str, program: Program) -> bool:
     return mode == "on" or program.n_cols >= WARM_START_MIN_COLS
 
 
-def warm_start(hs: Any, h: Any, program: Program, relaxation: str = "auto") -> WarmStart | None:
+def warm_start(
+    hs: Any,
+    h: Any,
+    program: Program,
+    relaxation: str = "auto",
+    *,
+    kept: Kept | None = None,
+    start: np.ndarray | None = None,
+) -> WarmStart | None:
     """A proven bound and a start award for a prepared MIP instance `h` (see the module text).
 
     `hs` is the highspy module. Options and the time limit of `h` are restored (the time
     spent here is deducted). `relaxation` is how the LP relaxation is solved (one of
     ``RELAXATION_METHODS``): ``"auto"`` as in the module text, ``"simplex"``, ``"ipm"`` (no
     crossover), or ``"sift"`` (:mod:`.highs_sift`, falling back to ``"auto"`` when sifting
-    does not finish). Returns None when the relaxation was not solved (then nothing is set),
-    and a start marked ``infeasible`` when the relaxation is infeasible (so is the MIP).
+    does not finish). `kept`: the base's relaxation is stored there, or, once it holds a
+    working LP, `program` is an edit of the base's bounds re-sifted warm from it. `start`: an
+    award of `program` the restricted MIP starts from (its columns join it). Returns None when
+    the relaxation was not solved (then nothing is set), and a start marked ``infeasible``
+    when the relaxation is infeasible (so is the MIP).
     """
     if relaxation not in RELAXATION_METHODS:
         raise ValueError(f"relaxation must be one of {RELAXATION_METHODS}, not {relaxation!r}")
@@ -84,11 +113,16 @@ def warm_start(hs: Any, h: Any, program: Program, relaxation: str = "auto") -> W
     cost = program.solver_objective()
     extra: dict[str, object] = {}
     sifted = None
-    if relaxation == "sift" or (relaxation == "auto" and program.n_cols >= SIFT_MIN_COLS):
+    seconds = WARM_START_SHARE * limit if np.isfinite(limit) else np.inf
+    if kept is not None and kept.working is not None:
+        sifted = kept.working.edited(program, seconds)
+        extra["sifting"] = "re-solved from the base's" if sifted is not None else "gave up"
+    elif relaxation == "sift" or (relaxation == "auto" and program.n_cols >= SIFT_MIN_COLS):
         options = {o: h.getOptionValue(o)[1] for o in ("output_flag", "random_seed", "threads")}
-        seconds = WARM_START_SHARE * limit if np.isfinite(limit) else np.inf
         sifted = sifted_relaxation(hs, program, cost, options, seconds)
         extra["sifting"] = "solved" if sifted is not None else "gave up"
+        if kept is not None and sifted is not None:
+            kept.working = sifted.working
     if sifted is not None:
         x_lp, duals = sifted.x, sifted.duals
         extra.update(sifted.extra)
@@ -104,12 +138,19 @@ def warm_start(hs: Any, h: Any, program: Program, relaxation: str = "auto") -> W
             return None
         x_lp, duals = solved
     pricing = lagrangian_bound(program, cost, duals)
+    if kept is not None and kept.pricing is None:
+        kept.pricing = pricing
     relaxed_s = time.perf_counter() - started
     columns = promising_columns(program, x_lp, pricing, cost)
+    if start is not None:
+        columns = np.union1d(columns, np.flatnonzero(start))
     left = limit - (time.perf_counter() - started)
-    x0 = _restricted_award(hs, h, program, cost, columns, RESTRICTED_SHARE * left)
+    target = _target(pricing.bound, float(h.getOptionValue("mip_rel_gap")[1]))
+    x0 = _restricted_award(hs, h, program, cost, columns, RESTRICTED_SHARE * left, start, target)
     _deduct(h, limit, started)
     objective = float(cost @ x0 + program.offset) if x0 is not None else np.inf
+    if start is not None and float(cost @ start + program.offset) < objective:
+        x0, objective = start, float(cost @ start + program.offset)
     if x0 is not None:
         h.setSolution(len(x0), np.arange(len(x0), dtype=np.int32), x0)
     extra.update(
@@ -144,15 +185,30 @@ def _relax_whole(h: Any, program: Program, relaxation: str) -> tuple[np.ndarray,
 
 
 def _restricted_award(
-    hs: Any, h: Any, program: Program, cost: np.ndarray, columns: np.ndarray, seconds: float
+    hs: Any,
+    h: Any,
+    program: Program,
+    cost: np.ndarray,
+    columns: np.ndarray,
+    seconds: float,
+    start: np.ndarray | None = None,
+    target: float = -np.inf,
 ) -> np.ndarray | None:
-    """The best award of the MIP (objective `cost`) over `columns` only (others 0)."""
+    """The best award of the MIP (objective `cost`) over `columns` only (others 0).
+
+    `start`: an award (over all columns, 0 outside `columns`) the MIP starts from. The MIP
+    stops at the first award whose objective is at most `target` (``objective_target``).
+    """
     r = new_highs(hs)
     for option in ("output_flag", "random_seed", "threads", "mip_rel_gap", "mip_abs_gap"):
         r.setOptionValue(option, h.getOptionValue(option)[1])
     if np.isfinite(seconds):
         r.setOptionValue("time_limit", max(1.0, seconds))
+    if np.isfinite(target):
+        r.setOptionValue("objective_target", target)
     pass_model(hs, r, program, cost, columns)
+    if start is not None:
+        r.setSolution(len(columns), np.arange(len(columns), dtype=np.int32), start[columns])
     r.run()
     if int(r.getInfo().primal_solution_status) != FEASIBLE_POINT:
         return None
@@ -161,6 +217,18 @@ def _restricted_award(
     integer = program.integrality > 0
     x[integer] = np.round(x[integer])
     return x
+
+
+def _target(bound: float, gap: float) -> float:
+    """An objective at or below which an award is within `gap` of `bound` (-inf: none).
+
+    For ``bound > 0`` an award with ``objective <= bound + 0.999 gap bound`` has
+    ``(objective - bound) / max(1, objective) <= gap`` (:func:`.base.relative_gap`): the
+    restricted MIP need not go on once it has one.
+    """
+    if not np.isfinite(bound) or bound <= 1.0 or gap <= 0:
+        return -np.inf
+    return bound + 0.999 * gap * bound
 
 
 def _deduct(h: Any, limit: float, started: float) -> None:

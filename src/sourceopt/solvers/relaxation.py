@@ -8,6 +8,8 @@ without crossover) hands over its row duals ``y``. From them:
   ``c x = y (A x) + d x >= sum_i min(y_i lo_i, y_i hi_i) + sum_j min(d_j l_j, d_j u_j)``.
   Solver tolerances can weaken it, never overstate it. Upper bounds ``u_j`` missing on a
   column are taken from its rows where that is valid (:func:`implied_upper`).
+- :func:`bound_without_rows` is that bound once some rows are dropped: rows whose duals are
+  0 add nothing to it, so it changes only through the column bounds those rows implied.
 - :func:`promising_columns` picks the columns a good award is made of: the integer columns,
   those that may not sit at 0, those the relaxation uses and those whose reduced cost is
   almost 0. The MIP restricted to them is small, and any award it finds is an award of the
@@ -16,7 +18,7 @@ without crossover) hands over its row duals ``y``. From them:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -75,6 +77,28 @@ def lagrangian_bound(
         )
     bound = float(program.offset + rows.sum() + cols.sum())
     return Pricing(y, reduced, bound if np.isfinite(bound) else -np.inf)
+
+
+def bound_without_rows(
+    program: Program, pricing: Pricing, cost: np.ndarray, rows: np.ndarray
+) -> float:
+    """The Lagrangian bound of `pricing` for `program` with `rows` freed (-inf: not proven).
+
+    Only when every dual of `rows` is exactly 0 (a simplex leaves a slack row's dual at 0):
+    the bound is then that of the same duals over the program without the rows. Their terms
+    were 0 already and the reduced costs stay; it can move only where a column with a
+    negative reduced cost took its upper bound from one of `rows` (:func:`implied_upper`),
+    and is then computed again.
+    """
+    y = pricing.duals
+    if np.any(y[rows] != 0.0):
+        return -np.inf
+    a = program.A.tocsr()[rows]
+    if not np.any(pricing.reduced[np.unique(a.indices)] < 0):
+        return pricing.bound
+    lo, hi = program.row_lo.copy(), program.row_hi.copy()
+    lo[rows], hi[rows] = -np.inf, np.inf
+    return lagrangian_bound(replace(program, row_lo=lo, row_hi=hi), cost, y).bound
 
 
 def promising_columns(

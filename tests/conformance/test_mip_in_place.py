@@ -1,0 +1,162 @@
+"""Large-MIP analyses re-solved in place on the base's kept relaxation (analysis.resolve).
+
+The warm start's thresholds are lowered so that these small MIPs take the path coupa-scale
+takes: the base's relaxation sifted and kept, each edit applied as bounds to it and to the
+base's HiGHS instance, re-solved from the base's basis and undone. Every figure is derived by
+hand and equals the cold figure.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+
+from sourceopt import load_scenario
+from sourceopt.analysis import rule_costs, stress
+from sourceopt.analysis.resolve import Edit, Resolver
+from sourceopt.formulation.build import build_program
+from sourceopt.formulation.edits import fix_suppliers_out, without_rule
+from sourceopt.solve import solve_options
+from sourceopt.solvers import highs_warm
+from sourceopt.solvers.registry import get_backend
+
+from .test_warm_analyses import assert_rules_equal, assert_stress_equal
+
+
+@pytest.fixture
+def sifted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every MIP gets the warm start, its relaxation by sifting (as from 500,000 columns)."""
+    monkeypatch.setattr(highs_warm, "WARM_START_MIN_COLS", 1)
+    monkeypatch.setattr(highs_warm, "SIFT_MIN_COLS", 1)
+
+
+# Item A (100 units): S1 at 10, S2 at 11, S3 at 12; item B (50): S2 at 5, S3 at 6. Fixed
+# costs S1 50, S2 50, S3 30. cap-60: nobody carries more than 60 of A.
+#   with cap-60: S1 60 + S2 40 on A, S2 all of B: 600 + 440 + 250 + 50 + 50 = 1390
+#     (S3 instead of S2: 600 + 480 + 300 + 50 + 30 = 1460)
+#   without cap-60: S1 all of A, S2 all of B: 1000 + 250 + 100 = 1350 (S3 for B: 1380)
+#   without S1: S2 60 + S3 40 on A, S2 B: 660 + 480 + 250 + 80 = 1470 (S3 B: 1520)
+#   without S2: S1 60 + S3 40 on A, S3 B: 600 + 480 + 300 + 80 = 1460
+FIXED: dict[str, Any] = {
+    "sourceopt": 1,
+    "name": "kept-mip",
+    "items": [{"id": "A", "demand": 100}, {"id": "B", "demand": 50}],
+    "suppliers": [
+        {"id": "S1", "fixed_cost": 50},
+        {"id": "S2", "fixed_cost": 50},
+        {"id": "S3", "fixed_cost": 30},
+    ],
+    "offers": [
+        {"supplier": "S1", "item": "A", "price": 10},
+        {"supplier": "S2", "item": "A", "price": 11},
+        {"supplier": "S3", "item": "A", "price": 12},
+        {"supplier": "S2", "item": "B", "price": 5},
+        {"supplier": "S3", "item": "B", "price": 6},
+    ],
+    "rules": [{"type": "max_share", "name": "cap-60", "limit": 0.6, "items": ["A"]}],
+}
+
+
+def _resolver(data: dict[str, Any]) -> tuple[Any, Any, Resolver]:
+    sc = load_scenario(copy.deepcopy(data))
+    program = build_program(sc)
+    return sc, program, Resolver(sc, program, solve_options(sc), get_backend("highs"))
+
+
+def test_a_large_mip_keeps_its_relaxation_and_re_solves_edits_in_place(sifted: None) -> None:
+    sc, program, resolver = _resolver(FIXED)
+    assert resolver.solve_base().objective == pytest.approx(1390.0)
+    assert resolver.keeps_base
+    assert resolver.relaxation is not None
+    columns = np.arange(program.n_cols)
+    rows = program.rule_rows("cap-60")
+    without = resolver.resolve(Edit(without_rule(sc, "cap-60"), program, columns, rows, _no()))
+    assert without is not None
+    assert without.objective == pytest.approx(1350.0)
+    assert without.document.verification is not None
+    assert without.document.verification.ok
+    assert without.raw is not None
+    assert without.raw.extra["sifting"] == "re-solved from the base's"
+    # S1 failed: its columns at 0 (the scenario with its capacity 0, as stress writes it)
+    out = fix_suppliers_out(program, [0], bundles=True)
+    fixed = np.flatnonzero(out.col_hi != program.col_hi)
+    failed = sc.with_changes(suppliers=sc.suppliers.assign(capacity=[0.0, np.inf, np.inf]))
+    no_s1 = resolver.resolve(Edit(failed, out, columns, _no(), fixed))
+    assert no_s1 is not None
+    assert no_s1.objective == pytest.approx(1470.0)
+    assert no_s1.document.verification is not None
+    assert no_s1.document.verification.ok
+    assert resolver.in_place == 2
+    # both instances are back as the base left them
+    again = resolver.resolve(Edit(sc, program, columns, _no(), _no()))
+    assert again is not None
+    assert again.objective == pytest.approx(1390.0)
+
+
+def test_rules_and_stress_on_a_kept_relaxation_equal_cold(sifted: None) -> None:
+    sc = load_scenario(copy.deepcopy(FIXED))
+    warm = rule_costs(sc)
+    (cap,) = warm.rules
+    assert (cap.method, cap.objective_without) == ("resolve", pytest.approx(1350.0))
+    assert cap.rule_cost == pytest.approx(40.0)
+    assert_rules_equal(warm, rule_costs(sc, warm=False))
+    hot = stress(sc)
+    assert [(f.supplier, f.objective_without) for f in hot.suppliers] == [
+        ("S1", pytest.approx(1470.0)),
+        ("S2", pytest.approx(1460.0)),
+    ]
+    assert_stress_equal(hot, stress(sc, warm=False))
+
+
+# Item A (100): S1 at 10, S2 at 11; item B (50): only S2 at 5. at-most-5 makes it a MIP
+# (a binary per supplier) but cannot bind with two suppliers, and small-10pct (S2 at least
+# 10 % of spend) is slack: S2 is paid 40 x 11 + 50 x 5 = 690 of 1290. The relaxation's
+# optimum is the award itself (1290: cap-60 binds, S1 60, S2 40), so the relaxation's bound
+# proves both slack rules cost 0 ("dual") with a zero gap; cap-60 is re-solved: S1 all of A,
+# 1000 + 250 = 1250.
+SLACK: dict[str, Any] = {
+    "sourceopt": 1,
+    "name": "kept-mip-slack",
+    "items": [{"id": "A", "demand": 100}, {"id": "B", "demand": 50}],
+    "suppliers": [
+        {"id": "S1", "capacity": 200},
+        {"id": "S2", "capacity": 200, "tags": ["small_business"]},
+    ],
+    "offers": [
+        {"supplier": "S1", "item": "A", "price": 10},
+        {"supplier": "S2", "item": "A", "price": 11},
+        {"supplier": "S2", "item": "B", "price": 5},
+    ],
+    "rules": [
+        {"type": "max_share", "name": "cap-60", "limit": 0.6, "items": ["A"]},
+        {"type": "supplier_count", "name": "at-most-5", "max": 5},
+        {
+            "type": "group_share",
+            "name": "small-10pct",
+            "suppliers": {"tags": ["small_business"]},
+            "min": 0.1,
+        },
+    ],
+}
+
+
+def test_slack_rules_of_a_kept_relaxation_are_proven_by_its_duals(sifted: None) -> None:
+    sc = load_scenario(copy.deepcopy(SLACK))
+    costs = rule_costs(sc)
+    cap, count, small = costs.rules
+    assert (cap.method, cap.objective_without) == ("resolve", pytest.approx(1250.0))
+    assert cap.rule_cost == pytest.approx(40.0)
+    for rule in (count, small):
+        assert (rule.method, rule.rule_cost) == ("dual", 0.0), rule.name
+        assert rule.objective_without == pytest.approx(1290.0)
+        assert rule.final
+    cold = rule_costs(sc, warm=False)
+    assert [r.method for r in cold.rules] == ["resolve"] * 3
+    assert_rules_equal(costs, cold)
+
+
+def _no() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
