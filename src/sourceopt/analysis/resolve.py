@@ -278,8 +278,8 @@ class Resolver:
         try:
             if p.is_mip:
                 edited = replace(p, row_lo=row_lo, row_hi=row_hi, col_lo=col_lo, col_hi=col_hi)
-                start = self.base_x if edit.start else None
-                if start is not None:
+                start = self.base_x if edit.start else self._partial(edited)
+                if edit.start and start is not None:
                     h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
                 raw: RawResult = engine.run(h, edited, kept=self._kept, start=start)
             else:
@@ -295,6 +295,21 @@ class Resolver:
             h.changeRowsBounds(len(rows), rows, p.row_lo[rows], p.row_hi[rows])
             h.changeColsBounds(len(cols), cols, p.col_lo[cols], p.col_hi[cols])
         return _mapped(raw, edit.program, edit.columns)
+
+    def _partial(self, edited: Program) -> np.ndarray | None:
+        """The base award's integer columns within `edited`'s bounds, the others not given.
+
+        A start for an edit the base award breaks (a supplier fixed out): HiGHS completes it by
+        an LP over the continuous columns, e.g. the failed supplier's volume moved to the
+        suppliers the base already opened.
+        """
+        if self.base_x is None:
+            return None
+        integer = edited.integrality > 0
+        out = np.full(edited.n_cols, np.nan)
+        lo, hi = edited.col_lo[integer], edited.col_hi[integer]
+        out[integer] = np.clip(np.round(self.base_x[integer]), lo, hi)
+        return out
 
 
 def _consistent(raw: RawResult, program: Program) -> bool:

@@ -102,7 +102,8 @@ def warm_start(
     crossover), or ``"sift"`` (:mod:`.highs_sift`, falling back to ``"auto"`` when sifting
     does not finish). `kept`: the base's relaxation is stored there, or, once it holds a
     working LP, `program` is an edit of the base's bounds re-sifted warm from it. `start`: an
-    award of `program` the restricted MIP starts from (its columns join it). Returns None when
+    award of `program` the restricted MIP starts from (its columns join it), or a partial one
+    (NaN where no value is given: HiGHS completes the others by an LP). Returns None when
     the relaxation was not solved (then nothing is set), and a start marked ``infeasible``
     when the relaxation is infeasible (so is the MIP).
     """
@@ -143,13 +144,14 @@ def warm_start(
     relaxed_s = time.perf_counter() - started
     columns = promising_columns(program, x_lp, pricing, cost)
     if start is not None:
-        columns = np.union1d(columns, np.flatnonzero(start))
+        columns = np.union1d(columns, np.flatnonzero(np.nan_to_num(start)))
     left = limit - (time.perf_counter() - started)
     target = _target(pricing.bound, float(h.getOptionValue("mip_rel_gap")[1]))
     x0 = _restricted_award(hs, h, program, cost, columns, RESTRICTED_SHARE * left, start, target)
     _deduct(h, limit, started)
     objective = float(cost @ x0 + program.offset) if x0 is not None else np.inf
-    if start is not None and float(cost @ start + program.offset) < objective:
+    whole = start is not None and not np.isnan(start).any()
+    if whole and start is not None and float(cost @ start + program.offset) < objective:
         x0, objective = start, float(cost @ start + program.offset)
     if x0 is not None:
         h.setSolution(len(x0), np.arange(len(x0), dtype=np.int32), x0)
@@ -196,8 +198,9 @@ def _restricted_award(
 ) -> np.ndarray | None:
     """The best award of the MIP (objective `cost`) over `columns` only (others 0).
 
-    `start`: an award (over all columns, 0 outside `columns`) the MIP starts from. The MIP
-    stops at the first award whose objective is at most `target` (``objective_target``).
+    `start`: an award (over all columns, 0 outside `columns`; NaN where not given) the MIP
+    starts from. It stops at the first award whose objective is at most `target`
+    (``objective_target``).
     """
     r = new_highs(hs)
     for option in ("output_flag", "random_seed", "threads", "mip_rel_gap", "mip_abs_gap"):
@@ -208,7 +211,8 @@ def _restricted_award(
         r.setOptionValue("objective_target", target)
     pass_model(hs, r, program, cost, columns)
     if start is not None:
-        r.setSolution(len(columns), np.arange(len(columns), dtype=np.int32), start[columns])
+        given = np.flatnonzero(~np.isnan(start[columns]))
+        r.setSolution(len(given), given.astype(np.int32), start[columns][given])
     r.run()
     if int(r.getInfo().primal_solution_status) != FEASIBLE_POINT:
         return None
