@@ -160,3 +160,12 @@ def test_slack_rules_of_a_kept_relaxation_are_proven_by_its_duals(sifted: None) 
 
 def _no() -> np.ndarray:
     return np.zeros(0, dtype=np.int64)
+
+
+def test_parallel_rules_and_stress_of_a_kept_relaxation_equal_sequential(sifted: None) -> None:
+    # the workers solve their own base (in this process the relaxation is kept: they are not
+    # handed its award to re-solve cold); the figures are those of the sequential run
+    sc = load_scenario(copy.deepcopy(SLACK))
+    assert_rules_equal(rule_costs(sc, jobs=2), rule_costs(sc))
+    sc = load_scenario(copy.deepcopy(FIXED))
+    assert_stress_equal(stress(sc, jobs=2), stress(sc))

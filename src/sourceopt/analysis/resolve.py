@@ -126,6 +126,18 @@ class Resolver:
         return self._h is not None
 
     @property
+    def keeps_relaxation(self) -> bool:
+        """Whether the base, once solved, is kept with its relaxation (a large MIP on HiGHS).
+
+        Known before the base is solved: a parallel analysis' workers then solve their own
+        base and keep it too, rather than re-solving each figure cold.
+        """
+        sifts = getattr(self.engine, "sifts", None)
+        return (
+            self._kept is not None and self.program.is_mip and bool(sifts and sifts(self.program))
+        )
+
+    @property
     def relaxation(self) -> Pricing | None:
         """A large MIP base's relaxation (duals, reduced costs, bound) once solved, else None."""
         return None if self._kept is None else self._kept.pricing

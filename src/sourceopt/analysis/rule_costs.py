@@ -167,12 +167,13 @@ def rule_costs(
         given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
         # a MIP's workers start on its rules at once, cold, while this process solves the
         # base (a start barely shortens a MIP re-solve, the wait for the base would cost a
-        # whole solve); an LP's workers solve their own base alongside (see parallel.py)
-        own, parts, width = split(names, jobs, program.is_mip, executor)
+        # whole solve); an LP's workers, and a large MIP's that keeps its relaxation for warm
+        # re-solves, solve their own base alongside (see parallel.py)
+        cold = program.is_mip and not resolver.keeps_relaxation
+        own, parts, width = split(names, jobs, cold, executor)
         remote = Chunks(
             scenario, "rules", "rules", parts, given, executor=executor, scheduler=scheduler,
-            deadline=deadline, width=width,
-            extra_args={"detached": True} if program.is_mip else None,
+            deadline=deadline, width=width, extra_args={"detached": True} if cold else None,
         )  # fmt: skip
         remote.start()
     base = resolver.unsolved() if detached else resolver.solve_base(base_raw)
@@ -180,7 +181,7 @@ def rule_costs(
     pricer = _Pricer(chosen, program, resolver, base, duals, progress)
     out = [pricer.price(name) for name in own]
     if remote is not None:
-        pricer.detached = program.is_mip
+        pricer.detached = cold
         while (part := remote.take()) is not None:  # the queue shared with the workers
             out += [pricer.price(name) for name in part]
         out += _collected(remote, pricer)

@@ -161,7 +161,9 @@ def stress(
 
         given = {"variant": variant, "keep": keep, "backend": backend, "time_limit": time_limit}
         given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
-        shipped = base.raw if program.is_mip else None
+        # a MIP's base goes to the workers, but one that keeps its relaxation is solved by
+        # each worker (its re-solves are warm on its own kept relaxation)
+        shipped = base.raw if program.is_mip and not resolver.keeps_base else None
         own, parts, width = split(names, jobs, shipped is not None, executor)
         remote = Chunks(
             scenario, "stress", "suppliers", parts, given, executor=executor,

@@ -165,6 +165,10 @@ class HighsBackend:
         """
         return highs_warm.uses_warm_start(self.warm_start_mode, program)
 
+    def sifts(self, program: Program) -> bool:
+        """Whether :meth:`run` solves the relaxation of `program` by sifting (and can keep it)."""
+        return highs_warm.sifts(self.warm_start_mode, self.relaxation, program)
+
     def _result(
         self,
         h: Any,

@@ -85,6 +85,13 @@ def uses_warm_start(mode: str, program: Program) -> bool:
     return mode == "on" or program.n_cols >= WARM_START_MIN_COLS
 
 
+def sifts(mode: str, relaxation: str, program: Program) -> bool:
+    """Whether a run in warm-start `mode` sifts the relaxation of `program` (see the module)."""
+    if not uses_warm_start(mode, program):
+        return False
+    return relaxation == "sift" or (relaxation == "auto" and program.n_cols >= SIFT_MIN_COLS)
+
+
 def warm_start(
     hs: Any,
     h: Any,
@@ -118,7 +125,7 @@ def warm_start(
     if kept is not None and kept.working is not None:
         sifted = kept.working.edited(program, seconds)
         extra["sifting"] = "re-solved from the base's" if sifted is not None else "gave up"
-    elif relaxation == "sift" or (relaxation == "auto" and program.n_cols >= SIFT_MIN_COLS):
+    elif sifts("on", relaxation, program):
         options = {o: h.getOptionValue(o)[1] for o in ("output_flag", "random_seed", "threads")}
         sifted = sifted_relaxation(hs, program, cost, options, seconds)
         extra["sifting"] = "solved" if sifted is not None else "gave up"
