@@ -9,6 +9,7 @@ hand and equals the cold figure.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -169,3 +170,19 @@ def test_parallel_rules_and_stress_of_a_kept_relaxation_equal_sequential(sifted:
     assert_rules_equal(rule_costs(sc, jobs=2), rule_costs(sc))
     sc = load_scenario(copy.deepcopy(FIXED))
     assert_stress_equal(stress(sc, jobs=2), stress(sc))
+
+
+def test_an_edit_whose_completed_start_meets_the_bound_runs_no_mip(sifted: None) -> None:
+    # SLACK without cap-60: the base's binaries (S1 and S2 awarded) kept, the LP over the
+    # units moves all of A to S1: 1000 + 250 = 1250, which is the edited relaxation's bound
+    # (its optimum is integral): optimal without the restricted MIP.
+    sc, program, resolver = _resolver(SLACK)
+    assert resolver.solve_base().objective == pytest.approx(1290.0)
+    rows = program.rule_rows("cap-60")
+    edit = Edit(without_rule(sc, "cap-60"), program, np.arange(program.n_cols), rows, _no())
+    without = resolver.resolve(replace(edit, start=True))
+    assert without is not None
+    assert without.objective == pytest.approx(1250.0)
+    assert without.raw is not None
+    assert without.raw.extra["completed"] is True
+    assert "restricted_columns" not in without.raw.extra

@@ -194,8 +194,19 @@ class WorkingLP:
         self.a_csc = program.A.tocsc()
         self.basis: Any = None  # the base's optimal basis, once :func:`sifted_relaxation` ends
 
-    def sift(self, program: Program, seconds: float, trace: Trace | None = None) -> Sifted | None:
-        """Sifting rounds on `program` (the base, or an edit of its bounds) from HiGHS's state."""
+    def sift(
+        self,
+        program: Program,
+        seconds: float,
+        trace: Trace | None = None,
+        *,
+        strict: bool = False,
+    ) -> Sifted | None:
+        """Sifting rounds on `program` (the base, or an edit of its bounds) from HiGHS's state.
+
+        `strict`: None as soon as the working LP is infeasible or needs an artificial (no
+        repair, no dearer artificials): for an LP that may well have no point at all.
+        """
         started = time.perf_counter()
         h = self.h
         inside = np.zeros(program.n_cols, dtype=bool)
@@ -213,6 +224,8 @@ class WorkingLP:
                 objective = float(h.getInfo().objective_function_value)
                 trace(rounds, status, time.perf_counter() - started, int(inside.sum()), objective)
             if status == "kInfeasible":
+                if strict:
+                    return None
                 out = _repairing(h, program, implied_upper(program), inside, self.limit)
                 repairs += 1
             elif status == "kOptimal":
@@ -220,7 +233,7 @@ class WorkingLP:
                 if out.size == 0:
                     if not _artificials_used(h, self.n_first, self.n_art):
                         break
-                    if not _raise_prices(h, self.art_cost, self.n_first, self.cost):
+                    if strict or not _raise_prices(h, self.art_cost, self.n_first, self.cost):
                         return None
                     continue
             else:
@@ -253,14 +266,17 @@ class WorkingLP:
         y = np.asarray(sol.row_dual, dtype=float)
         return Sifted(x, y, float(self.cost @ x + program.offset), extra)
 
-    def edited(self, program: Program, seconds: float) -> Sifted | None:
-        """The LP relaxation of `program`, an edit of the base's bounds, sifted warm.
+    def edited(
+        self, program: Program, seconds: float, fix: np.ndarray | None = None
+    ) -> tuple[Sifted | None, np.ndarray | None]:
+        """The LP relaxation of `program`, an edit of the base's bounds, sifted warm; an award.
 
         The edit's rows and working columns get their new bounds, the rounds start from the
         base's optimal basis (the dual simplex: fixing columns at 0 and freeing rows keep a
         basis primal or dual feasible), and afterwards the columns that joined are deleted and
-        every bound, cost and the basis are as the base left them. None as
-        :func:`sifted_relaxation`.
+        every bound, cost and the basis are as the base left them. The relaxation is None as
+        in :func:`sifted_relaxation`. `fix`: values of the integer columns (NaN elsewhere); the
+        award is then the best one with them at those values (:meth:`_completed`), or None.
         """
         base, h = self.program, self.h
         kept, art_cost = len(self.order), self.art_cost.copy()
@@ -271,7 +287,10 @@ class WorkingLP:
         h.setBasis(self.basis)
         _bounds(h, rows, program.row_lo, program.row_hi, cols, where, program)
         try:
-            return self.sift(program, seconds)
+            relaxed = self.sift(program, seconds)
+            if relaxed is None or fix is None:
+                return relaxed, None
+            return relaxed, self._completed(program, fix, seconds)
         finally:
             joined = np.arange(kept + self.n_art, h.getNumCol())
             if joined.size:
@@ -285,6 +304,32 @@ class WorkingLP:
                     n, np.arange(self.n_first, self.n_first + n, dtype=np.int32), art_cost
                 )
             h.setBasis(self.basis)
+
+    def _completed(self, program: Program, fix: np.ndarray, seconds: float) -> np.ndarray | None:
+        """An award of `program` with its integer columns at `fix`: the LP over the others.
+
+        Sifted on from the relaxation just solved (the integer columns are working columns);
+        None when those values leave no point without an artificial, or not in time. The
+        integer columns get `program`'s bounds back.
+        """
+        ints = np.flatnonzero(~np.isnan(fix))
+        where = self._positions(ints)
+        if np.any(where < 0):
+            return None
+        values = fix[ints]
+        h = self.h
+        h.changeColsBounds(len(ints), where.astype(np.int32), values, values)
+        try:
+            point = self.sift(program, seconds, strict=True)
+        finally:
+            h.changeColsBounds(
+                len(ints), where.astype(np.int32), program.col_lo[ints], program.col_hi[ints]
+            )
+        if point is None:
+            return None
+        x = point.x
+        x[ints] = values
+        return x
 
     def _positions(self, cols: np.ndarray) -> np.ndarray:
         """HiGHS's index of each program column in `cols` (-1: not a working column)."""

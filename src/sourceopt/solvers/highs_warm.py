@@ -122,8 +122,10 @@ def warm_start(
     extra: dict[str, object] = {}
     sifted = None
     seconds = WARM_START_SHARE * limit if np.isfinite(limit) else np.inf
+    completed = None
     if kept is not None and kept.working is not None:
-        sifted = kept.working.edited(program, seconds)
+        fix = _integers(program, start)
+        sifted, completed = kept.working.edited(program, seconds, fix)
         extra["sifting"] = "re-solved from the base's" if sifted is not None else "gave up"
     elif sifts("on", relaxation, program):
         options = {o: h.getOptionValue(o)[1] for o in ("output_flag", "random_seed", "threads")}
@@ -150,11 +152,20 @@ def warm_start(
         kept.pricing = pricing
     relaxed_s = time.perf_counter() - started
     columns = promising_columns(program, x_lp, pricing, cost)
-    if start is not None:
-        columns = np.union1d(columns, np.flatnonzero(np.nan_to_num(start)))
-    left = limit - (time.perf_counter() - started)
+    if completed is not None:
+        start = completed  # the start's integer columns completed by the LP over the others
     target = _target(pricing.bound, float(h.getOptionValue("mip_rel_gap")[1]))
-    x0 = _restricted_award(hs, h, program, cost, columns, RESTRICTED_SHARE * left, start, target)
+    x0: np.ndarray | None = None
+    if completed is not None and float(cost @ completed + program.offset) <= target:
+        x0 = completed  # within the gap of the bound already: no MIP to run
+        extra["completed"] = True
+    else:
+        if start is not None:
+            columns = np.union1d(columns, np.flatnonzero(np.nan_to_num(start)))
+        left = limit - (time.perf_counter() - started)
+        seconds = RESTRICTED_SHARE * left
+        extra["restricted_columns"] = len(columns)
+        x0 = _restricted_award(hs, h, program, cost, columns, seconds, start, target)
     _deduct(h, limit, started)
     objective = float(cost @ x0 + program.offset) if x0 is not None else np.inf
     whole = start is not None and not np.isnan(start).any()
@@ -165,7 +176,6 @@ def warm_start(
     extra.update(
         {
             "relaxation_s": round(relaxed_s, 3),
-            "restricted_columns": len(columns),
             "start_s": round(time.perf_counter() - started, 3),
         }
     )
@@ -228,6 +238,16 @@ def _restricted_award(
     integer = program.integrality > 0
     x[integer] = np.round(x[integer])
     return x
+
+
+def _integers(program: Program, start: np.ndarray | None) -> np.ndarray | None:
+    """The integer columns' values of a (partial) start, NaN elsewhere (None: no start)."""
+    if start is None:
+        return None
+    integer = program.integrality > 0
+    out = np.full(program.n_cols, np.nan)
+    out[integer] = start[integer]
+    return None if np.isnan(out[integer]).any() else out
 
 
 def _target(bound: float, gap: float) -> float:
