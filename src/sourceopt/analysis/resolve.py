@@ -12,7 +12,7 @@ the same figure a cold solve of the edited program gives:
   program's columns and verified against the edited scenario like any other award.
 - **Large MIPs on HiGHS, in place.** A MIP whose warm start sifted its relaxation
   (:mod:`sourceopt.solvers.highs_warm`, coupa-scale) keeps that relaxation's working LP and
-  basis (:class:`~sourceopt.solvers.highs_warm.Kept`) and its own HiGHS instance. An edit
+  basis (:class:`~sourceopt.solvers.highs_kept.Kept`) and its own HiGHS instance. An edit
   expressible as bounds is applied to both; the relaxation is re-solved from the base's basis,
   the restricted MIP of the edited program (from the base award where the edit keeps it
   feasible) gives the award, and the whole MIP runs only when that award is not within the
@@ -55,7 +55,7 @@ from sourceopt.solvers.base import (
     Status,
     relative_gap,
 )
-from sourceopt.solvers.highs_warm import Kept
+from sourceopt.solvers.highs_kept import Kept
 from sourceopt.solvers.relaxation import Pricing
 
 METHODS = ("dual", "skipped", "resolve")

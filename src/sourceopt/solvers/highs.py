@@ -16,6 +16,7 @@ from sourceopt.solvers.base import (
     Status,
     relative_gap,
 )
+from sourceopt.solvers.highs_kept import Kept
 from sourceopt.solvers.highs_model import FEASIBLE_POINT, new_highs, pass_model
 from sourceopt.solvers.highs_warm import WARM_START_MIN_COLS, WarmStart
 
@@ -104,7 +105,7 @@ class HighsBackend:
         h: Any,
         program: Program,
         *,
-        kept: highs_warm.Kept | None = None,
+        kept: Kept | None = None,
         start: np.ndarray | None = None,
     ) -> RawResult:
         """Run a prepared instance (see :meth:`prepare`) and map its status honestly.

@@ -160,7 +160,7 @@ def sifted_relaxation(
     HiGHS's objective).
     None when the time ran out, HiGHS failed, or no column of the program repairs an
     infeasible working set (the program may be infeasible: the caller decides with the whole
-    program). The working LP is kept in the result (``working``) for :meth:`WorkingLP.edited`.
+    program). The working LP is kept in the result (``working``) for :func:`.highs_kept.edited`.
     """
     working = WorkingLP(hs, program, cost, options)
     sifted = working.sift(program, seconds, trace)
@@ -175,8 +175,8 @@ class WorkingLP:
 
     HiGHS's columns are the working columns in the order they joined (``order``: the program
     column of each), the artificials sitting after the first ``n_first`` of them.
-    :meth:`edited` re-solves an edit of the program's bounds (rows freed, columns fixed at 0)
-    from the base's optimal basis and leaves the instance as the base left it.
+    :func:`.highs_kept.edited` re-solves an edit of the program's bounds (rows freed, columns
+    fixed at 0) from the base's optimal basis and leaves the instance as the base left it.
     """
 
     def __init__(self, hs: Any, program: Program, cost: np.ndarray, options: dict[str, Any]):
@@ -265,96 +265,6 @@ class WorkingLP:
         }
         y = np.asarray(sol.row_dual, dtype=float)
         return Sifted(x, y, float(self.cost @ x + program.offset), extra)
-
-    def edited(
-        self, program: Program, seconds: float, fix: np.ndarray | None = None
-    ) -> tuple[Sifted | None, np.ndarray | None]:
-        """The LP relaxation of `program`, an edit of the base's bounds, sifted warm; an award.
-
-        The edit's rows and working columns get their new bounds, the rounds start from the
-        base's optimal basis (the dual simplex: fixing columns at 0 and freeing rows keep a
-        basis primal or dual feasible), and afterwards the columns that joined are deleted and
-        every bound, cost and the basis are as the base left them. The relaxation is None as
-        in :func:`sifted_relaxation`. `fix`: values of the integer columns (NaN elsewhere); the
-        award is then the best one with them at those values (:meth:`_completed`), or None.
-        """
-        base, h = self.program, self.h
-        kept, art_cost = len(self.order), self.art_cost.copy()
-        rows = np.flatnonzero((program.row_lo != base.row_lo) | (program.row_hi != base.row_hi))
-        cols = np.flatnonzero((program.col_lo != base.col_lo) | (program.col_hi != base.col_hi))
-        where = self._positions(cols)
-        cols, where = cols[where >= 0], where[where >= 0]
-        h.setBasis(self.basis)
-        _bounds(h, rows, program.row_lo, program.row_hi, cols, where, program)
-        try:
-            relaxed = self.sift(program, seconds)
-            if relaxed is None or fix is None:
-                return relaxed, None
-            return relaxed, self._completed(program, fix, seconds)
-        finally:
-            joined = np.arange(kept + self.n_art, h.getNumCol())
-            if joined.size:
-                h.deleteCols(len(joined), joined.astype(np.int32))
-            self.order = self.order[:kept]
-            _bounds(h, rows, base.row_lo, base.row_hi, cols, where, base)
-            if not np.array_equal(art_cost, self.art_cost):
-                self.art_cost[:] = art_cost
-                n = self.n_art
-                h.changeColsCost(
-                    n, np.arange(self.n_first, self.n_first + n, dtype=np.int32), art_cost
-                )
-            h.setBasis(self.basis)
-
-    def _completed(self, program: Program, fix: np.ndarray, seconds: float) -> np.ndarray | None:
-        """An award of `program` with its integer columns at `fix`: the LP over the others.
-
-        Sifted on from the relaxation just solved (the integer columns are working columns);
-        None when those values leave no point without an artificial, or not in time. The
-        integer columns get `program`'s bounds back.
-        """
-        ints = np.flatnonzero(~np.isnan(fix))
-        where = self._positions(ints)
-        if np.any(where < 0):
-            return None
-        values = fix[ints]
-        h = self.h
-        h.changeColsBounds(len(ints), where.astype(np.int32), values, values)
-        try:
-            point = self.sift(program, seconds, strict=True)
-        finally:
-            h.changeColsBounds(
-                len(ints), where.astype(np.int32), program.col_lo[ints], program.col_hi[ints]
-            )
-        if point is None:
-            return None
-        x = point.x
-        x[ints] = values
-        return x
-
-    def _positions(self, cols: np.ndarray) -> np.ndarray:
-        """HiGHS's index of each program column in `cols` (-1: not a working column)."""
-        at = np.full(self.program.n_cols, -1, dtype=np.int64)
-        k = np.arange(len(self.order))
-        at[self.order] = np.where(k < self.n_first, k, k + self.n_art)
-        return np.asarray(at[cols], dtype=np.int64)
-
-
-def _bounds(
-    h: Any,
-    rows: np.ndarray,
-    row_lo: np.ndarray,
-    row_hi: np.ndarray,
-    cols: np.ndarray,
-    where: np.ndarray,
-    program: Program,
-) -> None:
-    """Set `rows`' bounds and columns `cols` (at HiGHS positions `where`) to `program`'s."""
-    if rows.size:
-        h.changeRowsBounds(len(rows), rows.astype(np.int32), row_lo[rows], row_hi[rows])
-    if cols.size:
-        h.changeColsBounds(
-            len(cols), where.astype(np.int32), program.col_lo[cols], program.col_hi[cols]
-        )
 
 
 def _priced_out(

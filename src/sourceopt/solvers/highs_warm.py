@@ -19,10 +19,10 @@ The math of steps 2 and 3 is backend-neutral (:mod:`sourceopt.solvers.relaxation
 module drives HiGHS through it.
 
 An analysis re-solving edits of one large MIP (a rule's rows freed, a supplier's columns fixed
-at 0) keeps the base's relaxation in a :class:`Kept`: a sifted relaxation's working LP (and
-its optimal basis) is re-solved warm for each edit (:meth:`.highs_sift.WorkingLP.edited`)
-instead of from scratch, and an edit that keeps the base award feasible hands it to the
-restricted MIP as its start.
+at 0) keeps the base's relaxation in a :class:`~.highs_kept.Kept`: a sifted relaxation's
+working LP (and its optimal basis) is re-solved warm for each edit
+(:func:`.highs_kept.edited`) instead of from scratch, and an edit that keeps the base award
+feasible hands it to the restricted MIP as its start.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sourceopt.solvers.highs_kept import Kept, edited
 from sourceopt.solvers.highs_model import FEASIBLE_POINT, new_highs, pass_model
-from sourceopt.solvers.highs_sift import WorkingLP, sifted_relaxation
-from sourceopt.solvers.relaxation import Pricing, lagrangian_bound, promising_columns
+from sourceopt.solvers.highs_sift import sifted_relaxation
+from sourceopt.solvers.relaxation import lagrangian_bound, promising_columns
 
 if TYPE_CHECKING:
     from sourceopt.formulation.program import Program
@@ -60,18 +61,6 @@ class WarmStart:
     objective: float  # its solver objective (inf without an award)
     extra: dict[str, object]  # timings and sizes for the result's solver details
     infeasible: bool = False  # the relaxation is infeasible, so the MIP is too
-
-
-@dataclass
-class Kept:
-    """A base MIP's relaxation, kept between its solve and the re-solves of its edits.
-
-    Filled by the base's :func:`warm_start` (``working`` only when it sifted); each later
-    :func:`warm_start` with it treats its program as an edit of the base's bounds.
-    """
-
-    working: WorkingLP | None = None  # sifting's working LP, at the base's optimal basis
-    pricing: Pricing | None = None  # the base relaxation's duals, reduced costs and bound
 
 
 def uses_warm_start(mode: str, program: Program) -> bool:
@@ -125,7 +114,7 @@ def warm_start(
     completed = None
     if kept is not None and kept.working is not None:
         fix = _integers(program, start)
-        sifted, completed = kept.working.edited(program, seconds, fix)
+        sifted, completed = edited(kept.working, program, seconds, fix)
         extra["sifting"] = "re-solved from the base's" if sifted is not None else "gave up"
     elif sifts("on", relaxation, program):
         options = {o: h.getOptionValue(o)[1] for o in ("output_flag", "random_seed", "threads")}

@@ -1,0 +1,129 @@
+"""Edits of a large MIP re-solved on its kept relaxation (the analyses' in-place re-solves).
+
+The base's warm start (:mod:`.highs_warm`) sifted the LP relaxation in a working LP
+(:class:`.highs_sift.WorkingLP`); :class:`Kept` holds it, at the base's optimal basis, with the
+relaxation's duals. :func:`edited` solves the relaxation of an edit of the base's bounds (a
+rule's rows freed, a supplier's columns fixed at 0) from that basis, and completes a start's
+integer columns into an award by the LP over the others, leaving the working LP as the base
+left it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sourceopt.formulation.program import Program
+    from sourceopt.solvers.highs_sift import Sifted, WorkingLP
+    from sourceopt.solvers.relaxation import Pricing
+
+
+@dataclass
+class Kept:
+    """A base MIP's relaxation, kept between its solve and the re-solves of its edits.
+
+    Filled by the base's warm start (``working`` only when it sifted); each later warm start
+    with it treats its program as an edit of the base's bounds.
+    """
+
+    working: WorkingLP | None = None  # sifting's working LP, at the base's optimal basis
+    pricing: Pricing | None = None  # the base relaxation's duals, reduced costs and bound
+
+
+def edited(
+    working: WorkingLP, program: Program, seconds: float, fix: np.ndarray | None = None
+) -> tuple[Sifted | None, np.ndarray | None]:
+    """The LP relaxation of `program`, an edit of the base's bounds, sifted warm; an award.
+
+    The edit's rows and working columns get their new bounds, the rounds start from the
+    base's optimal basis (the dual simplex: fixing columns at 0 and freeing rows keep a
+    basis primal or dual feasible), and afterwards the columns that joined are deleted and
+    every bound, cost and the basis are as the base left them. The relaxation is None as in
+    :func:`.highs_sift.sifted_relaxation`. `fix`: values of the integer columns (NaN
+    elsewhere); the award is then the best one with them at those values (:func:`_completed`),
+    or None.
+    """
+    base, h = working.program, working.h
+    kept, art_cost = len(working.order), working.art_cost.copy()
+    rows = np.flatnonzero((program.row_lo != base.row_lo) | (program.row_hi != base.row_hi))
+    cols = np.flatnonzero((program.col_lo != base.col_lo) | (program.col_hi != base.col_hi))
+    where = _positions(working, cols)
+    cols, where = cols[where >= 0], where[where >= 0]
+    h.setBasis(working.basis)
+    _bounds(h, rows, program.row_lo, program.row_hi, cols, where, program)
+    try:
+        relaxed = working.sift(program, seconds)
+        if relaxed is None or fix is None:
+            return relaxed, None
+        return relaxed, _completed(working, program, fix, seconds)
+    finally:
+        joined = np.arange(kept + working.n_art, h.getNumCol())
+        if joined.size:
+            h.deleteCols(len(joined), joined.astype(np.int32))
+        working.order = working.order[:kept]
+        _bounds(h, rows, base.row_lo, base.row_hi, cols, where, base)
+        if not np.array_equal(art_cost, working.art_cost):
+            working.art_cost[:] = art_cost
+            n = working.n_art
+            h.changeColsCost(
+                n, np.arange(working.n_first, working.n_first + n, dtype=np.int32), art_cost
+            )
+        h.setBasis(working.basis)
+
+
+def _completed(
+    working: WorkingLP, program: Program, fix: np.ndarray, seconds: float
+) -> np.ndarray | None:
+    """An award of `program` with its integer columns at `fix`: the LP over the others.
+
+    Sifted on from the relaxation just solved (the integer columns are working columns);
+    None when those values leave no point without an artificial, or not in time. The
+    integer columns get `program`'s bounds back.
+    """
+    ints = np.flatnonzero(~np.isnan(fix))
+    where = _positions(working, ints)
+    if np.any(where < 0):
+        return None
+    values = fix[ints]
+    h = working.h
+    h.changeColsBounds(len(ints), where.astype(np.int32), values, values)
+    try:
+        point = working.sift(program, seconds, strict=True)
+    finally:
+        h.changeColsBounds(
+            len(ints), where.astype(np.int32), program.col_lo[ints], program.col_hi[ints]
+        )
+    if point is None:
+        return None
+    x = point.x
+    x[ints] = values
+    return x
+
+
+def _positions(working: WorkingLP, cols: np.ndarray) -> np.ndarray:
+    """HiGHS's index of each program column in `cols` (-1: not a working column)."""
+    at = np.full(working.program.n_cols, -1, dtype=np.int64)
+    k = np.arange(len(working.order))
+    at[working.order] = np.where(k < working.n_first, k, k + working.n_art)
+    return np.asarray(at[cols], dtype=np.int64)
+
+
+def _bounds(
+    h: Any,
+    rows: np.ndarray,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+    cols: np.ndarray,
+    where: np.ndarray,
+    program: Program,
+) -> None:
+    """Set `rows`' bounds and columns `cols` (at HiGHS positions `where`) to `program`'s."""
+    if rows.size:
+        h.changeRowsBounds(len(rows), rows.astype(np.int32), row_lo[rows], row_hi[rows])
+    if cols.size:
+        h.changeColsBounds(
+            len(cols), where.astype(np.int32), program.col_lo[cols], program.col_hi[cols]
+        )
