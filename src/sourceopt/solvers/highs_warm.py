@@ -50,6 +50,7 @@ SIFT_MIN_COLS = (
     500_000  # "auto" sifts from this many columns (3.2x at coupa-scale, benchmarks/README)
 )
 RESTRICTED_SHARE = 0.6  # share of the time left the restricted MIP may use
+RINS_SHARE = 0.25  # ... of which the MIP of an edit's neighbourhood of its start
 
 
 @dataclass(frozen=True)
@@ -141,20 +142,10 @@ def warm_start(
         kept.pricing = pricing
     relaxed_s = time.perf_counter() - started
     columns = promising_columns(program, x_lp, pricing, cost)
-    if completed is not None:
-        start = completed  # the start's integer columns completed by the LP over the others
     target = _target(pricing.bound, float(h.getOptionValue("mip_rel_gap")[1]))
-    x0: np.ndarray | None = None
-    if completed is not None and float(cost @ completed + program.offset) <= target:
-        x0 = completed  # within the gap of the bound already: no MIP to run
-        extra["completed"] = True
-    else:
-        if start is not None:
-            columns = np.union1d(columns, np.flatnonzero(np.nan_to_num(start)))
-        left = limit - (time.perf_counter() - started)
-        seconds = RESTRICTED_SHARE * left
-        extra["restricted_columns"] = len(columns)
-        x0 = _restricted_award(hs, h, program, cost, columns, seconds, start, target)
+    left = limit - (time.perf_counter() - started)
+    found = _Award(hs, h, program, cost, target, RESTRICTED_SHARE * left, extra)
+    x0, start = found.best(columns, x_lp, start, completed)
     _deduct(h, limit, started)
     objective = float(cost @ x0 + program.offset) if x0 is not None else np.inf
     whole = start is not None and not np.isnan(start).any()
@@ -192,6 +183,72 @@ def _relax_whole(h: Any, program: Program, relaxation: str) -> tuple[np.ndarray,
     return np.asarray(sol.col_value, dtype=float), np.asarray(sol.row_dual, dtype=float)
 
 
+@dataclass
+class _Award:
+    """The warm start's award, the cheapest way first (see :meth:`best`)."""
+
+    hs: Any
+    h: Any
+    program: Program
+    cost: np.ndarray
+    target: float  # an award at or below it is within the gap of the relaxation's bound
+    seconds: float
+    extra: dict[str, object]
+
+    def value(self, x: np.ndarray) -> float:
+        """The solver objective of an award."""
+        return float(self.cost @ x + self.program.offset)
+
+    def best(
+        self,
+        columns: np.ndarray,
+        x_lp: np.ndarray,
+        start: np.ndarray | None,
+        completed: np.ndarray | None,
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """An award and the start it came from.
+
+        1. `completed` (a start's integer columns completed by the LP over the others) within
+           the target: no MIP at all.
+        2. With a start: the restricted MIP with the integer columns on which the start and
+           the relaxation `x_lp` agree fixed there (a RINS neighbourhood, small), within the
+           target.
+        3. The restricted MIP over `columns` from the best start so far.
+        """
+        if completed is not None:
+            start = completed
+            if self.value(completed) <= self.target:
+                self.extra["completed"] = True
+                return completed, start
+        if start is None:
+            self.extra["restricted_columns"] = len(columns)
+            return self._restricted(columns, None), None
+        columns = np.union1d(columns, np.flatnonzero(np.nan_to_num(start)))
+        integer = self.program.integrality > 0
+        agree = integer & ~np.isnan(start) & (np.abs(x_lp - np.nan_to_num(start)) <= 1e-6)
+        if agree.any() and not agree[integer].all():
+            near = self._restricted(columns, start, agree, RINS_SHARE)
+            self.extra["neighbourhood_fixed"] = int(agree.sum())
+            if near is not None and self.value(near) <= self.target:
+                return near, start
+            if near is not None and (np.isnan(start).any() or self.value(near) < self.value(start)):
+                start = near
+        self.extra["restricted_columns"] = len(columns)
+        return self._restricted(columns, start), start
+
+    def _restricted(
+        self,
+        columns: np.ndarray,
+        start: np.ndarray | None,
+        fixed: np.ndarray | None = None,
+        share: float = 1.0,
+    ) -> np.ndarray | None:
+        return _restricted_award(
+            self.hs, self.h, self.program, self.cost, columns, share * self.seconds,
+            start, self.target, fixed,
+        )  # fmt: skip
+
+
 def _restricted_award(
     hs: Any,
     h: Any,
@@ -201,12 +258,13 @@ def _restricted_award(
     seconds: float,
     start: np.ndarray | None = None,
     target: float = -np.inf,
+    fixed: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """The best award of the MIP (objective `cost`) over `columns` only (others 0).
 
     `start`: an award (over all columns, 0 outside `columns`; NaN where not given) the MIP
     starts from. It stops at the first award whose objective is at most `target`
-    (``objective_target``).
+    (``objective_target``). `fixed`: a mask of columns (all in `columns`) held at `start`.
     """
     r = new_highs(hs)
     for option in ("output_flag", "random_seed", "threads", "mip_rel_gap", "mip_abs_gap"):
@@ -216,6 +274,10 @@ def _restricted_award(
     if np.isfinite(target):
         r.setOptionValue("objective_target", target)
     pass_model(hs, r, program, cost, columns)
+    if fixed is not None and start is not None:
+        where = np.searchsorted(columns, np.flatnonzero(fixed)).astype(np.int32)
+        values = start[columns[where]]
+        r.changeColsBounds(len(where), where, values, values)
     if start is not None:
         given = np.flatnonzero(~np.isnan(start[columns]))
         r.setSolution(len(given), given.astype(np.int32), start[columns][given])
