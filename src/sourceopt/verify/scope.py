@@ -17,7 +17,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
+from sourceopt.scenario.model import ATTR_PREFIX
+from sourceopt.scenario.schema import SelectorFilter
 from sourceopt.scenario.selectors import item_mask, supplier_mask
 
 if TYPE_CHECKING:
@@ -35,9 +38,12 @@ class _Index:
     @cached_property
     def order(self) -> np.ndarray:
         """Positions sorted by code (stable: ascending within a code)."""
-        if len(self.codes) < 2 or bool(np.all(self.codes[1:] >= self.codes[:-1])):
-            return np.arange(len(self.codes))
-        return np.argsort(self.codes, kind="stable")
+        codes = self.codes
+        if len(codes) < 2 or bool(np.all(codes[1:] >= codes[:-1])):
+            return np.arange(len(codes))
+        if len(self.sizes) <= 1 << 16:  # a stable sort of 16-bit codes is a radix sort
+            codes = codes.astype(np.uint16)
+        return np.argsort(codes, kind="stable")
 
     def count(self, selected: np.ndarray) -> int:
         """Number of positions whose code is selected (a mask over codes)."""
@@ -83,7 +89,7 @@ class Scope:
     def __init__(self, view: AwardView) -> None:
         self.view = view
         self._masks: dict[tuple[str, str], np.ndarray] = {}
-        self._attributes: dict[str, np.ndarray] = {}
+        self._columns: dict[tuple[str, str], tuple[np.ndarray, list[Any]]] = {}
 
     @cached_property
     def _line_items(self) -> _Index:
@@ -92,14 +98,6 @@ class Scope:
     @cached_property
     def _line_suppliers(self) -> _Index:
         return _Index(self.view.supplier, self.view.scenario.n_suppliers)
-
-    @cached_property
-    def _pair_items(self) -> _Index:
-        return _Index(self.view.pair_item, self.view.scenario.n_items)
-
-    @cached_property
-    def _pair_suppliers(self) -> _Index:
-        return _Index(self.view.pair_supplier, self.view.scenario.n_suppliers)
 
     @cached_property
     def every_supplier(self) -> np.ndarray:
@@ -121,10 +119,48 @@ class Scope:
         key = (kind, repr(selector))
         found = self._masks.get(key)
         if found is None:
-            pick = supplier_mask if kind == "suppliers" else item_mask
-            found = pick(self.view.scenario, selector)
+            found = self._by_codes(kind, selector)
+            if found is None:
+                pick = supplier_mask if kind == "suppliers" else item_mask
+                found = pick(self.view.scenario, selector)
             found.flags.writeable = False
             self._masks[key] = found
+        return found
+
+    def _by_codes(self, kind: str, selector: Any) -> np.ndarray | None:
+        """A selector of ids and field values only, from the columns' codes (else ``None``).
+
+        The same mask as :mod:`sourceopt.scenario.selectors` gives (``isin`` on each
+        column, every entry holding), from each column factorized once per view.
+        """
+        table = self.view.scenario.suppliers if kind == "suppliers" else self.view.scenario.items
+        if isinstance(selector, list):
+            entries = [("id", selector)]
+        elif isinstance(selector, SelectorFilter) and (
+            selector.tags is None and selector.attribute is None and selector.not_ is None
+        ):
+            keys = ("id", "country", "region", "group")
+            entries = [(k, getattr(selector, k)) for k in keys if getattr(selector, k) is not None]
+        else:
+            return None if selector != "all" else np.ones(len(table), dtype=bool)
+        mask = np.ones(len(table), dtype=bool)
+        for column, values in entries:
+            if column not in table:
+                return np.zeros(len(table), dtype=bool)
+            codes, uniques = self._factorized(kind, column, table)
+            wanted = set(values)
+            hit = np.fromiter((u in wanted for u in uniques), bool, len(uniques))
+            mask &= (codes >= 0) & hit[codes]
+        return mask
+
+    def _factorized(
+        self, kind: str, column: str, table: pd.DataFrame
+    ) -> tuple[np.ndarray, list[Any]]:
+        found = self._columns.get((kind, column))
+        if found is None:
+            codes, uniques = pd.factorize(table[column])
+            found = (np.asarray(codes, dtype=np.int64), list(uniques))
+            self._columns[(kind, column)] = found
         return found
 
     def lines(self, s_sel: np.ndarray, i_sel: np.ndarray) -> np.ndarray:
@@ -138,28 +174,39 @@ class Scope:
     def pairs(self, s_sel: np.ndarray, i_sel: np.ndarray) -> np.ndarray:
         """Ascending positions of the pairs of a selected supplier and a selected item.
 
-        The same as ``np.flatnonzero(s_sel[view.pair_supplier] & i_sel[view.pair_item])``.
+        The same as ``np.flatnonzero(s_sel[view.pair_supplier] & i_sel[view.pair_item])``:
+        every pair has a line, so these are the pairs of the selected lines.
         """
-        n = len(self.view.pair_item)
-        return _within(self._pair_items, i_sel, self._pair_suppliers, s_sel, n)
+        view = self.view
+        lines = self.lines(s_sel, i_sel)
+        n = len(view.pair_item)
+        if len(lines) == len(view.item):
+            return np.arange(n)
+        if 16 * len(lines) < n:  # few: sort them
+            found = np.sort(view.pair[lines])
+            return found[np.r_[True, found[1:] != found[:-1]]] if len(found) else found
+        present = np.zeros(n, dtype=bool)
+        present[view.pair[lines]] = True
+        return np.flatnonzero(present)
 
     def wins(self, s_sel: np.ndarray, i_sel: np.ndarray) -> np.ndarray:
         """Ascending positions of the selected pairs where the supplier wins the item."""
         pairs = self.pairs(s_sel, i_sel)
         return np.asarray(pairs[self.view.pair_units[pairs] > self.view.tolerance])
 
-    def attribute(self, name: str) -> np.ndarray:
-        """The attribute per line (bundle lines take their supplier's; NaN where unset)."""
-        found = self._attributes.get(name)
-        if found is None:
-            sc, view = self.view.scenario, self.view
-            bundle_sup = view.supplier[view.n_offer_lines :]
-            found = np.concatenate(
-                [sc.offer_attribute(name), sc.supplier_attribute(name)[bundle_sup]]
-            )
-            found.flags.writeable = False
-            self._attributes[name] = found
-        return found
+    def attribute(self, name: str, lines: np.ndarray) -> np.ndarray:
+        """The attribute on the given lines: the offer's own, else its supplier's (NaN: unset).
+
+        Bundle lines take their supplier's.
+        """
+        view = self.view
+        values = view.scenario.supplier_attribute(name)[view.supplier[lines]]
+        column = ATTR_PREFIX + name
+        if column in view.scenario.offers:
+            offer = lines < view.n_offer_lines
+            own = view.scenario.offers[column].to_numpy(float)[lines[offer]]
+            values[offer] = np.where(np.isnan(own), values[offer], own)
+        return np.asarray(values, dtype=float)
 
     @cached_property
     def _zeros(self) -> np.ndarray:

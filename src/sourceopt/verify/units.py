@@ -48,11 +48,11 @@ def check_alternates(view: AwardView, award: Award) -> Finding:
     x = np.where(np.isfinite(award.offer_units), award.offer_units, 0.0)
     used = x > view.tolerance
     pair = view.pair[: view.n_offer_lines]
-    count = np.bincount(pair[used], minlength=len(view.pair_supplier))
-    over = count[pair] > 1
-    first = np.zeros(len(pair), dtype=bool)
-    rows = np.flatnonzero(over & used)
+    on = np.flatnonzero(used)  # the offers with units: all that can count
+    count = np.bincount(pair[on], minlength=len(view.pair_supplier))
+    rows = on[count[pair[on]] > 1]
     _, pos = np.unique(pair[rows], return_index=True)
+    first = np.zeros(len(pair), dtype=bool)
     first[rows[pos]] = True
     ids = sc.offer_ids()
 
@@ -64,5 +64,6 @@ def check_alternates(view: AwardView, award: Award) -> Finding:
             f"({names}); at most one may"
         )
 
-    amount = np.where(first, count[pair] - 1.0, 0.0)
+    amount = np.zeros(len(pair))
+    amount[rows[pos]] = count[pair[rows[pos]]] - 1.0
     return finding("alternates", first, amount, message)

@@ -193,7 +193,7 @@ class AwardView:
 
     def attribute_at(self, name: str, lines: np.ndarray, used: np.ndarray) -> np.ndarray:
         """:meth:`attribute` on the given lines only (ascending; `used` is per given line)."""
-        values = self.scope.attribute(name)[lines]
+        values = self.scope.attribute(name, lines)
         missing = np.flatnonzero(used & np.isnan(values))
         if len(missing):
             k = int(lines[missing[0]])
