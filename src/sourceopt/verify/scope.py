@@ -149,8 +149,8 @@ class Scope:
                 return np.zeros(len(table), dtype=bool)
             codes, uniques = self._factorized(kind, column, table)
             wanted = set(values)
-            hit = np.fromiter((u in wanted for u in uniques), bool, len(uniques))
-            mask &= (codes >= 0) & hit[codes]
+            hit = np.fromiter((u in wanted for u in [*uniques, None]), bool, len(uniques) + 1)
+            mask &= hit[codes]  # code -1 (no value) is the last: never a hit
         return mask
 
     def _factorized(
