@@ -27,6 +27,7 @@ from sourceopt.verify.checks import pct
 from sourceopt.verify.each import supplier_groups
 from sourceopt.verify.rowkit import Rows
 from sourceopt.verify.rules import check_rule, rule_rows
+from sourceopt.verify.units import check_alternates, check_whole_units
 from sourceopt.verify.view import AwardView, build_view
 
 SETTINGS = settings(
@@ -360,16 +361,15 @@ def _rule(draw: st.DrawFn, sup_ids: list[str], item_ids: list[str], pairs: list[
 def cases(draw: st.DrawFn) -> tuple[Scenario, Award]:
     """A scenario with rules of every family and an award that may break anything."""
     n_items, n_sup = draw(st.integers(1, 7)), draw(st.integers(1, 5))
-    items = [
-        {
-            "id": f"I{k}",
-            "demand": draw(st.integers(1, 40)),
-            "baseline_price": draw(st.integers(5, 30)),
-            "group": draw(st.sampled_from(GROUPS)),
-            "tags": draw(st.lists(st.sampled_from(TAGS), unique=True)),
-        }
-        for k in range(n_items)
-    ]
+    items = []
+    for k in range(n_items):
+        lot = draw(st.sampled_from([None, None, 2, 5]))
+        item = {"id": f"I{k}", "demand": draw(st.integers(1, 20)) * (lot or 2)}
+        item.update(baseline_price=draw(st.integers(5, 30)), group=draw(st.sampled_from(GROUPS)))
+        item["tags"] = draw(st.lists(st.sampled_from(TAGS), unique=True))
+        if lot:
+            item["lot_size"] = lot
+        items.append(item)
     suppliers = []
     for k in range(n_sup):
         rec: dict[str, Any] = {"id": f"S{k}", "capacity": draw(st.integers(20, 200))}
@@ -388,6 +388,8 @@ def cases(draw: st.DrawFn) -> tuple[Scenario, Award]:
                 offer.update(price=draw(st.integers(1, 40)), capacity=draw(st.integers(5, 60)))
                 if draw(st.integers(0, 3)) == 0:
                     offer["attributes"] = {"risk": draw(st.integers(0, 9)) / 10}
+                if draw(st.integers(0, 3)) == 0:
+                    offer["pack_size"] = draw(st.sampled_from([3, 4]))
                 offers.append(offer)
     if not offers:
         offers.append({"id": "O0", "supplier": "S0", "item": "I0", "price": 9, "capacity": 30})
@@ -397,7 +399,7 @@ def cases(draw: st.DrawFn) -> tuple[Scenario, Award]:
     sc.update(suppliers=suppliers, offers=offers)
     if offers and draw(st.booleans()):
         owner = draw(st.sampled_from(suppliers))["id"]
-        units = {items[0]["id"]: draw(st.integers(1, 10))}
+        units = {items[0]["id"]: draw(st.integers(1, 5)) * items[0].get("lot_size", 1)}
         sc["bundles"] = [{"id": "K1", "supplier": owner, "units": units, "price": 100}]
     sup_ids, item_ids = [s["id"] for s in suppliers], [i["id"] for i in items]
     sc["rules"] = draw(st.lists(_rule(sup_ids, item_ids, pairs), min_size=1, max_size=6))
@@ -407,7 +409,7 @@ def cases(draw: st.DrawFn) -> tuple[Scenario, Award]:
             st.one_of(
                 st.just(0.0),
                 st.floats(0.0, 80.0),
-                st.sampled_from([-3.0, np.nan, np.inf, 1e-9, 7.0]),
+                st.sampled_from([-3.0, np.nan, np.inf, 1e-9, 7.0, 10.0, 12.0]),
             ),
             min_size=scenario.n_offers,
             max_size=scenario.n_offers,
@@ -548,3 +550,57 @@ def test_lines_and_pairs_are_the_masks_positions() -> None:
         assert np.array_equal(view.scope.lines(s_sel, i_sel), on)
         pairs = np.flatnonzero(s_sel[view.pair_supplier] & i_sel[view.pair_item])
         assert np.array_equal(view.scope.pairs(s_sel, i_sel), pairs)
+
+
+def _plain_whole_units(view: AwardView, award: Award) -> tuple[np.ndarray, np.ndarray]:
+    sc = view.scenario
+    pack = sc.offers["pack_size"].to_numpy(float) if "pack_size" in sc.offers else None
+    lot = (
+        sc.items["lot_size"].to_numpy(float)[sc.offers["item"].to_numpy(np.int64)]
+        if "lot_size" in sc.items
+        else np.full(sc.n_offers, np.nan)
+    )
+    size = lot if pack is None else np.where(np.isnan(pack), lot, pack)
+    x = np.where(np.isfinite(award.offer_units), award.offer_units, 0.0)
+    with np.errstate(invalid="ignore"):
+        lots = x / size
+        off = np.abs(lots - np.round(lots)) * size
+    sized = ~np.isnan(size)
+    off = np.where(sized, off, 0.0)
+    return sized & (off > view.tolerance * np.maximum(1.0, size)), off
+
+
+def _plain_alternates(view: AwardView, award: Award) -> tuple[np.ndarray, np.ndarray]:
+    x = np.where(np.isfinite(award.offer_units), award.offer_units, 0.0)
+    used = x > view.tolerance
+    pair = view.pair[: view.n_offer_lines]
+    count = np.bincount(pair[used], minlength=len(view.pair_supplier))
+    first = np.zeros(len(pair), dtype=bool)
+    rows = np.flatnonzero((count[pair] > 1) & used)
+    _, pos = np.unique(pair[rows], return_index=True)
+    first[rows[pos]] = True
+    return first, np.where(first, count[pair] - 1.0, 0.0)
+
+
+@SETTINGS
+@given(case=cases())
+def test_award_checks_and_item_figures_are_the_plain_ones(case: tuple[Scenario, Award]) -> None:
+    scenario, award = case
+    view = build_view(scenario, award, TOL)
+    result = verify(scenario, award)
+    for check, plain in (
+        (check_whole_units(view, award), _plain_whole_units(view, award)),
+        (check_alternates(view, award), _plain_alternates(view, award)),
+    ):
+        failed, amount = plain
+        rows = np.flatnonzero(failed)
+        assert len(check.problems) == min(len(rows), 20) + (len(rows) > 20)
+        assert check.worst == (float(np.max(amount[rows])) if len(rows) else 0.0)
+        assert check.name in result.checked
+    awarded = np.zeros((scenario.n_items, scenario.n_suppliers))
+    np.add.at(awarded, (view.item, view.supplier), view.units)
+    assert _same_bits(result.items.awarded, awarded)
+    ids = scenario.suppliers["id"].astype(str).to_numpy()
+    assert result.items.suppliers == tuple(tuple(ids[row > TOL]) for row in awarded)
+    retained = np.minimum(scenario.current_units(), awarded).sum(axis=1)
+    assert _same_bits(result.items.retained_units, retained)

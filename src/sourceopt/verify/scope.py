@@ -36,10 +36,16 @@ class _Index:
         self.starts = np.concatenate([[0], np.cumsum(self.sizes)])
 
     @cached_property
+    def in_order(self) -> bool:
+        """Whether the codes are sorted already (positions are then their own order)."""
+        codes = self.codes
+        return len(codes) < 2 or bool(np.all(codes[1:] >= codes[:-1]))
+
+    @cached_property
     def order(self) -> np.ndarray:
         """Positions sorted by code (stable: ascending within a code)."""
         codes = self.codes
-        if len(codes) < 2 or bool(np.all(codes[1:] >= codes[:-1])):
+        if self.in_order:
             return np.arange(len(codes))
         if len(self.sizes) <= 1 << 16:  # a stable sort of 16-bit codes is a radix sort
             codes = codes.astype(np.uint16)
@@ -58,6 +64,8 @@ class _Index:
             return np.zeros(0, dtype=np.int64)
         first = np.cumsum(size) - size  # where each chosen code's run starts in the output
         at = np.repeat(lo - first, size) + np.arange(total)
+        if self.in_order:  # runs of ascending codes: ascending already
+            return np.asarray(at, dtype=np.int64)
         out = np.asarray(self.order[at], dtype=np.int64)
         if len(out) > 1 and bool(np.any(out[1:] < out[:-1])):
             out.sort()
