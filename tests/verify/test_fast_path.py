@@ -11,6 +11,8 @@ last bit, and so must the per-item figures and the alternates check.
 
 from __future__ import annotations
 
+import gc
+import weakref
 from typing import Any
 
 import numpy as np
@@ -604,3 +606,19 @@ def test_award_checks_and_item_figures_are_the_plain_ones(case: tuple[Scenario, 
     assert result.items.suppliers == tuple(tuple(ids[row > TOL]) for row in awarded)
     retained = np.minimum(scenario.current_units(), awarded).sum(axis=1)
     assert _same_bits(result.items.retained_units, retained)
+
+
+def test_a_view_is_freed_when_dropped() -> None:
+    """No cycle between a view and its scope: a re-solve's view (arrays of every line) goes
+    when its verification does, not at the next full garbage collection."""
+    scenario, award = _large(1)
+    view = build_view(scenario, award, TOL)
+    for rule in scenario.rules:
+        rule_rows(rule.model_copy(update={"name": "r"}), view, 0.0)  # every cache filled
+    gone = weakref.ref(view)
+    gc.disable()
+    try:
+        del view
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -5,7 +5,9 @@ with a mask over every line costs as much as the rule itself. A :class:`Scope` i
 once per award view and answers, for a rule's supplier and item masks, the positions of the
 lines (or pairs) it selects, in ascending order, through indexes of the lines by item and by
 supplier (built on first use). It also keeps what several rules share: the masks of their
-selectors, the attribute per line, the pairs a supplier wins.
+selectors (ids and field values from each column factorized once) and a zero buffer for sums
+that must be taken as over every line (:meth:`Scope.spread_sum`). A scope belongs to one
+view and one thread.
 
 Every answer is the same array a mask over every line would give (same positions, same
 order), so sums and counts over it are the same to the last bit as before.
@@ -13,13 +15,14 @@ order), so sums and counts over it are the same to the last bit as before.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from sourceopt.scenario.model import ATTR_PREFIX
+from sourceopt.scenario.model import ATTR_PREFIX, Scenario
 from sourceopt.scenario.schema import SelectorFilter
 from sourceopt.scenario.selectors import item_mask, supplier_mask
 
@@ -88,6 +91,21 @@ def _within(
     return np.asarray(found[second_sel[second.codes[found]]])
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """What a scope reads of its view (the view's own arrays, not copies)."""
+
+    scenario: Scenario
+    tolerance: float
+    supplier: np.ndarray
+    item: np.ndarray
+    pair: np.ndarray
+    pair_supplier: np.ndarray
+    pair_item: np.ndarray
+    pair_units: np.ndarray
+    n_offer_lines: int
+
+
 class Scope:
     """The lines and pairs of selected suppliers and items of one award view, and shared work.
 
@@ -95,7 +113,17 @@ class Scope:
     """
 
     def __init__(self, view: AwardView) -> None:
-        self.view = view
+        self.view = _Lines(  # not the view itself: no cycle, the view is freed when dropped
+            view.scenario,
+            view.tolerance,
+            view.supplier,
+            view.item,
+            view.pair,
+            view.pair_supplier,
+            view.pair_item,
+            view.pair_units,
+            view.n_offer_lines,
+        )
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self._columns: dict[tuple[str, str], tuple[np.ndarray, list[Any]]] = {}
 
