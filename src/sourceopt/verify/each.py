@@ -73,21 +73,25 @@ def group_measures(
     n_s = view.scenario.n_suppliers
     items = np.flatnonzero(i_sel) if per_item else np.array([-1])
     lhs, base = [], []
-    if per_item:
-        on = i_sel[view.pair_item]
-        pair_m = np.where(on, view.pair_measure(measure), 0.0)
+    if per_item:  # the selected pairs only: the others would add zeros
+        on = view.scope.pairs(s_sel, i_sel)
+        pair_m, pair_item, pair_supplier = (
+            view.pair_measure(measure)[on],
+            view.pair_item[on],
+            view.pair_supplier[on],
+        )
         for members in groups.values():
             mine = np.zeros(n_s, dtype=bool)
             mine[members] = True
             by_item = np.bincount(
-                view.pair_item,
-                weights=np.where(mine[view.pair_supplier], pair_m, 0.0),
+                pair_item,
+                weights=np.where(mine[pair_supplier], pair_m, 0.0),
                 minlength=len(i_sel),
             )
             lhs.append(by_item[items])
             base.append(view.item_total(measure)[items])
     else:
-        on = i_sel[view.item]
+        on = view.scope.lines(view.scope.every_supplier, i_sel)
         m = view.measure(measure)
         by_supplier = np.bincount(view.supplier[on], weights=m[on], minlength=n_s)
         everyone = float(np.sum(view.item_total(measure)[i_sel]))

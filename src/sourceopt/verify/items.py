@@ -61,12 +61,12 @@ def item_figures(view: AwardView) -> ItemFigures:
     savings = base - cost
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(base != 0, 100.0 * savings / np.where(base != 0, base, 1.0), np.nan)
-    awarded = np.zeros((n_i, n_s))
-    np.add.at(awarded, (view.item, view.supplier), view.units)
+    awarded = np.zeros((n_i, n_s))  # a pair's units are its lines' added in line order
+    awarded[view.pair_item, view.pair_supplier] = view.pair_units
     current = sc.current_units()
     retained = np.minimum(current, awarded).sum(axis=1)
     ids = sc.suppliers["id"].astype(str).to_numpy()
-    suppliers = tuple(tuple(ids[row > view.tolerance]) for row in awarded)
+    suppliers = _winners(view, ids)
     accepted = np.flatnonzero(view.bundles_accepted)
     b_ids = sc.bundles["id"].astype(str).to_numpy()
     b_sup = sc.bundles["supplier"].to_numpy(np.int64)
@@ -88,6 +88,15 @@ def item_figures(view: AwardView) -> ItemFigures:
         bundles=bundles,
         retained_pct=share,
     )
+
+
+def _winners(view: AwardView, ids: np.ndarray) -> tuple[tuple[str, ...], ...]:
+    """Per item: the ids of the suppliers awarded more than the tolerance, in file order."""
+    won = np.flatnonzero(view.pair_units > view.tolerance)
+    order = won[np.lexsort((view.pair_supplier[won], view.pair_item[won]))]
+    counts = np.bincount(view.pair_item[order], minlength=view.scenario.n_items)
+    names = ids[view.pair_supplier[order]]
+    return tuple(tuple(part) for part in np.split(names, np.cumsum(counts)[:-1]))
 
 
 _CHECKED = ("baseline_cost", "cost", "savings", "savings_pct", "current_units", "retained_units")

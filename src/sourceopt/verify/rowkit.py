@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from sourceopt.scenario.selectors import item_mask, supplier_mask
 from sourceopt.verify.checks import fmt
 from sourceopt.verify.view import AwardView
 
@@ -81,19 +80,28 @@ def always(text: str) -> Callable[[int], str]:
 
 
 def masks(view: AwardView, rule: Any) -> tuple[np.ndarray, np.ndarray]:
-    """The suppliers and items a rule selects (masks)."""
-    return supplier_mask(view.scenario, rule.suppliers), item_mask(view.scenario, rule.items)
+    """The suppliers and items a rule selects (read-only masks, computed once per view)."""
+    return view.scope.masks(rule)
 
 
-def by(codes: np.ndarray, weights: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
-    """Sum of ``weights`` per code over the rows where ``mask`` holds."""
-    return np.bincount(codes[mask], weights=weights[mask], minlength=n)
+def lines(view: AwardView, s_sel: np.ndarray, i_sel: np.ndarray) -> np.ndarray:
+    """Ascending positions of the lines of a selected supplier on a selected item."""
+    return view.scope.lines(s_sel, i_sel)
+
+
+def pairs(view: AwardView, s_sel: np.ndarray, i_sel: np.ndarray) -> np.ndarray:
+    """Ascending positions of the pairs of a selected supplier and a selected item."""
+    return view.scope.pairs(s_sel, i_sel)
+
+
+def by(codes: np.ndarray, weights: np.ndarray, at: np.ndarray, n: int) -> np.ndarray:
+    """Sum of ``weights`` per code over the positions `at` (ascending, or a mask)."""
+    return np.bincount(codes[at], weights=weights[at], minlength=n)
 
 
 def wins(view: AwardView, s_sel: np.ndarray, i_sel: np.ndarray) -> np.ndarray:
-    """Pairs of a selected supplier and item where the supplier wins the item."""
-    chosen = s_sel[view.pair_supplier] & i_sel[view.pair_item]
-    return np.asarray(chosen & (view.pair_units > view.tolerance), dtype=bool)
+    """Ascending positions of the pairs of a selected supplier and item it wins."""
+    return view.scope.wins(s_sel, i_sel)
 
 
 def min_or_max(rule: Any) -> float | None:

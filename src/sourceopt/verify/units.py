@@ -25,12 +25,15 @@ def check_whole_units(view: AwardView, award: Award) -> Finding:
     )
     size = lot if pack is None else np.where(np.isnan(pack), lot, pack)
     x = np.where(np.isfinite(award.offer_units), award.offer_units, 0.0)
+    on = np.flatnonzero(x)  # 0 units are a whole multiple of anything (0/0 fails no test)
     with np.errstate(invalid="ignore"):
-        lots = x / size
-        off = np.abs(lots - np.round(lots)) * size  # units away from the nearest multiple
-    sized = ~np.isnan(size)
-    off = np.where(sized, off, 0.0)
-    failed = sized & (off > view.tolerance * np.maximum(1.0, size))
+        lots = x[on] / size[on]
+        near = np.abs(lots - np.round(lots)) * size[on]  # units away from the nearest multiple
+    sized = ~np.isnan(size[on])
+    near = np.where(sized, near, 0.0)
+    off, failed = np.zeros(len(x)), np.zeros(len(x), dtype=bool)
+    off[on] = near
+    failed[on] = sized & (near > view.tolerance * np.maximum(1.0, size[on]))
 
     def message(k: int) -> str:
         what = "pack_size" if pack is not None and not np.isnan(pack[k]) else "lot_size"
@@ -48,11 +51,11 @@ def check_alternates(view: AwardView, award: Award) -> Finding:
     x = np.where(np.isfinite(award.offer_units), award.offer_units, 0.0)
     used = x > view.tolerance
     pair = view.pair[: view.n_offer_lines]
-    count = np.bincount(pair[used], minlength=len(view.pair_supplier))
-    over = count[pair] > 1
-    first = np.zeros(len(pair), dtype=bool)
-    rows = np.flatnonzero(over & used)
+    on = np.flatnonzero(used)  # the offers with units: all that can count
+    count = np.bincount(pair[on], minlength=len(view.pair_supplier))
+    rows = on[count[pair[on]] > 1]
     _, pos = np.unique(pair[rows], return_index=True)
+    first = np.zeros(len(pair), dtype=bool)
     first[rows[pos]] = True
     ids = sc.offer_ids()
 
@@ -64,5 +67,6 @@ def check_alternates(view: AwardView, award: Award) -> Finding:
             f"({names}); at most one may"
         )
 
-    amount = np.where(first, count[pair] - 1.0, 0.0)
+    amount = np.zeros(len(pair))
+    amount[rows[pos]] = count[pair[rows[pos]]] - 1.0
     return finding("alternates", first, amount, message)

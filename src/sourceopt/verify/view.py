@@ -8,7 +8,7 @@ same (supplier, item) are summed into *pairs*. Every rule and cost is a bincount
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from sourceopt.award import Award
 from sourceopt.errors import SourceoptError
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.selectors import item_mask
+from sourceopt.verify.scope import Scope
 
 
 def _last_reached(
@@ -129,7 +130,11 @@ def rebate_discounts(
 
 @dataclass(frozen=True)
 class AwardView:
-    """An award as lines and (supplier, item) pairs, with totals per supplier and item."""
+    """An award as lines and (supplier, item) pairs, with totals per supplier and item.
+
+    ``scope`` finds the lines and pairs a rule selects and keeps what rules share
+    (verify/scope.py).
+    """
 
     scenario: Scenario
     tolerance: float
@@ -149,6 +154,10 @@ class AwardView:
     supplier_spend: np.ndarray
     item_units: np.ndarray
     item_spend: np.ndarray
+    scope: Scope = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scope", Scope(self))
 
     @property
     def awarded(self) -> np.ndarray:
@@ -180,12 +189,14 @@ class AwardView:
         Raises :class:`SourceoptError` if it is undefined on a line that matters, which
         loading should have rejected.
         """
-        sc = self.scenario
-        bundle_sup = self.supplier[self.n_offer_lines :]
-        values = np.concatenate([sc.offer_attribute(name), sc.supplier_attribute(name)[bundle_sup]])
+        return self.attribute_at(name, np.arange(len(self.item)), used)
+
+    def attribute_at(self, name: str, lines: np.ndarray, used: np.ndarray) -> np.ndarray:
+        """:meth:`attribute` on the given lines only (ascending; `used` is per given line)."""
+        values = self.scope.attribute(name, lines)
         missing = np.flatnonzero(used & np.isnan(values))
         if len(missing):
-            k = int(missing[0])
+            k = int(lines[missing[0]])
             raise SourceoptError(
                 f"attribute {name!r} is not defined for {self.pair_label(int(self.pair[k]))} "
                 f"({len(missing)} awarded line(s) lack it); define it on the offer or the "

@@ -13,7 +13,7 @@ from sourceopt.verify.view import AwardView
 def rows(rule: AwardRule, view: AwardView, total_cost: float) -> Rows:
     """The rule's rows on the award (``None`` when it selects nothing)."""
     s, i = view.scenario.supplier_code(rule.supplier), view.scenario.item_code(rule.item)
-    units = np.sum(view.units[(view.supplier == s) & (view.item == i)])
+    units = np.sum(view.units[view.scope.one(s, i)])
     where = f"{view.supplier_label(s)}, {view.item_label(i)}"
     lo, hi = rule.min_units, rule.max_units
     return kit.bounded(np.array([units]), np.ones(1), lo, hi, label=kit.always(where), what="units")

@@ -16,10 +16,10 @@ def _backup_capacity(view: AwardView, i_sel: np.ndarray) -> np.ndarray:
     Of alternate offers for one item only the largest capacity counts.
     """
     offers = view.scenario.offers
-    on = i_sel[offers["item"].to_numpy(np.int64)]
-    pair = view.pair[: view.n_offer_lines]
+    on = kit.lines(view, view.scope.every_supplier, i_sel)
+    on = on[on < view.n_offer_lines]  # the offers on the selected items
     largest = np.full(len(view.pair_supplier), -np.inf)
-    np.maximum.at(largest, pair[on], offers["capacity"].to_numpy(float)[on])
+    np.maximum.at(largest, view.pair[on], offers["capacity"].to_numpy(float)[on])
     counted = largest > -np.inf
     offered = kit.by(
         view.pair_supplier,
@@ -36,7 +36,7 @@ def rows(rule: BackupCoverageRule, view: AwardView, total_cost: float) -> Rows |
     s_sel, i_sel = kit.masks(view, rule)
     if not s_sel.any() or not i_sel.any():
         return None
-    on = i_sel[view.item]
+    on = kit.lines(view, view.scope.every_supplier, i_sel)
     volume = kit.by(view.supplier, view.units, on, view.scenario.n_suppliers)
     cap = _backup_capacity(view, i_sel)
     spare = np.where(s_sel, np.where(view.awarded, cap, 0.0) - volume, 0.0)

@@ -13,7 +13,7 @@ from sourceopt.verify.view import AwardView
 def rows(rule: ExcludeRule, view: AwardView, total_cost: float) -> Rows | None:
     """The rule's rows on the award (``None`` when it selects nothing)."""
     s_sel, i_sel = kit.masks(view, rule)
-    pairs = np.flatnonzero(s_sel[view.pair_supplier] & i_sel[view.pair_item])
+    pairs = kit.pairs(view, s_sel, i_sel)
     if len(pairs) == 0:
         return None
     label = kit.at(view.pair_label, pairs)

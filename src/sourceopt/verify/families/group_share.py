@@ -18,7 +18,7 @@ def rows(rule: GroupShareRule, view: AwardView, total_cost: float) -> Rows | Non
     if rule.each is not None:
         return _each_group_share(rule, view, s_sel, i_sel)
     m, total = view.measure(rule.measure), view.item_total(rule.measure)
-    on = s_sel[view.supplier] & i_sel[view.item]
+    on = kit.lines(view, s_sel, i_sel)
     what = f"share of {rule.measure} of the selected suppliers"
     if rule.per == "item":
         items = np.flatnonzero(i_sel)

@@ -17,7 +17,7 @@ def rows(rule: MaxShareRule, view: AwardView, total_cost: float) -> Rows | None:
     total = view.item_total(rule.measure)
     what = f"share of {rule.measure}"
     if rule.per == "item":
-        pairs = np.flatnonzero(s_sel[view.pair_supplier] & i_sel[view.pair_item])
+        pairs = kit.pairs(view, s_sel, i_sel)
         if len(pairs) == 0:
             return None
         lhs = view.pair_measure(rule.measure)[pairs]
@@ -27,7 +27,7 @@ def rows(rule: MaxShareRule, view: AwardView, total_cost: float) -> Rows | None:
     suppliers = np.flatnonzero(s_sel)
     if len(suppliers) == 0 or not i_sel.any():
         return None
-    on = i_sel[view.item]
+    on = kit.lines(view, view.scope.every_supplier, i_sel)
     n_s = view.scenario.n_suppliers
     lhs = kit.by(view.supplier, view.measure(rule.measure), on, n_s)[suppliers]
     base = np.full(len(suppliers), np.sum(total[i_sel]))

@@ -21,14 +21,14 @@ def rows(rule: MinAwardShareRule, view: AwardView, total_cost: float) -> Rows | 
     total = view.item_total(rule.measure)
     what = f"share of {rule.measure} of an awarded supplier"
     if rule.per == "item":
-        pairs = np.flatnonzero(kit.wins(view, s_sel, i_sel))
+        pairs = kit.wins(view, s_sel, i_sel)
         if len(pairs) == 0:
             return None
         lhs = view.pair_measure(rule.measure)[pairs]
         base = total[view.pair_item[pairs]]
         by_pair = kit.at(view.pair_label, pairs)
         return kit.bounded(lhs, base, rule.limit, None, label=by_pair, what=what, show=pct)
-    on = i_sel[view.item]
+    on = kit.lines(view, view.scope.every_supplier, i_sel)
     n_s = view.scenario.n_suppliers
     units = kit.by(view.supplier, view.units, on, n_s)
     suppliers = np.flatnonzero(s_sel & (units > view.tolerance))

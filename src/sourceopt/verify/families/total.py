@@ -20,7 +20,7 @@ def rows(rule: TotalRule, view: AwardView, total_cost: float) -> Rows | None:
     suppliers = np.flatnonzero(s_sel)
     if len(suppliers) == 0:
         return None
-    on = s_sel[view.supplier] & i_sel[view.item]
+    on = kit.lines(view, s_sel, i_sel)
     m = view.measure(rule.measure)
     what = "awarded spend" if rule.measure == "spend" else "awarded units"
     if rule.per == "all":
