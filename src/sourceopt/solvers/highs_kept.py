@@ -42,9 +42,11 @@ def edited(
     base's optimal basis (the dual simplex: fixing columns at 0 and freeing rows keep a
     basis primal or dual feasible), and afterwards the columns that joined are deleted and
     every bound, cost and the basis are as the base left them. The relaxation is None as in
-    :func:`.highs_sift.sifted_relaxation`. `fix`: values of the integer columns (NaN
-    elsewhere); the award is then the best one with them at those values (:func:`_completed`),
-    or None.
+    :func:`.highs_sift.sifted_relaxation`. The award is the cheapest of two completed by the
+    LP over the continuous columns (:func:`_completed`): the edited relaxation's integer
+    columns rounded up (:func:`rounded_up`: near the optimum where the relaxation is nearly
+    integral, e.g. the supplier indicators a failed supplier's volume moves to), and `fix`,
+    given values of the integer columns (NaN elsewhere); None when neither gives one.
     """
     base, h = working.program, working.h
     kept, art_cost = len(working.order), working.art_cost.copy()
@@ -56,9 +58,14 @@ def edited(
     _bounds(h, rows, program.row_lo, program.row_hi, cols, where, program)
     try:
         relaxed = working.sift(program, seconds)
-        if relaxed is None or fix is None:
-            return relaxed, None
-        return relaxed, _completed(working, program, fix, seconds)
+        if relaxed is None:
+            return None, None
+        best, value = None, np.inf
+        for values in (rounded_up(program, relaxed.x), fix):
+            x = None if values is None else _completed(working, program, values, seconds)
+            if x is not None and float(working.cost @ x) < value:
+                best, value = x, float(working.cost @ x)
+        return relaxed, best
     finally:
         joined = np.arange(kept + working.n_art, h.getNumCol())
         if joined.size:
@@ -72,6 +79,15 @@ def edited(
                 n, np.arange(working.n_first, working.n_first + n, dtype=np.int32), art_cost
             )
         h.setBasis(working.basis)
+
+
+def rounded_up(program: Program, x: np.ndarray) -> np.ndarray:
+    """The integer columns of `x` rounded up within their bounds, NaN elsewhere."""
+    integer = program.integrality > 0
+    out = np.full(program.n_cols, np.nan)
+    up = np.ceil(x[integer] - 1e-6)
+    out[integer] = np.clip(up, program.col_lo[integer], program.col_hi[integer])
+    return out
 
 
 def _completed(
