@@ -13,12 +13,7 @@ from sourceopt.formulation.expressions import supplier_expressions
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 
 ROOT = Path(__file__).resolve().parents[2]
-SWITCHED = (
-    RowFamily.SEGMENT_UPPER,
-    RowFamily.AWARDED_LINK,
-    RowFamily.AWARDED_FLOOR,
-    RowFamily.AWARDED_PAIR_LINK,
-)
+SWITCHED = (RowFamily.SEGMENT_UPPER, RowFamily.AWARDED_LINK, RowFamily.AWARDED_FLOOR)
 
 SCENARIO: dict[str, Any] = {
     "sourceopt": 1,
