@@ -11,6 +11,7 @@ import numpy as np
 from sourceopt.formulation.blocks import ProgramBuilder
 from sourceopt.formulation.context import Context
 from sourceopt.formulation.core import add_fixed_costs, build_core, core_indicators
+from sourceopt.formulation.cover import add_capacity_cover
 from sourceopt.formulation.family import family_of
 from sourceopt.formulation.objective import add_penalties, tie_break
 from sourceopt.formulation.program import ColumnKind, Program
@@ -36,7 +37,8 @@ def build_program(scenario: Scenario) -> Program:
 
     The order is explicit: the core (offer, segment and bundle columns with their structural
     rows; demand and capacity rows); every award indicator the core or any rule needs,
-    declared up front (columns, then their link rows); rebates; the objective's penalties and
+    declared up front (columns, then their link rows); the capacity cover of the suppliers'
+    binaries (a valid inequality, formulation/cover.py); rebates; the objective's penalties and
     fixed costs; then each rule's rows in the scenario's order. Every cost column exists
     before the first rule row, so a budget is built where it stands.
     """
@@ -60,6 +62,7 @@ def build_parts(scenario: Scenario, after_core: Callable[[Context], T]) -> Built
         needs += family.indicators(rule, ctx)
     ctx.declare_indicators(needs)
     add_fixed_costs(ctx)
+    add_capacity_cover(ctx)
     build_rebates(ctx)
     add_penalties(ctx)
     for ref, (rule, family) in enumerate(zip(scenario.rules, found, strict=True)):

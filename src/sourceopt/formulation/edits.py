@@ -23,7 +23,7 @@ from sourceopt.formulation.context import award_quantum
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
 
-_LINKS = (RowFamily.AWARDED_LINK, RowFamily.AWARDED_FLOOR)
+_LINKS = (RowFamily.AWARDED_LINK, RowFamily.AWARDED_FLOOR, RowFamily.AWARDED_COVER)
 
 
 def rule_position(scenario: Scenario, name: str) -> int:

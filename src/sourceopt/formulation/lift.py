@@ -7,12 +7,13 @@ those bounds (:mod:`sourceopt.formulation.provenance`: ``x <= H y``, ``units <= 
 tier band, the demand) and swaps the supplier's switch rows for copies whose binary
 coefficient is recomputed from the lifted bounds (a big-M; an award quantum min(1, M) from
 it). An award indicator that the capacity fixed at 0 (it could see no units:
-:func:`~sourceopt.formulation.context.award_quantum`) is lifted to 1 with them.
+:func:`~sourceopt.formulation.context.award_quantum`) is lifted to 1 with them. The
+capacity cover (:mod:`sourceopt.formulation.cover`) is made free: it sums every capacity.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,7 @@ def lift_capacities(scenario: Scenario, program: Program) -> CapacityLift:
     copies = _lifted_copies(program, swaps, col[pick], floor[pick], hi)
     base = program.n_rows
     program = with_rows(
-        program,
+        _without_covers(program),
         copies,
         lo=-np.inf,
         hi=np.inf,
@@ -71,6 +72,16 @@ def lift_capacities(scenario: Scenario, program: Program) -> CapacityLift:
         supplier=row_sup[swaps],
     )
     return CapacityLift(program, hi, lifted, swaps, base + np.arange(len(swaps)))
+
+
+def _without_covers(program: Program) -> Program:
+    """The program with its capacity covers free: they hold only under the capacities."""
+    cover = (program.rows["family"] == RowFamily.AWARDED_COVER).to_numpy()
+    if not cover.any():
+        return program
+    row_lo, row_hi = program.row_lo.copy(), program.row_hi.copy()
+    row_lo[cover], row_hi[cover] = -np.inf, np.inf
+    return replace(program, row_lo=row_lo, row_hi=row_hi)
 
 
 def capacity_rows(program: Program) -> np.ndarray:

@@ -64,6 +64,7 @@ class RowFamily(StrEnum):
     ONE_ALTERNATE = "one_alternate"  # at most one alternate offer of a (supplier, item) in use
     AWARDED_LINK = "awarded_link"  # units - M z <= 0 (M: a big-M from capacities and demand)
     AWARDED_FLOOR = "awarded_floor"  # units - q z >= 0 (q: the award quantum)
+    AWARDED_COVER = "awarded_cover"  # sum M z >= demand the suppliers without z cannot carry
     REBATE_SPEND = "rebate_spend"
     REBATE_TIER = "rebate_tier"
     BACKUP_COVERAGE_TOTAL = "backup_coverage_total"  # the backup_coverage helper's definition
