@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sourceopt.solvers.relaxation import implied_upper
+
 if TYPE_CHECKING:
     from sourceopt.formulation.program import Program
     from sourceopt.solvers.highs_sift import Sifted, WorkingLP
@@ -31,6 +33,26 @@ class Kept:
 
     working: WorkingLP | None = None  # sifting's working LP, at the base's optimal basis
     pricing: Pricing | None = None  # the base relaxation's duals, reduced costs and bound
+    upper: np.ndarray | None = None  # the base's column bounds tightened by its rows
+
+    def implied_upper(self, program: Program) -> np.ndarray:
+        """:func:`~.relaxation.implied_upper` of `program`, the base or an edit of it.
+
+        The base's is computed once; an edit that moves no row bound and no lower bound has
+        the base's tightened by its own upper bounds (its rows imply what the base's did).
+        """
+        base = None if self.working is None else self.working.program
+        if self.upper is None or base is None:
+            upper = implied_upper(program)
+            if self.upper is None:
+                self.upper = upper
+            return upper
+        same = (
+            np.array_equal(program.row_lo, base.row_lo)
+            and np.array_equal(program.row_hi, base.row_hi)
+            and np.array_equal(program.col_lo, base.col_lo)
+        )
+        return np.minimum(self.upper, program.col_hi) if same else implied_upper(program)
 
 
 def edited(

@@ -137,7 +137,8 @@ def warm_start(
                 return WarmStart(np.inf, None, np.inf, extra, infeasible=True)
             return None
         x_lp, duals = solved
-    pricing = lagrangian_bound(program, cost, duals)
+    upper = None if kept is None else kept.implied_upper(program)
+    pricing = lagrangian_bound(program, cost, duals, upper)
     if kept is not None and kept.pricing is None:
         kept.pricing = pricing
     relaxed_s = time.perf_counter() - started
