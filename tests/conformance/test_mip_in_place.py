@@ -186,3 +186,27 @@ def test_an_edit_whose_completed_start_meets_the_bound_runs_no_mip(sifted: None)
     assert without.raw is not None
     assert without.raw.extra["completed"] is True
     assert "restricted_columns" not in without.raw.extra
+
+
+def test_the_kept_implied_bounds_of_an_edit_are_computed_ones(sifted: None) -> None:
+    # the base's bounds tightened by its rows, reused for edits that free rows and fix
+    # columns at 0, equal those computed from scratch for each edit (generated award-mip:
+    # capacities, minimums, counts and tiers tighten bounds)
+    from benchmarks.generators import scenario_dict
+
+    from sourceopt.solvers.relaxation import implied_upper
+
+    _, program, resolver = _resolver(scenario_dict("award-mip", 300, seed=2))
+    resolver.solve_base()
+    kept = resolver._kept
+    assert kept is not None
+    assert kept.working is not None
+    rng = np.random.default_rng(0)
+    for _ in range(6):
+        rows = rng.choice(program.n_rows, size=5, replace=False)
+        lo, hi = program.row_lo.copy(), program.row_hi.copy()
+        lo[rows], hi[rows] = -np.inf, np.inf
+        out = fix_suppliers_out(program, [int(rng.integers(0, 3))], bundles=True)
+        edited = replace(out, row_lo=lo, row_hi=hi)
+        for edit in (edited, out, replace(program, row_lo=lo, row_hi=hi)):
+            assert np.array_equal(kept.implied_upper(edit), implied_upper(edit))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sourceopt.solvers.relaxation import implied_upper
+from sourceopt.solvers.relaxation import implied_upper, packing_rows
 
 if TYPE_CHECKING:
     from sourceopt.formulation.program import Program
@@ -34,12 +34,13 @@ class Kept:
     working: WorkingLP | None = None  # sifting's working LP, at the base's optimal basis
     pricing: Pricing | None = None  # the base relaxation's duals, reduced costs and bound
     upper: np.ndarray | None = None  # the base's column bounds tightened by its rows
+    packing: np.ndarray | None = None  # the base's rows that tighten them
 
     def implied_upper(self, program: Program) -> np.ndarray:
         """:func:`~.relaxation.implied_upper` of `program`, the base or an edit of it.
 
-        The base's is computed once; an edit that moves no row bound and no lower bound has
-        the base's tightened by its own upper bounds (its rows imply what the base's did).
+        The base's is computed once; an edit that only frees rows and lowers upper bounds has
+        the base's tightened by its own upper bounds, recomputed for the freed rows' columns.
         """
         base = None if self.working is None else self.working.program
         if self.upper is None or base is None:
@@ -47,16 +48,37 @@ class Kept:
             if self.upper is None:
                 self.upper = upper
             return upper
-        same = (
-            np.array_equal(program.row_lo, base.row_lo)
-            and np.array_equal(program.row_hi, base.row_hi)
-            and np.array_equal(program.col_lo, base.col_lo)
-        )
-        return np.minimum(self.upper, program.col_hi) if same else implied_upper(program)
+        moved = (program.row_lo != base.row_lo) | (program.row_hi != base.row_hi)
+        freed = ~np.isfinite(program.row_lo) & ~np.isfinite(program.row_hi)
+        same_lo = np.array_equal(program.col_lo, base.col_lo)
+        if np.any(moved & ~freed) or not same_lo or np.any(program.col_hi > base.col_hi):
+            return implied_upper(program)
+        tight: np.ndarray = np.minimum(self.upper, program.col_hi)
+        rows = np.flatnonzero(moved)
+        if rows.size:  # the columns of freed rows: their bounds from the other rows again
+            cols = np.unique(base.A.tocsr()[rows].indices)
+            tight[cols] = self._without(program, cols, moved)
+        return tight
+
+    def _without(self, program: Program, cols: np.ndarray, freed: np.ndarray) -> np.ndarray:
+        """Upper bounds of `cols` implied by the base's packing rows other than `freed`."""
+        assert self.working is not None
+        if self.packing is None:
+            self.packing = packing_rows(self.working.program)
+        sub = self.working.a_csc[:, cols]
+        col_of = np.repeat(np.arange(len(cols)), np.diff(sub.indptr))
+        use = self.packing[sub.indices] & ~freed[sub.indices] & (sub.data > 0)
+        out = np.asarray(program.col_hi[cols], dtype=float).copy()
+        np.minimum.at(out, col_of[use], program.row_hi[sub.indices[use]] / sub.data[use])
+        return out
 
 
 def edited(
-    working: WorkingLP, program: Program, seconds: float, fix: np.ndarray | None = None
+    working: WorkingLP,
+    program: Program,
+    seconds: float,
+    fix: np.ndarray | None = None,
+    gap: float = 0.0,
 ) -> tuple[Sifted | None, np.ndarray | None]:
     """The LP relaxation of `program`, an edit of the base's bounds, sifted warm; an award.
 
@@ -64,11 +86,12 @@ def edited(
     base's optimal basis (the dual simplex: fixing columns at 0 and freeing rows keep a
     basis primal or dual feasible), and afterwards the columns that joined are deleted and
     every bound, cost and the basis are as the base left them. The relaxation is None as in
-    :func:`.highs_sift.sifted_relaxation`. The award is the cheapest of two completed by the
-    LP over the continuous columns (:func:`_completed`): the edited relaxation's integer
-    columns rounded up (:func:`rounded_up`: near the optimum where the relaxation is nearly
-    integral, e.g. the supplier indicators a failed supplier's volume moves to), and `fix`,
-    given values of the integer columns (NaN elsewhere); None when neither gives one.
+    :func:`.highs_sift.sifted_relaxation`. The award is the cheaper of two completed by the
+    LP over the continuous columns (:func:`_completed`): `fix`, given values of the integer
+    columns (NaN elsewhere), and the edited relaxation's integer columns rounded up
+    (:func:`rounded_up`: near the optimum where the relaxation is nearly integral, e.g. the
+    supplier indicators a failed supplier's volume moves to), the second only when the first
+    is not within `gap` of the relaxation; None when neither gives one.
     """
     base, h = working.program, working.h
     kept, art_cost = len(working.order), working.art_cost.copy()
@@ -83,8 +106,12 @@ def edited(
         if relaxed is None:
             return None, None
         best, value = None, np.inf
-        for values in (rounded_up(program, relaxed.x), fix):
-            x = None if values is None else _completed(working, program, values, seconds)
+        enough = relaxed.objective + gap * max(1.0, abs(relaxed.objective))
+        for given in (fix, None):
+            if value + program.offset <= enough:
+                break
+            values = rounded_up(program, relaxed.x) if given is None else given
+            x = _completed(working, program, values, seconds)
             if x is not None and float(working.cost @ x) < value:
                 best, value = x, float(working.cost @ x)
         return relaxed, best

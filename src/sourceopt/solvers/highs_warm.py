@@ -115,7 +115,8 @@ def warm_start(
     completed = None
     if kept is not None and kept.working is not None:
         fix = _integers(program, start)
-        sifted, completed = edited(kept.working, program, seconds, fix)
+        gap = float(h.getOptionValue("mip_rel_gap")[1])
+        sifted, completed = edited(kept.working, program, seconds, fix, gap)
         extra["sifting"] = "re-solved from the base's" if sifted is not None else "gave up"
     elif sifts("on", relaxation, program):
         options = {o: h.getOptionValue(o)[1] for o in ("output_flag", "random_seed", "threads")}

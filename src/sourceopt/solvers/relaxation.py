@@ -48,12 +48,21 @@ def implied_upper(program: Program) -> np.ndarray:
     """
     a = program.A.tocsr()
     row_of = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
-    bad = (a.data < 0) | (program.col_lo[a.indices] < 0)
-    eligible = np.isfinite(program.row_hi) & (np.bincount(row_of[bad], minlength=a.shape[0]) == 0)
+    eligible = packing_rows(program)
     use = eligible[row_of] & (a.data > 0)
     upper = np.asarray(program.col_hi, dtype=float).copy()
     np.minimum.at(upper, a.indices[use], program.row_hi[row_of[use]] / a.data[use])
     return upper
+
+
+def packing_rows(program: Program) -> np.ndarray:
+    """Mask of the rows that imply column upper bounds (:func:`implied_upper`)."""
+    a = program.A.tocsr()
+    row_of = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
+    bad = (a.data < 0) | (program.col_lo[a.indices] < 0)
+    return np.asarray(
+        np.isfinite(program.row_hi) & (np.bincount(row_of[bad], minlength=a.shape[0]) == 0)
+    )
 
 
 def lagrangian_bound(
