@@ -15,7 +15,7 @@ the cost of re-sourcing. See models/README.md, "Supplier-failure stress".
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from sourceopt.analysis.diagnose_common import (
 )
 from sourceopt.analysis.resolve import Edit, Progress, Resolver, is_final
 from sourceopt.analysis.sense import refuse_score
+from sourceopt.analysis.stress_parallel import Share, collected, drawn
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.edits import fix_suppliers_out, with_columns, with_rows
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
@@ -134,6 +135,17 @@ def stress(
     named = None if suppliers is None else [supplier_code(chosen, s) for s in suppliers]
     deadline = None if analysis_time_limit is None else started + analysis_time_limit
     resolver = Resolver(chosen, program, setup.options, setup.engine, deadline=deadline, warm=warm)
+    given = {"variant": variant, "keep": keep, "backend": backend, "time_limit": time_limit}
+    given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
+    share = Share(scenario, given, jobs, executor, scheduler, deadline)
+    early: list[str] | None = None  # this process' chunk, the workers started before the base
+    remote: Chunks | None = None
+    if jobs > 1 and only is None and resolver.keeps_relaxation:
+        # a large MIP keeping its relaxation: each process solves its own base and stresses
+        # its chunk warm on it, all at once; the award is not known yet, so the chunks hold
+        # every named (or every) supplier and a process skips those not in its award
+        every = chosen.suppliers["id"].astype(str).tolist()
+        early, remote = share.start(every if named is None else [every[s] for s in named], None)
     solved = resolver.solve_base(base_raw)
     assert solved.raw is not None  # the resolver always keeps it
     base = Run(solved.raw, solved)
@@ -153,24 +165,13 @@ def stress(
     todo = awarded if named is None else named
     names = [str(chosen.suppliers["id"].iat[s]) for s in todo]
     own: Iterable[str] = names
-    remote: Chunks | None = None
     if progress is not None:
         progress.total = len(names)
-    if jobs > 1 and len(names) > 1:
-        from sourceopt.analysis.parallel import Chunks, split
-
-        given = {"variant": variant, "keep": keep, "backend": backend, "time_limit": time_limit}
-        given |= {"mip_gap": mip_gap, "analysis_time_limit": analysis_time_limit}
-        # a MIP's base goes to the workers, but one that keeps its relaxation is solved by
-        # each worker (its re-solves are warm on its own kept relaxation)
-        shipped = base.raw if program.is_mip and not resolver.keeps_base else None
-        own, parts, width = split(names, jobs, shipped is not None, executor)
-        remote = Chunks(
-            scenario, "stress", "suppliers", parts, given, executor=executor,
-            scheduler=scheduler, deadline=deadline, base=shipped, width=width,
-        )  # fmt: skip
-        remote.start()
-        own = _drawn(list(own), remote)
+    if early is not None:
+        own = [n for n in early if n in set(names)]
+    elif jobs > 1 and len(names) > 1:
+        own, remote = share.start(names, base.raw if program.is_mip else None)
+        own = drawn(list(own), remote)
     verified, failures = True, []
     for sid in own:
         s = supplier_code(chosen, sid)
@@ -184,42 +185,12 @@ def stress(
         if progress is not None:
             progress.done()
     if remote is not None:
-        more, ok = _collected(remote, progress)
-        failures += more
+        more, ok = collected(remote, progress)
+        failures += [f for f in more if f.supplier in set(names)]
         verified &= ok
     order = {name: k for k, name in enumerate(names)}  # ties keep the sequential order
     failures.sort(key=lambda f: (_severity(f), order[f.supplier]))
     return StressResult(chosen.name, chosen.variant, objective, tuple(failures), keep, verified)
-
-
-def _drawn(own: list[str], remote: Chunks) -> Iterator[str]:
-    """The caller's figures: its own, then parts drawn from the queue shared with the workers."""
-    yield from own
-    while (part := remote.take()) is not None:
-        yield from part
-
-
-def _collected(remote: Chunks, progress: Progress | None) -> tuple[list[SupplierFailure], bool]:
-    """The failures stressed by the other chunks' workers (a failed chunk: failed figures)."""
-    from sourceopt.analysis.parallel import failure_text
-
-    out, verified = [], True
-    for part, payload in remote.results():
-        if isinstance(payload, dict):
-            for row in payload["suppliers"]:
-                fields = {k: v for k, v in row.items() if k in SupplierFailure.__dataclass_fields__}
-                fields["status_without"] = Status(row["status_without"])
-                out.append(SupplierFailure(**fields))
-                verified &= bool(row["verified"])
-        else:
-            why = failure_text(payload)
-            out += [
-                SupplierFailure(sid, None, None, None, Status.ERROR, why, final=False)
-                for sid in part
-            ]
-        if progress is not None:
-            progress.done(len(part))
-    return out, verified
 
 
 def _severity(f: SupplierFailure) -> tuple[float, int, float]:
