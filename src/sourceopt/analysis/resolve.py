@@ -13,10 +13,11 @@ the same figure a cold solve of the edited program gives:
 - **Large MIPs on HiGHS, in place.** A MIP whose warm start sifted its relaxation
   (:mod:`sourceopt.solvers.highs_warm`, coupa-scale) keeps that relaxation's working LP and
   basis (:class:`~sourceopt.solvers.highs_kept.Kept`) and its own HiGHS instance. An edit
-  expressible as bounds is applied to both; the relaxation is re-solved from the base's basis,
-  the restricted MIP of the edited program (from the base award where the edit keeps it
-  feasible) gives the award, and the whole MIP runs only when that award is not within the
-  gap of the edited relaxation's bound. The edit is then undone on both.
+  expressible as bounds is applied to both; the relaxation is re-solved from the base's basis;
+  the base award's integer columns (within the edit's bounds), else the edited relaxation's
+  rounded up, are completed by the LP over the continuous columns; the restricted MIP runs
+  only when that award is not within the gap of the edited relaxation's bound, and the whole
+  MIP only when the restricted MIP's is not either. The edit is then undone on both.
 - **MIPs on HiGHS, with a start.** A re-solve whose edit keeps the base award feasible (a rule
   dropped: every row left was satisfied by it) gets that award, on the edited program's
   columns, as the incumbent to beat (``setSolution``). Its objective is then an upper bound on
