@@ -32,6 +32,7 @@ from sourceopt.analysis.metric_spec import (
     SupplierCount,
     parse,
 )
+from sourceopt.analysis.share_count import CountRow, count_row
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.edits import with_award_indicators, with_columns, with_rows
 from sourceopt.formulation.expressions import SupplierExpressions, supplier_expressions
@@ -53,6 +54,7 @@ __all__ = [
     "prepare",
     "resolve",
 ]
+COUNT_ROW = True  # max_share: add the count row (False: the share rows only, for comparisons)
 HHI_TANGENTS = 100  # tangent points of share^2 on [0, 1]: error <= min(5000/K, n*2500/K^2) points
 
 
@@ -193,6 +195,7 @@ class EpsilonProgram:
     own: sp.csr_matrix
     total: sp.csr_matrix | None = None
     scale: float = 1.0
+    count: CountRow | None = None  # max_share: the suppliers a bound needs (share_count)
 
     def at(self, eps: float) -> Program:
         """The prepared program with the metric bounded by `eps` (in the metric's units)."""
@@ -204,7 +207,11 @@ class EpsilonProgram:
             lo, hi = (0.0, np.inf) if up else (-np.inf, 0.0)
             own = own - (eps * self.scale) * self.total
         rule = str(self.target.metric)
-        return with_rows(self.program, own, lo=lo, hi=hi, family=RowFamily.EPSILON, rule=rule)
+        out = with_rows(self.program, own, lo=lo, hi=hi, family=RowFamily.EPSILON, rule=rule)
+        if self.count is None or up or self.count.needed(eps) < 1:
+            return out
+        row, need = self.count.row, self.count.needed(eps)
+        return with_rows(out, row, lo=need, hi=np.inf, family=RowFamily.EPSILON, rule=rule)
 
 
 def prepare(target: Target, program: Program, scenario: Scenario) -> EpsilonProgram:
@@ -238,14 +245,22 @@ def _spenders(program: Program, x: SupplierExpressions) -> tuple[Program, int, n
 
 
 def _max_share(target: Target, program: Program, x: SupplierExpressions) -> EpsilonProgram:
-    """One row per spender: ``spend_s - eps * T <= 0``."""
+    """One row per spender: ``spend_s - eps * T <= 0``; and the count row it implies.
+
+    The count row (:mod:`~sourceopt.analysis.share_count`): at least ceil(1/eps) suppliers
+    awarded, over the program's own award indicators, where every award spends something.
+    """
+    plain, spend = program, x.spend
     program, t, spenders = _spenders(program, x)
-    own = _widen(x.spend[spenders], program.n_cols)
+    own = _widen(spend[spenders], program.n_cols)
     total = sp.csr_matrix(
         (np.ones(len(spenders)), (np.arange(len(spenders)), np.full(len(spenders), t))),
         shape=own.shape,
     )
-    return EpsilonProgram(target, program, own, total)
+    count = count_row(plain, spend[spenders], x.total_spend) if COUNT_ROW else None
+    if count is not None:
+        count = CountRow(_widen(count.row, program.n_cols), count.free)
+    return EpsilonProgram(target, program, own, total, count=count)
 
 
 def _widen(m: sp.csr_matrix, n: int) -> sp.csr_matrix:
