@@ -1,7 +1,7 @@
 """Profile an analysis solve by solve: every base solve, probe and re-solve timed.
 
     python -m benchmarks.profile_analysis frontier --family award-mip --offers 2000 --points 10
-    python -m benchmarks.profile_analysis frontier --offers 2000 --variants count,plain
+    python -m benchmarks.profile_analysis frontier --offers 2000 --variants all,count,plain
     python -m benchmarks.profile_analysis warm-cold --family award-mip --offers 2000
 
 ``frontier`` runs :func:`sourceopt.analysis.frontier` on a generated scenario (YAML + Parquet
@@ -29,6 +29,8 @@ from sourceopt.analysis.resolve import Edit, Resolver, origins, tagged
 from sourceopt.formulation.edits import drop_rule, without_rule
 from sourceopt.solve import solve_options
 from sourceopt.solvers.registry import get_backend
+
+VARIANTS = {"all": ("count", "link"), "count": ("count",), "plain": ()}
 
 
 def _said(result: Any) -> str:
@@ -69,15 +71,15 @@ def timed_resolver(started: float) -> Iterator[None]:
 
 
 def profile_frontier(path: Path, points: int, against: str, variants: list[str]) -> None:
-    """The frontier, solve by solve, once per variant (``count``/``plain``), with the ratio.
+    """The frontier, solve by solve, once per variant, with the ratios to the first.
 
-    ``plain`` leaves out the count row of a max-share bound (``metrics.COUNT_ROW``), so the
-    two are compared side by side in one process on one load.
+    Variants (:data:`VARIANTS`): the rows a max-share bound implies (``metrics.SHARE_CUTS``)
+    all, the count row only, or none, side by side in one process on one load.
     """
     sc = load_scenario(path)
     totals: dict[str, float] = {}
     for variant in variants:
-        metrics.COUNT_ROW = variant == "count"
+        metrics.SHARE_CUTS = VARIANTS[variant]
         print(f"--- {variant}", flush=True)
         started = time.perf_counter()
         with timed_resolver(started):
@@ -86,10 +88,10 @@ def profile_frontier(path: Path, points: int, against: str, variants: list[str])
             print(f"bound {p.bound:.6g} value {p.value} objective {p.objective} {p.status.value}")
         totals[variant] = time.perf_counter() - started
         print(f"total {totals[variant]:.1f} s ({variant})", flush=True)
-    metrics.COUNT_ROW = True
-    if len(totals) == 2:
-        (a, ta), (b, tb) = totals.items()
-        print(f"{b} / {a}: {tb / ta:.2f}x", flush=True)
+    metrics.SHARE_CUTS = VARIANTS["all"]
+    first = variants[0]
+    for variant in variants[1:]:
+        print(f"{variant} / {first}: {totals[variant] / totals[first]:.2f}x", flush=True)
 
 
 def profile_warm_cold(path: Path) -> None:
@@ -120,9 +122,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--variants",
-        default="count",
-        help="frontier: comma-separated, of count (the count row of max_share, the default) "
-        "and plain (without it), run one after the other",
+        default="all",
+        help="frontier: comma-separated, run one after the other: all (max_share's implied "
+        "rows, the default), count (its count row only), plain (neither)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
