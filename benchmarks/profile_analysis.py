@@ -1,6 +1,7 @@
 """Profile an analysis solve by solve: every base solve, probe and re-solve timed.
 
     python -m benchmarks.profile_analysis frontier --family award-mip --offers 2000 --points 10
+    python -m benchmarks.profile_analysis frontier --offers 2000 --variants all,count,plain
     python -m benchmarks.profile_analysis warm-cold --family award-mip --offers 2000
 
 ``frontier`` runs :func:`sourceopt.analysis.frontier` on a generated scenario (YAML + Parquet
@@ -23,11 +24,13 @@ from typing import Any
 
 from benchmarks.generators import write_scenario
 from sourceopt import build_program, load_scenario
-from sourceopt.analysis import frontier
+from sourceopt.analysis import frontier, metrics
 from sourceopt.analysis.resolve import Edit, Resolver, origins, tagged
 from sourceopt.formulation.edits import drop_rule, without_rule
 from sourceopt.solve import solve_options
 from sourceopt.solvers.registry import get_backend
+
+VARIANTS = {"all": ("count", "link"), "count": ("count",), "plain": ()}
 
 
 def _said(result: Any) -> str:
@@ -67,15 +70,28 @@ def timed_resolver(started: float) -> Iterator[None]:
             setattr(Resolver, name, call)
 
 
-def profile_frontier(path: Path, points: int, against: str) -> None:
-    """The frontier, solve by solve."""
+def profile_frontier(path: Path, points: int, against: str, variants: list[str]) -> None:
+    """The frontier, solve by solve, once per variant, with the ratios to the first.
+
+    Variants (:data:`VARIANTS`): the rows a max-share bound implies (``metrics.SHARE_CUTS``)
+    all, the count row only, or none, side by side in one process on one load.
+    """
     sc = load_scenario(path)
-    started = time.perf_counter()
-    with timed_resolver(started):
-        front = frontier(sc, against, points=points)
-    for p in front.points:
-        print(f"bound {p.bound:.6g} value {p.value} objective {p.objective} {p.status.value}")
-    print(f"total {time.perf_counter() - started:.1f} s", flush=True)
+    totals: dict[str, float] = {}
+    for variant in variants:
+        metrics.SHARE_CUTS = VARIANTS[variant]
+        print(f"--- {variant}", flush=True)
+        started = time.perf_counter()
+        with timed_resolver(started):
+            front = frontier(sc, against, points=points)
+        for p in front.points:
+            print(f"bound {p.bound:.6g} value {p.value} objective {p.objective} {p.status.value}")
+        totals[variant] = time.perf_counter() - started
+        print(f"total {totals[variant]:.1f} s ({variant})", flush=True)
+    metrics.SHARE_CUTS = VARIANTS["all"]
+    first = variants[0]
+    for variant in variants[1:]:
+        print(f"{variant} / {first}: {totals[variant] / totals[first]:.2f}x", flush=True)
 
 
 def profile_warm_cold(path: Path) -> None:
@@ -104,11 +120,17 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=10)
     parser.add_argument("--against", default="max_share")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--variants",
+        default="all",
+        help="frontier: comma-separated, run one after the other: all (max_share's implied "
+        "rows, the default), count (its count row only), plain (neither)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = write_scenario(args.family, args.offers, Path(tmp), args.seed)
         if args.what == "frontier":
-            profile_frontier(path, args.points, args.against)
+            profile_frontier(path, args.points, args.against, args.variants.split(","))
         else:
             profile_warm_cold(path)
 

@@ -12,7 +12,7 @@ Spend shares use a helper column T = total spend, so that a share row
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import assert_never
 
 import numpy as np
@@ -32,6 +32,7 @@ from sourceopt.analysis.metric_spec import (
     SupplierCount,
     parse,
 )
+from sourceopt.analysis.share_count import ShareCuts, share_cuts
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.edits import with_award_indicators, with_columns, with_rows
 from sourceopt.formulation.expressions import SupplierExpressions, supplier_expressions
@@ -53,6 +54,7 @@ __all__ = [
     "prepare",
     "resolve",
 ]
+SHARE_CUTS = ("count", "link")  # max_share's implied rows added (fewer: for comparisons)
 HHI_TANGENTS = 100  # tangent points of share^2 on [0, 1]: error <= min(5000/K, n*2500/K^2) points
 
 
@@ -193,18 +195,27 @@ class EpsilonProgram:
     own: sp.csr_matrix
     total: sp.csr_matrix | None = None
     scale: float = 1.0
+    cuts: ShareCuts | None = None  # max_share: the rows the bound implies (share_count)
 
     def at(self, eps: float) -> Program:
         """The prepared program with the metric bounded by `eps` (in the metric's units)."""
         up = self.target.direction is AT_LEAST
         own = self.own
+        hi: np.ndarray | float
         if self.total is None:  # a count: the bound is a constant
             lo, hi = (eps, np.inf) if up else (-np.inf, eps)
         else:
             lo, hi = (0.0, np.inf) if up else (-np.inf, 0.0)
             own = own - (eps * self.scale) * self.total
-        rule = str(self.target.metric)
-        return with_rows(self.program, own, lo=lo, hi=hi, family=RowFamily.EPSILON, rule=rule)
+        cuts, rule = self.cuts, str(self.target.metric)
+        if cuts is not None and "link" in SHARE_CUTS:  # spend_s - eps T - eps L y_s <= -eps L
+            own = own - (eps * cuts.least) * cuts.link
+            hi = np.where(cuts.linked, -eps * cuts.least, 0.0)
+        out = with_rows(self.program, own, lo=lo, hi=hi, family=RowFamily.EPSILON, rule=rule)
+        if cuts is None or "count" not in SHARE_CUTS:
+            return out
+        need = cuts.needed(eps)
+        return with_rows(out, cuts.count, lo=need, hi=np.inf, family=RowFamily.EPSILON, rule=rule)
 
 
 def prepare(target: Target, program: Program, scenario: Scenario) -> EpsilonProgram:
@@ -238,14 +249,23 @@ def _spenders(program: Program, x: SupplierExpressions) -> tuple[Program, int, n
 
 
 def _max_share(target: Target, program: Program, x: SupplierExpressions) -> EpsilonProgram:
-    """One row per spender: ``spend_s - eps * T <= 0``."""
+    """One row per spender: ``spend_s - eps * T <= 0``; and the count row it implies.
+
+    With the program's own award indicators y_s and a least total spend L > 0
+    (:mod:`~sourceopt.analysis.share_count`): ``spend_s - eps T + eps L (1 - y_s) <= 0``
+    instead, and the count row ``sum y >= ceil(1/eps) - (spenders without one)``.
+    """
+    plain, spend = program, x.spend
     program, t, spenders = _spenders(program, x)
-    own = _widen(x.spend[spenders], program.n_cols)
+    own = _widen(spend[spenders], program.n_cols)
     total = sp.csr_matrix(
         (np.ones(len(spenders)), (np.arange(len(spenders)), np.full(len(spenders), t))),
         shape=own.shape,
     )
-    return EpsilonProgram(target, program, own, total)
+    cuts = share_cuts(plain, spend[spenders], x.total_spend)
+    if cuts is not None:
+        cuts = replace(cuts, link=_widen(cuts.link, program.n_cols))
+    return EpsilonProgram(target, program, own, total, cuts=cuts)
 
 
 def _widen(m: sp.csr_matrix, n: int) -> sp.csr_matrix:
