@@ -128,7 +128,10 @@ def _children(pid: int) -> set[int]:
     """The server's job workers (not its other children, such as the upload fork server)."""
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
+        try:
+            text = (task / "children").read_text().split()
+        except FileNotFoundError:  # the thread ended between the listing and the read
+            continue
         found |= {int(t) for t in text}
     return {c for c in found if _is_worker(c)}
 
