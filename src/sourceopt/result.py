@@ -162,6 +162,20 @@ class SolverDoc(_Doc):
     limit: str | None = None
     message: str = ""
 
+    @classmethod
+    def of(cls, raw: RawResult, seed: int = 0) -> SolverDoc:
+        """A backend run's figures before any award is read: no gap or bound yet."""
+        return cls(
+            backend=raw.backend,
+            version=raw.version,
+            time_s=raw.time_s,
+            gap=None,
+            bound=None,
+            seed=seed,
+            limit=raw.limit,
+            message=raw.message,
+        )
+
 
 class VerificationDoc(_Doc):
     """The independent verifier's verdict."""

@@ -210,16 +210,7 @@ def document(
     but only the figures an analysis compares are kept (status, objective, cost, bound, rules,
     verification; no allocations, items, suppliers or KPIs).
     """
-    solver = SolverDoc(
-        backend=raw.backend,
-        version=raw.version,
-        time_s=raw.time_s,
-        gap=None,
-        bound=None,
-        seed=seed,
-        limit=raw.limit,
-        message=raw.message,
-    )
+    solver = SolverDoc.of(raw, seed)
     doc = ResultDocument.without_award(
         scenario.name,
         scenario.variant,

@@ -24,7 +24,7 @@ from sourceopt.solve import solve_options
 from sourceopt.solvers import highs_warm
 from sourceopt.solvers.registry import get_backend
 
-from .test_warm_analyses import assert_rules_equal, assert_stress_equal
+from .test_warm_analyses import CAP, LOOSE, assert_rules_equal, assert_stress_equal, lp
 
 
 @pytest.fixture
@@ -118,30 +118,7 @@ def test_rules_and_stress_on_a_kept_relaxation_equal_cold(sifted: None) -> None:
 # optimum is the award itself (1290: cap-60 binds, S1 60, S2 40), so the relaxation's bound
 # proves both slack rules cost 0 ("dual") with a zero gap; cap-60 is re-solved: S1 all of A,
 # 1000 + 250 = 1250.
-SLACK: dict[str, Any] = {
-    "sourceopt": 1,
-    "name": "kept-mip-slack",
-    "items": [{"id": "A", "demand": 100}, {"id": "B", "demand": 50}],
-    "suppliers": [
-        {"id": "S1", "capacity": 200},
-        {"id": "S2", "capacity": 200, "tags": ["small_business"]},
-    ],
-    "offers": [
-        {"supplier": "S1", "item": "A", "price": 10},
-        {"supplier": "S2", "item": "A", "price": 11},
-        {"supplier": "S2", "item": "B", "price": 5},
-    ],
-    "rules": [
-        {"type": "max_share", "name": "cap-60", "limit": 0.6, "items": ["A"]},
-        {"type": "supplier_count", "name": "at-most-5", "max": 5},
-        {
-            "type": "group_share",
-            "name": "small-10pct",
-            "suppliers": {"tags": ["small_business"]},
-            "min": 0.1,
-        },
-    ],
-}
+SLACK: dict[str, Any] = lp([CAP, {"type": "supplier_count", "name": "at-most-5", "max": 5}, LOOSE])
 
 
 def test_slack_rules_of_a_kept_relaxation_are_proven_by_its_duals(sifted: None) -> None:

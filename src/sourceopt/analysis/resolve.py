@@ -56,7 +56,7 @@ from sourceopt.solvers.base import (
     Status,
     relative_gap,
 )
-from sourceopt.solvers.highs_kept import Kept
+from sourceopt.solvers.highs_kept import Kept, integer_part
 from sourceopt.solvers.relaxation import Pricing
 
 METHODS = ("dual", "skipped", "resolve")
@@ -232,7 +232,7 @@ class Resolver:
             h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
         base_mip = program is self.program and program.is_mip
         kept = self._kept if base_mip else None
-        raw: RawResult = engine.run(h, program, kept=kept) if kept else engine.run(h, program)
+        raw: RawResult = engine.run(h, program, kept=kept)
         if kept is not None and kept.working is not None and raw.x is not None:
             self._h = h  # a large MIP's base, its edits re-solved in place (module text)
         if start is not None and not _consistent(raw, program):
@@ -316,13 +316,7 @@ class Resolver:
         an LP over the continuous columns, e.g. the failed supplier's volume moved to the
         suppliers the base already opened.
         """
-        if self.base_x is None:
-            return None
-        integer = edited.integrality > 0
-        out = np.full(edited.n_cols, np.nan)
-        lo, hi = edited.col_lo[integer], edited.col_hi[integer]
-        out[integer] = np.clip(np.round(self.base_x[integer]), lo, hi)
-        return out
+        return None if self.base_x is None else integer_part(edited, np.round(self.base_x))
 
 
 def _consistent(raw: RawResult, program: Program) -> bool:

@@ -164,11 +164,12 @@ def stress(
     objective = base.result.objective
     todo = awarded if named is None else named
     names = [str(chosen.suppliers["id"].iat[s]) for s in todo]
+    wanted = set(names)
     own: Iterable[str] = names
     if progress is not None:
         progress.total = len(names)
     if early is not None:
-        own = [n for n in early if n in set(names)]
+        own = [n for n in early if n in wanted]
     elif jobs > 1 and len(names) > 1:
         own, remote = share.start(names, base.raw if program.is_mip else None)
         own = drawn(list(own), remote)
@@ -186,7 +187,7 @@ def stress(
             progress.done()
     if remote is not None:
         more, ok = collected(remote, progress)
-        failures += [f for f in more if f.supplier in set(names)]
+        failures += [f for f in more if f.supplier in wanted]
         verified &= ok
     order = {name: k for k, name in enumerate(names)}  # ties keep the sequential order
     failures.sort(key=lambda f: (_severity(f), order[f.supplier]))

@@ -164,14 +164,4 @@ def solve_alone(portfolio: Portfolio, engine: Backend, options: SolveOptions) ->
 
 
 def _empty(name: str, variant: str, raw: RawResult) -> ResultDocument:
-    solver = SolverDoc(
-        backend=raw.backend,
-        version=raw.version,
-        time_s=raw.time_s,
-        gap=None,
-        bound=None,
-        seed=0,
-        limit=raw.limit,
-        message=raw.message,
-    )
-    return ResultDocument.without_award(name, variant, raw.status, solver)
+    return ResultDocument.without_award(name, variant, raw.status, SolverDoc.of(raw))

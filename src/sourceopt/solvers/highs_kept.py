@@ -130,13 +130,17 @@ def edited(
         h.setBasis(working.basis)
 
 
-def rounded_up(program: Program, x: np.ndarray) -> np.ndarray:
-    """The integer columns of `x` rounded up within their bounds, NaN elsewhere."""
+def integer_part(program: Program, x: np.ndarray) -> np.ndarray:
+    """The integer columns of `x` within their bounds, NaN elsewhere (a partial start)."""
     integer = program.integrality > 0
     out = np.full(program.n_cols, np.nan)
-    up = np.ceil(x[integer] - 1e-6)
-    out[integer] = np.clip(up, program.col_lo[integer], program.col_hi[integer])
+    out[integer] = np.clip(x[integer], program.col_lo[integer], program.col_hi[integer])
     return out
+
+
+def rounded_up(program: Program, x: np.ndarray) -> np.ndarray:
+    """The integer columns of `x` rounded up within their bounds, NaN elsewhere."""
+    return integer_part(program, np.ceil(x - 1e-6))
 
 
 def _completed(

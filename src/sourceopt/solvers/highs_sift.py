@@ -216,7 +216,7 @@ class WorkingLP:
             left = seconds - (time.perf_counter() - started)
             if left <= 0:
                 return None
-            h.setOptionValue("time_limit", left if np.isfinite(left) else np.inf)
+            h.setOptionValue("time_limit", left)
             h.run()
             rounds += 1
             status = h.getModelStatus().name

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sourceopt.solvers.highs_kept import Kept, edited
+from sourceopt.solvers.highs_kept import Kept, edited, integer_part
 from sourceopt.solvers.highs_model import FEASIBLE_POINT, new_highs, pass_model
 from sourceopt.solvers.highs_sift import sifted_relaxation
 from sourceopt.solvers.relaxation import lagrangian_bound, promising_columns
@@ -297,10 +297,8 @@ def _integers(program: Program, start: np.ndarray | None) -> np.ndarray | None:
     """The integer columns' values of a (partial) start, NaN elsewhere (None: no start)."""
     if start is None:
         return None
-    integer = program.integrality > 0
-    out = np.full(program.n_cols, np.nan)
-    out[integer] = start[integer]
-    return None if np.isnan(out[integer]).any() else out
+    out = integer_part(program, start)
+    return None if np.isnan(out[program.integrality > 0]).any() else out
 
 
 def _target(bound: float, gap: float) -> float:
