@@ -187,3 +187,25 @@ def test_the_kept_implied_bounds_of_an_edit_are_computed_ones(sifted: None) -> N
         edited = replace(out, row_lo=lo, row_hi=hi)
         for edit in (edited, out, replace(program, row_lo=lo, row_hi=hi)):
             assert np.array_equal(kept.implied_upper(edit), implied_upper(edit))
+
+
+def test_a_base_whose_relaxation_rounds_to_an_award_within_the_gap_runs_no_mip(
+    sifted: None,
+) -> None:
+    # SLACK's relaxation optimum is the award itself (1290, above): its binaries rounded up
+    # and the units completed by the LP give 1290, the relaxation's bound, so the base is
+    # proven without a MIP. FIXED's relaxation pays the fixed costs in part (z = units / M
+    # < 1), so its bound is below 1390 and the restricted MIP still runs (from the rounded
+    # award) to the optimum.
+    _, _, resolver = _resolver(SLACK)
+    base = resolver.solve_base()
+    assert base.objective == pytest.approx(1290.0)
+    assert base.raw is not None
+    assert base.raw.extra["completed"] is True
+    assert "restricted_columns" not in base.raw.extra
+    _, _, resolver = _resolver(FIXED)
+    base = resolver.solve_base()
+    assert base.objective == pytest.approx(1390.0)
+    assert base.raw is not None
+    assert "completed" not in base.raw.extra
+    assert "restricted_columns" in base.raw.extra

@@ -116,10 +116,7 @@ def edited(
                 best, value = x, float(working.cost @ x)
         return relaxed, best
     finally:
-        joined = np.arange(kept + working.n_art, h.getNumCol())
-        if joined.size:
-            h.deleteCols(len(joined), joined.astype(np.int32))
-        working.order = working.order[:kept]
+        _drop_joined(working, kept)
         _bounds(h, rows, base.row_lo, base.row_hi, cols, where, base)
         if not np.array_equal(art_cost, working.art_cost):
             working.art_cost[:] = art_cost
@@ -128,6 +125,30 @@ def edited(
                 n, np.arange(working.n_first, working.n_first + n, dtype=np.int32), art_cost
             )
         h.setBasis(working.basis)
+
+
+def completed_base(working: WorkingLP, x_lp: np.ndarray, seconds: float) -> np.ndarray | None:
+    """An award of the base program from its relaxation `x_lp`, which `working` just solved.
+
+    The relaxation's integer columns rounded up (:func:`rounded_up`), completed by the LP
+    over the others (:func:`_completed`); the working LP is left as the relaxation left it
+    (its columns, at the base's optimal basis). None when that gives no award.
+    """
+    kept = len(working.order)
+    try:
+        return _completed(working, working.program, rounded_up(working.program, x_lp), seconds)
+    finally:
+        _drop_joined(working, kept)
+        working.h.setBasis(working.basis)
+
+
+def _drop_joined(working: WorkingLP, kept: int) -> None:
+    """Delete the working columns that joined after the first `kept` (the base's set)."""
+    h = working.h
+    joined = np.arange(kept + working.n_art, h.getNumCol())
+    if joined.size:
+        h.deleteCols(len(joined), joined.astype(np.int32))
+    working.order = working.order[:kept]
 
 
 def integer_part(program: Program, x: np.ndarray) -> np.ndarray:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sourceopt.solvers.highs_kept import Kept, edited, integer_part
+from sourceopt.solvers.highs_kept import Kept, completed_base, edited, integer_part
 from sourceopt.solvers.highs_model import FEASIBLE_POINT, new_highs, pass_model
 from sourceopt.solvers.highs_sift import sifted_relaxation
 from sourceopt.solvers.relaxation import lagrangian_bound, promising_columns
@@ -122,8 +122,10 @@ def warm_start(
         options = {o: h.getOptionValue(o)[1] for o in ("output_flag", "random_seed", "threads")}
         sifted = sifted_relaxation(hs, program, cost, options, seconds)
         extra["sifting"] = "solved" if sifted is not None else "gave up"
-        if kept is not None and sifted is not None:
-            kept.working = sifted.working
+        if sifted is not None and sifted.working is not None:
+            completed = completed_base(sifted.working, sifted.x, seconds)
+            if kept is not None:
+                kept.working = sifted.working
     if sifted is not None:
         x_lp, duals = sifted.x, sifted.duals
         extra.update(sifted.extra)
