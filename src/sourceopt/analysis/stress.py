@@ -1,7 +1,7 @@
 """Supplier-failure stress: what each awarded supplier's failure would cost, and what is lost.
 
-For each supplier in the award, the built program is re-solved with that supplier's offer and
-bundle columns fixed at zero (and manual ``award`` locks on it void): the other awards are
+For each supplier in the award, the built program is re-solved with that supplier's offer,
+bundle and award-indicator columns fixed at zero (and manual ``award`` locks on it void): the other awards are
 free to move, or, with ``keep``, held at least where they are so that only the failed
 supplier's volume moves. If no award satisfies the rules without it, the demand that cannot
 be covered at all is the least total shortfall with every hard rule dropped (only offers,
@@ -288,9 +288,11 @@ def _conflict_reason(setup: Setup, free: Program, held: Program | None) -> str:
 
 @dataclass(frozen=True)
 class _Owners:
-    """The supplier of each offer or bundle column (-1: another kind) and of each offer.
+    """The supplier of each offer, bundle or award-indicator column (-1: other) and offer.
 
-    Found once per analysis: reading the labels costs about 0.1 s each at 1,000,000 offers.
+    A failed supplier's indicators go to 0 with its units: each says the supplier receives
+    units, and one at 1 without them pays a fixed cost and meets no floor. Found once per
+    analysis: reading the labels costs about 0.1 s each at 1,000,000 offers.
     """
 
     columns: np.ndarray
@@ -300,14 +302,17 @@ class _Owners:
     def of(cls, setup: Setup) -> _Owners:
         """The owners in `setup`'s program and scenario."""
         labels = setup.program.columns
-        kinds = (ColumnKind.OFFER_UNITS, ColumnKind.BUNDLE)
+        kinds = (ColumnKind.OFFER_UNITS, ColumnKind.BUNDLE, ColumnKind.AWARDED)
         carries = np.isin(labels["kind"].to_numpy(), kinds)
         columns = np.where(carries, labels["supplier"].to_numpy(), -1).astype(np.int64)
         return cls(columns, setup.scenario.offers["supplier"].to_numpy())
 
 
 def _fail(setup: Setup, s: int, owners: _Owners) -> tuple[Program, Scenario]:
-    """Program and scenario without supplier `s`: its columns at zero, its locks void."""
+    """Program and scenario without supplier `s`: its columns at zero, its locks void.
+
+    Its columns: offers, bundles and award indicators (:class:`_Owners`).
+    """
     sc, p = setup.scenario, setup.program
     col = np.flatnonzero(owners.columns == s)
     col_lo, col_hi = p.col_lo.copy(), p.col_hi.copy()
