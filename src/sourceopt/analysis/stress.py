@@ -1,9 +1,9 @@
 """Supplier-failure stress: what each awarded supplier's failure would cost, and what is lost.
 
 For each supplier in the award, the built program is re-solved with that supplier's offer,
-bundle and award-indicator columns fixed at zero (and manual ``award`` locks on it void): the other awards are
-free to move, or, with ``keep``, held at least where they are so that only the failed
-supplier's volume moves. If no award satisfies the rules without it, the demand that cannot
+bundle and award-indicator columns fixed at zero (and manual ``award`` locks on it void): the
+other awards are free to move, or, with ``keep``, held at least where they are so that only the
+failed supplier's volume moves. If no award satisfies the rules without it, the demand that cannot
 be covered at all is the least total shortfall with every hard rule dropped (only offers,
 capacities and the structure hold). Each failure without an award says why (``reason``): the
 items no one else can cover and by how much, or else a minimal set of hard rules (and, with
