@@ -86,12 +86,8 @@ def edited(
     base's optimal basis (the dual simplex: fixing columns at 0 and freeing rows keep a
     basis primal or dual feasible), and afterwards the columns that joined are deleted and
     every bound, cost and the basis are as the base left them. The relaxation is None as in
-    :func:`.highs_sift.sifted_relaxation`. The award is the cheaper of two completed by the
-    LP over the continuous columns (:func:`_completed`): `fix`, given values of the integer
-    columns (NaN elsewhere), and the edited relaxation's integer columns rounded up
-    (:func:`rounded_up`: near the optimum where the relaxation is nearly integral, e.g. the
-    supplier indicators a failed supplier's volume moves to), the second only when the first
-    is not within `gap` of the relaxation; None when neither gives one.
+    :func:`.highs_sift.sifted_relaxation`. The award is the best of :func:`_best_award`
+    (`fix`: the integer columns' values of a start, NaN elsewhere); None when none is found.
     """
     base, h = working.program, working.h
     kept, art_cost = len(working.order), working.art_cost.copy()
@@ -105,15 +101,7 @@ def edited(
         relaxed = working.sift(program, seconds)
         if relaxed is None:
             return None, None
-        best, value = None, np.inf
-        enough = relaxed.objective + gap * max(1.0, abs(relaxed.objective))
-        for given in (fix, None):
-            if value + program.offset <= enough:
-                break
-            values = rounded_up(program, relaxed.x) if given is None else given
-            x = _completed(working, program, values, seconds)
-            if x is not None and float(working.cost @ x) < value:
-                best, value = x, float(working.cost @ x)
+        best = _best_award(working, program, relaxed, fix, seconds, gap)
         return relaxed, best
     finally:
         _drop_joined(working, kept)
@@ -127,19 +115,75 @@ def edited(
         h.setBasis(working.basis)
 
 
-def completed_base(working: WorkingLP, x_lp: np.ndarray, seconds: float) -> np.ndarray | None:
-    """An award of the base program from its relaxation `x_lp`, which `working` just solved.
+def completed_base(
+    working: WorkingLP, relaxed: Sifted, seconds: float, gap: float
+) -> np.ndarray | None:
+    """An award of the base program from its relaxation `relaxed`, which `working` just solved.
 
-    The relaxation's integer columns rounded up (:func:`rounded_up`), completed by the LP
-    over the others (:func:`_completed`); the working LP is left as the relaxation left it
-    (its columns, at the base's optimal basis). None when that gives no award.
+    As for an edit (:func:`_best_award`, without a start); the working LP is left as the
+    relaxation left it (its columns, at the base's optimal basis). None when none is found.
     """
     kept = len(working.order)
     try:
-        return _completed(working, working.program, rounded_up(working.program, x_lp), seconds)
+        return _best_award(working, working.program, relaxed, None, seconds, gap)
     finally:
         _drop_joined(working, kept)
         working.h.setBasis(working.basis)
+
+
+def _best_award(
+    working: WorkingLP,
+    program: Program,
+    relaxed: Sifted,
+    fix: np.ndarray | None,
+    seconds: float,
+    gap: float,
+) -> np.ndarray | None:
+    """The cheapest award of three, stopping at one within `gap` of the relaxation `relaxed`.
+
+    1. The relaxation's point with its integer columns rounded up (:func:`rounded_point`),
+       when that keeps its rows: no LP at all (the indicators of a sourcing relaxation are
+       fractional only where they cost nothing, e.g. ``units <= M z`` with ``z`` free).
+    2. `fix`, given values of the integer columns (NaN elsewhere), completed by the LP over
+       the continuous columns (:func:`_completed`).
+    3. The relaxation's integer columns rounded up (:func:`rounded_up`), completed so.
+    """
+    enough = relaxed.objective + gap * max(1.0, abs(relaxed.objective))
+    best = rounded_point(program, working.a_csc, relaxed.x)
+    value = np.inf if best is None else float(working.cost @ best)
+    for given in ([] if fix is None else [fix]) + [None]:
+        if value + program.offset <= enough:
+            break
+        values = rounded_up(program, relaxed.x) if given is None else given
+        x = _completed(working, program, values, seconds)
+        if x is not None and float(working.cost @ x) < value:
+            best, value = x, float(working.cost @ x)
+    return best
+
+
+ROUNDED_TOL = 1e-7  # a rounded point keeps a row within this x max(1, |side|)
+
+
+def rounded_point(program: Program, a_csc: Any, x: np.ndarray) -> np.ndarray | None:
+    """`x` with its integer columns rounded up within their bounds, if it keeps its rows.
+
+    Only the rows of columns that moved are checked (the others keep `x`'s activity), each
+    within ``ROUNDED_TOL`` x max(1, |side|) of its sides; None when one is not.
+    """
+    integer = np.flatnonzero(program.integrality > 0)
+    out = x.copy()
+    up = np.ceil(x[integer] - 1e-9)
+    out[integer] = np.clip(up, program.col_lo[integer], program.col_hi[integer])
+    moved = integer[out[integer] != x[integer]]
+    rows = np.unique(a_csc[:, moved].indices)
+    if rows.size == 0:
+        return out
+    activity = program.A[rows] @ out
+    lo, hi = program.row_lo[rows], program.row_hi[rows]
+    with np.errstate(invalid="ignore"):
+        low = activity < lo - ROUNDED_TOL * np.maximum(1.0, np.abs(lo))
+        high = activity > hi + ROUNDED_TOL * np.maximum(1.0, np.abs(hi))
+    return None if np.any(low | high) else out
 
 
 def _drop_joined(working: WorkingLP, kept: int) -> None:

@@ -113,9 +113,9 @@ def warm_start(
     sifted = None
     seconds = WARM_START_SHARE * limit if np.isfinite(limit) else np.inf
     completed = None
+    gap = float(h.getOptionValue("mip_rel_gap")[1])
     if kept is not None and kept.working is not None:
         fix = _integers(program, start)
-        gap = float(h.getOptionValue("mip_rel_gap")[1])
         sifted, completed = edited(kept.working, program, seconds, fix, gap)
         extra["sifting"] = "re-solved from the base's" if sifted is not None else "gave up"
     elif sifts("on", relaxation, program):
@@ -123,7 +123,7 @@ def warm_start(
         sifted = sifted_relaxation(hs, program, cost, options, seconds)
         extra["sifting"] = "solved" if sifted is not None else "gave up"
         if sifted is not None and sifted.working is not None:
-            completed = completed_base(sifted.working, sifted.x, seconds)
+            completed = completed_base(sifted.working, sifted, seconds, gap)
             if kept is not None:
                 kept.working = sifted.working
     if sifted is not None:
@@ -146,7 +146,7 @@ def warm_start(
         kept.pricing = pricing
     relaxed_s = time.perf_counter() - started
     columns = promising_columns(program, x_lp, pricing, cost)
-    target = _target(pricing.bound, float(h.getOptionValue("mip_rel_gap")[1]))
+    target = _target(pricing.bound, gap)
     left = limit - (time.perf_counter() - started)
     found = _Award(hs, h, program, cost, target, RESTRICTED_SHARE * left, extra)
     x0, start = found.best(columns, x_lp, start, completed)
