@@ -116,7 +116,7 @@ def test_no_tier_rows_for_other_share_caps(rule: dict[str, Any]) -> None:
 # then costs the least within that: S1 60 at 8 + S2 40 at 9 = 840, plus the 20 units over the
 # cap priced at the highest unit price offered (9): 1020. Had the tier rows stayed while the
 # cap was elastic, S1's row (units + (70 - 60) y <= 40) would still hold S1 at 40: another,
-# wrong relaxation (measured: 824, a demand cut instead of the cap).
+# wrong relaxation (measured without the fix: objective 824 instead of 1020).
 INFEASIBLE: dict[str, Any] = {
     "sourceopt": 1,
     "name": "tight-share",
