@@ -20,7 +20,6 @@ import numpy as np
 
 from sourceopt.formulation.lift import lift_capacities
 from sourceopt.formulation.program import Program, RowFamily
-from sourceopt.formulation.tiers import without_tier_rows
 from sourceopt.scenario.model import Scenario
 
 DATA_PRIORITY = float("inf")  # data give way only when relaxing every rule cannot help
@@ -81,12 +80,7 @@ class GroupedProgram:
 
 
 def conflict_groups(scenario: Scenario, program: Program) -> GroupedProgram:
-    """Gather the program's rows into groups (demands, capacities, hard rules: that order).
-
-    A max_share's tier rows are left out: they hold only while the rule and the demands hold
-    as they stand (:mod:`sourceopt.formulation.tiers`), and a group may be freed or elastic.
-    """
-    program = without_tier_rows(program)
+    """Gather the program's rows into groups (demands, capacities, hard rules: that order)."""
     rows = program.rows
     empty = np.zeros(0, dtype=np.int64)
     groups: list[Group] = []

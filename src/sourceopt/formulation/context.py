@@ -89,20 +89,6 @@ def group_sum(
     return out
 
 
-@dataclass(frozen=True)
-class SegmentChoice:
-    """The all-units segments with a binary: units column, binary, floor, top and pair of each.
-
-    ``lo y <= x <= hi y`` (the floor row only where lo > 0); one segment per offer.
-    """
-
-    x: np.ndarray
-    y: np.ndarray
-    lo: np.ndarray
-    hi: np.ndarray
-    pair: np.ndarray
-
-
 @dataclass
 class Context:
     """The scenario, the builder and the award expressions shared by all rule families."""
@@ -115,7 +101,6 @@ class Context:
     E: sp.csr_array  # spend per pair
     attribute_source: np.ndarray  # per column: offer code (>= 0) or -(supplier code) - 1
     pair_max_units: np.ndarray  # tightest upper bound on each pair's units
-    segment_choice: SegmentChoice | None = None  # the core's all-units segment binaries
     _pair_indicator: np.ndarray | None = None  # per pair: its per-item binary (-1: none)
     _set_indicators: dict[Scope, np.ndarray] = field(default_factory=dict)  # per supplier
     _floored: set[int] = field(default_factory=set)

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from sourceopt._arrays import unique_inverse
 from sourceopt.formulation.bands import add_bands, add_offer_costs
 from sourceopt.formulation.blocks import ProgramBuilder
-from sourceopt.formulation.context import Context, IndicatorNeed, SegmentChoice
+from sourceopt.formulation.context import Context, IndicatorNeed
 from sourceopt.formulation.program import ColumnKind, RowFamily
 from sourceopt.scenario.model import Scenario
 
@@ -115,8 +115,10 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
     band = seg["band"].to_numpy()
     _whole_lots(builder, x, off, quantum, (sup, item), hi, band)
     alt = scenario.alternate_groups()[off]
-    choice = _segment_choice(builder, seg, x, sup, item, alt)
-    switches = [choice, _band_alternates(builder, seg, x, (sup, item), alt)]
+    switches = [
+        _segment_choice(builder, seg, x, sup, item, alt),
+        _band_alternates(builder, seg, x, (sup, item), alt),
+    ]
     _one_alternate(builder, *(np.concatenate(parts) for parts in zip(*switches, strict=True)))
     add_bands(scenario, builder, seg, x)
     add_offer_costs(scenario, builder, seg, x)
@@ -153,10 +155,6 @@ def build_core(scenario: Scenario, builder: ProgramBuilder) -> Context:
     pair_sup, pair_item = pair_keys // n_i, pair_keys % n_i
     max_units = np.minimum(max_units, scenario.items["demand"].to_numpy(float)[pair_item])
     ctx = Context(scenario, builder, pair_sup, pair_item, v, e, source, max_units)
-    binary = seg["binary"].to_numpy()
-    if len(choice[1]):  # the max_share tier rows use them (formulation/tiers.py)
-        lo = seg["lo"].to_numpy()[binary]
-        ctx.segment_choice = SegmentChoice(x[binary], choice[1], lo, hi[binary], pair_seg[binary])
     _demand_and_capacity(ctx)
     return ctx
 

@@ -40,8 +40,6 @@ class ColumnKind(StrEnum):
     OFFER_LOTS = "offer_lots"  # integer: whole lots or packs through one offer (ref = offer)
     BUNDLE = "bundle"  # binary: bundle accepted (ref = bundle)
     AWARDED = "awarded"  # binary: supplier receives > 0 units of the items of its indicator
-    TIER_SHARE = "tier_share"  # v_P + sum (lo - (1-s) d) y <= s d (a max_share's, tiers.py)
-    TIER_TOP = "tier_top"  # x - s d y <= 0 (a max_share's cap on a segment's top, tiers.py)
     REBATE_SPEND = "rebate_spend"  # supplier spend falling in one rebate tier (ref = rebate row)
     REBATE_TIER = "rebate_tier"  # binary: that rebate tier is the one reached (ref = rebate row)
     REBATE_UNITS = "rebate_units"  # units falling in one from_units rebate tier (ref = tier)
@@ -67,8 +65,6 @@ class RowFamily(StrEnum):
     AWARDED_LINK = "awarded_link"  # units - M z <= 0 (M: a big-M from capacities and demand)
     AWARDED_FLOOR = "awarded_floor"  # units - q z >= 0 (q: the award quantum)
     AWARDED_COVER = "awarded_cover"  # sum M z >= demand the suppliers without z cannot carry
-    TIER_SHARE = "tier_share"  # v_P + sum (lo - (1-s) d) y <= s d (a max_share's, tiers.py)
-    TIER_TOP = "tier_top"  # x - s d y <= 0 (a max_share's cap on a segment's top, tiers.py)
     REBATE_SPEND = "rebate_spend"
     REBATE_TIER = "rebate_tier"
     BACKUP_COVERAGE_TOTAL = "backup_coverage_total"  # the backup_coverage helper's definition

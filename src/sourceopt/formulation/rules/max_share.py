@@ -2,8 +2,6 @@
 
 Per item: v_si <= limit * d_i (volume) or e_si - limit * sum_t e_ti <= 0 (spend).
 Per category (items I'): sum_{i in I'} v_si <= limit * sum_{i in I'} d_i, or the spend analogue.
-A hard per-item volume cap also bounds the all-units tiers across an item's offers: its tier
-rows (:mod:`sourceopt.formulation.tiers`).
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from sourceopt.formulation.context import Context
 from sourceopt.formulation.family import Bound, Family
 from sourceopt.formulation.rules import wording as w
 from sourceopt.formulation.rules._shared import by_item, by_supplier, total
-from sourceopt.formulation.tiers import add_tier_rows
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import MaxShareRule
 
@@ -43,7 +40,6 @@ def build(rule: MaxShareRule, ctx: Context, ref: int) -> None:
                 supplier=ctx.pair_supplier[rows],
                 item=ctx.pair_item[rows],
             )
-            add_tier_rows(rule, ctx, ref, sel)
             return
         per_item, items = by_item(ctx, in_items, m)
         where = np.full(ctx.scenario.n_items, -1)
