@@ -93,7 +93,8 @@ def profile_frontier(path: Path, points: int, against: str, variants: list[str])
             front = frontier(sc, against, points=points)
         for p in front.points:
             how = "" if p.result.raw is None else p.result.raw.message
-            print(f"bound {p.bound:.6g} value {p.value} objective {p.objective} {p.status.value} {how}")
+            said = f"value {p.value} objective {p.objective} {p.status.value} {how}"
+            print(f"bound {p.bound:.6g} {said}")
         totals[variant] = time.perf_counter() - started
         print(f"total {totals[variant]:.1f} s ({variant})", flush=True)
     metrics.SHARE_CUTS, frontier_floor.LEVERS = VARIANTS["all"]
