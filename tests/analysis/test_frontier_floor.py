@@ -91,3 +91,12 @@ def test_a_flat_frontier_takes_its_points_from_a_tighter_award_without_solving()
         p.result.raw is not None and p.result.raw.message.startswith("Optimal (a tighter")
         for p in cold.points
     )
+
+
+def test_the_parallel_queue_hands_out_the_grid_from_both_ends() -> None:
+    # tightest first (the caller takes it at once), then the loosest, and inwards
+    from sourceopt.analysis.frontier_parallel import ends_first
+
+    assert ends_first([1.0, 2.0, 3.0, 4.0, 5.0]) == [1.0, 5.0, 2.0, 4.0, 3.0]
+    assert ends_first([1.0, 2.0, 3.0, 4.0]) == [1.0, 4.0, 2.0, 3.0]
+    assert ends_first([]) == []

@@ -137,7 +137,7 @@ def solve_grid(
     """
     if executor == "local":
         own: list[float] = []
-        parts, width = [[b] for b in todo], jobs - 1
+        parts, width = [[b] for b in ends_first(todo)], jobs - 1
     else:
         own, *parts = chunks(list(todo), jobs)
         width = None
@@ -167,6 +167,24 @@ def solve_grid(
                 out[b] = failed_result(at.chosen, payload)
         if progress is not None:
             progress.done(len(part))
+    return out
+
+
+def ends_first(todo: Sequence[float]) -> list[float]:
+    """The grid points in the order the queue hands them out: from both ends inwards.
+
+    The tightest point (many suppliers forced) and the points next to the cheapest award
+    (each proven to the gap like the base) are the long ones, the middle ones the short
+    ones (benchmarks/README.md, "Frontier and price-to-win (fifth pass)"); drawing from both
+    ends starts the long poles first and leaves short points to fill in. The tightest comes
+    first: the caller takes it at once, while a worker process is still starting.
+    """
+    out, low, high = [], 0, len(todo) - 1
+    while low <= high:
+        out.append(todo[low])
+        if high != low:
+            out.append(todo[high])
+        low, high = low + 1, high - 1
     return out
 
 
