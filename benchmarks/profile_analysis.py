@@ -24,13 +24,19 @@ from typing import Any
 
 from benchmarks.generators import write_scenario
 from sourceopt import build_program, load_scenario
-from sourceopt.analysis import frontier, metrics
+from sourceopt.analysis import frontier, frontier_floor, metrics
 from sourceopt.analysis.resolve import Edit, Resolver, origins, tagged
 from sourceopt.formulation.edits import drop_rule, without_rule
 from sourceopt.solve import solve_options
 from sourceopt.solvers.registry import get_backend
 
-VARIANTS = {"all": ("count", "link"), "count": ("count",), "plain": ()}
+VARIANTS = {  # max_share's implied rows (metrics.SHARE_CUTS), the levers between points
+    "all": (("count", "link"), ("floor", "repair")),
+    "floor": (("count", "link"), ("floor",)),
+    "rows": (("count", "link"), ()),  # the fourth pass' default
+    "count": (("count",), ()),
+    "plain": ((), ()),
+}
 
 
 def _said(result: Any) -> str:
@@ -74,21 +80,24 @@ def profile_frontier(path: Path, points: int, against: str, variants: list[str])
     """The frontier, solve by solve, once per variant, with the ratios to the first.
 
     Variants (:data:`VARIANTS`): the rows a max-share bound implies (``metrics.SHARE_CUTS``)
-    all, the count row only, or none, side by side in one process on one load.
+    and what one point tells another (``frontier_floor.LEVERS``: the base's bound as a floor,
+    the base award repaired as a start), side by side in one process on one load.
     """
     sc = load_scenario(path)
     totals: dict[str, float] = {}
     for variant in variants:
-        metrics.SHARE_CUTS = VARIANTS[variant]
+        metrics.SHARE_CUTS, frontier_floor.LEVERS = VARIANTS[variant]
         print(f"--- {variant}", flush=True)
         started = time.perf_counter()
         with timed_resolver(started):
             front = frontier(sc, against, points=points)
         for p in front.points:
-            print(f"bound {p.bound:.6g} value {p.value} objective {p.objective} {p.status.value}")
+            how = "" if p.result.raw is None else p.result.raw.message
+            said = f"value {p.value} objective {p.objective} {p.status.value} {how}"
+            print(f"bound {p.bound:.6g} {said}")
         totals[variant] = time.perf_counter() - started
         print(f"total {totals[variant]:.1f} s ({variant})", flush=True)
-    metrics.SHARE_CUTS = VARIANTS["all"]
+    metrics.SHARE_CUTS, frontier_floor.LEVERS = VARIANTS["all"]
     first = variants[0]
     for variant in variants[1:]:
         print(f"{variant} / {first}: {totals[variant] / totals[first]:.2f}x", flush=True)
@@ -123,8 +132,9 @@ def main() -> None:
     parser.add_argument(
         "--variants",
         default="all",
-        help="frontier: comma-separated, run one after the other: all (max_share's implied "
-        "rows, the default), count (its count row only), plain (neither)",
+        help="frontier: comma-separated, run one after the other: all (the default: max_share's "
+        "implied rows, the floor and the repaired start), floor (no repaired start), rows (the "
+        "implied rows only), count (the count row only), plain (none)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -99,6 +99,17 @@ def test_partial_winner_loser_and_banned_offer() -> None:
     assert out.frame.loc[out.frame["supplier"] == "S4", "price_to_win"].isna().all()
 
 
+def test_limit_prices_the_first_offers_only() -> None:
+    # ladder's candidates in offer order: S2, S3, S4; a limit of 2 prices S2 and S3 (the
+    # figures above), S4 not at all; a limit below 1 prices nothing and says so.
+    out = price_to_win(load_scenario(ladder()), tolerance=1e-7, limit=2)
+    assert [o.supplier for o in out.offers] == ["S2", "S3"]
+    assert out.offers[0].price_to_win == pytest.approx(10, abs=2e-6)
+    assert out.offers[1].price_to_win == pytest.approx(12, abs=2e-6)
+    with pytest.raises(AnalysisError, match="limit must be at least 1"):
+        price_to_win(load_scenario(ladder()), limit=0)
+
+
 # A spend rule sees the price: S2 may take at most 30 % of the spend. At price p, S2's spend
 # is p x and S1's 10 (100 - x); p x <= 0.3 (p x + 10 (100 - x)) gives x <= 300 / (0.7 p + 3).
 # Below 10 S2 still wins (30 units just below 10), at 10 it ties: the threshold stays 10.

@@ -29,10 +29,12 @@ def test_option_model_matches_the_function(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", sorted(INTERNAL))
 def test_an_internal_kinds_model_matches_its_function(kind: str) -> None:
-    # what the calling analysis hands over unchecked: a frontier's start award, a base
+    # what the calling analysis hands over unchecked: a frontier's start award, its floor and
+    # the base award (analysis/frontier_floor.py)
+    unchecked = {"start", "floor", "base"}
     function = INTERNAL[kind].function()
     given = {n for n in inspect.signature(function).parameters if n != "scenario"}
-    assert set(INTERNAL[kind].options.model_fields) == given - SERVER_CHOSEN - {"start"}
+    assert set(INTERNAL[kind].options.model_fields) == given - SERVER_CHOSEN - unchecked
 
 
 def test_the_table_names_the_library_functions() -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sourceopt.analysis import frontier_floor as floors
 from sourceopt.analysis.metrics import AT_LEAST, Target, measure, parse, prepare, resolve
 from sourceopt.analysis.resolve import PROVEN, Progress, Resolver, is_final
 from sourceopt.analysis.sense import refuse_score
@@ -154,6 +155,7 @@ def frontier(
         progress.total = points
     at = _Solver(target, prepare(target, program, chosen), resolver, chosen, warm)
     at.solved[m0] = first
+    at.floor = floors.floor_of(first)
     best = _best_bound(target, m0, at.probe, points)
     bounds = _grid(target, m0, best, points)
     tight = bounds[::-1]  # tightest first: each point starts from a tighter award
@@ -193,16 +195,22 @@ class _Solver:
         self.warm = warm
         self.solved: dict[float, SolveResult | None] = {}
         self.awards: list[tuple[float, float, np.ndarray]] = []  # bound, objective, x
+        self.floor = -np.inf  # a proven lower bound on every point's solver objective
 
     def __call__(self, bound: float) -> SolveResult | None:
         if bound not in self.solved:
-            program = self.eps.at(bound)
-            result = self.resolver.solve(self.chosen, program, self._start(bound))
+            result = self._solved(bound)
             self.solved[bound] = result
             raw = None if result is None else result.raw
             if raw is not None and raw.x is not None and result is not None and result.has_award:
                 self.awards.append((bound, float(raw.objective or np.inf), raw.x))
         return self.solved[bound]
+
+    def _solved(self, bound: float) -> SolveResult | None:
+        """The point at `bound` (:func:`.frontier_floor.point`)."""
+        best = self._best(bound)
+        program = self.eps.at(bound)
+        return floors.point(self.resolver, self.chosen, program, best, self.floor, warm=self.warm)
 
     def probe(self, bound: float) -> bool:
         """Whether an award has the metric within `bound`.
@@ -227,11 +235,16 @@ class _Solver:
 
     def _start(self, bound: float) -> np.ndarray | None:
         """The cheapest award found at a bound at least as tight as `bound` (None: none)."""
+        best = self._best(bound)
+        return None if best is None else best[1]
+
+    def _best(self, bound: float) -> tuple[float, np.ndarray] | None:
+        """The cheapest award found at a bound at least as tight: (objective, award)."""
         if not self.warm:
             return None
         up = self.target.direction is AT_LEAST
         tighter = [a for a in self.awards if (a[0] >= bound if up else a[0] <= bound)]
-        return min(tighter, key=lambda a: a[1])[2] if tighter else None
+        return min(((a[1], a[2]) for a in tighter), key=lambda a: a[0]) if tighter else None
 
 
 def _points(

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sourceopt.analysis import frontier_floor as floors
 from sourceopt.analysis.metrics import AT_LEAST, parse, prepare, resolve
 from sourceopt.analysis.parallel import (
     Chunks,
@@ -74,6 +75,8 @@ def frontier_points(
     analysis_time_limit: float | None = None,
     start: np.ndarray | None = None,
     warm: bool = True,
+    floor: float = -np.inf,
+    base: np.ndarray | None = None,
 ) -> RawPoints:
     """The raw results of the frontier's program at `bounds` (a worker's share of the grid).
 
@@ -81,6 +84,8 @@ def frontier_points(
     cheapest award known at a bound at least as tight: `start` (an award of the same
     program at a bound tighter than every one of `bounds`) or one this job found. Bounds
     the budget (`analysis_time_limit`) did not reach are left out, as in the sequential run.
+    `floor` (the base's proven bound) and `base` (its award) are the caller's, for
+    :func:`.frontier_floor.point`.
     """
     started = time.monotonic()
     chosen = apply_variant(scenario, variant)
@@ -90,6 +95,7 @@ def frontier_points(
     program = build_program(chosen)
     deadline = None if analysis_time_limit is None else started + analysis_time_limit
     resolver = Resolver(chosen, program, options, engine, deadline=deadline, warm=warm)
+    resolver.base_x = base
     eps = prepare(target, program, chosen)
     tight = sorted(bounds, reverse=target.direction is AT_LEAST)  # tightest first
     awards: list[tuple[float, np.ndarray]] = []  # objective, award: the cheapest first wins
@@ -99,8 +105,8 @@ def frontier_points(
         awards.append((value, np.ascontiguousarray(start, dtype=np.float64)))
     out = []
     for b in tight:
-        begin = min(awards, key=lambda a: a[0])[1] if awards else None
-        result = resolver.solve(chosen, eps.at(b), begin)
+        begin = min(awards, key=lambda a: a[0]) if awards and warm else None
+        result = floors.point(resolver, chosen, eps.at(b), begin, floor, warm=warm)
         if result is None or result.raw is None:  # the budget is spent
             break
         raw = result.raw
@@ -131,7 +137,7 @@ def solve_grid(
     """
     if executor == "local":
         own: list[float] = []
-        parts, width = [[b] for b in todo], jobs - 1
+        parts, width = [[b] for b in ends_first(todo)], jobs - 1
     else:
         own, *parts = chunks(list(todo), jobs)
         width = None
@@ -141,7 +147,9 @@ def solve_grid(
     remote = Chunks(
         scenario, "frontier-points", "bounds", parts, given, executor=executor,
         scheduler=scheduler, deadline=deadline, width=width,
-        extra_args={"start": start, "warm": at.warm},
+        extra_args={
+            "start": start, "warm": at.warm, "floor": at.floor, "base": at.resolver.base_x,
+        },
     )  # fmt: skip
     remote.start()
     out: dict[float, SolveResult | None] = {}
@@ -159,6 +167,24 @@ def solve_grid(
                 out[b] = failed_result(at.chosen, payload)
         if progress is not None:
             progress.done(len(part))
+    return out
+
+
+def ends_first(todo: Sequence[float]) -> list[float]:
+    """The grid points in the order the queue hands them out: from both ends inwards.
+
+    The tightest point (many suppliers forced) and the points next to the cheapest award
+    (each proven to the gap like the base) are the long ones, the middle ones the short
+    ones (benchmarks/README.md, "Frontier and price-to-win (fifth pass)"); drawing from both
+    ends starts the long poles first and leaves short points to fill in. The tightest comes
+    first: the caller takes it at once, while a worker process is still starting.
+    """
+    out, low, high = [], 0, len(todo) - 1
+    while low <= high:
+        out.append(todo[low])
+        if high != low:
+            out.append(todo[high])
+        low, high = low + 1, high - 1
     return out
 
 

@@ -94,6 +94,7 @@ def price_to_win(
     mip_gap: float | None = None,
     tolerance: float = 1e-6,
     analysis_time_limit: float | None = None,
+    limit: int | None = None,
     jobs: int = 1,
     executor: str = "local",
     scheduler: str | None = None,
@@ -108,8 +109,11 @@ def price_to_win(
     the same order. `progress` counts the offers priced. `analysis_time_limit` caps the
     whole analysis but the base solve (each offer is priced against it): an offer it stopped
     or never reached has no price and is ``final: false`` (as one whose re-solve a limit
-    stopped short of a proof).
+    stopped short of a proof). `limit`: price only the first `limit` of those offers, in the
+    scenario's offer order (a sample, e.g. for a benchmark; None: every one).
     """
+    if limit is not None and limit < 1:
+        raise AnalysisError(f"price-to-win: limit must be at least 1 offer, not {limit}")
     started = time.monotonic()
     deadline = None if analysis_time_limit is None else started + analysis_time_limit
     setup = prepare(
@@ -119,7 +123,7 @@ def price_to_win(
     only = None if supplier is None else supplier_code(chosen, supplier)
     base = run(setup, chosen, setup.program)  # not cut by the budget: no award, no analysis
     pricer = _Pricer(setup, _base(setup, base), deadline)
-    todo = [int(o) for o in pricer.candidates(only)]
+    todo = [int(o) for o in pricer.candidates(only)][:limit]
     if progress is not None:
         progress.total = len(todo)
     if jobs > 1 and len(todo) > 1:

@@ -181,18 +181,23 @@ class Resolver:
         return verified(self.engine, self.scenario, self.program, raw, self.options)
 
     def solve(
-        self, scenario: Scenario, program: Program, start: np.ndarray | None = None
+        self,
+        scenario: Scenario,
+        program: Program,
+        start: np.ndarray | None = None,
+        target: float | None = None,
     ) -> SolveResult | None:
         """Any program of the analysis solved (a MIP from `start`, an award over its columns).
 
-        None when the analysis' budget is already spent.
+        `target`: a MIP on HiGHS stops at its first award at or below it (``objective_target``;
+        status ``feasible``, the caller proves it). None when the analysis' budget is spent.
         """
         if self.expired():
             return None
         self.resolves += 1
         options = self._options()
         use = start if start is not None and program.is_mip else None
-        raw = self._raw(program, options, use)
+        raw = self._raw(program, options, use, target=target)
         return verified(self.engine, scenario, program, raw, options)
 
     def probe(self, scenario: Scenario, program: Program) -> SolveResult | None:
@@ -216,6 +221,7 @@ class Resolver:
         start: np.ndarray | None,
         *,
         first: bool = False,
+        target: float | None = None,
     ) -> RawResult:
         """One backend run of `program`, the gap as ``solve_with`` gives it to the solver.
 
@@ -228,6 +234,8 @@ class Resolver:
         h = engine.prepare(program, solver_options)
         if first and program.is_mip:
             h.setOptionValue("mip_max_improving_sols", 1)
+        if target is not None and program.is_mip:
+            h.setOptionValue("objective_target", float(target))
         if start is not None:
             h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
         base_mip = program is self.program and program.is_mip

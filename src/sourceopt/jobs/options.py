@@ -98,6 +98,7 @@ class PriceToWinOptions(ParallelOptions):
 
     supplier: Identifier | None = None
     tolerance: Annotated[float, Field(gt=0, le=0.5)] | None = None
+    limit: Annotated[int, Field(ge=1)] | None = None  # the first N offers only (a sample)
 
 
 class PriceOffersOptions(SolveOptions):
