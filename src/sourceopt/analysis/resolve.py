@@ -57,6 +57,7 @@ from sourceopt.solvers.base import (
     relative_gap,
 )
 from sourceopt.solvers.highs_kept import Kept, integer_part
+from sourceopt.solvers.highs_model import set_budget
 from sourceopt.solvers.relaxation import Pricing
 
 METHODS = ("dual", "skipped", "resolve")
@@ -294,7 +295,7 @@ class Resolver:
         h.changeRowsBounds(len(rows), rows, row_lo[rows], row_hi[rows])
         h.changeColsBounds(len(cols), cols, col_lo[cols], col_hi[cols])
         limit = options.time_limit
-        h.setOptionValue("time_limit", float(limit) if limit is not None else np.inf)
+        set_budget(h, float(limit) if limit is not None else np.inf)  # a kept instance
         engine: Any = self.engine
         try:
             if p.is_mip:

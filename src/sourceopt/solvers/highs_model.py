@@ -6,6 +6,10 @@ each buffer once in C++; filling a ``HighsLp`` attribute by attribute converts e
 separately and costs about five times as much (0.2 s against 0.04 s at 100,000 columns and
 830,000 nonzeros), so :func:`pass_model` is the flat form, and it is the only place that
 hands a model to HiGHS (the whole program, or the restricted MIP of the warm start).
+
+HiGHS checks ``time_limit`` against the run time an instance has summed over all its runs,
+so an instance kept between runs (an analysis' base, sifting's working LP) is given its time
+as a budget past what it has run already (:func:`set_budget`, :func:`budget`).
 """
 
 from __future__ import annotations
@@ -39,6 +43,24 @@ def quiet_stdout() -> Iterator[None]:
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+
+
+def set_budget(h: Any, seconds: float) -> None:
+    """Let the next run of instance `h` take `seconds` (``inf``: no limit) from now on.
+
+    HiGHS stops at ``time_limit`` measured over every run of the instance so far: after 300 s
+    of edits, a kept working LP given 300 s stopped at once (``kTimeLimit``), and its edit
+    fell back to the whole program.
+    """
+    h.setOptionValue(
+        "time_limit", float(h.getRunTime()) + seconds if np.isfinite(seconds) else np.inf
+    )
+
+
+def budget(h: Any) -> float:
+    """The seconds instance `h`'s next run may take under its time limit (:func:`set_budget`)."""
+    limit = float(h.getOptionValue("time_limit")[1])
+    return limit - float(h.getRunTime()) if np.isfinite(limit) else np.inf
 
 
 def new_highs(hs: Any) -> Any:

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sourceopt.solvers.highs_model import new_highs, pass_model
+from sourceopt.solvers.highs_model import new_highs, pass_model, set_budget
 from sourceopt.solvers.relaxation import implied_upper
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ class WorkingLP:
             left = seconds - (time.perf_counter() - started)
             if left <= 0:
                 return None
-            h.setOptionValue("time_limit", left)
+            set_budget(h, left)
             h.run()
             rounds += 1
             status = h.getModelStatus().name

@@ -10,12 +10,15 @@ benchmarks/README.md). So before the whole MIP runs:
    497 s; at 100,000 the simplex is three times faster).
 2. Its row duals give a bound valid whatever their accuracy
    (:func:`~sourceopt.solvers.relaxation.lagrangian_bound`).
-3. The MIP restricted to the promising columns (integer columns, those the relaxation uses
-   or prices at almost 0) is solved within ``RESTRICTED_SHARE`` of the time left; its award,
-   an award of the whole program, is handed to HiGHS with ``setSolution`` as the incumbent
-   to beat.
+3. A sifted relaxation's point is rounded, or completed by an LP over the continuous
+   columns (:func:`.highs_kept.completed_base`); within the gap of the bound, that is the
+   award and no MIP runs.
+4. Otherwise the MIP restricted to the promising columns (integer columns, those the
+   relaxation uses or prices at almost 0) is solved within ``RESTRICTED_SHARE`` of the time
+   left; its award, an award of the whole program, is handed to HiGHS with ``setSolution``
+   as the incumbent to beat.
 
-The math of steps 2 and 3 is backend-neutral (:mod:`sourceopt.solvers.relaxation`); this
+The math of steps 2 and 4 is backend-neutral (:mod:`sourceopt.solvers.relaxation`); this
 module drives HiGHS through it.
 
 An analysis re-solving edits of one large MIP (a rule's rows freed, a supplier's columns fixed
@@ -34,7 +37,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sourceopt.solvers.highs_kept import Kept, completed_base, edited, integer_part
-from sourceopt.solvers.highs_model import FEASIBLE_POINT, new_highs, pass_model
+from sourceopt.solvers.highs_model import (
+    FEASIBLE_POINT,
+    budget,
+    new_highs,
+    pass_model,
+    set_budget,
+)
 from sourceopt.solvers.highs_sift import sifted_relaxation
 from sourceopt.solvers.relaxation import lagrangian_bound, promising_columns
 
@@ -107,7 +116,7 @@ def warm_start(
     if relaxation not in RELAXATION_METHODS:
         raise ValueError(f"relaxation must be one of {RELAXATION_METHODS}, not {relaxation!r}")
     started = time.perf_counter()
-    limit = float(h.getOptionValue("time_limit")[1])
+    limit = budget(h)
     cost = program.solver_objective()
     extra: dict[str, object] = {}
     sifted = None
@@ -132,7 +141,7 @@ def warm_start(
     else:
         if np.isfinite(limit):
             left = limit - (time.perf_counter() - started)
-            h.setOptionValue("time_limit", max(1.0, WARM_START_SHARE * left))
+            set_budget(h, max(1.0, WARM_START_SHARE * left))
         solved = _relax_whole(h, program, relaxation)
         if not isinstance(solved, tuple):
             _deduct(h, limit, started)
@@ -316,6 +325,6 @@ def _target(bound: float, gap: float) -> float:
 
 
 def _deduct(h: Any, limit: float, started: float) -> None:
-    """Restore `h`'s time limit less the time spent since `started`."""
+    """Restore `h`'s time budget `limit` less the time spent since `started`."""
     if np.isfinite(limit):
-        h.setOptionValue("time_limit", max(1.0, limit - (time.perf_counter() - started)))
+        set_budget(h, max(1.0, limit - (time.perf_counter() - started)))
