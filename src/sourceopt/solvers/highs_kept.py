@@ -3,9 +3,10 @@
 The base's warm start (:mod:`.highs_warm`) sifted the LP relaxation in a working LP
 (:class:`.highs_sift.WorkingLP`); :class:`Kept` holds it, at the base's optimal basis, with the
 relaxation's duals. :func:`edited` solves the relaxation of an edit of the base's bounds (a
-rule's rows freed, a supplier's columns fixed at 0) from that basis, and completes a start's
-integer columns into an award by the LP over the others, leaving the working LP as the base
-left it.
+rule's rows freed, a supplier's columns fixed at 0) from that basis and finds an award near
+it (:func:`_best_award`: the relaxation rounded, or integer values completed by the LP over
+the other columns), leaving the working LP as the base left it; :func:`completed_base` does
+the same for the base's own relaxation.
 """
 
 from __future__ import annotations
