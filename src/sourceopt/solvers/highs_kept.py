@@ -256,9 +256,12 @@ def _swap_out(working: WorkingLP, ints: np.ndarray, where: np.ndarray, values: n
     """
     h = working.h
     basis = h.getBasis()
+    values_now = np.asarray(h.getSolution().col_value, dtype=float)
+    if not basis.valid or len(values_now) != h.getNumCol():
+        return  # no basis or point to start from (e.g. after a failed run): nothing to swap
     col_status, row_status = list(basis.col_status), list(basis.row_status)
-    basic = type(col_status[0]).kBasic if col_status else None
-    now = np.asarray(h.getSolution().col_value, dtype=float)[where]
+    basic = type(col_status[0]).kBasic
+    now = values_now[where]
     is_basic = np.fromiter((col_status[p] == basic for p in where), dtype=bool, count=len(where))
     move = np.flatnonzero(is_basic & (np.abs(now - values) > 1e-9))
     if move.size == 0:
