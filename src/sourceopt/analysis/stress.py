@@ -34,7 +34,7 @@ from sourceopt.analysis.resolve import Edit, Progress, Resolver, is_final
 from sourceopt.analysis.sense import refuse_score
 from sourceopt.analysis.stress_parallel import Share, collected, drawn
 from sourceopt.errors import AnalysisError
-from sourceopt.formulation.edits import with_columns, with_rows
+from sourceopt.formulation.edits import fix_columns, with_columns, with_rows
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import AwardRule
@@ -314,16 +314,14 @@ def _fail(setup: Setup, s: int, owners: _Owners) -> tuple[Program, Scenario]:
     Its columns: offers, bundles and award indicators (:class:`_Owners`).
     """
     sc, p = setup.scenario, setup.program
-    col = np.flatnonzero(owners.columns == s)
-    col_lo, col_hi = p.col_lo.copy(), p.col_hi.copy()
-    col_lo[col], col_hi[col] = 0.0, 0.0  # every such column has lower bound 0
+    out = fix_columns(p, np.flatnonzero(owners.columns == s), 0.0)  # each has lower bound 0
     sid = str(sc.suppliers["id"].iat[s])
     locks = [k for k, r in enumerate(sc.rules) if isinstance(r, AwardRule) and r.supplier == sid]
     names = {str(sc.rules[k].name) for k in locks}
     row_lo, row_hi = p.row_lo.copy(), p.row_hi.copy()
     void = p.rows["rule"].isin(names).to_numpy()
     row_lo[void], row_hi[void] = -np.inf, np.inf
-    program = replace(p, col_lo=col_lo, col_hi=col_hi, row_lo=row_lo, row_hi=row_hi)
+    program = replace(out, row_lo=row_lo, row_hi=row_hi)
     suppliers = sc.suppliers.copy()
     suppliers.loc[suppliers.index[s], "capacity"] = 0.0
     capacity = sc.offers["capacity"].to_numpy(float)
