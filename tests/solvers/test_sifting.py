@@ -142,17 +142,28 @@ def _lp_optimum(program) -> float:
     return float(h.getInfo().objective_function_value)
 
 
+@pytest.mark.parametrize("primal_max", [0, 50, 10**9])  # never, after few columns, always
 @pytest.mark.parametrize(("family", "offers"), [("split-lp", 2_000), ("coupa-scale", 5_000)])
-def test_sifting_reaches_the_lp_optimum_of_generated_programs(family, offers, monkeypatch):
+def test_sifting_reaches_the_lp_optimum_of_generated_programs(
+    family, offers, primal_max, monkeypatch
+):
     # two cheapest per covering row: far from the optimum's support, so pricing does the work
     monkeypatch.setattr(highs_sift, "SIFT_PER_ROW", 2)
     monkeypatch.setattr(highs_sift, "SIFT_COVER", 0.0)
     monkeypatch.setattr(highs_sift, "SIFT_GREEDY", False)
+    monkeypatch.setattr(highs_sift, "SIFT_PRIMAL_MAX", primal_max)
     program = build_program(load_scenario(generators.scenario_dict(family, offers)))
     cost = program.solver_objective()
-    sifted = sifted_relaxation(highspy, program, cost, QUIET, np.inf)
+    working = highs_sift.WorkingLP(highspy, program, cost, QUIET)
+    used: list[int] = []  # the simplex strategy of each round's run
+    sifted = working.sift(
+        program, np.inf, lambda *_: used.append(working.h.getOptionValue("simplex_strategy")[1])
+    )
     assert sifted is not None
     assert sifted.extra["sifting_rounds"] > 1
+    assert (highs_sift.PRIMAL in used) == (primal_max > 0)  # rounds after pricing: primal
+    assert used[0] == 1  # the first run the instance's own (HiGHS's default: the dual simplex)
+    assert working.h.getOptionValue("simplex_strategy")[1] == 1  # and left so
     act = program.A @ sifted.x  # the point, 0 outside the working set, is the whole LP's
     scale = 1e-6 * np.maximum(1.0, np.abs(act))
     assert np.all(act >= program.row_lo - scale)
