@@ -269,7 +269,9 @@ def _proven(
     """`doc` with the bound made valid for the true objective, its gap, and the honest status.
 
     A run the backend called optimal whose gap to that bound exceeds `mip_gap` is reported
-    ``feasible`` with the limit ``gap``.
+    ``feasible`` with the limit ``gap``; a run a limit stopped after its bound had come within
+    `mip_gap` of the award is ``optimal`` (the proof was complete: no limit is reported, the
+    message says which one came), as a portfolio's joint solve is judged.
     """
     if raw.bound is None or not np.isfinite(raw.bound):
         return doc
@@ -280,9 +282,15 @@ def _proven(
         bound = raw.bound - program.tie_break_allowance(objective)
     gap = relative_gap(objective, bound)
     solver = doc.solver.model_copy(update={"bound": bound, "gap": gap})
-    if raw.status is Status.OPTIMAL and gap > mip_gap * (1 + 1e-9):
+    within = gap <= mip_gap * (1 + 1e-9)
+    if raw.status is Status.OPTIMAL and not within:
         solver = solver.model_copy(update={"limit": Limit.GAP.value})  # not proven: say so
         return doc.model_copy(update={"solver": solver, "status": Status.FEASIBLE})
+    if raw.status is Status.FEASIBLE and within and raw.x is not None:
+        came = f"{solver.message}; " if solver.message else ""
+        came += f"the {solver.limit or 'limit'} came after the bound was within mip_gap"
+        solver = solver.model_copy(update={"limit": None, "message": came})
+        return doc.model_copy(update={"solver": solver, "status": Status.OPTIMAL})
     return doc.model_copy(update={"solver": solver})
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from sourceopt import build_program, load_scenario
 from sourceopt.formulation.objective import TIE_BREAK
+from sourceopt.solution import document
 from sourceopt.solve import solve_options, solve_program
+from sourceopt.solvers.base import Limit, Status
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,3 +59,33 @@ def test_a_solve_at_the_wider_solver_gap_is_still_proven_within_the_requested_ga
     assert result.status.value == "optimal"
     assert result.document.solver.gap is not None
     assert result.document.solver.gap <= 1e-4
+
+
+@pytest.mark.parametrize(
+    ("said", "limit", "below", "status", "reported"),
+    [
+        # a limit stopped the run after the bound was within mip_gap: the proof is complete
+        (Status.FEASIBLE, Limit.TIME_LIMIT, 0.5e-4, "optimal", None),
+        # ... before: feasible, the limit kept
+        (Status.FEASIBLE, Limit.TIME_LIMIT, 2e-4, "feasible", "time_limit"),
+        # called optimal with a bound farther than mip_gap: not proven, said so
+        (Status.OPTIMAL, None, 2e-4, "feasible", "gap"),
+        (Status.OPTIMAL, None, 0.5e-4, "optimal", None),
+    ],
+)
+def test_the_status_is_judged_by_the_gap_to_the_bound_not_by_the_solver_s_word(
+    said: Status, limit: Limit | None, below: float, status: str, reported: str | None
+) -> None:
+    sc = load_scenario(scenario())
+    program = build_program(sc)
+    raw = solve_program(sc, program, solve_options(sc)).raw
+    assert raw is not None
+    assert raw.objective is not None  # 100 x 10 = 1,000 from S1
+    # the bound `below` x the objective under it (the tie-break allowance is about 1e-7 of it)
+    claimed = replace(raw, status=said, limit=limit, bound=raw.objective * (1 - below))
+    doc = document(sc, program, claimed, seed=0, mip_gap=1e-4)
+    assert doc.status.value == status
+    assert doc.solver.limit == reported
+    assert doc.objective == pytest.approx(1000.0)
+    if said is Status.FEASIBLE and status == "optimal":
+        assert "time_limit came after the bound was within mip_gap" in doc.solver.message

@@ -285,7 +285,7 @@ class _Pricer:
         if is_score(sc):  # every score of the item moves with its lowest price: rebuild
             program = build_program(priced)
         result = run(_within(self.setup, self.deadline), priced, program)
-        self.proven &= result.raw.status in PROVEN
+        self.proven &= result.result.status in PROVEN  # the verified document's
         if not result.has_award or result.raw.x is None:
             return None
         self.verified &= result.verified

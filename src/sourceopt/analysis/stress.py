@@ -237,7 +237,7 @@ def _without(
         return SupplierFailure(sid, None, None, None, Status.NO_SOLUTION, why, final=False), True
     assert solved.raw is not None  # the resolver always keeps it
     result = Run(solved.raw, solved)
-    status = result.raw.status
+    status = solved.status  # the verified document's (the gap to the bound decides)
     final = is_final(solved)
     if result.has_award:
         obj = result.result.objective
