@@ -22,7 +22,7 @@ columns and lets the row duals say which of the others could still help:
    negative reduced costs outside the working set join it (``addCols``: HiGHS re-solves from
    the kept basis), and the LP is solved again: by the primal simplex when at most
    ``SIFT_PRIMAL_MAX`` columns joined (the basis stays primal feasible and a few entering
-   columns need about as few pivots; the dual simplex spent 600-900 pivots on such a basis),
+   columns need about as few pivots; the dual simplex spent 400-900 pivots on such a basis),
    else by the instance's own (the dual simplex by default: its pivots cost about 40 % of a
    primal one over 157,000 working columns).
 4. When no column prices out (``d_j >= -SIFT_TOL max(1, |c_j|)``) and the artificials are 0,
