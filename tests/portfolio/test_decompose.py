@@ -185,3 +185,33 @@ def test_a_total_column_over_every_category_is_set_aside_with_its_rows(tmp_path:
     assert raw.extra["components"] == 3
     true = pp.program.objective_value
     assert true(raw.x) == pytest.approx(true(whole.x), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("said", "below", "status"),
+    [
+        (Status.FEASIBLE, 0.5e-4, Status.OPTIMAL),  # a limit came after the gap closed
+        (Status.FEASIBLE, 2e-4, Status.FEASIBLE),
+        (Status.OPTIMAL, 2e-4, Status.FEASIBLE),  # called optimal outside the gap
+        (Status.OPTIMAL, 0.5e-4, Status.OPTIMAL),
+    ],
+)
+def test_a_portfolio_s_status_is_the_gap_s_verdict_both_ways(
+    said: Status, below: float, status: Status, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from benchmarks.portfolio_gen import write_portfolio
+
+    from sourceopt.portfolio import load_portfolio
+    from sourceopt.portfolio.build import build_portfolio_program
+    from sourceopt.portfolio.solve import _proven_status
+
+    pp = build_portfolio_program(load_portfolio(write_portfolio(2, 50, tmp_path)))
+    raw = _monolithic(pp.program)
+    assert raw.status is Status.OPTIMAL
+    assert raw.x is not None
+    objective = pp.program.objective_value(raw.x)
+    # the bound `below` x the objective under it (the tie-break allowance is far smaller)
+    claimed = replace(raw, status=said, bound=objective * (1 - below))
+    assert _proven_status(pp, claimed, 1e-4) is status

@@ -12,6 +12,7 @@ as its own file says (no portfolio rules, no pooling, its firms' terms as writte
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from sourceopt.award import Award
@@ -121,7 +122,7 @@ def solve_joint(
             raw.time_s,
             x=raw.x[block.cols],
             message=f"solved jointly in portfolio {pp.program.name!r}",
-            limit=raw.limit,
+            limit=None if status is Status.OPTIMAL else raw.limit,
         )
         doc = category_document(
             scenario, block.program, part, seed=options.seed, mip_gap=options.mip_gap, exact=exact
@@ -131,8 +132,13 @@ def solve_joint(
 
 
 def _proven_status(pp: PortfolioProgram, raw: RawResult, mip_gap: float) -> Status:
-    """OPTIMAL only if the gap to the bound, lowered by the tie-break, is within `mip_gap`."""
-    if raw.status is not Status.OPTIMAL or raw.x is None or raw.bound is None:
+    """OPTIMAL exactly when the gap to the bound, lowered by the tie-break, is within `mip_gap`.
+
+    Either way round: a run the backend called optimal outside it is FEASIBLE, and one a limit
+    stopped within it is OPTIMAL (as a category's result, :func:`sourceopt.solution.document`).
+    """
+    award = raw.status in (Status.OPTIMAL, Status.FEASIBLE)
+    if not award or raw.x is None or raw.bound is None or not math.isfinite(raw.bound):
         return raw.status
     objective = pp.program.objective_value(raw.x)
     bound = raw.bound - pp.program.tie_break_allowance(objective)
