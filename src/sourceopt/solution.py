@@ -24,7 +24,7 @@ from sourceopt.result import (
 )
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.score import SCORE_TIE_TOLERANCE
-from sourceopt.solvers.base import Limit, RawResult, Status, relative_gap
+from sourceopt.solvers.base import Limit, RawResult, Status, proven_status, relative_gap
 from sourceopt.verify import ItemFigures, Verification, verify
 
 UNIT_DECIMALS = 6  # awarded units are reported (and verified) rounded to a millionth
@@ -271,7 +271,8 @@ def _proven(
     A run the backend called optimal whose gap to that bound exceeds `mip_gap` is reported
     ``feasible`` with the limit ``gap``; a run a limit stopped after its bound had come within
     `mip_gap` of the award is ``optimal`` (the proof was complete: no limit is reported, the
-    message says which one came), as a portfolio's joint solve is judged.
+    message says which one came): :func:`~sourceopt.solvers.base.proven_status`, as for a
+    portfolio's joint solve.
     """
     if raw.bound is None or not np.isfinite(raw.bound):
         return doc
@@ -282,16 +283,16 @@ def _proven(
         bound = raw.bound - program.tie_break_allowance(objective)
     gap = relative_gap(objective, bound)
     solver = doc.solver.model_copy(update={"bound": bound, "gap": gap})
-    within = gap <= mip_gap * (1 + 1e-9)
-    if raw.status is Status.OPTIMAL and not within:
+    status = proven_status(raw.status, gap, mip_gap)
+    if status is raw.status:
+        return doc.model_copy(update={"solver": solver})
+    if status is Status.FEASIBLE:
         solver = solver.model_copy(update={"limit": Limit.GAP.value})  # not proven: say so
-        return doc.model_copy(update={"solver": solver, "status": Status.FEASIBLE})
-    if raw.status is Status.FEASIBLE and within and raw.x is not None:
+    else:
         came = f"{solver.message}; " if solver.message else ""
         came += f"the {solver.limit or 'limit'} came after the bound was within mip_gap"
         solver = solver.model_copy(update={"limit": None, "message": came})
-        return doc.model_copy(update={"solver": solver, "status": Status.OPTIMAL})
-    return doc.model_copy(update={"solver": solver})
+    return doc.model_copy(update={"solver": solver, "status": status})
 
 
 def _rule_docs(scenario: Scenario, check: Verification) -> list[RuleDoc]:

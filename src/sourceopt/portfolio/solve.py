@@ -26,7 +26,14 @@ from sourceopt.portfolio.verify import priced_categories
 from sourceopt.result import ResultDocument, SolverDoc
 from sourceopt.solution import award_from
 from sourceopt.solution import document as category_document
-from sourceopt.solvers.base import Backend, RawResult, SolveOptions, Status
+from sourceopt.solvers.base import (
+    Backend,
+    RawResult,
+    SolveOptions,
+    Status,
+    proven_status,
+    relative_gap,
+)
 from sourceopt.solvers.registry import get_backend
 
 METHODS = ("auto", "monolithic", "decomposed")
@@ -137,13 +144,11 @@ def _proven_status(pp: PortfolioProgram, raw: RawResult, mip_gap: float) -> Stat
     Either way round: a run the backend called optimal outside it is FEASIBLE, and one a limit
     stopped within it is OPTIMAL (as a category's result, :func:`sourceopt.solution.document`).
     """
-    award = raw.status in (Status.OPTIMAL, Status.FEASIBLE)
-    if not award or raw.x is None or raw.bound is None or not math.isfinite(raw.bound):
+    if raw.x is None or raw.bound is None or not math.isfinite(raw.bound):
         return raw.status
     objective = pp.program.objective_value(raw.x)
     bound = raw.bound - pp.program.tie_break_allowance(objective)
-    gap = abs(objective - bound) / max(1.0, abs(objective))
-    return Status.OPTIMAL if gap <= mip_gap * (1 + 1e-9) else Status.FEASIBLE
+    return proven_status(raw.status, relative_gap(objective, bound), mip_gap)
 
 
 def solve_alone(portfolio: Portfolio, engine: Backend, options: SolveOptions) -> Solved:

@@ -210,3 +210,14 @@ def solved_from(
 def relative_gap(objective: float, bound: float) -> float:
     """The relative gap |objective - bound| / max(1, |objective|), as the result reports it."""
     return abs(objective - bound) / max(1.0, abs(objective))
+
+
+def proven_status(status: Status, gap: float, mip_gap: float) -> Status:
+    """An award's status judged by its gap to a valid bound, not by the solver's word.
+
+    OPTIMAL exactly when `gap` is within `mip_gap`: a run the solver called optimal outside it
+    is FEASIBLE, and one a limit stopped within it is OPTIMAL. Other statuses stand.
+    """
+    if status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return status
+    return Status.OPTIMAL if gap <= mip_gap * (1 + 1e-9) else Status.FEASIBLE

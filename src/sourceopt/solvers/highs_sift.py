@@ -216,20 +216,19 @@ class WorkingLP:
         h = self.h
         strategy = h.getOptionValue("simplex_strategy")[1]
         try:
-            return self._rounds(program, seconds, trace, strict)
+            return self._rounds(program, seconds, trace, strict, strategy)
         finally:
             h.setOptionValue("simplex_strategy", strategy)
 
     def _rounds(
-        self, program: Program, seconds: float, trace: Trace | None, strict: bool
+        self, program: Program, seconds: float, trace: Trace | None, strict: bool, given: int
     ) -> Sifted | None:
-        """:meth:`sift`'s rounds (they leave HiGHS's simplex strategy as they like)."""
+        """:meth:`sift`'s rounds, `given` the instance's simplex strategy (they change it)."""
         started = time.perf_counter()
         h = self.h
         inside = np.zeros(program.n_cols, dtype=bool)
         inside[self.order] = True
-        rounds, repairs = 0, 0
-        given = simplex = h.getOptionValue("simplex_strategy")[1]
+        rounds, repairs, simplex = 0, 0, given
         while rounds < SIFT_MAX_ROUNDS:
             left = seconds - (time.perf_counter() - started)
             if left <= 0:
