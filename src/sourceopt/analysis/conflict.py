@@ -26,6 +26,7 @@ from sourceopt.analysis.diagnose_common import Setup, feasible
 from sourceopt.analysis.groups import GroupedProgram
 from sourceopt.formulation.lift import capacity_rows
 from sourceopt.formulation.program import ColumnKind, Program
+from sourceopt.solvers import highs_threads
 from sourceopt.solvers.base import Status
 
 
@@ -117,11 +118,12 @@ def _highs_iis(engine: Any, program: Program, setup: Setup) -> tuple[Any, Any]:
     if setup.options.time_limit is not None:
         h.setOptionValue("time_limit", float(setup.options.time_limit))
     engine.pass_program(h, program)
-    h.run()
+    highs_threads.run(h)
     if h.getModelStatus().name != "kInfeasible":
         return None, None
     h.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyIrreducible))
-    status, iis = h.getIis()
+    with highs_threads.scheduled(h):
+        status, iis = h.getIis()
     if status.name == "kError" or not iis.valid_:
         return None, None
     upper = (

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sourceopt.solvers import highs_warm
+from sourceopt.solvers import highs_threads, highs_warm
 from sourceopt.solvers.base import (
     Capabilities,
     Limit,
@@ -146,12 +146,12 @@ class HighsBackend:
                     time_s=time.perf_counter() - began,
                     extra=warm.extra,
                 )
-        h.run()
+        highs_threads.run(h)
         status = h.modelStatusToString(h.getModelStatus())
         name = h.getModelStatus().name
         if name == "kUnboundedOrInfeasible":  # presolve could not tell: ask again without it
             h.setOptionValue("presolve", "off")
-            h.run()
+            highs_threads.run(h)
             name = h.getModelStatus().name
             status = h.modelStatusToString(h.getModelStatus())
         elapsed = time.perf_counter() - began

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sourceopt.solvers import highs_threads
 from sourceopt.solvers.highs_model import new_highs, pass_model, set_budget
 from sourceopt.solvers.relaxation import implied_upper
 
@@ -235,7 +236,7 @@ class WorkingLP:
                 return None
             set_budget(h, left)
             h.setOptionValue("simplex_strategy", simplex)
-            h.run()
+            highs_threads.run(h)
             rounds += 1
             status = h.getModelStatus().name
             if trace is not None:
@@ -396,7 +397,7 @@ def _dual_ray(h: Any) -> np.ndarray | None:
     if not has:
         h.setOptionValue("presolve", "off")
         try:
-            h.run()
+            highs_threads.run(h)
             _, has, ray = h.getDualRay()
         finally:
             h.setOptionValue("presolve", "choose")

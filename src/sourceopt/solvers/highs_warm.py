@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sourceopt.solvers import highs_threads
 from sourceopt.solvers.highs_kept import Kept, completed_base, edited, integer_part
 from sourceopt.solvers.highs_model import (
     FEASIBLE_POINT,
@@ -184,7 +185,7 @@ def _relax_whole(h: Any, program: Program, relaxation: str) -> tuple[np.ndarray,
     elif relaxation == "simplex":
         h.setOptionValue("solver", "simplex")
     try:
-        h.run()
+        highs_threads.run(h)
         relaxed = str(h.getModelStatus().name)
         sol = h.getSolution() if relaxed == "kOptimal" else None
     finally:
@@ -294,7 +295,7 @@ def _restricted_award(
     if start is not None:
         given = np.flatnonzero(~np.isnan(start[columns]))
         r.setSolution(len(given), given.astype(np.int32), start[columns][given])
-    r.run()
+    highs_threads.run(r)
     if int(r.getInfo().primal_solution_status) != FEASIBLE_POINT:
         return None
     x = np.zeros(program.n_cols)
