@@ -44,7 +44,8 @@ def test_one_process_solves_with_one_thread_count_after_another():
         status, objective, x = solved(threads)
         assert status is Status.OPTIMAL, threads
         assert objective == pytest.approx(21.0)
-        assert x is not None and np.allclose(x, [5, 2, 1, 1], atol=1e-6)
+        assert x is not None
+        assert np.allclose(x, [5, 2, 1, 1], atol=1e-6)
 
 
 def test_solves_in_threads_with_different_thread_counts_all_finish():
