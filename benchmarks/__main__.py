@@ -20,13 +20,15 @@ from typing import Any
 from benchmarks.registry import PHASES, RESULTS_DIR, Case, cases
 
 
-def _child(case: Case, time_limit: float | None) -> dict[str, Any]:
+def _child(case: Case, time_limit: float | None, threads: int | None, seed: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "case.json"
         cmd = [sys.executable, "-m", "benchmarks", "case", case.family, str(case.size)]
-        cmd += ["--out", str(out)]
+        cmd += ["--out", str(out), "--seed", str(seed)]
         if time_limit is not None:
             cmd += ["--time-limit", str(time_limit)]
+        if threads is not None:
+            cmd += ["--threads", str(threads)]
         root = str(Path(__file__).resolve().parents[1])  # the caller's PYTHONPATH kept after it
         path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
         env = {**os.environ, "PYTHONPATH": path}
@@ -38,16 +40,28 @@ def _child(case: Case, time_limit: float | None) -> dict[str, Any]:
 
 
 def run(
-    selected: list[Case], *, time_limit: float | None, in_process: bool = False
+    selected: list[Case],
+    *,
+    time_limit: float | None,
+    in_process: bool = False,
+    threads: int | None = None,
+    seed: int = 0,
 ) -> list[dict[str, Any]]:
-    """Run the cases (each in a child process unless `in_process`), printing as they finish."""
+    """Run the cases (each in a child process unless `in_process`), printing as they finish.
+
+    `threads` and `seed` as for :func:`benchmarks.cases.run_case`.
+    """
     from benchmarks.cases import run_case, scenario_file
 
     records = []
     for case in selected:
         if case.family != "orlib-cap":
-            scenario_file(case)  # generate before timing, outside the measured process
-        record = run_case(case, time_limit=time_limit) if in_process else _child(case, time_limit)
+            scenario_file(case, seed)  # generate before timing, outside the measured process
+        record = (
+            run_case(case, time_limit=time_limit, threads=threads, seed=seed)
+            if in_process
+            else _child(case, time_limit, threads, seed)
+        )
         records.append(record)
         print(phase_row(record), flush=True)
     return records
@@ -128,25 +142,32 @@ def main(argv: list[str] | None = None) -> int:
     run_p.add_argument("--family")
     run_p.add_argument("--size")
     run_p.add_argument("--smoke", action="store_true", help="the smallest size of each family")
-    run_p.add_argument("--time-limit", type=float)
     run_p.add_argument("--out", type=Path, help="JSON file (default: results/<timestamp>.json)")
     case_p = sub.add_parser("case", help="(internal) run one case in this process")
     case_p.add_argument("family")
     case_p.add_argument("size")
     case_p.add_argument("--out", type=Path, required=True)
-    case_p.add_argument("--time-limit", type=float)
+    for p in (run_p, case_p):
+        p.add_argument("--time-limit", type=float)
+        p.add_argument("--threads", type=int, help="solver threads (default: the scenario's, 1)")
+        p.add_argument("--seed", type=int, default=0, help="the generator's seed (default 0)")
     args = parser.parse_args(argv)
     if args.command == "case":
         from benchmarks.cases import run_case
 
         size: int | str = args.size if args.family == "orlib-cap" else int(args.size)
-        record = run_case(Case(args.family, size), time_limit=args.time_limit)
+        record = run_case(
+            Case(args.family, size),
+            time_limit=args.time_limit,
+            threads=args.threads,
+            seed=args.seed,
+        )
         args.out.write_text(json.dumps(record, indent=1, default=str))
         return 0
     selected = list(cases(args.family, args.size, smoke=args.smoke))
     print(f"{len(selected)} case(s) on {platform.node()} ({os.cpu_count()} cores), times in s")
     print(_header())
-    records = run(selected, time_limit=args.time_limit)
+    records = run(selected, time_limit=args.time_limit, threads=args.threads, seed=args.seed)
     print()
     for line in ratio_lines(records):
         print(line)

@@ -34,8 +34,14 @@ def peak_mb() -> float:
     return rss / (1024 * 1024) if platform.system() == "Darwin" else rss / 1024
 
 
-def run_case(case: Case, *, time_limit: float | None = None) -> dict[str, Any]:
-    """Phases, peak memory and the comparisons configured for the case."""
+def run_case(
+    case: Case, *, time_limit: float | None = None, threads: int | None = None, seed: int = 0
+) -> dict[str, Any]:
+    """Phases, peak memory and the comparisons configured for the case.
+
+    `threads`: the solver's threads (the scenario's, 1 by default, where None); `seed`: the
+    generator's seed of the scenario (not of the solver).
+    """
     if case.family == "orlib-cap":
         return _orlib(case, time_limit)
     if case.family == "portfolio":
@@ -44,14 +50,16 @@ def run_case(case: Case, *, time_limit: float | None = None) -> dict[str, Any]:
         return run_portfolio_case(case, time_limit=time_limit)
     spec = SPECS[case.family]
     limit = time_limit if time_limit is not None else spec.time_limit
-    path = scenario_file(case)
+    path = scenario_file(case, seed)
     record, scenario, program, options = sourceopt_phases(
-        path, mip_gap=spec.mip_gap, time_limit=limit
+        path, mip_gap=spec.mip_gap, time_limit=limit, threads=threads
     )
     out: dict[str, Any] = {
         "case": case.label,
         "family": case.family,
         "size": case.size,
+        "seed": seed,
+        "threads": options.threads,
         **record,
         "peak_mb": peak_mb(),
     }

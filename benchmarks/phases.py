@@ -43,13 +43,19 @@ def _outcome(doc: Any) -> dict[str, Any]:
     }
 
 
-def options_for(scenario: Any, mip_gap: float | None, time_limit: float | None) -> SolveOptions:
+def options_for(
+    scenario: Any, mip_gap: float | None, time_limit: float | None, threads: int | None = None
+) -> SolveOptions:
     """The solve options of a benchmark run (the scenario's, overridden where given)."""
-    return solve_options(scenario, mip_gap=mip_gap, time_limit=time_limit)
+    return solve_options(scenario, mip_gap=mip_gap, time_limit=time_limit, threads=threads)
 
 
 def sourceopt_phases(
-    source: Path | dict[str, Any], *, mip_gap: float | None = None, time_limit: float | None = None
+    source: Path | dict[str, Any],
+    *,
+    mip_gap: float | None = None,
+    time_limit: float | None = None,
+    threads: int | None = None,
 ) -> tuple[dict[str, Any], Any, Program, SolveOptions]:
     """One sourceopt run of the scenario, phase by phase, with the default backend (HiGHS).
 
@@ -61,7 +67,7 @@ def sourceopt_phases(
     t1 = time.perf_counter()
     program = build_program(scenario)
     t2 = time.perf_counter()
-    options = options_for(scenario, mip_gap, time_limit)
+    options = options_for(scenario, mip_gap, time_limit, threads)
     backend = HighsBackend()
     t2b = time.perf_counter()  # the backend object (HiGHS version check) is not the hand-off
     h = backend.prepare(program, replace(options, mip_gap=options.mip_gap / 2))
