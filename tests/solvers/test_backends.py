@@ -118,6 +118,14 @@ def test_mip_optimum(backend):
     assert r.duals is None
 
 
+@pytest.mark.parametrize("threads", [2, 64, 65, 256])
+def test_every_thread_count_a_scenario_may_ask_for_is_solved(backend, threads):
+    """``solver.threads`` is 1 to 256 (docs/format.md): SCIP takes at most 64 (clamped)."""
+    r = backend.solve(MIP, SolveOptions(threads=threads))
+    assert r.status is Status.OPTIMAL, r.message
+    assert r.objective == pytest.approx(34.0, rel=1e-6)
+
+
 # Demand 10 from two suppliers with capacities 3 and 4: x + y >= 10, x <= 3, y <= 4.
 INFEASIBLE_LP = make_program([1, 1], [[1, 1]], [10], [INF], [0, 0], [3, 4], [0, 0])
 INFEASIBLE_MIP = make_program([1, 1], [[2, 2]], [3], [3], [0, 0], [10, 10], [1, 1])  # 2(a+b)=3

@@ -18,7 +18,8 @@ same constraints with a zero objective: infeasible stays infeasible, feasible me
 unbounded. SCIP through MathOpt returns no LP duals, so ``capabilities.duals`` is False.
 
 Options: ``relative_gap_tolerance = mip_gap``, ``absolute_gap_tolerance = 1e-9``,
-``time_limit``, ``threads`` and ``random_seed`` (clamped to SCIP's ``[0, 2**31 - 1]``);
+``time_limit``, ``threads`` (at most ``SCIP_MAX_THREADS``, 64: SCIP refuses more, and a
+scenario may ask for up to 256) and ``random_seed`` (clamped to SCIP's ``[0, 2**31 - 1]``);
 ``enable_output`` only when verbose (SCIP then logs to stdout, which the CLI also uses).
 
 MIP starts (:meth:`ScipBackend.solve_from`): the start is MathOpt's solution hint
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 
 ABS_GAP = 1e-9
 _MAX_SEED = 2**31 - 1
+SCIP_MAX_THREADS = 64  # SCIP's parallel/maxnthreads is at most 64
 _SCIP_USED = "feasible solution given by solution candidate storage"  # SCIP took the hint
 LIMITS = {
     "TIME": Limit.TIME_LIMIT,
@@ -229,14 +231,18 @@ def with_start(raw: RawResult, use: StartUse | None) -> RawResult:
     return raw if use is None else replace(raw, extra={**raw.extra, START: use})
 
 
-def mathopt_params(mo: Any, options: SolveOptions) -> Any:
-    """The MathOpt solve parameters every OR-Tools backend shares (limits, gap, seed, threads)."""
+def mathopt_params(mo: Any, options: SolveOptions, max_threads: int | None = None) -> Any:
+    """The MathOpt solve parameters every OR-Tools backend shares (limits, gap, seed, threads).
+
+    `max_threads`: the most threads the solver accepts (None: any count).
+    """
     limit = options.time_limit
+    threads = max(1, int(options.threads))
     return mo.SolveParameters(
         time_limit=None if limit is None else datetime.timedelta(seconds=float(limit)),
         relative_gap_tolerance=float(options.mip_gap),
         absolute_gap_tolerance=ABS_GAP,
-        threads=max(1, int(options.threads)),
+        threads=threads if max_threads is None else min(threads, max_threads),
         random_seed=min(max(int(options.seed), 0), _MAX_SEED),
         enable_output=bool(options.verbose),
     )
@@ -257,7 +263,7 @@ class ScipBackend:
 
     def params(self, options: SolveOptions) -> Any:
         """MathOpt solve parameters for these options."""
-        return mathopt_params(self._mathopt, options)
+        return mathopt_params(self._mathopt, options, SCIP_MAX_THREADS)
 
     def solve(self, program: Program, options: SolveOptions) -> RawResult:
         """Solve with SCIP and map MathOpt's termination honestly."""
