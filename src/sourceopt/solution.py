@@ -283,7 +283,7 @@ def _proven(
         bound = raw.bound - program.tie_break_allowance(objective)
     gap = relative_gap(objective, bound)
     solver = doc.solver.model_copy(update={"bound": bound, "gap": gap})
-    status = proven_status(raw.status, gap, mip_gap)
+    status = proven_status(raw.status, objective, bound, mip_gap)
     if status is raw.status:
         return doc.model_copy(update={"solver": solver})
     if status is Status.FEASIBLE:

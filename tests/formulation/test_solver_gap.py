@@ -11,7 +11,7 @@ from sourceopt import build_program, load_scenario
 from sourceopt.formulation.objective import TIE_BREAK
 from sourceopt.solution import document
 from sourceopt.solve import solve_options, solve_program
-from sourceopt.solvers.base import Limit, Status
+from sourceopt.solvers.base import Limit, Status, within_gap
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,3 +89,32 @@ def test_the_status_is_judged_by_the_gap_to_the_bound_not_by_the_solver_s_word(
     assert doc.objective == pytest.approx(1000.0)
     if said is Status.FEASIBLE and status == "optimal":
         assert "time_limit came after the bound was within mip_gap" in doc.solver.message
+
+
+@pytest.mark.parametrize("backend", ["highs", "cbc", "scip", "cpsat"])
+def test_mip_gap_zero_proves_what_the_backend_proves(backend: str) -> None:
+    # At mip_gap 0 a bound a rounding below the award (SCIP) or CBC's absolute 1e-9 below it
+    # was reported `feasible` with limit `gap`: the absolute gap every backend is given proves
+    # it as much as an equal bound. (A scored scenario: no tie-break allowance off the bound.)
+    sc = load_scenario(ROOT / "scenarios" / "eu-it-lots.yaml")
+    result = solve_program(sc, build_program(sc), solve_options(sc, mip_gap=0.0), backend)
+    assert result.status.value == "optimal", result.document.solver
+    assert result.document.solver.limit is None
+    default = solve_program(sc, build_program(sc), solve_options(sc), backend)
+    assert result.document.objective == pytest.approx(default.document.objective, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("objective", "bound", "mip_gap", "proven"),
+    [
+        (454.9090909090909, 454.90909090909093, 0.0, True),  # one rounding (SCIP)
+        (454.9090909090909, 454.9090909080909, 0.0, True),  # 1e-9 below (CBC)
+        (454.9090909090909, 454.90909090, 0.0, False),  # 9e-9 below: not within
+        (1000.0, 999.9, 1e-4, True),  # 1e-4 relative
+        (1000.0, 999.8, 1e-4, False),
+    ],
+)
+def test_within_gap_takes_the_absolute_gap_the_backends_are_given(
+    objective: float, bound: float, mip_gap: float, proven: bool
+) -> None:
+    assert within_gap(objective, bound, mip_gap) is proven

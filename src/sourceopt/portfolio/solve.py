@@ -32,7 +32,6 @@ from sourceopt.solvers.base import (
     SolveOptions,
     Status,
     proven_status,
-    relative_gap,
 )
 from sourceopt.solvers.registry import get_backend
 
@@ -148,7 +147,7 @@ def _proven_status(pp: PortfolioProgram, raw: RawResult, mip_gap: float) -> Stat
         return raw.status
     objective = pp.program.objective_value(raw.x)
     bound = raw.bound - pp.program.tie_break_allowance(objective)
-    return proven_status(raw.status, relative_gap(objective, bound), mip_gap)
+    return proven_status(raw.status, objective, bound, mip_gap)
 
 
 def solve_alone(portfolio: Portfolio, engine: Backend, options: SolveOptions) -> Solved:

@@ -207,17 +207,34 @@ def solved_from(
     return raw
 
 
+SOLVER_ABS_GAP = 1e-9  # the absolute gap every backend is given besides the relative mip_gap
+
+
 def relative_gap(objective: float, bound: float) -> float:
     """The relative gap |objective - bound| / max(1, |objective|), as the result reports it."""
     return abs(objective - bound) / max(1.0, abs(objective))
 
 
-def proven_status(status: Status, gap: float, mip_gap: float) -> Status:
+def within_gap(objective: float, bound: float, mip_gap: float) -> bool:
+    """Whether `bound` proves `objective` optimal: the relative gap within `mip_gap`.
+
+    Or the two within ``SOLVER_ABS_GAP`` of each other, the absolute gap every backend is
+    given besides `mip_gap`: at ``mip_gap: 0`` a bound one rounding (or CBC's 1e-9) below
+    the award proves it as much as an equal one.
+    """
+    tol = 1 + 1e-9
+    return relative_gap(objective, bound) <= mip_gap * tol or abs(objective - bound) <= (
+        SOLVER_ABS_GAP * tol
+    )
+
+
+def proven_status(status: Status, objective: float, bound: float, mip_gap: float) -> Status:
     """An award's status judged by its gap to a valid bound, not by the solver's word.
 
-    OPTIMAL exactly when `gap` is within `mip_gap`: a run the solver called optimal outside it
-    is FEASIBLE, and one a limit stopped within it is OPTIMAL. Other statuses stand.
+    OPTIMAL exactly when the bound proves the objective within `mip_gap` (:func:`within_gap`):
+    a run the solver called optimal outside it is FEASIBLE, and one a limit stopped within it
+    is OPTIMAL. Other statuses stand.
     """
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return status
-    return Status.OPTIMAL if gap <= mip_gap * (1 + 1e-9) else Status.FEASIBLE
+    return Status.OPTIMAL if within_gap(objective, bound, mip_gap) else Status.FEASIBLE

@@ -51,6 +51,7 @@ import numpy as np
 
 from sourceopt.errors import BackendError
 from sourceopt.solvers.base import (
+    SOLVER_ABS_GAP,
     START,
     Capabilities,
     Limit,
@@ -71,7 +72,6 @@ _LIMIT_WORDS = (
     ("iteration", Limit.ITERATION_LIMIT),
     ("solution", Limit.SOLUTION_LIMIT),
 )
-_ABS_GAP = 1e-9
 _SEED_MOD = 2**31 - 2
 
 
@@ -237,7 +237,7 @@ class CbcBackend:
             msg=False,
             timeLimit=options.time_limit,
             gapRel=float(options.mip_gap),
-            gapAbs=_ABS_GAP,
+            gapAbs=SOLVER_ABS_GAP,
             threads=100 + threads if threads > 1 else None,
             options=[f"randomCbcSeed {seed}", f"randomSeed {seed}"],
             logPath=str(Path(workdir) / "cbc.log"),
@@ -311,7 +311,9 @@ class CbcBackend:
         if sol == const.LpSolutionIntegerFeasible:
             return _stopped(program, x, objective, log, text, common)
         duals = None if program.is_mip else self._duals(program, rows)
-        slack = max(_ABS_GAP, float(options.mip_gap) * abs(objective)) if program.is_mip else 0.0
+        slack = (
+            max(SOLVER_ABS_GAP, float(options.mip_gap) * abs(objective)) if program.is_mip else 0.0
+        )
         return RawResult(
             Status.OPTIMAL,
             x=x,

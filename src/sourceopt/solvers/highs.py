@@ -9,6 +9,7 @@ import numpy as np
 
 from sourceopt.solvers import highs_threads, highs_warm
 from sourceopt.solvers.base import (
+    SOLVER_ABS_GAP,
     Capabilities,
     Limit,
     RawResult,
@@ -81,7 +82,7 @@ class HighsBackend:
         h.setOptionValue("random_seed", int(options.seed))
         h.setOptionValue("threads", int(options.threads))
         h.setOptionValue("mip_rel_gap", float(options.mip_gap))
-        h.setOptionValue("mip_abs_gap", 1e-9)
+        h.setOptionValue("mip_abs_gap", SOLVER_ABS_GAP)
         if options.time_limit is not None:
             h.setOptionValue("time_limit", float(options.time_limit))
         return h

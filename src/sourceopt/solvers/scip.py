@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sourceopt.solvers.base import (
+    SOLVER_ABS_GAP,
     START,
     Capabilities,
     Limit,
@@ -50,12 +51,12 @@ from sourceopt.solvers.base import (
     Status,
     relative_gap,
     solved_from,
+    within_gap,
 )
 
 if TYPE_CHECKING:
     from sourceopt.formulation.program import Program
 
-ABS_GAP = 1e-9
 _MAX_SEED = 2**31 - 1
 SCIP_MAX_THREADS = 64  # SCIP's parallel/maxnthreads is at most 64
 _SCIP_USED = "feasible solution given by solution candidate storage"  # SCIP took the hint
@@ -165,7 +166,8 @@ def finish(
     dual = float(result.termination.objective_bounds.dual_bound)
     bound = dual if np.isfinite(dual) else None
     gap = None if bound is None else relative_gap(objective, bound)
-    if status is Status.OPTIMAL and (gap is None or gap > options.mip_gap * (1 + 1e-9) + 1e-12):
+    proven = bound is not None and within_gap(objective, bound, options.mip_gap)
+    if status is Status.OPTIMAL and not proven:
         status, limit = Status.FEASIBLE, Limit.GAP_NOT_PROVEN
         detail += f"; the reported bound gives a gap of {gap}, above mip_gap {options.mip_gap}"
     if status is Status.FEASIBLE and limit is None:
@@ -241,7 +243,7 @@ def mathopt_params(mo: Any, options: SolveOptions, max_threads: int | None = Non
     return mo.SolveParameters(
         time_limit=None if limit is None else datetime.timedelta(seconds=float(limit)),
         relative_gap_tolerance=float(options.mip_gap),
-        absolute_gap_tolerance=ABS_GAP,
+        absolute_gap_tolerance=SOLVER_ABS_GAP,
         threads=threads if max_threads is None else min(threads, max_threads),
         random_seed=min(max(int(options.seed), 0), _MAX_SEED),
         enable_output=bool(options.verbose),
