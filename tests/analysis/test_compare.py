@@ -58,8 +58,9 @@ def test_table_of_variants() -> None:
     assert set(doc) == {"scenario", "variants"}
     assert set(doc["variants"][0]) == {
         "variant", "status", "objective", "total_cost", "savings", "savings_pct",
-        "supplier_count", "max_supplier_share", "hhi", "group_shares", "gap",
+        "supplier_count", "max_supplier_share", "hhi", "group_shares", "gap", "final",
     }  # fmt: skip
+    assert [v["final"] for v in doc["variants"]] == [True] * 4  # the infeasible one is proven
     assert list(c.frame["variant"]) == ["base", "no-cap", "s2-half", "no-s1"]
 
 

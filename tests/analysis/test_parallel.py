@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from click.testing import CliRunner
 
 from sourceopt import AnalysisError, load_scenario
 from sourceopt.analysis import rule_costs, stress
-from sourceopt.analysis.parallel import Chunks, chunks
+from sourceopt.analysis.compare import compare_variants
+from sourceopt.analysis.parallel import NOT_STARTED, Chunks, chunks, failure_text
 from sourceopt.cli import cli
 from sourceopt.solvers.base import Status
 
@@ -184,3 +186,52 @@ def test_compare_counts_every_variant_in_its_progress(jobs: int) -> None:
     seen = Progress()
     compare_variants(load_scenario(LAPTOPS), jobs=jobs, progress=seen)
     assert (seen.finished, seen.total) == (5, 5)  # laptops: base and 4 variants
+
+
+def test_a_part_started_after_the_deadline_is_not_started() -> None:
+    # before: a part drawn from the queue after the analysis' deadline ran with its whole
+    # budget again, until the watchdog's grace (30 s) past the deadline, a worker each
+    sc = load_scenario(LAPTOPS)
+    spent = Chunks(sc, "rules", "rules", [["a"], ["b"]], {}, deadline=time.monotonic() - 1)
+    spent.start()
+    results = spent.results()
+    assert [payload for _, payload in results] == [NOT_STARTED, NOT_STARTED]
+    assert failure_text(NOT_STARTED) == "not started: the analysis time limit ran out"
+
+
+def test_a_part_gets_what_is_left_of_the_budget() -> None:
+    sc = load_scenario(LAPTOPS)
+    given = {"analysis_time_limit": 600.0, "time_limit": 500.0}
+    rules = Chunks(sc, "rules", "rules", [["a"]], given, deadline=time.monotonic() + 20)
+    job = rules.budgeted(rules.jobs[0])
+    assert job is not None
+    assert 0 < job.options["analysis_time_limit"] <= 20  # the budget, not 600 again
+    assert job.options["time_limit"] == 500.0  # each solve's own limit stands
+    solve = Chunks(sc, "solve", "variant", [["base"]], given, single=True)
+    assert solve.budgeted(solve.jobs[0]) is solve.jobs[0]  # no deadline: as given
+    late = Chunks(
+        sc, "solve", "variant", [["base"]], given, single=True, deadline=time.monotonic() + 20
+    )
+    job = late.budgeted(late.jobs[0])
+    assert job is not None
+    assert 0 < job.options["time_limit"] <= 20  # a solve job (compare): its solve's limit
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_spent_comparison_budget_leaves_variants_not_final(jobs: int) -> None:
+    sc = load_scenario(LAPTOPS)
+    names = ["base", "single-source-allowed"]
+    out = compare_variants(sc, variants=names, analysis_time_limit=1e-9, jobs=jobs)
+    assert [r.variant for r in out.rows] == names
+    for row in out.rows:
+        assert (row.status, row.final, row.objective) == (Status.NO_SOLUTION, False, None)
+        doc = out.results[row.variant].document
+        assert doc.solver.limit == "time_limit"
+        assert doc.solver.message == "not started: the analysis time limit ran out"
+    full = compare_variants(sc, variants=names, analysis_time_limit=600, jobs=jobs)
+    assert all(r.final for r in full.rows)
+    assert [r.to_dict() for r in full.rows] == [
+        r.to_dict() for r in compare_variants(sc, variants=names).rows
+    ]
+    res = CliRunner().invoke(cli, ["compare", LAPTOPS, "--analysis-time-limit", "1e-9"])
+    assert "not final (a time limit stopped them): " in res.output

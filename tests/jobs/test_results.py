@@ -77,3 +77,14 @@ def test_a_key_an_analysis_adds_without_its_model_fails_the_job(
     monkeypatch.setitem(KINDS, "stress", replace(kind, function=lambda: more))
     with pytest.raises(ValidationError, match="surprise"):
         run_kind("stress", example, OPTIONS["stress"])
+
+
+def test_a_scored_comparison_is_its_document() -> None:
+    # format 1.1: a scored scenario's rows say objective_kind "score"; the row model once
+    # lacked the key, so that a compare job on one failed its document's validation
+    scored = load_scenario(Path(__file__).parents[2] / "scenarios" / "eu-it-lots.yaml")
+    result = run_kind("compare", scored, {"variants": ["base"]})
+    row = result["variants"][0]
+    assert row["objective_kind"] == "score"
+    assert row["objective"] == pytest.approx(454 + 10 / 11)  # the file's hand-derived optimum
+    assert row["final"] is True

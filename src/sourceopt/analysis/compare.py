@@ -8,14 +8,15 @@ in-memory scenario. Every award is verified against the variant's own scenario.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from sourceopt.analysis.diff import VariantDiff, diff_results
-from sourceopt.analysis.resolve import Progress
+from sourceopt.analysis.resolve import Progress, is_final
 from sourceopt.errors import AnalysisError
 from sourceopt.formulation.build import build_program
 from sourceopt.formulation.edits import drop_rule, fix_suppliers_out, without_rule
@@ -49,6 +50,7 @@ class VariantRow:
     soft_violations: dict[str, float] = field(default_factory=dict)
     verified: bool = True
     objective_kind: str = "total_cost"  # "score" (format 1.1): `objective` is a score
+    final: bool = True  # False: a limit stopped the variant's solve (or it never ran)
 
     def to_dict(self) -> dict[str, Any]:
         """The variant's entry of the ``compare`` JSON (docs/results.md)."""
@@ -66,6 +68,7 @@ class VariantRow:
             "hhi": self.hhi,
             "group_shares": dict(self.group_shares),
             "gap": self.gap,
+            "final": self.final,
         }
 
 
@@ -113,6 +116,7 @@ def _row(name: str, result: SolveResult) -> VariantRow:
         soft_violations=soft,
         verified=doc.verification is None or doc.verification.ok,
         objective_kind=doc.objective_kind,
+        final=is_final(result),
     )
 
 
@@ -164,12 +168,24 @@ def _solve_all(
     options: SolveOptions,
     backend: str | None,
     progress: Progress | None = None,
+    deadline: float | None = None,
 ) -> dict[str, SolveResult]:
+    """Each variant solved in turn, each within what is left of the budget (`deadline`)."""
+    from sourceopt.analysis.parallel import NOT_STARTED, failed_result
+
     base = build_program(scenario)
     out = {}
     for name in names:
-        chosen, program = variant_program(scenario, base, name)
-        out[name] = solve_program(chosen, program, options, backend)
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            out[name] = failed_result(scenario, NOT_STARTED, variant=name)
+        else:
+            chosen, program = variant_program(scenario, base, name)
+            limit = options.time_limit
+            given = options if left is None else replace(
+                options, time_limit=left if limit is None else min(limit, left)
+            )  # fmt: skip
+            out[name] = solve_program(chosen, program, given, backend)
         if progress is not None:
             progress.done()
     return out
@@ -182,6 +198,7 @@ def compare_variants(
     backend: str | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    analysis_time_limit: float | None = None,
     jobs: int = 1,
     executor: str = "local",
     scheduler: str | None = None,
@@ -189,16 +206,20 @@ def compare_variants(
 ) -> Comparison:
     """Solve the base and every variant (or the named ones) and tabulate them.
 
-    `jobs` > 1 solves that many variants at once: this process solves its share
-    (:func:`~sourceopt.analysis.parallel.chunks`' first), the others are ``solve`` jobs on
-    ``jobs - 1`` supervised worker processes (or a Dask cluster), each verified there; a
-    variant whose worker crashed or overran has status ``error``. The figures are those of
-    the sequential run. `progress` counts the variants solved.
+    `analysis_time_limit` caps the whole comparison: each solve gets at most what is left of
+    it, and a variant it did not reach is ``no_solution`` (limit ``time_limit``); a variant
+    a limit stopped is ``final: false``. `jobs` > 1 solves that many variants at once: this
+    process solves its share (:func:`~sourceopt.analysis.parallel.chunks`' first), the others
+    are ``solve`` jobs on ``jobs - 1`` supervised worker processes (or a Dask cluster), each
+    verified there; a variant whose worker crashed or overran has status ``error``. The
+    figures are those of the sequential run. `progress` counts the variants solved.
     """
+    started = time.monotonic()
     names = list(variant_names(scenario) if variants is None else variants)
     check_variants(scenario, names)
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
     get_backend(backend or scenario.solver.backend)
+    deadline = None if analysis_time_limit is None else started + analysis_time_limit
     if progress is not None:
         progress.total = len(names)
     if jobs > 1 and len(names) > 1:
@@ -206,14 +227,14 @@ def compare_variants(
 
         given = {"backend": backend, "time_limit": time_limit, "mip_gap": mip_gap}
         given = {k: v for k, v in given.items() if v is not None}
-        remote = RemoteVariants(scenario, names, jobs, given, executor, scheduler)
+        remote = RemoteVariants(scenario, names, jobs, given, executor, scheduler, deadline)
         remote.start()
-        results = _solve_all(scenario, remote.local, options, backend, progress)
+        results = _solve_all(scenario, remote.local, options, backend, progress, deadline)
         results |= remote.results()
         if progress is not None:
             progress.done(len(names) - len(remote.local))
     else:
-        results = _solve_all(scenario, names, options, backend, progress)
+        results = _solve_all(scenario, names, options, backend, progress, deadline)
     rows = tuple(_row(n, results[n]) for n in names)
     return Comparison(scenario.name, scenario.currency, rows, results)
 

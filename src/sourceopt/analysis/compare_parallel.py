@@ -7,7 +7,8 @@ the batch's supervised pool (same memory cap, watchdog and crash handling), or o
 cluster. Each job's result contract is read back as a :class:`~sourceopt.result.SolveResult`
 (its document, verified in the worker against the variant's scenario); a job whose worker
 crashed or overran is a result of status ``error`` naming the reason, never a failed
-comparison.
+comparison; one the comparison's budget left unstarted is ``no_solution`` (limit
+``time_limit``), as in the calling process.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class RemoteVariants:
         options: Mapping[str, Any],
         executor: str = "local",
         scheduler: str | None = None,
+        deadline: float | None = None,
     ) -> None:
         parts = chunks(list(names), jobs)
         self.local = parts[0]
@@ -40,6 +42,7 @@ class RemoteVariants:
         self._chunks = Chunks(
             scenario, "solve", "variant", remote, given,
             executor=executor, scheduler=scheduler, single=True, width=jobs - 1,
+            deadline=deadline,
         )  # fmt: skip
 
     def start(self) -> None:

@@ -28,6 +28,7 @@ import numpy as np
 from sourceopt.analysis import frontier_floor as floors
 from sourceopt.analysis.metrics import AT_LEAST, parse, prepare, resolve
 from sourceopt.analysis.parallel import (
+    NOT_STARTED,
     Chunks,
     chunks,
     failed_result,
@@ -162,9 +163,9 @@ def solve_grid(
             got = {p["at"]: raw_from_dict(p["raw"]) for p in payload["points"]}
             for b in part:
                 out[b] = _verified(at, b, got[b]) if b in got else None
-        else:
+        else:  # not started (the budget was spent): left out, as in this process
             for b in part:
-                out[b] = failed_result(at.chosen, payload)
+                out[b] = None if payload == NOT_STARTED else failed_result(at.chosen, payload)
         if progress is not None:
             progress.done(len(part))
     return out

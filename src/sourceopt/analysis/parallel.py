@@ -29,7 +29,7 @@ import numpy as np
 
 from sourceopt.errors import AnalysisError
 from sourceopt.jobs.execute import DEFAULT_TIME_LIMIT
-from sourceopt.jobs.failures import Failure
+from sourceopt.jobs.failures import Failure, FailureKind
 from sourceopt.jobs.model import InlineJob
 from sourceopt.jobs.supervise import Limits, Outcome
 from sourceopt.result import ResultDocument, SolverDoc, SolveResult
@@ -161,6 +161,23 @@ class Chunks:
                 out.append((part, outcome.payload))
         return out
 
+    def budgeted(self, job: InlineJob) -> InlineJob | None:
+        """`job` given what is left of the analysis' budget as it starts (None: nothing left).
+
+        A part started late (a queue drawn by a few workers) gets the time to the analysis'
+        deadline, not its whole budget again: an analysis kind's ``analysis_time_limit``, a
+        ``solve`` job's (``compare``) ``time_limit``.
+        """
+        if self.deadline is None:
+            return job
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            return None
+        key = "time_limit" if job.kind == "solve" else "analysis_time_limit"
+        given = job.options.get(key)
+        budget = left if not isinstance(given, int | float) else min(float(given), left)
+        return replace(job, options={**job.options, key: budget})
+
     def _seconds(self, job: InlineJob, n: int) -> float:
         """The wall-clock cap of a chunk: the analysis' budget, else a per-solve limit each."""
         if self.deadline is not None:
@@ -188,7 +205,10 @@ class Chunks:
                         if not self._todo:
                             return
                         k = self._todo.pop(0)
-                    job = self.jobs[k]
+                    job = self.budgeted(self.jobs[k])
+                    if job is None:  # the analysis' budget is spent: the part is not started
+                        self.outcomes[k] = Outcome(self.jobs[k], NOT_STARTED, 0.0)
+                        continue
                     seconds = self._seconds(job, len(self.parts[k]))
                     self.outcomes[k] = run_supervised(handle, job, self.limits, None, seconds)
             finally:
@@ -211,24 +231,30 @@ class Chunks:
 
         client = Client(self.scheduler, set_as_default=False, timeout=30)  # type: ignore[no-untyped-call]
         try:
-            futures = [
-                client.submit(
-                    run_on_dask_worker,
-                    job,
-                    self.limits,
-                    self._seconds(job, len(part)),
-                    pure=False,
+            futures = {}
+            for k, (job, part) in enumerate(zip(self.jobs, self.parts, strict=True)):
+                given = self.budgeted(job)
+                if given is None:
+                    self.outcomes[k] = Outcome(job, NOT_STARTED, 0.0)
+                    continue
+                seconds = self._seconds(given, len(part))
+                futures[k] = client.submit(
+                    run_on_dask_worker, given, self.limits, seconds, pure=False
                 )
-                for job, part in zip(self.jobs, self.parts, strict=True)
-            ]
-            for k, future in enumerate(futures):
+            for k, future in futures.items():
                 self.outcomes[k] = future.result()
         finally:
             client.close()  # type: ignore[no-untyped-call]
 
 
+NOT_STARTED = Failure(FailureKind.TIMEOUT, "not started: the analysis time limit ran out")
+"""A part the analysis' budget left unstarted (:meth:`Chunks.budgeted`)."""
+
+
 def failure_text(failure: Failure) -> str:
     """A failed chunk's reason, for the note of each of its figures."""
+    if failure == NOT_STARTED:
+        return failure.reason
     return f"the re-solve failed ({failure.kind.value}: {failure.reason})"
 
 
@@ -272,8 +298,11 @@ def raw_from_dict(data: Mapping[str, Any]) -> RawResult:
 def failed_result(scenario: Scenario, failure: Failure, variant: str | None = None) -> SolveResult:
     """The result of a figure whose worker failed: status ``error``, the reason as message.
 
-    `variant`: the variant the figure was for (default: the scenario's own).
+    :data:`NOT_STARTED` (the analysis' budget was spent first) is status ``no_solution`` with
+    the limit ``time_limit`` instead. `variant`: the variant the figure was for (default: the
+    scenario's own).
     """
+    late = failure == NOT_STARTED
     solver = SolverDoc(
         backend=scenario.solver.backend,
         version="",
@@ -281,8 +310,10 @@ def failed_result(scenario: Scenario, failure: Failure, variant: str | None = No
         gap=None,
         bound=None,
         seed=0,
+        limit=Limit.TIME_LIMIT.value if late else None,
         message=failure_text(failure),
     )
     name = scenario.variant if variant is None else variant
-    document = ResultDocument.without_award(scenario.name, name, Status.ERROR, solver)
+    status = Status.NO_SOLUTION if late else Status.ERROR
+    document = ResultDocument.without_award(scenario.name, name, status, solver)
     return SolveResult(document)

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sourceopt.analysis.parallel import Chunks, chunks
+from sourceopt.analysis.parallel import NOT_STARTED, Chunks, chunks
 from sourceopt.analysis.price_to_win import OfferToWin
 from sourceopt.analysis.resolve import Progress
 from sourceopt.scenario.model import Scenario
@@ -78,9 +78,10 @@ def price_shared(
             for o, row in zip(part, payload["offers"], strict=True):
                 out[o] = OfferToWin(**row)
             verified &= bool(payload["verified"])
-        else:
+        else:  # not started (the budget was spent) as in this process, or failed
+            method = "time_limit" if payload == NOT_STARTED else "error"
             for o in part:
-                out[o] = pricer.failed(o)
+                out[o] = pricer.failed(o, method)
         if progress is not None:
             progress.done(len(part))
     return [out[o] for o in todo], verified

@@ -12,9 +12,7 @@ from sourceopt.analysis.metric_spec import is_share, parse
 from sourceopt.cli.exits import exit_code, worst
 from sourceopt.cli.parallel_options import (
     ParallelArgs,
-    jobs_options,
     parallel_options,
-    progress_bar,
 )
 from sourceopt.cli.render import Figure, fitted, heading, money, percent, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors, wrote
@@ -145,7 +143,7 @@ def _rules_text(costs: Any, wide: bool = False) -> str:
 @click.option("--variants", default=None, help="comma-separated variant names (default: all)")
 @click.option("--diff", nargs=2, default=None, metavar="A B", help="what moved from A to B")
 @_WIDE
-@jobs_options
+@parallel_options
 @solver_options
 def compare_command(
     file: str,
@@ -161,8 +159,7 @@ def compare_command(
     if diff and variants:
         raise click.UsageError("give either --variants or --diff, not both")
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
-    opts = {**run.solve_kwargs(), "jobs": par.jobs, "executor": par.executor}
-    opts |= {"scheduler": par.scheduler, "progress": progress_bar(run.as_json)}
+    opts = {**run.solve_kwargs(), **par.kwargs(run.as_json)}
     with user_errors():
         scenario = run.load_with(file, diff or names or [])
         if diff:
@@ -223,7 +220,11 @@ def _compare_text(c: Any, wide: bool = False) -> str:
     headers = ["variant", "status", "total cost", "objective", "savings", "savings %"]
     headers += ["suppliers", "max share", "HHI", *groups, "soft violations", "gap"]
     priority = [*_COMPARE_PRIORITY, *moving, "objective", "savings", "HHI", "soft violations"]
-    return "\n".join([*heading(head), fitted(headers, rows, priority, wide)])
+    lines = [*heading(head), fitted(headers, rows, priority, wide)]
+    unfinished = [r.variant for r in c.rows if not r.final]
+    if unfinished:
+        lines.append(f"not final (a time limit stopped them): {', '.join(unfinished)}")
+    return "\n".join(lines)
 
 
 def _diff_text(d: Any, currency: str) -> str:

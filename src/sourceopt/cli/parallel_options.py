@@ -70,23 +70,6 @@ def progress_bar(as_json: bool) -> Progress | None:
     return TerminalProgress() if not as_json and sys.stderr.isatty() else None
 
 
-def jobs_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add --jobs, --executor, --scheduler (no budget: ``compare``); pass them as ``par``."""
-
-    @functools.wraps(func)
-    def command(*args: Any, **kwargs: Any) -> Any:
-        executor, scheduler = kwargs.pop("executor"), kwargs.pop("scheduler")
-        if executor == "dask" and not scheduler:
-            raise click.UsageError("--executor dask needs --scheduler HOST:PORT")
-        par = ParallelArgs(kwargs.pop("jobs"), executor, scheduler, None)
-        return func(*args, par=par, **kwargs)
-
-    wrapped: Callable[..., Any] = command
-    for option in reversed(_JOBS_OPTIONS):
-        wrapped = option(wrapped)
-    return wrapped
-
-
 def parallel_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add --jobs, --executor, --scheduler, --analysis-time-limit; pass them as ``par``."""
 

@@ -65,6 +65,9 @@ class CompareOptions(SolverOptions):
     """``compare``: variants side by side (all, or the named ones)."""
 
     variants: Annotated[list[Name], Field(max_length=1000)] | None = None
+    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = Field(
+        None, description="seconds for the whole comparison; variants it stops are not final"
+    )
     jobs: Annotated[int, Field(ge=1, le=64)] | None = Field(
         None, description="variants solved at once, each on a supervised worker"
     )

@@ -62,6 +62,12 @@ class VariantRowDoc(_Doc):
     hhi: float | None
     group_shares: dict[str, float]
     gap: float | None
+    objective_kind: Literal["score"] | None = Field(
+        None, description="format 1.1: score when the objective is a score (absent: total_cost)"
+    )
+    final: bool = Field(
+        True, description="false: a limit stopped the variant's solve (or it never ran)"
+    )
 
 
 class CompareDocument(_Doc):
