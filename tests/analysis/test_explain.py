@@ -170,6 +170,7 @@ def test_feasible_scenario_has_nothing_to_explain() -> None:
         "status": "optimal",
         "conflict": [],
         "relaxation": None,
+        "final": True,
     }
 
 
@@ -185,7 +186,7 @@ def test_cli_explain_json_and_solve_why(tmp_path: Path) -> None:
     res = runner.invoke(cli, ["explain", str(path), "--json"])
     assert res.exit_code == 4, res.output
     data = json.loads(res.output)
-    assert set(data) == {"scenario", "status", "conflict", "relaxation"}
+    assert set(data) == {"scenario", "status", "conflict", "relaxation", "final"}
     assert set(data["relaxation"]) == {"objective", "violations", "cost", "penalty"}
     assert set(data["relaxation"]["violations"][0]) == {"rule", "amount", "penalty"}
     text = runner.invoke(cli, ["explain", str(path)])
@@ -327,3 +328,61 @@ def test_min_award_share_gives_way_in_units() -> None:
     ]
     assert rel.result.total_cost == pytest.approx(1050)
     assert rel.objective == pytest.approx(1110)
+
+
+def test_a_spent_budget_explains_nothing_and_says_so() -> None:
+    out = explain(load_scenario(SETASIDE), analysis_time_limit=1e-9)
+    assert (out.status, out.final, out.conflict, out.relaxation) == (
+        Status.NO_SOLUTION, False, (), None,
+    )  # fmt: skip
+    res = CliRunner().invoke(cli, ["explain", str(SETASIDE), "--analysis-time-limit", "1e-9"])
+    assert "nothing explained: the solve ended no_solution" in res.output
+    assert "has an award" not in res.output  # what it said before, on no award at all
+
+
+def test_a_budget_spent_after_the_status_solve_keeps_a_conflicting_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the status solve proves infeasibility; then nothing is left: the deletion filter keeps
+    # every group (the whole scenario conflicts), the relaxation is not sought, not final
+    import importlib
+
+    explain_module = importlib.import_module("sourceopt.analysis.explain")
+    calls = {"n": 0}
+    real = explain_module.budgeted
+
+    def once(setup: Any, deadline: Any) -> Any:
+        calls["n"] += 1
+        return real(setup, None) if calls["n"] == 1 else None
+
+    full = explain(load_scenario(SETASIDE))
+    monkeypatch.setattr(explain_module, "budgeted", once)
+    monkeypatch.setattr(conflict_module, "budgeted", lambda setup, deadline: None)
+    out = explain(load_scenario(SETASIDE), analysis_time_limit=60)
+    assert out.status is Status.INFEASIBLE
+    assert not out.minimal
+    assert not out.final
+    assert out.relaxation is None
+    assert out.relaxation_stopped
+    assert {m.rule for m in full.conflict} < {m.rule for m in out.conflict}  # a superset
+    assert out.to_dict()["final"] is False
+    assert full.to_dict()["final"] is True
+
+
+def test_a_relaxation_a_limit_stops_without_an_award_is_not_called_impossible() -> None:
+    # before: a relaxation solve stopped by its time limit returned "no relaxation restores
+    # feasibility", a claim only an infeasible solve can make
+    from dataclasses import replace
+
+    from sourceopt.analysis.diagnose_common import prepare
+    from sourceopt.analysis.groups import conflict_groups
+    from sourceopt.analysis.relaxation import RelaxationStoppedError, cheapest_relaxation
+
+    setup = prepare(load_scenario(SETASIDE))
+    grouped = conflict_groups(setup.scenario, setup.program)
+    tiny = replace(setup, options=replace(setup.options, time_limit=1e-9))
+    with pytest.raises(RelaxationStoppedError, match="ended no_solution"):
+        cheapest_relaxation(tiny, grouped)
+    found = cheapest_relaxation(setup, grouped)
+    assert found is not None
+    assert found.proven

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from sourceopt.analysis.diagnose_common import Setup, feasible
+from sourceopt.analysis.diagnose_common import Setup, budgeted, feasible
 from sourceopt.analysis.groups import GroupedProgram
 from sourceopt.formulation.lift import capacity_rows
 from sourceopt.formulation.program import ColumnKind, Program
@@ -40,26 +40,37 @@ class Conflict:
     solves: int  # feasibility solves used
 
 
-def find_conflict(setup: Setup, grouped: GroupedProgram) -> Conflict:
-    """A minimal set of groups that is infeasible with the structure alone."""
+def find_conflict(setup: Setup, grouped: GroupedProgram, deadline: float | None = None) -> Conflict:
+    """A minimal set of groups that is infeasible with the structure alone.
+
+    `deadline` (``time.monotonic()``) caps the search: each solve gets what is left, and once
+    nothing is, every group not yet dropped is kept (the set still conflicts; ``minimal`` is
+    False).
+    """
     solves = 0
     undecided = False
 
     def infeasible(enforced: list[int]) -> bool:
         nonlocal solves, undecided
+        given = budgeted(setup, deadline)
+        if given is None:  # undecided: the group stays
+            undecided = True
+            return False
         solves += 1
-        status = feasible(setup, grouped.with_only(enforced))
+        status = feasible(given, grouped.with_only(enforced))
         if status not in (Status.INFEASIBLE, Status.OPTIMAL, Status.FEASIBLE):
             undecided = True
         return status is Status.INFEASIBLE
 
     everything = list(range(len(grouped.groups)))
     start, method = everything, "deletion filter"
-    seed = iis_seed(setup, grouped)
+    given = budgeted(setup, deadline)
+    seed = None if given is None else iis_seed(given, grouped)
     if seed is not None and len(seed) < len(everything) and infeasible(seed):
         start, method = seed, "iis"
     elif not infeasible(everything):  # the solver said infeasible, the oracle disagrees
-        return Conflict((), method, False, solves)
+        kept = tuple(everything) if undecided else ()  # or could not tell in time
+        return Conflict(kept, method, False, solves)
     members = deletion_filter(start, infeasible)
     return Conflict(tuple(members), method, not undecided, solves)
 

@@ -8,6 +8,7 @@ same thing as the edited program.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -52,6 +53,21 @@ class Run:
         """The verifier's verdict (True when there was nothing to verify)."""
         doc = self.result.document
         return doc.verification is None or doc.verification.ok
+
+
+def budgeted(setup: Setup, deadline: float | None) -> Setup | None:
+    """`setup` whose solves end by `deadline` (``time.monotonic()``; None: no budget).
+
+    Each solve gets the smaller of its own time limit and what is left; None when nothing is.
+    """
+    if deadline is None:
+        return setup
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return None
+    limit = setup.options.time_limit
+    given = left if limit is None else min(limit, left)
+    return replace(setup, options=replace(setup.options, time_limit=given))
 
 
 def check_variant(scenario: Scenario, variant: str) -> None:

@@ -8,6 +8,7 @@ rule priorities (:mod:`sourceopt.analysis.relaxation`). See models/README.md, "A
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +16,10 @@ import pandas as pd
 
 from sourceopt.analysis.conflict import Conflict, find_conflict
 from sourceopt.analysis.conflict_messages import describe
-from sourceopt.analysis.diagnose_common import Setup, prepare, run
+from sourceopt.analysis.diagnose_common import Setup, budgeted, prepare, run
 from sourceopt.analysis.groups import GroupedProgram, conflict_groups
-from sourceopt.analysis.relaxation import Relaxation, cheapest_relaxation
+from sourceopt.analysis.relaxation import Relaxation, RelaxationStoppedError, cheapest_relaxation
+from sourceopt.analysis.resolve import PROVEN
 from sourceopt.analysis.sense import is_score
 from sourceopt.formulation.build import build_program
 from sourceopt.formulation.family import Bound, RuleFamily, families, family_of
@@ -43,6 +45,8 @@ class Explanation:
     ``method`` says how the conflict was found (``iis``: seeded by the solver's IIS, then
     confirmed by the deletion filter; ``deletion filter``); ``minimal`` is False only if some
     feasibility solve stopped undecided (then the set conflicts but may not be irreducible).
+    ``final`` is False when a limit stopped anything short of its proof: the status solve, the
+    conflict (not minimal) or the relaxation (not found, or not proven the cheapest).
     """
 
     scenario: str
@@ -53,6 +57,8 @@ class Explanation:
     method: str = ""
     minimal: bool = True
     solves: int = 0
+    final: bool = True
+    relaxation_stopped: bool = False  # a limit stopped the relaxation's search (none found)
 
     @property
     def conflict_frame(self) -> pd.DataFrame:
@@ -91,6 +97,7 @@ class Explanation:
             "status": self.status.value,
             "conflict": [m.__dict__ for m in self.conflict],
             "relaxation": relaxation,
+            "final": self.final,
         }
 
 
@@ -102,12 +109,18 @@ def explain(
     time_limit: float | None = None,
     mip_gap: float | None = None,
     relax: bool = True,
+    analysis_time_limit: float | None = None,
 ) -> Explanation:
     """Solve a variant; if it is infeasible, name a minimal conflict and the cheapest way out.
 
     With ``relax=False`` only the conflict is computed (what ``sourceopt solve`` shows under
-    an infeasible summary).
+    an infeasible summary). `analysis_time_limit` caps the whole explanation: each solve gets
+    what is left of it (and at most `time_limit`); once nothing is left, the conflict keeps
+    every group not yet dropped (it still conflicts) and the relaxation is not sought: the
+    explanation is then ``final: false``.
     """
+    started = time.monotonic()
+    deadline = None if analysis_time_limit is None else started + analysis_time_limit
     setup = prepare(
         scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
     )
@@ -115,13 +128,23 @@ def explain(
         plain = setup.scenario.with_changes(objective=Objective())
         setup = Setup(plain, build_program(plain), setup.options, setup.engine)
     chosen = setup.scenario
-    status = run(setup, chosen, setup.program).raw.status
-    head = Explanation(chosen.name, chosen.variant, status)
+    first = budgeted(setup, deadline)
+    status = Status.NO_SOLUTION if first is None else run(first, chosen, setup.program).raw.status
+    head = Explanation(chosen.name, chosen.variant, status, final=status in PROVEN)
     if status is not Status.INFEASIBLE:
         return head
     grouped = conflict_groups(chosen, setup.program)
-    members, conflict = minimal_conflict(setup, grouped)
-    relaxation = cheapest_relaxation(setup, grouped) if relax else None
+    members, conflict = minimal_conflict(setup, grouped, deadline)
+    relaxation, relaxed, stopped = None, True, False
+    if relax:
+        given = budgeted(setup, deadline)
+        try:
+            if given is None:
+                raise RelaxationStoppedError("the analysis time limit ran out")
+            relaxation = cheapest_relaxation(given, grouped)
+            relaxed = relaxation is None or relaxation.proven
+        except RelaxationStoppedError:
+            relaxed, stopped = False, True
     return Explanation(
         chosen.name,
         chosen.variant,
@@ -131,20 +154,22 @@ def explain(
         conflict.method,
         conflict.minimal,
         conflict.solves,
+        final=conflict.minimal and relaxed,
+        relaxation_stopped=stopped,
     )
 
 
 def minimal_conflict(
-    setup: Setup, grouped: GroupedProgram | None = None
+    setup: Setup, grouped: GroupedProgram | None = None, deadline: float | None = None
 ) -> tuple[tuple[ConflictMember, ...], Conflict]:
     """A minimal conflict of an infeasible set-up, in business words (rules first).
 
     What :func:`explain` names and what :func:`sourceopt.solve.solve` puts in an infeasible
-    result's ``conflict``.
+    result's ``conflict``. `deadline`: as for :func:`.conflict.find_conflict`.
     """
     chosen = setup.scenario
     grouped = grouped or conflict_groups(chosen, setup.program)
-    conflict = find_conflict(setup, grouped)
+    conflict = find_conflict(setup, grouped, deadline)
     members = tuple(
         ConflictMember(grouped.groups[k].name, describe(grouped.groups[k], chosen))
         for k in sorted(conflict.members, key=lambda k: _ORDER[grouped.groups[k].kind])

@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from sourceopt.analysis.diagnose_common import Run, Setup, documented, offer_units
 from sourceopt.analysis.groups import Group, GroupedProgram
 from sourceopt.analysis.relaxed_backup import backup_of_used_capacity
+from sourceopt.errors import AnalysisError
 from sourceopt.formulation.edits import fix_columns, with_columns, with_row, with_rows
 from sourceopt.formulation.family import Bound, family_of
 from sourceopt.formulation.program import ColumnKind, Program, RowFamily
@@ -36,6 +37,7 @@ from sourceopt.result import SolveResult
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Soft
 from sourceopt.scenario.selectors import item_mask
+from sourceopt.solvers.base import RawResult, Status
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Relaxation:
     objective: float
     violations: tuple[Violation, ...]
     result: SolveResult
+    proven: bool = True  # False: a limit stopped one of its solves short of its optimum
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -104,9 +107,19 @@ def unit_weight(scenario: Scenario, group: Group) -> float:
     return top
 
 
+class RelaxationStoppedError(AnalysisError):
+    """A limit stopped a solve of the relaxation before it found any relaxed award."""
+
+
 def cheapest_relaxation(setup: Setup, grouped: GroupedProgram) -> Relaxation | None:
-    """Relax the fewest, lowest-priority rules by the least (None if even that fails)."""
+    """Relax the fewest, lowest-priority rules by the least (None if even that fails).
+
+    None only where a solve proved that nothing restores feasibility; a solve a limit stopped
+    without an award raises :class:`RelaxationStoppedError`, and one it stopped with an award makes
+    the relaxation not ``proven``.
+    """
     scenario = setup.scenario
+    proven = True
     el = _elastic(scenario, grouped)
     priority = np.array([g.priority for g in grouped.groups])
     current = replace(el.program, tie_break=np.zeros(el.program.n_cols), offset=0.0)
@@ -117,14 +130,23 @@ def cheapest_relaxation(setup: Setup, grouped: GroupedProgram) -> Relaxation | N
         obj[cols] = el.weight[el.slack_group[priority[el.slack_group] == level]]
         raw = setup.engine.solve(replace(current, c=obj), options)
         if raw.x is None:
+            _stopped_without_award(raw)
             return None
+        proven &= raw.status is Status.OPTIMAL
         value = float(obj @ raw.x)
         if value <= 1e-9:
             current = fix_columns(current, cols, 0.0)
         else:
             cap = value * (1 + 1e-7) + 1e-9
             current = with_row(current, obj, hi=cap, family=RowFamily.RELAXATION_BUDGET)
-    return _final(setup, grouped, el, current, options)
+    found = _final(setup, grouped, el, current, options)
+    return found if found is None or proven else replace(found, proven=False)
+
+
+def _stopped_without_award(raw: RawResult) -> None:
+    """Raise :class:`RelaxationStoppedError` unless the solve proved there is no award."""
+    if raw.status is not Status.INFEASIBLE:
+        raise RelaxationStoppedError(f"a solve of the relaxation ended {raw.status.value}")
 
 
 def _final(
@@ -140,6 +162,7 @@ def _final(
     )
     raw = setup.engine.solve(final, options)
     if raw.x is None:
+        _stopped_without_award(raw)
         return None
     x = raw.x
     amount = (
@@ -165,7 +188,7 @@ def _final(
         if grouped.groups[k].kind != "rule"
     )
     objective = run.result.objective + data
-    return Relaxation(objective, violations, run.result)
+    return Relaxation(objective, violations, run.result, raw.status is Status.OPTIMAL)
 
 
 def _part_name(group: Group, part: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from sourceopt.cli.exits import EXIT_OK, EXIT_UNVERIFIED, status_exit
-from sourceopt.cli.parallel_options import ParallelArgs, parallel_options
+from sourceopt.cli.parallel_options import ParallelArgs, budget_option, parallel_options
 from sourceopt.cli.render import heading, money, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.result import SolveResult
@@ -50,17 +50,21 @@ def why_block(result: SolveResult) -> str:
 @click.command("explain")
 @click.argument("file")
 @_options
+@budget_option
 def explain_command(
     file: str,
     variant: str,
     run: SolverArgs,
+    analysis_time_limit: float | None,
 ) -> None:
     """Why a scenario is infeasible (a minimal conflict) and its cheapest relaxation."""
     from sourceopt.analysis.explain import explain
 
     with user_errors():
         scenario = run.load_with(file, [variant])
-        out = explain(scenario, variant=variant, **run.solve_kwargs())
+        out = explain(
+            scenario, variant=variant, **run.solve_kwargs(), analysis_time_limit=analysis_time_limit
+        )
     chosen = apply_variant(scenario, variant)
     run.emit(out.to_dict(), lambda: _explain_text(out, chosen))
     sys.exit(status_exit(out.status, out.verified))
@@ -72,13 +76,22 @@ def _explain_text(out: Any, scenario: Scenario) -> str:
     currency = scenario.currency
     head = f"{out.scenario} / {out.variant}: {out.status.value.upper()}"
     lines = heading(head)
-    if out.status is not Status.INFEASIBLE:
+    if out.status in (Status.OPTIMAL, Status.FEASIBLE):
         lines.append("nothing to explain: the scenario has an award (`sourceopt solve` shows it)")
+        return "\n".join(lines)
+    if out.status is not Status.INFEASIBLE:
+        lines.append(
+            f"nothing explained: the solve ended {out.status.value} before it found an award or "
+            "proved there is none (a larger --time-limit or --analysis-time-limit may tell)"
+        )
         return "\n".join(lines)
     proof = "minimal" if out.minimal else "conflicting (not proven minimal: a solve hit a limit)"
     lines += ["", f"Conflict ({proof}, found by {out.method}):"]
     lines += [f"  - {m.message}" for m in out.conflict]
     rel = out.relaxation
+    if rel is None and out.relaxation_stopped:
+        lines += ["", "Cheapest relaxation: not found (a time limit stopped the search first)."]
+        return "\n".join(lines)
     if rel is None:
         lines += ["", "No relaxation of the rules and data restores feasibility."]
         return "\n".join(lines)
@@ -86,6 +99,8 @@ def _explain_text(out: Any, scenario: Scenario) -> str:
     verdict = ""
     if doc.verification is not None:
         verdict = " (verified)" if doc.verification.ok else " (VERIFICATION FAILED)"
+    if not rel.proven:
+        verdict += " (not proven the cheapest: a time limit stopped one of its solves)"
     lines += ["", f"Cheapest relaxation{verdict}:"]
     lines += [f"  - {step}" for step in relaxation_steps(out, scenario)]
     split = out.to_dict()["relaxation"]

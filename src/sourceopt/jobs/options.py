@@ -94,6 +94,9 @@ class ExplainOptions(SolveOptions):
     """``explain``: why the scenario is infeasible (or what binds)."""
 
     relax: bool | None = None
+    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = Field(
+        None, description="seconds for the whole explanation; if it stops it, not final"
+    )
 
 
 class PriceToWinOptions(ParallelOptions):

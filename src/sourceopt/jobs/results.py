@@ -127,6 +127,11 @@ class ExplainDocument(_Doc):
     status: Status
     conflict: list[ConflictMemberDoc]
     relaxation: RelaxationDoc | None
+    final: bool = Field(
+        True,
+        description="false: a limit stopped a solve short of its proof (the conflict may not "
+        "be minimal, the relaxation not found or not proven the cheapest)",
+    )
 
 
 class OfferToWinDoc(_Doc):
