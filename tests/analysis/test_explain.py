@@ -340,11 +340,11 @@ def test_a_spent_budget_explains_nothing_and_says_so() -> None:
     assert "has an award" not in res.output  # what it said before, on no award at all
 
 
-def test_a_budget_spent_after_the_status_solve_keeps_a_conflicting_set(
+def test_a_budget_spent_after_the_status_solve_claims_no_conflict(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # the status solve proves infeasibility; then nothing is left: the deletion filter keeps
-    # every group (the whole scenario conflicts), the relaxation is not sought, not final
+    # the status solve proves infeasibility; then nothing is left: no conflict is proven (none
+    # is claimed, as in a solve's result), the relaxation is not sought, not final
     import importlib
 
     explain_module = importlib.import_module("sourceopt.analysis.explain")
@@ -364,9 +364,14 @@ def test_a_budget_spent_after_the_status_solve_keeps_a_conflicting_set(
     assert not out.final
     assert out.relaxation is None
     assert out.relaxation_stopped
-    assert {m.rule for m in full.conflict} < {m.rule for m in out.conflict}  # a superset
+    assert out.conflict == ()
+    assert full.conflict
     assert out.to_dict()["final"] is False
     assert full.to_dict()["final"] is True
+    calls["n"] = 0
+    res = CliRunner().invoke(cli, ["explain", str(SETASIDE), "--analysis-time-limit", "60"])
+    assert "Conflict: not diagnosed in the time allowed" in res.output
+    assert "Cheapest relaxation: not found (a time limit stopped the search first)" in res.output
 
 
 def test_a_relaxation_a_limit_stops_without_an_award_is_not_called_impossible() -> None:

@@ -45,7 +45,7 @@ def find_conflict(setup: Setup, grouped: GroupedProgram, deadline: float | None 
 
     `deadline` (``time.monotonic()``) caps the search: each solve gets what is left, and once
     nothing is, every group not yet dropped is kept (the set still conflicts; ``minimal`` is
-    False).
+    False); with nothing proven at all the conflict is empty (and not minimal).
     """
     solves = 0
     undecided = False
@@ -68,9 +68,8 @@ def find_conflict(setup: Setup, grouped: GroupedProgram, deadline: float | None 
     seed = None if given is None else iis_seed(given, grouped)
     if seed is not None and len(seed) < len(everything) and infeasible(seed):
         start, method = seed, "iis"
-    elif not infeasible(everything):  # the solver said infeasible, the oracle disagrees
-        kept = tuple(everything) if undecided else ()  # or could not tell in time
-        return Conflict(kept, method, False, solves)
+    elif not infeasible(everything):  # the solver said infeasible: the oracle disagrees or
+        return Conflict((), method, False, solves)  # could not tell in time; nothing proven
     members = deletion_filter(start, infeasible)
     return Conflict(tuple(members), method, not undecided, solves)
 

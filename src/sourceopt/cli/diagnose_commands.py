@@ -86,8 +86,11 @@ def _explain_text(out: Any, scenario: Scenario) -> str:
         )
         return "\n".join(lines)
     proof = "minimal" if out.minimal else "conflicting (not proven minimal: a solve hit a limit)"
-    lines += ["", f"Conflict ({proof}, found by {out.method}):"]
-    lines += [f"  - {m.message}" for m in out.conflict]
+    if out.conflict:
+        lines += ["", f"Conflict ({proof}, found by {out.method}):"]
+        lines += [f"  - {m.message}" for m in out.conflict]
+    else:
+        lines += ["", "Conflict: not diagnosed in the time allowed (a limit stopped every solve)."]
     rel = out.relaxation
     if rel is None and out.relaxation_stopped:
         lines += ["", "Cheapest relaxation: not found (a time limit stopped the search first)."]
