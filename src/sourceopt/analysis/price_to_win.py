@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from sourceopt.analysis.diagnose_common import (
     Run,
     Setup,
+    budgeted,
     documented,
     offer_reach,
     offer_units,
@@ -218,13 +219,10 @@ class _SpentError(AnalysisError):
 
 def _within(setup: Setup, deadline: float | None) -> Setup:
     """The setup whose solves end by `deadline` (raises _SpentError when it has passed)."""
-    if deadline is None:
-        return setup
-    left = deadline - time.monotonic()
-    if left <= 0:
+    given = budgeted(setup, deadline)
+    if given is None:
         raise _SpentError
-    limit = setup.options.time_limit
-    return replace(setup, options=replace(setup.options, time_limit=min(limit or left, left)))
+    return given
 
 
 class _Pricer:
