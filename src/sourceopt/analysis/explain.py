@@ -135,16 +135,14 @@ def explain(
         return head
     grouped = conflict_groups(chosen, setup.program)
     members, conflict = minimal_conflict(setup, grouped, deadline)
-    relaxation, relaxed, stopped = None, True, False
-    if relax:
-        given = budgeted(setup, deadline)
+    relaxation, given = None, budgeted(setup, deadline) if relax else None
+    stopped = relax and given is None  # the budget is spent: the relaxation is not sought
+    if given is not None:
         try:
-            if given is None:
-                raise RelaxationStoppedError("the analysis time limit ran out")
             relaxation = cheapest_relaxation(given, grouped)
-            relaxed = relaxation is None or relaxation.proven
         except RelaxationStoppedError:
-            relaxed, stopped = False, True
+            stopped = True
+    relaxed = not stopped and (relaxation is None or relaxation.proven)
     return Explanation(
         chosen.name,
         chosen.variant,
