@@ -61,3 +61,15 @@ class SolutionUnavailableError(SourceoptError):
 
 class AnalysisError(SourceoptError):
     """An analysis was asked for something that does not exist (metric, variant, rule...)."""
+
+
+class NoAwardError(AnalysisError):
+    """An analysis that needs the base award found none; `status` is the base solve's.
+
+    The command line exits with that status' code (4 infeasible, 5 no award or unbounded,
+    6 the solver failed), the service's job fails with reason ``no-award``.
+    """
+
+    def __init__(self, message: str, status: str) -> None:
+        super().__init__(message)
+        self.status = status

@@ -208,3 +208,37 @@ def test_cli_stress_keep_says_why_and_exits_0(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "Why these failures leave no award:" in res.output
     assert "  - S1: rule cap60 cannot hold, with the other awards held at their units" in res.output
+
+
+@pytest.mark.parametrize("command", ["stress", "price-to-win"])
+@pytest.mark.parametrize(
+    ("scenario", "limit", "code", "why"),
+    [
+        ("infeasible-setaside.yaml", [], 4, "is infeasible; `sourceopt explain` shows why"),
+        ("laptops.yaml", ["--time-limit", "0.001"], 5, "is no_solution; a limit stopped its"),
+    ],
+)
+def test_a_base_without_an_award_exits_with_its_status_code(
+    command: str, scenario: str, limit: list[str], code: int, why: str
+) -> None:
+    # before: exit 2 (a usage error) and "`sourceopt explain` shows why" for a base a time
+    # limit stopped; README: 4 infeasible, 5 no award
+    path = Path(__file__).resolve().parents[2] / "scenarios" / scenario
+    res = CliRunner().invoke(cli, [command, str(path), *limit])
+    assert res.exit_code == code, res.output
+    assert why in res.output
+
+
+def test_a_base_without_an_award_fails_a_job_with_reason_no_award() -> None:
+    from sourceopt.errors import NoAwardError
+    from sourceopt.jobs.failures import FailureKind, failure_of
+    from sourceopt.jobs.model import InlineJob
+
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "infeasible-setaside.yaml"
+    sc = load_scenario(path)
+    with pytest.raises(NoAwardError) as raised:
+        stress(sc)
+    assert raised.value.status == "infeasible"
+    failure = failure_of(raised.value, InlineJob("k", "stress", sc), 4096)
+    assert failure.kind is FailureKind.NO_AWARD
+    assert failure.error()["reason"] == "no-award"

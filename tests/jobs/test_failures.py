@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sourceopt.errors import AnalysisError, BackendError, Problem, ScenarioError
+from sourceopt.errors import AnalysisError, BackendError, NoAwardError, Problem, ScenarioError
 from sourceopt.jobs.failures import Failure, FailureKind, failure_of
 from sourceopt.jobs.model import FileJob, InlineJob, JobOptions
 
@@ -22,9 +22,10 @@ def test_the_record_kinds_and_service_reasons_are_the_published_words() -> None:
         "crash",
         "internal",
         "cancelled",
+        "no_award",
     ]
     reasons = {k.value: k.reason for k in FailureKind if k.reason != k.value}
-    assert reasons == {"crash": "worker-died", "error": "invalid-options"}
+    assert reasons == {"crash": "worker-died", "error": "invalid-options", "no_award": "no-award"}
     assert {k for k in FailureKind if k.stops_worker} == {FailureKind.MEMORY, FailureKind.INTERNAL}
 
 
@@ -34,6 +35,7 @@ def test_the_record_kinds_and_service_reasons_are_the_published_words() -> None:
         (ScenarioError.single("f.yaml", "items", "missing"), FailureKind.INVALID),
         (BackendError("cbc is not installed"), FailureKind.BACKEND),
         (AnalysisError("unknown rule 'x'"), FailureKind.ERROR),
+        (NoAwardError("no award to stress: ... is infeasible", "infeasible"), FailureKind.NO_AWARD),
         (MemoryError(), FailureKind.MEMORY),
         (ZeroDivisionError("division by zero"), FailureKind.INTERNAL),
     ],

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sourceopt.errors import AnalysisError
+from sourceopt.errors import AnalysisError, NoAwardError
 from sourceopt.formulation.build import build_program
 from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.result import SolveResult
@@ -68,6 +68,24 @@ def budgeted(setup: Setup, deadline: float | None) -> Setup | None:
     limit = setup.options.time_limit
     given = left if limit is None else min(limit, left)
     return replace(setup, options=replace(setup.options, time_limit=given))
+
+
+def need_award(base: Run, what: str) -> Run:
+    """`base` if it has an award; else :class:`NoAwardError` saying why there is none.
+
+    `what` is what the analysis would do with the award ("stress", "bid against").
+    """
+    if base.has_award and base.raw.x is not None:
+        return base
+    sc, status = base.result.document, base.raw.status
+    head = f"no award to {what}: scenario {sc.scenario!r} ({sc.variant}) is {status.value}"
+    if status is Status.INFEASIBLE:
+        why = "`sourceopt explain` shows why"
+    elif status is Status.NO_SOLUTION:
+        why = "a limit stopped its solve before it found an award (raise --time-limit)"
+    else:
+        why = base.raw.message or "see `sourceopt solve`"
+    raise NoAwardError(f"{head}; {why}", status.value)
 
 
 def check_variant(scenario: Scenario, variant: str) -> None:

@@ -27,6 +27,7 @@ from sourceopt.analysis.diagnose_common import (
     Setup,
     budgeted,
     documented,
+    need_award,
     offer_reach,
     offer_units,
     prepare,
@@ -203,14 +204,8 @@ def price_offers(
 
 
 def _base(setup: Setup, base: Run) -> Run:
-    """The base solve, or an AnalysisError when it has no award to bid against."""
-    if not base.has_award or base.raw.x is None:
-        sc = setup.scenario
-        raise AnalysisError(
-            f"no award to bid against: scenario {sc.name!r} ({sc.variant}) is "
-            f"{base.raw.status.value}; `sourceopt explain` shows why"
-        )
-    return base
+    """The base solve, or a NoAwardError when it has no award to bid against."""
+    return need_award(base, "bid against")
 
 
 class _SpentError(AnalysisError):

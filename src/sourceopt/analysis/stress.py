@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from sourceopt.analysis.diagnose_common import (
     Run,
     Setup,
+    need_award,
     offer_units,
     prepare,
     supplier_code,
@@ -148,12 +149,8 @@ def stress(
         early, remote = share.start(every if named is None else [every[s] for s in named], None)
     solved = resolver.solve_base(base_raw)
     assert solved.raw is not None  # the resolver always keeps it
-    base = Run(solved.raw, solved)
-    if not base.has_award or base.raw.x is None:
-        raise AnalysisError(
-            f"no award to stress: scenario {chosen.name!r} ({chosen.variant}) is "
-            f"{base.raw.status.value}; `sourceopt explain` shows why"
-        )
+    base = need_award(Run(solved.raw, solved), "stress")
+    assert base.raw.x is not None  # need_award: an award
     units = offer_units(program, chosen, base.raw.x)
     awarded = _awarded(program, chosen, base.raw.x)
     if only is not None:

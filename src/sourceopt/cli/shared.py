@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from sourceopt.cli.exits import EXIT_BACKEND, EXIT_INVALID, EXIT_USAGE
-from sourceopt.errors import BackendError, ScenarioError, SourceoptError
+from sourceopt.cli.exits import EXIT_BACKEND, EXIT_INVALID, EXIT_USAGE, status_exit
+from sourceopt.errors import BackendError, NoAwardError, ScenarioError, SourceoptError
+from sourceopt.solvers.base import Status
 from sourceopt.solvers.registry import backend_names
 
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ def fail(exc: SourceoptError) -> NoReturn:
             click.echo(f"error: {problem}", err=True)
         sys.exit(EXIT_INVALID)
     click.echo(f"error: {exc}", err=True)
+    if isinstance(exc, NoAwardError):  # the base solve's answer, not a usage error
+        sys.exit(status_exit(Status(exc.status)))
     sys.exit(EXIT_BACKEND if isinstance(exc, BackendError) else EXIT_USAGE)
 
 

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sourceopt.errors import BackendError, Problem, ScenarioError, SourceoptError
+from sourceopt.errors import (
+    BackendError,
+    NoAwardError,
+    Problem,
+    ScenarioError,
+    SourceoptError,
+)
 from sourceopt.jobs.model import InlineJob, Job
 
 log = logging.getLogger("sourceopt.jobs")
@@ -32,6 +38,7 @@ class FailureKind(Enum):
     CRASH = "crash"  # the worker process died
     INTERNAL = "internal"  # a bug
     CANCELLED = "cancelled"  # killed on request
+    NO_AWARD = "no_award"  # an analysis needs the base award and the base solve found none
 
     @property
     def reason(self) -> str:
@@ -44,7 +51,11 @@ class FailureKind(Enum):
         return self in (FailureKind.MEMORY, FailureKind.INTERNAL)
 
 
-_SERVICE_REASONS = {FailureKind.CRASH: "worker-died", FailureKind.ERROR: "invalid-options"}
+_SERVICE_REASONS = {
+    FailureKind.CRASH: "worker-died",
+    FailureKind.ERROR: "invalid-options",
+    FailureKind.NO_AWARD: "no-award",
+}
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,8 @@ def failure_of(exc: BaseException, job: Job, memory_mb: int) -> Failure:
         return Failure(FailureKind.INVALID, reason, exc.problems)
     if isinstance(exc, BackendError):
         return Failure(FailureKind.BACKEND, str(exc))
+    if isinstance(exc, NoAwardError):
+        return Failure(FailureKind.NO_AWARD, str(exc))
     if isinstance(exc, SourceoptError):
         return Failure(FailureKind.ERROR, str(exc))
     inline = isinstance(job, InlineJob)
