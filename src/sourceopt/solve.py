@@ -51,6 +51,7 @@ def solve_with(
     engine: Backend, scenario: Scenario, program: Program, options: SolveOptions
 ) -> SolveResult:
     """:func:`solve_program` on a backend instance already at hand."""
+    program = program.for_gap(options.mip_gap)
     # the solver gets the requested gap less what the tie-break allowance may use
     half = replace(options, mip_gap=program.solver_gap(options.mip_gap))
     if program.maximizes_score:  # format 1.1: best score, then lowest cost

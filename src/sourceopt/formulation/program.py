@@ -22,7 +22,7 @@ Codes are row positions in the scenario's tables; ``-1`` means "not about one".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -201,6 +201,20 @@ class Program:
         if a is None:
             return half
         return max(half, (mip_gap - a) / (1.0 + a) * 0.999)
+
+    def for_gap(self, mip_gap: float) -> Program:
+        """The program to solve at `mip_gap`: without its tie-break where that would use it all.
+
+        The reported bound is lowered by the tie-break's largest effect, a fraction ``a`` of
+        the objective (:meth:`solver_gap`); at ``mip_gap <= a`` (``mip_gap: 0``) no solve
+        could then be reported optimal. So the tie-break is dropped there: the bound is the
+        true objective's, and ties between equally cheap awards are left to the solver
+        (deterministic for a seed) instead of the file's order.
+        """
+        a = None if self.maximizes_score else self._tie_break_fraction()
+        if a is None or mip_gap > a or not np.any(self.tie_break):
+            return self
+        return replace(self, tie_break=np.zeros_like(self.tie_break))
 
     def _tie_break_fraction(self) -> float | None:
         """A fraction ``a``: the tie-break adds at most ``a`` x the objective at any award.
