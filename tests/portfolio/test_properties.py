@@ -2,7 +2,8 @@
 
 (a) a portfolio with no organisation-wide rules, no pooling and no shared firm costs exactly
 the sum of its categories solved alone (and is infeasible exactly when one of them is);
-(b) adding a goal never lowers the joint cost; (c) every joint award passes verification.
+(b) adding a goal never lowers the joint objective (the cost may fall when soft-rule penalties
+rise); (c) every joint award passes verification.
 The second category is a copy of a generated scenario with every firm renamed, so no firm is
 shared (shared firms change the cost on purpose: tests/portfolio/test_solve_portfolio.py).
 """
@@ -85,7 +86,13 @@ def test_unlinked_portfolio_is_the_sum_and_a_goal_never_lowers_cost(
         return
     with_goal = solve_portfolio(load_portfolio(write(tmp, cats, [{**GOAL, "min": share}])))
     if with_goal.status.value in ("optimal", "feasible"):
-        assert with_goal.total_cost >= joint.total_cost - 1e-6 * max(1.0, joint.total_cost)
+        # the objective, not the total cost: with a soft rule a goal may buy a lower cost with
+        # more penalty (a generated case: cost 7,744.31 -> 7,558.09, objective 22,314.57 ->
+        # 22,333.19)
+        before, after = joint.document.objective, with_goal.document.objective
+        assert before is not None
+        assert after is not None
+        assert after >= before - 1e-6 * max(1.0, abs(before))
         assert with_goal.document.verification is not None
         assert with_goal.document.verification.ok, with_goal.document.verification.problems
         assert with_goal.document.goals[0].met
