@@ -66,7 +66,7 @@ def write(tmp: Path, cats: list[dict[str, Any]], rules: list[dict[str, Any]]) ->
 
 @SETTINGS
 @given(sc=scenarios(), share=st.sampled_from([0.1, 0.3, 0.6]))
-def test_unlinked_portfolio_is_the_sum_and_a_goal_never_lowers_cost(
+def test_unlinked_portfolio_is_the_sum_and_a_goal_never_lowers_the_objective(
     tmp_path_factory: Any, sc: dict[str, Any], share: float
 ) -> None:
     tmp = tmp_path_factory.mktemp("p")
