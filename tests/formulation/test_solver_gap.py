@@ -115,7 +115,9 @@ def test_mip_gap_zero_proves_what_the_backend_proves(backend: str, name: str) ->
     [
         (454.9090909090909, 454.90909090909093, 0.0, True),  # one rounding (SCIP)
         (454.9090909090909, 454.9090909080909, 0.0, True),  # 1e-9 below (CBC)
-        (454.9090909090909, 454.90909090, 0.0, False),  # 9e-9 below: not within
+        (454.9090909090909, 454.90908, 0.0, False),  # 1.1e-5 below (2.4e-8 relative): not
+        (2007743.874304, 2007743.8742999374, 0.0, True),  # 2e-12: the recomputation's noise
+        (2007743.874304, 2007743.87, 0.0, False),  # 2e-9 relative: a real gap
         (1000.0, 999.9, 1e-4, True),  # 1e-4 relative
         (1000.0, 999.8, 1e-4, False),
     ],

@@ -111,7 +111,7 @@ def prepare(
     engine = get_backend(backend or scenario.solver.backend)
     chosen = apply_variant(scenario, variant)
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
-    return Setup(chosen, build_program(chosen), options, engine)
+    return Setup(chosen, build_program(chosen).for_gap(options.mip_gap), options, engine)
 
 
 def run(setup: Setup, scenario: Scenario, program: Program) -> Run:

@@ -126,7 +126,8 @@ def explain(
     )
     if is_score(setup.scenario):  # a relaxation is priced in money: read the objective as cost
         plain = setup.scenario.with_changes(objective=Objective())
-        setup = Setup(plain, build_program(plain), setup.options, setup.engine)
+        program = build_program(plain).for_gap(setup.options.mip_gap)
+        setup = Setup(plain, program, setup.options, setup.engine)
     chosen = setup.scenario
     first = budgeted(setup, deadline)
     status = Status.NO_SOLUTION if first is None else run(first, chosen, setup.program).raw.status

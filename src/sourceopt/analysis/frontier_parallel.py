@@ -93,7 +93,7 @@ def frontier_points(
     target = resolve(chosen, parse(against), direction)
     options = solve_options(scenario, time_limit=time_limit, mip_gap=mip_gap)
     engine = get_backend(backend or scenario.solver.backend)
-    program = build_program(chosen)
+    program = build_program(chosen).for_gap(options.mip_gap)  # as `solve` does
     deadline = None if analysis_time_limit is None else started + analysis_time_limit
     resolver = Resolver(chosen, program, options, engine, deadline=deadline, warm=warm)
     resolver.base_x = base

@@ -158,7 +158,7 @@ def rule_costs(
     own, remote = names, None
     if progress is not None:
         progress.total = len(names)
-    program = build_program(chosen)
+    program = build_program(chosen).for_gap(options.mip_gap)  # as `solve` does
     resolver = Resolver(chosen, program, options, engine, deadline=deadline, warm=warm)
     if jobs > 1 and len(names) > 1:
         from sourceopt.analysis.parallel import Chunks, split

@@ -208,6 +208,7 @@ def solved_from(
 
 
 SOLVER_ABS_GAP = 1e-9  # the absolute gap every backend is given besides the relative mip_gap
+FLOAT_NOISE = 1e-10  # relative: the verifier's recomputation of an objective vs the solver's
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -218,14 +219,14 @@ def relative_gap(objective: float, bound: float) -> float:
 def within_gap(objective: float, bound: float, mip_gap: float) -> bool:
     """Whether `bound` proves `objective` optimal: the relative gap within `mip_gap`.
 
-    Or the two within ``SOLVER_ABS_GAP`` of each other, the absolute gap every backend is
-    given besides `mip_gap`: at ``mip_gap: 0`` a bound one rounding (or CBC's 1e-9) below
-    the award proves it as much as an equal one.
+    Or within ``FLOAT_NOISE`` (a `mip_gap` below it is taken as it), or the two within
+    ``SOLVER_ABS_GAP`` of each other, the absolute gap every backend is given besides
+    `mip_gap`: at ``mip_gap: 0`` a bound one rounding (or CBC's 1e-9) below the award, or
+    below the verifier's recomputation of it, proves it as much as an equal one.
     """
     tol = 1 + 1e-9
-    return relative_gap(objective, bound) <= mip_gap * tol or abs(objective - bound) <= (
-        SOLVER_ABS_GAP * tol
-    )
+    relative = relative_gap(objective, bound) <= max(mip_gap, FLOAT_NOISE) * tol
+    return relative or abs(objective - bound) <= SOLVER_ABS_GAP * tol
 
 
 def proven_status(status: Status, objective: float, bound: float, mip_gap: float) -> Status:
