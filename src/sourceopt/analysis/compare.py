@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -176,15 +176,11 @@ def _solve_all(
     base = build_program(scenario)
     out = {}
     for name in names:
-        left = None if deadline is None else deadline - time.monotonic()
-        if left is not None and left <= 0:
+        given = options.within(deadline)
+        if given is None:
             out[name] = failed_result(scenario, NOT_STARTED, variant=name)
         else:
             chosen, program = variant_program(scenario, base, name)
-            limit = options.time_limit
-            given = options if left is None else replace(
-                options, time_limit=left if limit is None else min(limit, left)
-            )  # fmt: skip
             out[name] = solve_program(chosen, program, given, backend)
         if progress is not None:
             progress.done()

@@ -132,8 +132,8 @@ def _highs_iis(engine: Any, program: Program, setup: Setup) -> tuple[Any, Any]:
     if h.getModelStatus().name != "kInfeasible":
         return None, None
     h.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyIrreducible))
-    with highs_threads.scheduled(h):
-        status, iis = h.getIis()
+    highs_threads.size_for(h)
+    status, iis = h.getIis()
     if status.name == "kError" or not iis.valid_:
         return None, None
     upper = (

@@ -8,7 +8,6 @@ same thing as the edited program.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -60,14 +59,8 @@ def budgeted(setup: Setup, deadline: float | None) -> Setup | None:
 
     Each solve gets the smaller of its own time limit and what is left; None when nothing is.
     """
-    if deadline is None:
-        return setup
-    left = deadline - time.monotonic()
-    if left <= 0:
-        return None
-    limit = setup.options.time_limit
-    given = left if limit is None else min(limit, left)
-    return replace(setup, options=replace(setup.options, time_limit=given))
+    given = setup.options.within(deadline)
+    return None if given is None else replace(setup, options=given)
 
 
 def need_award(base: Run, what: str) -> Run:
@@ -77,8 +70,8 @@ def need_award(base: Run, what: str) -> Run:
     """
     if base.has_award and base.raw.x is not None:
         return base
-    sc, status = base.result.document, base.raw.status
-    head = f"no award to {what}: scenario {sc.scenario!r} ({sc.variant}) is {status.value}"
+    doc, status = base.result.document, base.raw.status
+    head = f"no award to {what}: scenario {doc.scenario!r} ({doc.variant}) is {status.value}"
     if status is Status.INFEASIBLE:
         why = "`sourceopt explain` shows why"
     elif status is Status.NO_SOLUTION:

@@ -155,10 +155,10 @@ class Resolver:
 
     def _options(self) -> SolveOptions:
         """The per-solve options, the time limit cut to what is left of the budget."""
-        left = self.left()
-        if left is None:
-            return self.options
-        limit = left if self.options.time_limit is None else min(self.options.time_limit, left)
+        given = self.options.within(self.deadline)
+        if given is self.options:
+            return given
+        limit = 1e-3 if given is None or given.time_limit is None else given.time_limit
         return replace(self.options, time_limit=max(limit, 1e-3))
 
     def solve_base(self, given: RawResult | None = None) -> SolveResult:

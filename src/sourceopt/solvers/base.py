@@ -8,6 +8,7 @@ when the solver proved optimality within the requested gap.
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -77,6 +78,21 @@ class SolveOptions:
     seed: int = 0
     threads: int = 1
     verbose: bool = False
+
+    def within(self, deadline: float | None) -> SolveOptions | None:
+        """These options with the time limit cut to what is left until `deadline`.
+
+        `deadline` is a ``time.monotonic()`` (None: no budget, the options as they are);
+        None when nothing is left.
+        """
+        if deadline is None:
+            return self
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        return replace(
+            self, time_limit=left if self.time_limit is None else min(self.time_limit, left)
+        )
 
 
 @dataclass(frozen=True)

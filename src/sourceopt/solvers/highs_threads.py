@@ -15,8 +15,6 @@ more.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 _SIZED = threading.local()  # .threads: the count this thread's scheduler was sized for here
@@ -24,15 +22,13 @@ _SIZED = threading.local()  # .threads: the count this thread's scheduler was si
 
 def run(h: Any) -> None:
     """``h.run()`` with the calling thread's scheduler sized for `h` (module text)."""
-    with scheduled(h):
-        h.run()
+    size_for(h)
+    h.run()
 
 
-@contextmanager
-def scheduled(h: Any) -> Iterator[None]:
-    """The block runs HiGHS calls of `h` (``run``, ``getIis``) in a scheduler sized for them."""
+def size_for(h: Any) -> None:
+    """Size the calling thread's scheduler for `h`'s ``threads`` (before ``run``, ``getIis``)."""
     want = int(h.getOptionValue("threads")[1])
     if getattr(_SIZED, "threads", None) != want:
         type(h).resetThreadScheduler(True)
         _SIZED.threads = want
-    yield
