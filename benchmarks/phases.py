@@ -16,7 +16,6 @@ Phases of one sourceopt run (each timed with ``perf_counter``, wall clock):
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from sourceopt import load_scenario
 from sourceopt.formulation.build import build_program
 from sourceopt.formulation.program import Program
 from sourceopt.solution import document
-from sourceopt.solve import solve_options, solve_program
+from sourceopt.solve import for_solver, solve_options, solve_program
 from sourceopt.solvers.base import SolveOptions
 from sourceopt.solvers.highs import HighsBackend
 
@@ -68,9 +67,10 @@ def sourceopt_phases(
     program = build_program(scenario)
     t2 = time.perf_counter()
     options = options_for(scenario, mip_gap, time_limit, threads)
+    program, given = for_solver(program, options)  # as `sourceopt solve` asks the solver
     backend = HighsBackend()
     t2b = time.perf_counter()  # the backend object (HiGHS version check) is not the hand-off
-    h = backend.prepare(program, replace(options, mip_gap=options.mip_gap / 2))
+    h = backend.prepare(program, given)
     t3 = time.perf_counter()
     raw = backend.run(h, program)  # Highs.run(), after the warm start of large MIPs
     t4 = time.perf_counter()
@@ -99,7 +99,8 @@ def sourceopt_phases(
 def highs_alone(program: Program, options: SolveOptions) -> float:
     """Seconds HiGHS needs for ``run()`` on an already built and passed Program."""
     backend = HighsBackend()
-    h = backend.prepare(program, replace(options, mip_gap=options.mip_gap / 2))
+    program, given = for_solver(program, options)
+    h = backend.prepare(program, given)
     start = time.perf_counter()
     backend.run(h, program)  # as in the solve phase: the warm start of large MIPs included
     return time.perf_counter() - start

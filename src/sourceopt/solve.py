@@ -51,9 +51,7 @@ def solve_with(
     engine: Backend, scenario: Scenario, program: Program, options: SolveOptions
 ) -> SolveResult:
     """:func:`solve_program` on a backend instance already at hand."""
-    program = program.for_gap(options.mip_gap)
-    # the solver gets the requested gap less what the tie-break allowance may use
-    half = replace(options, mip_gap=program.solver_gap(options.mip_gap))
+    program, half = for_solver(program, options)
     if program.maximizes_score:  # format 1.1: best score, then lowest cost
         from sourceopt.lexicographic import solve_lexicographic
 
@@ -61,6 +59,17 @@ def solve_with(
     else:
         raw = engine.solve(program, half)
     return verified(engine, scenario, program, raw, options)
+
+
+def for_solver(program: Program, options: SolveOptions) -> tuple[Program, SolveOptions]:
+    """The program and options a solver gets for a solve within ``options.mip_gap``.
+
+    The program without its tie-break where the gap leaves it no room
+    (:meth:`~sourceopt.formulation.program.Program.for_gap`), and the requested gap less
+    what the tie-break allowance may use (:meth:`~.Program.solver_gap`).
+    """
+    program = program.for_gap(options.mip_gap)
+    return program, replace(options, mip_gap=program.solver_gap(options.mip_gap))
 
 
 def verified(
