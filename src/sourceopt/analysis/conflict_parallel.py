@@ -1,0 +1,179 @@
+"""The deletion filter run speculatively: several trials at once, the sequential answer.
+
+:func:`~sourceopt.analysis.conflict.deletion_filter` is a deterministic state machine over
+(keep, i, size) that asks a feasibility oracle one trial set at a time. :func:`speculative_filter`
+runs that very machine, but feeds it only from a table of answers keyed by the trial set:
+while the trial the machine needs now is being answered, the other probes (this process
+and the workers of a :class:`Prober`) answer the trials of the states the machine would
+reach next under the outcomes still open (its outcome tree, best first: the branch judged
+the more likely from the answers seen so far). The machine advances only on the answer to
+exactly the set it asks for, and stops at the first one not yet known; so its members, and
+the solves it consumed, are those of the sequential run. A guess only changes the speed.
+
+An undecided answer (a time limit stopped the probe, the analysis budget was spent, a
+worker crashed or overran) is consumed once, as the sequential run would: the group stays
+and the conflict is not proven minimal; it is never kept as a proof.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+Trial = tuple[int, ...]
+"""The groups a probe enforces (a subsequence of the filter's start, in its order)."""
+
+
+class Answer(Enum):
+    """A probe's answer to "is this trial set infeasible?"."""
+
+    INFEASIBLE = "infeasible"  # proven: the machine drops the chunk
+    FEASIBLE = "feasible"  # proven: the chunk holds a member
+    UNDECIDED = "undecided"  # a limit stopped the solve, or its worker failed
+    SKIPPED = "skipped"  # the analysis budget was spent before it started (no solve)
+
+
+@dataclass(frozen=True)
+class State:
+    """The deletion filter's state: the groups kept, the position tried, the chunk size."""
+
+    keep: Trial
+    i: int
+    size: int
+
+    @classmethod
+    def start(cls, start: list[int]) -> State:
+        """The state :func:`~.conflict.deletion_filter` starts from."""
+        return cls(tuple(start), 0, max(1, len(start) // 2))
+
+    def trial(self) -> Trial | None:
+        """The set the machine asks about in this state (None: the filter is done)."""
+        if self.i >= len(self.keep):
+            return None
+        size = min(self.size, len(self.keep) - self.i)
+        return self.keep[: self.i] + self.keep[self.i + size :]
+
+    def after(self, infeasible: bool) -> State:
+        """The next state, given the answer to :meth:`trial` (as the sequential loop moves)."""
+        keep, i = self.keep, self.i
+        size = min(self.size, len(keep) - i)
+        if infeasible:
+            return State(keep[:i] + keep[i + size :], i, size)
+        if size > 1:
+            return State(keep, i, size // 2)
+        return State(keep, i + 1, max(1, (len(keep) - i - 1) // 2))
+
+
+class Prober(Protocol):
+    """Where the speculative probes run besides this process (worker processes, a cluster)."""
+
+    def idle(self) -> int:
+        """How many more trials it can start now."""
+        ...
+
+    def submit(self, trial: Trial) -> None:
+        """Start answering `trial` (only when :meth:`idle` is positive)."""
+        ...
+
+    def finished(self, wait: bool) -> list[tuple[Trial, Answer]]:
+        """The trials answered since the last call; with `wait`, block until there is one."""
+        ...
+
+
+@dataclass(frozen=True)
+class Filtered:
+    """What the speculative filter found, and what it cost."""
+
+    members: list[int]
+    solves: int  # the solves the sequential run makes (the answers the machine consumed)
+    undecided: bool  # some consumed answer was undecided: the set may not be irreducible
+    probes: int  # the probes started, here and on the prober (speculation included)
+
+
+def speculative_filter(
+    start: list[int],
+    local: Callable[[Trial], Answer],
+    remote: Prober,
+    may_start: Callable[[], bool],
+) -> Filtered:
+    """:func:`~.conflict.deletion_filter` of `start`, its trials answered ahead of need.
+
+    `local` answers a trial in this process (blocking); `remote` answers others meanwhile;
+    `may_start()` is False once the analysis budget is spent: no probe starts after that,
+    and each trial the machine still needs is skipped (undecided), as in the sequential run.
+    """
+    known: dict[Trial, Answer] = {}
+    busy: set[Trial] = set()
+    state, solves, undecided, probes = State.start(start), 0, False, 0
+    seen = [1, 1]  # infeasible, feasible answers consumed (a Laplace prior): the guess
+
+    def collect(wait: bool) -> None:
+        for trial, answer in remote.finished(wait):
+            busy.discard(trial)
+            known[trial] = answer
+
+    while True:
+        while (need := state.trial()) is not None and need in known:
+            answer = known[need]
+            if answer not in (Answer.INFEASIBLE, Answer.FEASIBLE):
+                del known[need]  # never kept as a proof: asked again, it is probed again
+                undecided = True
+            solves += answer is not Answer.SKIPPED
+            state = state.after(answer is Answer.INFEASIBLE)
+            seen[answer is not Answer.INFEASIBLE] += 1
+        if need is None:
+            return Filtered(list(state.keep), solves, undecided, probes)
+        collect(wait=False)
+        if need in known:
+            continue
+        if not may_start():
+            if need in busy:
+                collect(wait=True)
+            else:
+                known[need] = Answer.SKIPPED
+            continue
+        plan = speculate(state, known, busy, remote.idle() + 1, seen[0] / sum(seen))
+        for trial in plan[1:]:
+            remote.submit(trial)
+            busy.add(trial)
+        probes += len(plan)
+        if plan:
+            known[plan[0]] = local(plan[0])
+        else:
+            collect(wait=True)
+
+
+def speculate(
+    state: State, known: dict[Trial, Answer], busy: set[Trial], n: int, p_infeasible: float
+) -> list[Trial]:
+    """Up to `n` trials to start now, the likeliest to be needed first.
+
+    A best-first walk of the outcome tree from `state`: a known answer is followed, an open
+    trial branches on both answers (weighed by `p_infeasible`); trials known or being
+    answered are not started again. The first is the trial `state` needs unless that one
+    is being answered already.
+    """
+    out: list[Trial] = []
+    heap: list[tuple[float, int, State]] = [(-1.0, 0, state)]
+    tie = 1
+    budget = 64 * n  # states looked at: the tree is walked only a few levels deep
+    while heap and len(out) < n and budget > 0:
+        budget -= 1
+        weight, _, node = heapq.heappop(heap)
+        trial = node.trial()
+        if trial is None:
+            continue
+        answer = known.get(trial)
+        if answer is not None:  # consumed as the sequential run would: follow it
+            heapq.heappush(heap, (weight, tie, node.after(answer is Answer.INFEASIBLE)))
+            tie += 1
+            continue
+        if trial not in busy and trial not in out:
+            out.append(trial)
+        for infeasible, p in ((True, p_infeasible), (False, 1.0 - p_infeasible)):
+            heapq.heappush(heap, (weight * p, tie, node.after(infeasible)))
+            tie += 1
+    return out
