@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
+from sourceopt.solvers.base import Status
+
 Trial = tuple[int, ...]
 """The groups a probe enforces (a subsequence of the filter's start, in its order)."""
 
@@ -34,6 +36,15 @@ class Answer(Enum):
     FEASIBLE = "feasible"  # proven: the chunk holds a member
     UNDECIDED = "undecided"  # a limit stopped the solve, or its worker failed
     SKIPPED = "skipped"  # the analysis budget was spent before it started (no solve)
+
+
+def answer_of(status: Status) -> Answer:
+    """A feasibility solve's status as an answer (a limit's or an error's: undecided)."""
+    if status is Status.INFEASIBLE:
+        return Answer.INFEASIBLE
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
+        return Answer.FEASIBLE
+    return Answer.UNDECIDED
 
 
 @dataclass(frozen=True)
