@@ -14,7 +14,14 @@ import zlib
 import pytest
 
 from sourceopt.analysis.conflict import deletion_filter
-from sourceopt.analysis.conflict_parallel import Answer, State, Trial, speculate, speculative_filter
+from sourceopt.analysis.conflict_parallel import (
+    Answer,
+    Guess,
+    State,
+    Trial,
+    speculate,
+    speculative_filter,
+)
 
 
 class Oracle:
@@ -128,9 +135,22 @@ def test_an_undecided_answer_is_consumed_once_and_never_kept() -> None:
 def test_speculation_starts_with_the_trial_needed_now_then_the_likelier_branch() -> None:
     state = State.start([0, 1, 2, 3])
     need = state.trial()
-    plan = speculate(state, {}, set(), 2, 0.1)
+    rarely, mostly = Guess(), Guess()
+    for _ in range(8):
+        rarely.saw(None, False)
+        mostly.saw(None, True)
+    plan = speculate(state, {}, set(), 2, rarely)
     assert plan[0] == need
     assert plan[1] == state.after(False).trial()
-    plan = speculate(state, {}, set(), 2, 0.9)
+    plan = speculate(state, {}, set(), 2, mostly)
     assert plan[1] == state.after(True).trial()
-    assert speculate(state, {}, {need} if need else set(), 1, 0.1) == [state.after(False).trial()]
+    busy = {need} if need else set()
+    assert speculate(state, {}, busy, 1, rarely) == [state.after(False).trial()]
+
+
+def test_the_guess_learns_that_answers_alternate() -> None:
+    guess, last = Guess(), None
+    for infeasible in [True, False] * 5:
+        last = guess.saw(last, infeasible)
+    assert guess.p_infeasible(True) < 0.2
+    assert guess.p_infeasible(False) > 0.8

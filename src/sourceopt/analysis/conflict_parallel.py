@@ -6,9 +6,10 @@ runs that very machine, but feeds it only from a table of answers keyed by the t
 while the trial the machine needs now is being answered, the other probes (this process
 and the workers of a :class:`Prober`) answer the trials of the states the machine would
 reach next under the outcomes still open (its outcome tree, best first: the branch judged
-the more likely from the answers seen so far). The machine advances only on the answer to
-exactly the set it asks for, and stops at the first one not yet known; so its members, and
-the solves it consumed, are those of the sequential run. A guess only changes the speed.
+the more likely from the answers seen so far, :class:`Guess`). The machine advances only
+on the answer to exactly the set it asks for, and stops at the first one not yet known; so
+its members, and the solves it consumed, are those of the sequential run. A guess only
+changes the speed.
 
 An undecided answer (a time limit stopped the probe, the analysis budget was spent, a
 worker crashed or overran) is consumed once, as the sequential run would: the group stays
@@ -119,7 +120,8 @@ def speculative_filter(
     known: dict[Trial, Answer] = {}
     busy: set[Trial] = set()
     state, solves, undecided, probes = State.start(start), 0, False, 0
-    seen = [1, 1]  # infeasible, feasible answers consumed (a Laplace prior): the guess
+    guess = Guess()
+    last: bool | None = None  # the last answer consumed (infeasible?)
 
     def collect(wait: bool) -> None:
         for trial, answer in remote.finished(wait):
@@ -134,7 +136,7 @@ def speculative_filter(
                 undecided = True
             solves += answer is not Answer.SKIPPED
             state = state.after(answer is Answer.INFEASIBLE)
-            seen[answer is not Answer.INFEASIBLE] += 1
+            last = guess.saw(last, answer is Answer.INFEASIBLE)
         if need is None:
             return Filtered(list(state.keep), solves, undecided, probes)
         collect(wait=False)
@@ -146,7 +148,7 @@ def speculative_filter(
             else:
                 known[need] = Answer.SKIPPED
             continue
-        plan = speculate(state, known, busy, remote.idle() + 1, seen[0] / sum(seen))
+        plan = speculate(state, known, busy, remote.idle() + 1, guess, last)
         for trial in plan[1:]:
             remote.submit(trial)
             busy.add(trial)
@@ -157,34 +159,65 @@ def speculative_filter(
             collect(wait=True)
 
 
+class Guess:
+    """How likely a trial is infeasible, given the answer before it (a Markov chain).
+
+    Counts of each answer after an infeasible one, after a feasible one and first, with a
+    Laplace prior. In the filter answers tend to alternate (once a chunk is dropped, the
+    next one of the same size often holds a member), which a plain share would miss.
+    """
+
+    def __init__(self) -> None:
+        self.counts: dict[bool | None, list[int]] = {k: [1, 1] for k in (True, False, None)}
+
+    def saw(self, before: bool | None, infeasible: bool) -> bool:
+        """Count an answer given the one before it; the answer, for the next call."""
+        self.counts[before][0 if infeasible else 1] += 1
+        return infeasible
+
+    def p_infeasible(self, before: bool | None) -> float:
+        """The chance that the next trial is infeasible, after `before`."""
+        yes, no = self.counts[before]
+        return yes / (yes + no)
+
+
 def speculate(
-    state: State, known: dict[Trial, Answer], busy: set[Trial], n: int, p_infeasible: float
+    state: State,
+    known: dict[Trial, Answer],
+    busy: set[Trial],
+    n: int,
+    guess: Guess | None = None,
+    last: bool | None = None,
 ) -> list[Trial]:
     """Up to `n` trials to start now, the likeliest to be needed first.
 
-    A best-first walk of the outcome tree from `state`: a known answer is followed, an open
-    trial branches on both answers (weighed by `p_infeasible`); trials known or being
-    answered are not started again. The first is the trial `state` needs unless that one
-    is being answered already.
+    A best-first walk of the outcome tree from `state` (reached after answer `last`): a
+    known answer is followed, an open trial branches on both answers, each weighed by
+    `guess` given the answer on the path before it (default: even odds); trials known or
+    being answered are not started again. The first is the trial `state` needs unless that
+    one is being answered already.
     """
+    guess = guess or Guess()
     out: list[Trial] = []
-    heap: list[tuple[float, int, State]] = [(-1.0, 0, state)]
+    heap: list[tuple[float, int, State, bool | None]] = [(-1.0, 0, state, last)]
     tie = 1
     budget = 64 * n  # states looked at: the tree is walked only a few levels deep
     while heap and len(out) < n and budget > 0:
         budget -= 1
-        weight, _, node = heapq.heappop(heap)
+        weight, _, node, before = heapq.heappop(heap)
         trial = node.trial()
         if trial is None:
             continue
         answer = known.get(trial)
         if answer is not None:  # consumed as the sequential run would: follow it
-            heapq.heappush(heap, (weight, tie, node.after(answer is Answer.INFEASIBLE)))
+            infeasible = answer is Answer.INFEASIBLE
+            heapq.heappush(heap, (weight, tie, node.after(infeasible), infeasible))
             tie += 1
             continue
         if trial not in busy and trial not in out:
             out.append(trial)
-        for infeasible, p in ((True, p_infeasible), (False, 1.0 - p_infeasible)):
-            heapq.heappush(heap, (weight * p, tie, node.after(infeasible)))
+        p = guess.p_infeasible(before)
+        for infeasible, chance in ((True, p), (False, 1.0 - p)):
+            heapq.heappush(heap, (weight * chance, tie, node.after(infeasible), infeasible))
             tie += 1
     return out

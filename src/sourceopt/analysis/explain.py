@@ -136,12 +136,15 @@ def explain(
         scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
     )
     chosen = setup.scenario
+    built = time.monotonic() - started  # what a worker's first probe adds (with the groups)
     first = budgeted(setup, deadline)
     status = Status.NO_SOLUTION if first is None else run(first, chosen, setup.program).raw.status
     head = Explanation(chosen.name, chosen.variant, status, final=status in PROVEN)
     if status is not Status.INFEASIBLE:
         return head
+    grouping = time.monotonic()
     grouped = conflict_groups(chosen, setup.program)
+    built += time.monotonic() - grouping
     pool = None
     if jobs > 1:
         from sourceopt.analysis.probe_pool import ProbePool
@@ -150,6 +153,7 @@ def explain(
         pool = ProbePool(
             scenario, options | {"mip_gap": mip_gap}, jobs - 1, executor=executor,
             scheduler=scheduler, deadline=deadline, per_probe=setup.options.time_limit,
+            setup_seconds=built,
         )  # fmt: skip
     try:
         members, conflict = minimal_conflict(setup, grouped, deadline, pool)

@@ -39,6 +39,8 @@ class ProbePool:
     the same set-up); `deadline` its budget (``time.monotonic()``, None: none); `per_probe`
     the solver's time limit of one probe, for the watchdog. `handles`: workers to borrow
     (warm ones, kept by the caller: one slot each) instead of starting `slots` new ones.
+    `setup_seconds`: how long the caller took to build the set-up; a job that carries the
+    scenario (a worker's first) is allowed twice that more, for the worker to build it too.
     """
 
     def __init__(
@@ -53,11 +55,13 @@ class ProbePool:
         per_probe: float | None = None,
         limits: Limits | None = None,
         handles: Sequence[WorkerHandle] | None = None,
+        setup_seconds: float = 0.0,
     ) -> None:
         check_executor(executor, scheduler)
         self.scenario, self.executor, self.deadline = scenario, executor, deadline
         self.options = {k: v for k, v in options.items() if v is not None}
         self.limits, self.per_probe = limits or Limits(), per_probe or DEFAULT_TIME_LIMIT
+        self.setup_seconds = setup_seconds
         self.tag = uuid.uuid4().hex[:12]
         self._client: Any = None
         if executor == "dask":
@@ -154,7 +158,7 @@ class ProbePool:
             key = f"explain-probes-{self.tag}-{self._count}"
         source = ProbeScenario(self.tag, self.scenario if carry else None)
         job = InlineJob(key, "explain-probes", source, options)
-        seconds = left + self.limits.grace
+        seconds = left + self.limits.grace + (2 * self.setup_seconds if carry else 0.0)
         outcome: Outcome[InlineJob]
         if self._client is None:
             outcome = run_supervised(self._handles[k], job, self.limits, None, seconds)
