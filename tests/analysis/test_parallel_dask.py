@@ -34,3 +34,13 @@ def test_frontier_and_price_to_win_on_a_dask_cluster_equal_the_sequential_run(
     alone = price_to_win(chairs, tolerance=1e-3)
     shared = price_to_win(chairs, tolerance=1e-3, jobs=2, executor="dask", scheduler=scheduler)
     assert shared.offers == alone.offers
+
+
+def test_explain_on_a_dask_cluster_equals_the_sequential_run(scheduler: str) -> None:
+    from sourceopt.analysis import explain
+
+    sc = load_scenario("scenarios/infeasible-setaside.yaml")
+    one = explain(sc, relax=False)
+    two = explain(sc, relax=False, jobs=2, executor="dask", scheduler=scheduler)
+    assert two.to_dict() == one.to_dict()
+    assert (two.method, two.minimal, two.solves) == (one.method, one.minimal, one.solves)

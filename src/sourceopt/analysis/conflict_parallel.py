@@ -19,6 +19,8 @@ and the conflict is not proven minimal; it is never kept as a proof.
 from __future__ import annotations
 
 import heapq
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -113,50 +115,110 @@ def speculative_filter(
 ) -> Filtered:
     """:func:`~.conflict.deletion_filter` of `start`, its trials answered ahead of need.
 
-    `local` answers a trial in this process (blocking); `remote` answers others meanwhile;
-    `may_start()` is False once the analysis budget is spent: no probe starts after that,
-    and each trial the machine still needs is skipped (undecided), as in the sequential run.
+    `local` answers a trial in this process (in a thread of its own, one at a time, so that
+    the next trials go out as soon as any probe, here or remote, is answered); `remote`
+    answers others meanwhile. `may_start()` is False once the analysis budget is spent: no
+    probe starts after that, and each trial the machine still needs is skipped (undecided),
+    as in the sequential run. Returns once the machine is done and this process's probe
+    (maybe a guess no longer needed) has ended.
     """
     known: dict[Trial, Answer] = {}
     busy: set[Trial] = set()
     state, solves, undecided, probes = State.start(start), 0, False, 0
     guess = Guess()
     last: bool | None = None  # the last answer consumed (infeasible?)
+    here = _Here(local)
 
     def collect(wait: bool) -> None:
-        for trial, answer in remote.finished(wait):
-            busy.discard(trial)
-            known[trial] = answer
+        """Record what was answered; with `wait`, wait for one answer first (if any runs)."""
+        while True:
+            got = here.finished(0.01 if wait and here.busy else 0.0)
+            got += remote.finished(wait and not here.busy and not got)
+            for trial, answer in got:
+                busy.discard(trial)
+                known[trial] = answer
+            if got or not wait or not busy:
+                return
 
-    while True:
-        while (need := state.trial()) is not None and need in known:
-            answer = known[need]
-            if answer not in (Answer.INFEASIBLE, Answer.FEASIBLE):
-                del known[need]  # never kept as a proof: asked again, it is probed again
-                undecided = True
-            solves += answer is not Answer.SKIPPED
-            state = state.after(answer is Answer.INFEASIBLE)
-            last = guess.saw(last, answer is Answer.INFEASIBLE)
-        if need is None:
-            return Filtered(list(state.keep), solves, undecided, probes)
-        collect(wait=False)
-        if need in known:
-            continue
-        if not may_start():
-            if need in busy:
-                collect(wait=True)
-            else:
-                known[need] = Answer.SKIPPED
-            continue
-        plan = speculate(state, known, busy, remote.idle() + 1, guess, last)
-        for trial in plan[1:]:
-            remote.submit(trial)
-            busy.add(trial)
-        probes += len(plan)
-        if plan:
-            known[plan[0]] = local(plan[0])
-        else:
+    try:
+        while True:
+            while (need := state.trial()) is not None and need in known:
+                answer = known[need]
+                if answer not in (Answer.INFEASIBLE, Answer.FEASIBLE):
+                    del known[need]  # never kept as a proof: asked again, it is probed again
+                    undecided = True
+                solves += answer is not Answer.SKIPPED
+                state = state.after(answer is Answer.INFEASIBLE)
+                last = guess.saw(last, answer is Answer.INFEASIBLE)
+            if need is None:
+                return Filtered(list(state.keep), solves, undecided, probes)
+            collect(wait=False)
+            if need in known:
+                continue
+            if not may_start():
+                if need in busy:
+                    collect(wait=True)
+                else:
+                    known[need] = Answer.SKIPPED
+                continue
+            width = remote.idle() + (not here.busy)
+            plan = speculate(state, known, busy, width, guess, last)
+            if plan and not here.busy:  # the likeliest here: no hand-over
+                here.submit(plan.pop(0))
+                probes += 1
+            for trial in plan:
+                remote.submit(trial)
+            probes += len(plan)
+            busy.update(here.trials, plan)
             collect(wait=True)
+    finally:
+        here.close()
+
+
+class _Here:
+    """The calling process's probe: `answer` run in a thread, one trial at a time."""
+
+    def __init__(self, answer: Callable[[Trial], Answer]) -> None:
+        self.answer = answer
+        self.trials: list[Trial] = []  # the one being answered, if any
+        self._inbox: queue.SimpleQueue[Trial | None] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[tuple[Trial, Answer | BaseException]] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a trial is being answered."""
+        return bool(self.trials)
+
+    def submit(self, trial: Trial) -> None:
+        """Start answering `trial` (only when not busy)."""
+        self.trials = [trial]
+        self._inbox.put(trial)
+
+    def finished(self, timeout: float) -> list[tuple[Trial, Answer]]:
+        """The answer, if it came within `timeout` seconds (a probe's error is raised)."""
+        try:
+            trial, answer = self._done.get(timeout=timeout) if timeout else self._done.get_nowait()
+        except queue.Empty:
+            return []
+        self.trials = []
+        if isinstance(answer, BaseException):
+            raise answer
+        return [(trial, answer)]
+
+    def close(self) -> None:
+        """Let the probe under way end, then stop the thread."""
+        self._inbox.put(None)
+        self._thread.join()
+
+    def _serve(self) -> None:
+        while (trial := self._inbox.get()) is not None:
+            try:
+                answer: Answer | BaseException = self.answer(trial)
+            except BaseException as exc:  # the caller raises it
+                answer = exc
+            self._done.put((trial, answer))
 
 
 class Guess:
