@@ -158,7 +158,7 @@ def _how(out: Any) -> str:
         members = ", ".join(m.rule for m in out.conflict)
         return (
             f"conflict [{members}] by {out.method}, minimal {out.minimal}, "
-            f"{out.solves} solves, {out.probes} probes"
+            f"{out.solves} solves, {out.probes} probes, {out.ahead} answered ahead"
         )
     figures = list(
         getattr(out, "rules", None)

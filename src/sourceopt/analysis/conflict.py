@@ -42,6 +42,7 @@ class Conflict:
     minimal: bool  # every survivor was proven necessary (no solve stopped undecided)
     solves: int  # feasibility solves used (those of the sequential run)
     probes: int = 0  # feasibility solves started (with a prober: speculation included)
+    ahead: int = 0  # with a prober: the solves consumed that a guess had started ahead
 
 
 def find_conflict(
@@ -97,7 +98,8 @@ def find_conflict(
 
     out = speculative_filter(start, answer, prober, may_start)
     minimal = not (undecided or out.undecided)
-    return Conflict(tuple(out.members), method, minimal, solves + out.solves, solves + out.probes)
+    total = solves + out.solves
+    return Conflict(tuple(out.members), method, minimal, total, solves + out.probes, out.ahead)
 
 
 def deletion_filter(start: list[int], infeasible: Callable[[list[int]], bool]) -> list[int]:

@@ -105,6 +105,7 @@ class Filtered:
     solves: int  # the solves the sequential run makes (the answers the machine consumed)
     undecided: bool  # some consumed answer was undecided: the set may not be irreducible
     probes: int  # the probes started, here and on the prober (speculation included)
+    ahead: int = 0  # the answers consumed that a guess had started before they were asked for
 
 
 def speculative_filter(
@@ -124,7 +125,8 @@ def speculative_filter(
     """
     known: dict[Trial, Answer] = {}
     busy: set[Trial] = set()
-    state, solves, undecided, probes = State.start(start), 0, False, 0
+    guessed: set[Trial] = set()  # trials started before the machine asked for them
+    state, solves, undecided, probes, ahead = State.start(start), 0, False, 0, 0
     guess = Guess()
     last: bool | None = None  # the last answer consumed (infeasible?)
     here = _Here(local)
@@ -148,10 +150,11 @@ def speculative_filter(
                     del known[need]  # never kept as a proof: asked again, it is probed again
                     undecided = True
                 solves += answer is not Answer.SKIPPED
+                ahead += need in guessed
                 state = state.after(answer is Answer.INFEASIBLE)
                 last = guess.saw(last, answer is Answer.INFEASIBLE)
             if need is None:
-                return Filtered(list(state.keep), solves, undecided, probes)
+                return Filtered(list(state.keep), solves, undecided, probes, ahead)
             collect(wait=False)
             if need in known:
                 continue
@@ -170,6 +173,7 @@ def speculative_filter(
                 remote.submit(trial)
             probes += len(plan)
             busy.update(here.trials, plan)
+            guessed.update(t for t in busy if t != need)
             collect(wait=True)
     finally:
         here.close()

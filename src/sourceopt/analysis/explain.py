@@ -63,6 +63,7 @@ class Explanation:
     final: bool = True
     relaxation_stopped: bool = False  # a limit stopped the relaxation's search (none found)
     probes: int = 0  # feasibility solves started by the conflict search (``--jobs``: guesses too)
+    ahead: int = 0  # ``--jobs``: the conflict search's solves that a guess had started ahead
 
     @property
     def conflict_frame(self) -> pd.DataFrame:
@@ -180,6 +181,7 @@ def explain(
         final=conflict.minimal and relaxed,
         relaxation_stopped=stopped,
         probes=conflict.probes,
+        ahead=conflict.ahead,
     )
 
 
