@@ -8,9 +8,9 @@ the solver settings and the sets of conflict groups to enforce (positions in
 A worker process answers many probes of one explanation, so it builds the explanation's
 set-up (:func:`~sourceopt.analysis.explain.explain_setup`, then the groups) once and keeps
 it, keyed by the explanation's `tag` (a random name the caller gives each explanation)
-and the options; the scenario itself travels once per worker process
-too: a job's :class:`ProbeScenario` carries it only when the worker may not hold it yet
-(its first job, after a failure, and always on a Dask cluster).
+and the options; the scenario itself travels once per worker process too: a job's
+:class:`ProbeScenario` carries it only when the worker may not hold it yet (its first job,
+after a failure, and always on a Dask cluster, whose tasks may land on any worker).
 """
 
 from __future__ import annotations

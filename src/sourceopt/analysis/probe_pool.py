@@ -27,7 +27,13 @@ from sourceopt.errors import AnalysisError
 from sourceopt.jobs.execute import DEFAULT_TIME_LIMIT
 from sourceopt.jobs.failures import Failure, FailureKind
 from sourceopt.jobs.model import InlineJob
-from sourceopt.jobs.supervise import Limits, Outcome, WorkerDiedError, WorkerHandle
+from sourceopt.jobs.supervise import (
+    Limits,
+    Outcome,
+    WorkerDiedError,
+    WorkerHandle,
+    run_supervised,
+)
 from sourceopt.scenario.model import Scenario
 from sourceopt.solvers.base import Status
 
@@ -143,8 +149,6 @@ class ProbePool:
 
     def _run(self, k: int, trial: Trial, carry: bool) -> dict[str, Any] | Failure | None:
         """One probe as an ``explain-probes`` job: its JSON answer or its Failure."""
-        from sourceopt.jobs.supervise import run_supervised
-
         options: dict[str, Any] = {**self.options, "sets": [list(trial)], "tag": self.tag}
         left = self.per_probe
         if self.deadline is not None:
