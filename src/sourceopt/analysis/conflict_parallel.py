@@ -123,60 +123,86 @@ def speculative_filter(
     as in the sequential run. Returns once the machine is done and this process's probe
     (maybe a guess no longer needed) has ended.
     """
-    known: dict[Trial, Answer] = {}
-    busy: set[Trial] = set()
-    guessed: set[Trial] = set()  # trials started before the machine asked for them
-    state, solves, undecided, probes, ahead = State.start(start), 0, False, 0, 0
-    guess = Guess()
-    last: bool | None = None  # the last answer consumed (infeasible?)
     here = _Here(local)
+    try:
+        out = _Run(start, here, remote, may_start).run()
+    except BaseException:
+        here.close(wait=False)  # Ctrl-C or a failed probe: do not wait for the one under way
+        raise
+    here.close(wait=True)  # a guess no longer needed may still be running: let it end
+    return out
 
-    def collect(wait: bool) -> None:
+
+class _Run:
+    """One speculative filter: the machine, the table of answers, the probes under way."""
+
+    def __init__(
+        self, start: list[int], here: _Here, remote: Prober, may_start: Callable[[], bool]
+    ) -> None:
+        self.here, self.remote, self.may_start = here, remote, may_start
+        self.state = State.start(start)
+        self.known: dict[Trial, Answer] = {}
+        self.busy: set[Trial] = set()
+        self.guessed: set[Trial] = set()  # trials started before the machine asked for them
+        self.guess = Guess()
+        self.last: bool | None = None  # the last answer consumed (infeasible?)
+        self.solves, self.undecided, self.probes, self.ahead = 0, False, 0, 0
+
+    def run(self) -> Filtered:
+        """Advance on known answers, start the likeliest trials, wait; until done."""
+        while (need := self.consume()) is not None:
+            self.collect(wait=False)
+            if need in self.known:
+                continue
+            if not self.may_start():  # none starts after the deadline: skipped, unless
+                if need in self.busy:  # it runs already
+                    self.collect(wait=True)
+                else:
+                    self.known[need] = Answer.SKIPPED
+                continue
+            self.start(need)
+            self.collect(wait=True)
+        keep = list(self.state.keep)
+        return Filtered(keep, self.solves, self.undecided, self.probes, self.ahead)
+
+    def consume(self) -> Trial | None:
+        """Move the machine on the known answers; the trial it waits for (None: done)."""
+        while (need := self.state.trial()) is not None and need in self.known:
+            answer = self.known[need]
+            if answer not in (Answer.INFEASIBLE, Answer.FEASIBLE):
+                del self.known[need]  # never kept as a proof: asked again, it is probed again
+                self.undecided = True
+            self.solves += answer is not Answer.SKIPPED
+            self.ahead += need in self.guessed
+            infeasible = answer is Answer.INFEASIBLE
+            self.state = self.state.after(infeasible)
+            self.last = self.guess.saw(self.last, infeasible)
+        return need
+
+    def start(self, need: Trial) -> None:
+        """Start the likeliest trials on every free probe (this process's first)."""
+        here = self.here
+        width = self.remote.idle() + (not here.busy)
+        plan = speculate(self.state, self.known, self.busy, width, self.guess, self.last)
+        if plan and not here.busy:  # the likeliest here: no hand-over
+            here.submit(plan.pop(0))
+            self.probes += 1
+        for trial in plan:
+            self.remote.submit(trial)
+        self.probes += len(plan)
+        self.busy.update(here.trials, plan)
+        self.guessed.update(t for t in self.busy if t != need)
+
+    def collect(self, wait: bool) -> None:
         """Record what was answered; with `wait`, wait for one answer first (if any runs)."""
         while True:
-            got = here.finished(0.01 if wait and here.busy else 0.0)
-            got += remote.finished(wait and not here.busy and not got)
+            got = self.here.finished(0.01 if wait and self.here.busy else 0.0)
+            got += self.remote.finished(wait and not self.here.busy and not got)
             for trial, answer in got:
-                busy.discard(trial)
-                known[trial] = answer
-            if got or not wait or not busy:
+                self.busy.discard(trial)
+                self.known[trial] = answer
+            if got or not wait or not self.busy:
                 return
-
-    try:
-        while True:
-            while (need := state.trial()) is not None and need in known:
-                answer = known[need]
-                if answer not in (Answer.INFEASIBLE, Answer.FEASIBLE):
-                    del known[need]  # never kept as a proof: asked again, it is probed again
-                    undecided = True
-                solves += answer is not Answer.SKIPPED
-                ahead += need in guessed
-                state = state.after(answer is Answer.INFEASIBLE)
-                last = guess.saw(last, answer is Answer.INFEASIBLE)
-            if need is None:
-                return Filtered(list(state.keep), solves, undecided, probes, ahead)
-            collect(wait=False)
-            if need in known:
-                continue
-            if not may_start():
-                if need in busy:
-                    collect(wait=True)
-                else:
-                    known[need] = Answer.SKIPPED
-                continue
-            width = remote.idle() + (not here.busy)
-            plan = speculate(state, known, busy, width, guess, last)
-            if plan and not here.busy:  # the likeliest here: no hand-over
-                here.submit(plan.pop(0))
-                probes += 1
-            for trial in plan:
-                remote.submit(trial)
-            probes += len(plan)
-            busy.update(here.trials, plan)
-            guessed.update(t for t in busy if t != need)
-            collect(wait=True)
-    finally:
-        here.close()
 
 
 class _Here:
@@ -211,10 +237,11 @@ class _Here:
             raise answer
         return [(trial, answer)]
 
-    def close(self) -> None:
-        """Let the probe under way end, then stop the thread."""
+    def close(self, wait: bool) -> None:
+        """Stop the thread; with `wait`, once the probe under way has ended."""
         self._inbox.put(None)
-        self._thread.join()
+        if wait:
+            self._thread.join()
 
     def _serve(self) -> None:
         while (trial := self._inbox.get()) is not None:
