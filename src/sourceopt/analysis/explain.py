@@ -151,10 +151,10 @@ def explain(
         from sourceopt.analysis.probe_pool import ProbePool
 
         options = {"variant": variant, "backend": backend, "time_limit": time_limit}
+        options["mip_gap"] = mip_gap
         pool = ProbePool(
-            scenario, options | {"mip_gap": mip_gap}, jobs - 1, executor=executor,
-            scheduler=scheduler, deadline=deadline, per_probe=setup.options.time_limit,
-            setup_seconds=built,
+            scenario, options, jobs - 1, executor=executor, scheduler=scheduler,
+            deadline=deadline, per_probe=setup.options.time_limit, setup_seconds=built,
         )  # fmt: skip
     try:
         members, conflict = minimal_conflict(setup, grouped, deadline, pool)

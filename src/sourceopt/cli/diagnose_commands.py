@@ -66,6 +66,7 @@ def explain_command(
 
     with user_errors():
         scenario = run.load_with(file, [variant])
+        # no progress bar: the conflict search has no count of figures to show
         out = explain(
             scenario,
             variant=variant,
@@ -74,7 +75,7 @@ def explain_command(
             executor=par.executor,
             scheduler=par.scheduler,
             analysis_time_limit=par.analysis_time_limit,
-        )  # fmt: skip  (no progress bar: the conflict search has no count of figures)
+        )
     chosen = apply_variant(scenario, variant)
     run.emit(out.to_dict(), lambda: _explain_text(out, chosen))
     sys.exit(status_exit(out.status, out.verified))
