@@ -34,6 +34,9 @@ from sourceopt.solvers.base import Status
 ROOT = Path(__file__).resolve().parents[2]
 SETASIDE = ROOT / "scenarios" / "infeasible-setaside.yaml"
 FREIGHT = ROOT / "tests" / "data" / "explain" / "freight50-no-broker" / "freight50.yaml"
+CHAIRS = ROOT / "docs" / "examples" / "office-chairs.yaml"
+# every infeasible variant of scenarios/ and docs/examples/, and the explain test case
+CATALOGUE = [(SETASIDE, "base"), (CHAIRS, "small-business-80pct"), (FREIGHT, "no-broker")]
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +135,8 @@ def test_the_bundled_infeasible_scenarios_give_the_sequential_conflict(
 ) -> None:
     if not iis:  # the deletion filter from every group: many more trials to guess
         monkeypatch.setattr(conflict_module, "iis_seed", lambda setup, grouped: None)
-    for sc, variant in ((load_scenario(SETASIDE), "base"), (load_scenario(FREIGHT), "no-broker")):
-        one, many = both_ways(sc, workers[: jobs - 1], variant)
+    for path, variant in CATALOGUE:
+        one, many = both_ways(load_scenario(path), workers[: jobs - 1], variant)
         assert one.members
         same(one, many)
         assert many.probes >= 1
