@@ -37,10 +37,48 @@ def test_frontier_and_price_to_win_on_a_dask_cluster_equal_the_sequential_run(
 
 
 def test_explain_on_a_dask_cluster_equals_the_sequential_run(scheduler: str) -> None:
+    import time
+
     from sourceopt.analysis import explain
+    from sourceopt.analysis.conflict import deletion_filter
+    from sourceopt.analysis.conflict_parallel import Answer, Trial, answer_of, speculative_filter
+    from sourceopt.analysis.diagnose_common import feasible
+    from sourceopt.analysis.explain import explain_setup
+    from sourceopt.analysis.groups import conflict_groups
+    from sourceopt.analysis.probe_pool import ProbePool
+    from sourceopt.solvers.base import Status
 
     sc = load_scenario("scenarios/infeasible-setaside.yaml")
     one = explain(sc, relax=False)
     two = explain(sc, relax=False, jobs=2, executor="dask", scheduler=scheduler)
     assert two.to_dict() == one.to_dict()
     assert (two.method, two.minimal, two.solves) == (one.method, one.minimal, one.solves)
+    # the filter from every group, this process's probes slowed so that the cluster's count
+    setup = explain_setup(sc)
+    grouped = conflict_groups(setup.scenario, setup.program)
+    start = list(range(len(grouped.groups)))
+
+    def slow(trial: Trial) -> Answer:
+        time.sleep(0.3)
+        return answer_of(feasible(setup, grouped.with_only(list(trial))))
+
+    pool = ProbePool(sc, {}, 1, executor="dask", scheduler=scheduler)
+    answered: list[Answer] = []
+    finished = pool.finished
+
+    def watched(wait: bool) -> list[tuple[Trial, Answer]]:
+        done = finished(wait)
+        answered.extend(a for _, a in done)
+        return done
+
+    pool.finished = watched  # type: ignore[method-assign]
+    try:
+        got = speculative_filter(start, slow, pool, lambda: True)
+    finally:
+        pool.close()
+    expected = deletion_filter(
+        start, lambda t: feasible(setup, grouped.with_only(t)) is Status.INFEASIBLE
+    )
+    assert got.members == expected
+    assert not got.undecided
+    assert {Answer.INFEASIBLE, Answer.FEASIBLE} & set(answered)  # the cluster answered
