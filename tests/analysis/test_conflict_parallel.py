@@ -47,6 +47,7 @@ class RandomProber:
     def __init__(self, oracle: Oracle, width: int, rng: random.Random) -> None:
         self.oracle, self.width, self.rng = oracle, width, rng
         self.busy: list[Trial] = []
+        self.cancelled: list[Trial] = []
 
     def idle(self) -> int:
         return self.width - len(self.busy)
@@ -54,6 +55,13 @@ class RandomProber:
     def submit(self, trial: Trial) -> None:
         assert len(self.busy) < self.width
         self.busy.append(trial)
+
+    def cancel(self, trial: Trial) -> bool:
+        if self.rng.random() < 0.5:  # a prober may refuse (a borrowed worker)
+            return False
+        self.busy.remove(trial)
+        self.cancelled.append(trial)
+        return True
 
     def finished(self, wait: bool) -> list[tuple[Trial, Answer]]:
         done = [t for t in self.busy if self.rng.random() < 0.5]
@@ -64,12 +72,16 @@ class RandomProber:
         return [(t, self.oracle.answer(t)) for t in done]
 
 
-def sequential(start: list[int], oracle: Oracle) -> tuple[list[int], int, bool]:
+def sequential(
+    start: list[int], oracle: Oracle, asked: set[Trial] | None = None
+) -> tuple[list[int], int, bool]:
     solves, undecided = 0, False
 
     def infeasible(trial: list[int]) -> bool:
         nonlocal solves, undecided
         solves += 1
+        if asked is not None:
+            asked.add(tuple(trial))
         answer = oracle.answer(tuple(trial))
         undecided |= answer is Answer.UNDECIDED
         return answer is Answer.INFEASIBLE
@@ -88,11 +100,29 @@ def test_the_speculative_filter_is_the_sequential_one(jobs: int, undecided: floa
         rng.shuffle(start)
         if oracle.answer(tuple(start)) is not Answer.INFEASIBLE:
             continue
-        members, solves, was_undecided = sequential(start, oracle)
-        got = speculative_filter(
-            start, oracle.answer, RandomProber(oracle, jobs - 1, rng), lambda: True
-        )
+        asked: set[Trial] = set()
+        members, solves, was_undecided = sequential(start, oracle, asked)
+        prober = RandomProber(oracle, jobs - 1, rng)
+        got = speculative_filter(start, oracle.answer, prober, lambda: True)
         assert (got.members, got.solves, got.undecided) == (members, solves, was_undecided)
+        if not undecided:  # (an undecided answer is not kept: its trial may be guessed again)
+            assert not set(prober.cancelled) & asked  # only guesses the filter never asks
+
+
+def test_a_lost_guess_is_one_the_machine_can_no_longer_ask() -> None:
+    rng = random.Random(11)
+    for _ in range(50):
+        n = rng.randint(2, 30)
+        oracle = Oracle(rng, n)
+        start = list(range(n))
+        if oracle.answer(tuple(start)) is not Answer.INFEASIBLE:
+            continue
+        state, seen = State.start(start), []
+        while (trial := state.trial()) is not None:
+            seen.append(state)
+            state = state.after(oracle.answer(trial) is Answer.INFEASIBLE)
+        for k, earlier in enumerate(seen):  # every later trial may still be asked
+            assert all(earlier.may_ask(later.trial() or ()) for later in seen[k:])
 
 
 def test_a_spent_budget_keeps_every_group_not_yet_dropped() -> None:

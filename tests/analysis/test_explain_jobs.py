@@ -228,3 +228,25 @@ def test_cli_explain_with_jobs() -> None:
     bad = runner.invoke(cli, ["explain", str(SETASIDE), "--executor", "dask"])
     assert bad.exit_code == 2
     assert "--scheduler" in bad.output
+
+
+def test_a_cancelled_guess_frees_its_worker_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a scenario named test-hook-hang hangs every worker job past every limit: only the
+    # cancel (the worker killed) frees the slot, and the lost guess reports nothing
+    monkeypatch.setenv("SOURCEOPT_TEST_HOOKS", "1")
+    sc = load_scenario(SETASIDE).with_changes(name="test-hook-hang")
+    pool = ProbePool(sc, {}, 1)
+    try:
+        while not pool.idle():
+            time.sleep(0.01)
+        pool.submit((0, 1))
+        give_up = time.monotonic() + 30
+        while not pool.cancel((0, 1)):  # once the slot has handed it to its worker
+            assert time.monotonic() < give_up
+            time.sleep(0.01)
+        while not pool.idle():
+            assert time.monotonic() < give_up
+            time.sleep(0.01)
+        assert pool.finished(wait=True) == []
+    finally:
+        pool.close()

@@ -70,6 +70,14 @@ class State:
         size = min(self.size, len(self.keep) - self.i)
         return self.keep[: self.i] + self.keep[self.i + size :]
 
+    def may_ask(self, trial: Trial) -> bool:
+        """Whether the machine may still ask about `trial` from here (else: a lost guess).
+
+        Every later trial lies within the kept set and holds its proven prefix.
+        """
+        held = set(trial)
+        return held <= set(self.keep) and held >= set(self.keep[: self.i])
+
     def after(self, infeasible: bool) -> State:
         """The next state, given the answer to :meth:`trial` (as the sequential loop moves)."""
         keep, i = self.keep, self.i
@@ -94,6 +102,10 @@ class Prober(Protocol):
 
     def finished(self, wait: bool) -> list[tuple[Trial, Answer]]:
         """The trials answered since the last call; with `wait`, block until there is one."""
+        ...
+
+    def cancel(self, trial: Trial) -> bool:
+        """Stop answering `trial` if it can (its answer is then never reported)."""
         ...
 
 
@@ -177,7 +189,14 @@ class _Run:
             infeasible = answer is Answer.INFEASIBLE
             self.state = self.state.after(infeasible)
             self.last = self.guess.saw(self.last, infeasible)
+            self.drop_lost()
         return need
+
+    def drop_lost(self) -> None:
+        """Stop the remote guesses the machine can no longer ask about (their slots free)."""
+        for trial in [t for t in self.busy if not self.state.may_ask(t)]:
+            if trial not in self.here.trials and self.remote.cancel(trial):
+                self.busy.discard(trial)
 
     def start(self, need: Trial) -> None:
         """Start the likeliest trials on every free probe (this process's first)."""

@@ -81,6 +81,8 @@ class ProbePool:
         self._idle: list[int] = []  # slots ready for a trial
         self._busy = 0
         self._done: list[tuple[Trial, Answer]] = []
+        self._running: list[Trial | None] = [None] * len(self._handles)
+        self._cancelled: set[Trial] = set()
         self._count = 0
         self._threads = [
             threading.Thread(target=self._serve, args=(k,), daemon=True)
@@ -109,6 +111,21 @@ class ProbePool:
             done, self._done = self._done, []
             return done
 
+    def cancel(self, trial: Trial) -> bool:
+        """Kill the worker answering `trial` (own workers only; a new one starts on demand).
+
+        A worker costs a start (imports, the scenario, the build) to replace: worth it for
+        a guess the filter can no longer ask about, which may run as long as any probe.
+        """
+        if not self._own or self._client is not None:
+            return False
+        with self._cond:
+            if trial not in self._running:
+                return False
+            self._cancelled.add(trial)
+            self._handles[self._running.index(trial)].kill()
+            return True
+
     def close(self) -> None:
         """Stop every slot; probes still running are abandoned (their own workers killed).
 
@@ -135,14 +152,19 @@ class ProbePool:
         with self._cond:
             self._idle.append(k)
         while (trial := self._inboxes[k].get()) is not None:
+            with self._cond:
+                self._running[k] = trial
             try:
                 payload = self._run(k, trial, carry)
             except Exception as exc:  # a lost cluster, a stopped pool: the probe is undecided
                 payload = Failure(FailureKind.CRASH, f"the probe was lost ({exc})")
-            answer = _answer(payload)
             carry = self.executor == "dask" or not isinstance(payload, dict)
             with self._cond:
-                self._done.append((trial, answer))
+                self._running[k] = None
+                if trial in self._cancelled:  # no one waits for it
+                    self._cancelled.discard(trial)
+                else:
+                    self._done.append((trial, _answer(payload)))
                 self._busy -= 1
                 self._idle.append(k)
                 self._cond.notify_all()
