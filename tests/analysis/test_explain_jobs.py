@@ -232,7 +232,7 @@ def test_cli_explain_with_jobs() -> None:
 
 def test_a_cancelled_guess_frees_its_worker_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # a scenario named test-hook-hang hangs every worker job past every limit: only the
-    # cancel (the worker killed) frees the slot, and the lost guess reports nothing
+    # cancel (the worker killed) frees the slot, and the lost guess is reported undecided
     monkeypatch.setenv("SOURCEOPT_TEST_HOOKS", "1")
     sc = load_scenario(SETASIDE).with_changes(name="test-hook-hang")
     pool = ProbePool(sc, {}, 1)
@@ -247,6 +247,6 @@ def test_a_cancelled_guess_frees_its_worker_at_once(monkeypatch: pytest.MonkeyPa
         while not pool.idle():
             assert time.monotonic() < give_up
             time.sleep(0.01)
-        assert pool.finished(wait=True) == []
+        assert pool.finished(wait=True) == [((0, 1), Answer.UNDECIDED)]
     finally:
         pool.close()

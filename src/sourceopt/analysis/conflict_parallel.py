@@ -105,7 +105,7 @@ class Prober(Protocol):
         ...
 
     def cancel(self, trial: Trial) -> bool:
-        """Stop answering `trial` if it can (its answer is then never reported)."""
+        """Stop answering `trial` if it can (it is then reported undecided, at once)."""
         ...
 
 
@@ -193,10 +193,14 @@ class _Run:
         return need
 
     def drop_lost(self) -> None:
-        """Stop the remote guesses the machine can no longer ask about (their slots free)."""
+        """Stop the remote guesses the machine can no longer ask about (their slots free).
+
+        Their (undecided) answers still come back: they wake the driver to use the slot,
+        and are never consumed (the machine never asks about those trials).
+        """
         for trial in [t for t in self.busy if not self.state.may_ask(t)]:
-            if trial not in self.here.trials and self.remote.cancel(trial):
-                self.busy.discard(trial)
+            if trial not in self.here.trials:
+                self.remote.cancel(trial)
 
     def start(self, need: Trial) -> None:
         """Start the likeliest trials on every free probe (this process's first)."""

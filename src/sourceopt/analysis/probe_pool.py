@@ -82,7 +82,6 @@ class ProbePool:
         self._busy = 0
         self._done: list[tuple[Trial, Answer]] = []
         self._running: list[Trial | None] = [None] * len(self._handles)
-        self._cancelled: set[Trial] = set()
         self._count = 0
         self._threads = [
             threading.Thread(target=self._serve, args=(k,), daemon=True)
@@ -114,15 +113,15 @@ class ProbePool:
     def cancel(self, trial: Trial) -> bool:
         """Kill the worker answering `trial` (own workers only; a new one starts on demand).
 
-        A worker costs a start (imports, the scenario, the build) to replace: worth it for
-        a guess the filter can no longer ask about, which may run as long as any probe.
+        The trial is then reported undecided. A worker costs a start (imports, the
+        scenario, the build) to replace: worth it for a guess the filter can no longer ask
+        about, which may run as long as any probe.
         """
         if not self._own or self._client is not None:
             return False
         with self._cond:
             if trial not in self._running:
                 return False
-            self._cancelled.add(trial)
             self._handles[self._running.index(trial)].kill()
             return True
 
@@ -161,10 +160,7 @@ class ProbePool:
             carry = self.executor == "dask" or not isinstance(payload, dict)
             with self._cond:
                 self._running[k] = None
-                if trial in self._cancelled:  # no one waits for it
-                    self._cancelled.discard(trial)
-                else:
-                    self._done.append((trial, _answer(payload)))
+                self._done.append((trial, _answer(payload)))
                 self._busy -= 1
                 self._idle.append(k)
                 self._cond.notify_all()
