@@ -1,14 +1,23 @@
-"""frontier and price-to-win with ``--executor dask``: chunks on a real Dask LocalCluster give
-the sequential figures (the caller takes the first round-robin chunk, the cluster the rest)."""
+"""frontier, price-to-win and explain with ``--executor dask``: chunks (explain: probes) on a
+real Dask LocalCluster give the sequential figures (the caller takes the first round-robin
+chunk, the cluster the rest)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from sourceopt import load_scenario
-from sourceopt.analysis import frontier, price_to_win
+from sourceopt.analysis import explain, frontier, price_to_win
+from sourceopt.analysis.conflict import deletion_filter
+from sourceopt.analysis.conflict_parallel import Answer, Trial, answer_of, speculative_filter
+from sourceopt.analysis.diagnose_common import feasible
+from sourceopt.analysis.explain import explain_setup
+from sourceopt.analysis.groups import conflict_groups
+from sourceopt.analysis.probe_pool import ProbePool
+from sourceopt.solvers.base import Status
 
 distributed = pytest.importorskip("distributed")
 
@@ -37,17 +46,6 @@ def test_frontier_and_price_to_win_on_a_dask_cluster_equal_the_sequential_run(
 
 
 def test_explain_on_a_dask_cluster_equals_the_sequential_run(scheduler: str) -> None:
-    import time
-
-    from sourceopt.analysis import explain
-    from sourceopt.analysis.conflict import deletion_filter
-    from sourceopt.analysis.conflict_parallel import Answer, Trial, answer_of, speculative_filter
-    from sourceopt.analysis.diagnose_common import feasible
-    from sourceopt.analysis.explain import explain_setup
-    from sourceopt.analysis.groups import conflict_groups
-    from sourceopt.analysis.probe_pool import ProbePool
-    from sourceopt.solvers.base import Status
-
     sc = load_scenario("scenarios/infeasible-setaside.yaml")
     one = explain(sc, relax=False)
     two = explain(sc, relax=False, jobs=2, executor="dask", scheduler=scheduler)

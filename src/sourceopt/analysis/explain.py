@@ -150,8 +150,9 @@ def explain(
     if jobs > 1:
         from sourceopt.analysis.probe_pool import ProbePool
 
-        options = {"variant": variant, "backend": backend, "time_limit": time_limit}
-        options["mip_gap"] = mip_gap
+        options = {
+            "variant": variant, "backend": backend, "time_limit": time_limit, "mip_gap": mip_gap,
+        }  # fmt: skip
         pool = ProbePool(
             scenario, options, jobs - 1, executor=executor, scheduler=scheduler,
             deadline=deadline, per_probe=setup.options.time_limit, setup_seconds=built,
