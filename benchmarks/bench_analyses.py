@@ -6,7 +6,8 @@
 
 ``--goal`` runs the goal lines of issue 16 instead (:data:`GOALS`, one family per line: the
 analysis, warm, against one cold solve of the same program, or ``--jobs 2`` against
-``--jobs 1``), each printing its ratio and the goal.
+``--jobs 1``), each printing its ratio and the goal. The ``explain`` lines explain the
+family's scenario made infeasible by one more rule (:func:`_contradicted`).
 
 For each family the scenario is written to a temporary folder (YAML + Parquet) by
 ``benchmarks.generators.write_scenario``. "reuse" is the library analysis (one load, one
@@ -26,7 +27,7 @@ from typing import Any
 
 from benchmarks.generators import write_scenario
 from sourceopt import build_program, load_scenario
-from sourceopt.analysis import frontier, price_to_win, rule_costs, stress, without_rule
+from sourceopt.analysis import explain, frontier, price_to_win, rule_costs, stress, without_rule
 from sourceopt.scenario.schema import MaxShareRule
 from sourceopt.solve import solve_options, solve_program
 
@@ -101,6 +102,10 @@ _PTW = {"supplier": "S0000", "tolerance": 1e-2, "limit": 6, "jobs": 2}
 
 _F10 = {"points": 10, "jobs": 2}
 
+# the conflict search only (the relaxation is one solve, the same with --jobs): a scenario
+# made infeasible by a contradictory rule (_contradicted)
+_EXPLAIN = {"jobs": 2, "relax": False}
+
 GOALS: dict[str, tuple[str, int, str, dict[str, Any], float]] = {
     # name: family, offers, analysis, its options, the goal: the analysis' time at most that
     # many cold solves, or for a "jobs-" line --jobs N at least that many times --jobs 1
@@ -117,6 +122,8 @@ GOALS: dict[str, tuple[str, int, str, dict[str, Any], float]] = {
     "jobs-frontier-award-mip-2k-10": ("award-mip", 2_000, "frontier", _F10, 1.7),
     "jobs-ptw-award-mip": ("award-mip", 10_000, "price-to-win", _PTW, 1.7),
     "jobs-ptw-award-mip-2k": ("award-mip", 2_000, "price-to-win", _PTW, 1.7),
+    "jobs-explain-award-mip": ("award-mip", 10_000, "explain", _EXPLAIN, 1.7),
+    "jobs-explain-award-mip-2k": ("award-mip", 2_000, "explain", _EXPLAIN, 1.7),
     "stress-coupa": ("coupa-scale", 1_080_000, "stress", {}, 10.0),
     "rules-coupa": ("coupa-scale", 1_080_000, "rules", {}, 10.0),
     "stress-coupa-2": ("coupa-scale", 1_080_000, "stress", {"jobs": 2}, 10.0),
@@ -125,7 +132,17 @@ GOALS: dict[str, tuple[str, int, str, dict[str, Any], float]] = {
 """The goal lines; the coupa-scale and 1,000,000-offer lines are for a quiet machine."""
 
 
+def _contradicted(sc: Any) -> Any:
+    """The scenario made infeasible: no supplier over 30 % of an item, while the items of
+    group 0 may have at most 3 suppliers each (3 x 30 % < 100 %). Only the MIP sees it: the
+    LP relaxation has no IIS, so the deletion filter starts from every group."""
+    rule = MaxShareRule(type="max_share", name="max-30pct-per-item", limit=0.3)
+    return sc.with_changes(rules=(*sc.rules, rule), rule_origins=(*sc.rule_origins, "bench"))
+
+
 def _analysis(kind: str, sc: Any, options: dict[str, Any]) -> tuple[float, Any]:
+    if kind == "explain":
+        return _timed(explain, sc, **options)
     if kind == "rules":
         return _timed(rule_costs, sc, **options)
     if kind == "stress":
@@ -137,6 +154,12 @@ def _analysis(kind: str, sc: Any, options: dict[str, Any]) -> tuple[float, Any]:
 
 def _how(out: Any) -> str:
     """How the figures were found: methods counted, re-solves, figures not final."""
+    if hasattr(out, "conflict"):  # an explanation
+        members = ", ".join(m.rule for m in out.conflict)
+        return (
+            f"conflict [{members}] by {out.method}, minimal {out.minimal}, "
+            f"{out.solves} solves, {out.probes} probes, {out.ahead} answered ahead"
+        )
     figures = list(
         getattr(out, "rules", None)
         or getattr(out, "suppliers", None)
@@ -156,6 +179,8 @@ def run_goal(name: str, seed: int, folder: Path) -> None:
     family, offers, kind, options, goal = GOALS[name]
     path = write_scenario(family, offers, folder, seed)
     sc = load_scenario(path)
+    if kind == "explain":
+        sc = _contradicted(sc)
     program = build_program(sc)
     _show("goal", f"{name}: {family}/{offers:,} {kind} {options}")
     _show(
@@ -164,9 +189,11 @@ def run_goal(name: str, seed: int, folder: Path) -> None:
     if name.startswith("jobs-"):
         t1, one = _analysis(kind, sc, {**options, "jobs": 1})
         _show("jobs 1", t1)
-        t2, _ = _analysis(kind, sc, options)
+        t2, two = _analysis(kind, sc, options)
         _show(f"jobs {options['jobs']}", t2)
         _show("speed-up", f"{t1 / t2:.2f}x (goal >= {goal}x): {_how(one)}")
+        if kind == "explain":
+            _show(f"jobs {options['jobs']} found", _how(two))
         return
     t_solve, base = _timed(solve_program, sc, program, solve_options(sc))
     _show("one cold solve", t_solve)

@@ -56,20 +56,27 @@ def test_solve_job_happy_path(server: Server) -> None:
         ("frontier", {"against": "max_share", "points": 3}),
         ("frontier", {"against": "max_share", "points": 4, "jobs": 2}),
         ("price-to-win", {"jobs": 2, "tolerance": 1e-3}),
+        ("explain", {"jobs": 2}),
     ],
 )
 def test_analysis_jobs(server: Server, kind: str, options: dict[str, object]) -> None:
+    scenario = small()
+    if kind == "explain":  # something to explain: globex locked on 80 % of the nuts
+        lock = {"type": "award", "name": "lock", "supplier": "globex", "item": "nut"}
+        scenario["rules"].append(lock | {"min_units": 40})  # type: ignore[union-attr]
     with server.client() as client:
         kinds = client.post("/v1/jobs", json={"scenario": small(), "kind": "no-such"}).json()
         assert kind in kinds["problems"][0]["message"].split("this server runs: ")[1].split(", ")
-        body = {"scenario": small(), "kind": kind, "options": options}
+        body = {"scenario": scenario, "kind": kind, "options": options}
         job = client.post("/v1/jobs", json=body).json()
         done = wait_for(client, job["id"])
     assert done["status"] == "succeeded", done
     assert done["result"]["scenario"] == "small"  # type: ignore[index]
     if options.get("jobs"):  # shared with the worker's own workers: the sequential figures
-        sequential = run_kind(kind, load_scenario(small()), {**options, "jobs": 1})
+        sequential = run_kind(kind, load_scenario(scenario), {**options, "jobs": 1})
         assert done["result"] == sequential
+    if kind == "explain":
+        assert [m["rule"] for m in done["result"]["conflict"]] == ["cap", "lock"]  # type: ignore[index]
 
 
 def test_sync_solve(server: Server) -> None:

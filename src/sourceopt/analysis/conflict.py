@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +29,9 @@ from sourceopt.formulation.program import ColumnKind, Program
 from sourceopt.solvers import highs_threads
 from sourceopt.solvers.base import Status
 
+if TYPE_CHECKING:
+    from sourceopt.analysis.conflict_parallel import Prober, Trial
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -37,15 +40,24 @@ class Conflict:
     members: tuple[int, ...]  # group positions
     method: str  # "iis" (seeded by the solver's IIS) or "deletion filter"
     minimal: bool  # every survivor was proven necessary (no solve stopped undecided)
-    solves: int  # feasibility solves used
+    solves: int  # feasibility solves used (those of the sequential run)
+    probes: int = 0  # feasibility solves started (with a prober: speculation included)
+    ahead: int = 0  # with a prober: the solves consumed that a guess had started ahead
 
 
-def find_conflict(setup: Setup, grouped: GroupedProgram, deadline: float | None = None) -> Conflict:
+def find_conflict(
+    setup: Setup,
+    grouped: GroupedProgram,
+    deadline: float | None = None,
+    prober: Prober | None = None,
+) -> Conflict:
     """A minimal set of groups that is infeasible with the structure alone.
 
     `deadline` (``time.monotonic()``) caps the search: each solve gets what is left, and once
     nothing is, every group not yet dropped is kept (the set still conflicts; ``minimal`` is
-    False); with nothing proven at all the conflict is empty (and not minimal).
+    False); with nothing proven at all the conflict is empty (and not minimal). With a
+    `prober` the deletion filter answers its trials ahead of need on it as well
+    (:mod:`sourceopt.analysis.conflict_parallel`): the same conflict, sooner.
     """
     solves = 0
     undecided = False
@@ -69,9 +81,25 @@ def find_conflict(setup: Setup, grouped: GroupedProgram, deadline: float | None 
     if seed is not None and len(seed) < len(everything) and infeasible(seed):
         start, method = seed, "iis"
     elif not infeasible(everything):  # the solver said infeasible: the oracle disagrees or
-        return Conflict((), method, False, solves)  # could not tell in time; nothing proven
-    members = deletion_filter(start, infeasible)
-    return Conflict(tuple(members), method, not undecided, solves)
+        return Conflict((), method, False, solves, solves)  # could not tell in time
+    if prober is None:
+        members = deletion_filter(start, infeasible)
+        return Conflict(tuple(members), method, not undecided, solves, solves)
+    from sourceopt.analysis.conflict_parallel import Answer, answer_of, speculative_filter
+
+    def answer(trial: Trial) -> Answer:
+        given = budgeted(setup, deadline)
+        if given is None:
+            return Answer.SKIPPED
+        return answer_of(feasible(given, grouped.with_only(list(trial))))
+
+    def may_start() -> bool:
+        return budgeted(setup, deadline) is not None
+
+    out = speculative_filter(start, answer, prober, may_start)
+    minimal = not (undecided or out.undecided)
+    total = solves + out.solves
+    return Conflict(tuple(out.members), method, minimal, total, solves + out.probes, out.ahead)
 
 
 def deletion_filter(start: list[int], infeasible: Callable[[list[int]], bool]) -> list[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -26,6 +26,9 @@ from sourceopt.formulation.family import Bound, RuleFamily, families, family_of
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Objective
 from sourceopt.solvers.base import Status
+
+if TYPE_CHECKING:
+    from sourceopt.analysis.conflict_parallel import Prober
 
 _ORDER = {"rule": 0, "capacity": 1, "demand": 2}  # rules first: they are what can be changed
 
@@ -59,6 +62,8 @@ class Explanation:
     solves: int = 0
     final: bool = True
     relaxation_stopped: bool = False  # a limit stopped the relaxation's search (none found)
+    probes: int = 0  # feasibility solves started by the conflict search (``--jobs``: guesses too)
+    ahead: int = 0  # ``--jobs``: the conflict search's solves that a guess had started ahead
 
     @property
     def conflict_frame(self) -> pd.DataFrame:
@@ -110,6 +115,9 @@ def explain(
     mip_gap: float | None = None,
     relax: bool = True,
     analysis_time_limit: float | None = None,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> Explanation:
     """Solve a variant; if it is infeasible, name a minimal conflict and the cheapest way out.
 
@@ -117,25 +125,43 @@ def explain(
     an infeasible summary). `analysis_time_limit` caps the whole explanation: each solve gets
     what is left of it (and at most `time_limit`); once nothing is left, the conflict keeps
     every group not yet dropped (it still conflicts) and the relaxation is not sought: the
-    explanation is then ``final: false``.
+    explanation is then ``final: false``. `jobs` > 1 runs up to that many feasibility
+    probes of the conflict search at once, speculatively, this process and ``jobs - 1``
+    supervised workers (or a Dask cluster: `executor`, `scheduler`;
+    :mod:`sourceopt.analysis.conflict_parallel`): the conflict, its method, ``minimal`` and
+    ``solves`` are those of ``jobs=1``.
     """
     started = time.monotonic()
     deadline = None if analysis_time_limit is None else started + analysis_time_limit
-    setup = prepare(
+    setup = explain_setup(
         scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
     )
-    if is_score(setup.scenario):  # a relaxation is priced in money: read the objective as cost
-        plain = setup.scenario.with_changes(objective=Objective())
-        program = build_program(plain).for_gap(setup.options.mip_gap)
-        setup = Setup(plain, program, setup.options, setup.engine)
     chosen = setup.scenario
+    built = time.monotonic() - started  # what a worker's first probe adds (with the groups)
     first = budgeted(setup, deadline)
     status = Status.NO_SOLUTION if first is None else run(first, chosen, setup.program).raw.status
     head = Explanation(chosen.name, chosen.variant, status, final=status in PROVEN)
     if status is not Status.INFEASIBLE:
         return head
+    grouping = time.monotonic()
     grouped = conflict_groups(chosen, setup.program)
-    members, conflict = minimal_conflict(setup, grouped, deadline)
+    built += time.monotonic() - grouping
+    pool = None
+    if jobs > 1:
+        from sourceopt.analysis.probe_pool import ProbePool
+
+        options = {
+            "variant": variant, "backend": backend, "time_limit": time_limit, "mip_gap": mip_gap,
+        }  # fmt: skip
+        pool = ProbePool(
+            scenario, options, jobs - 1, executor=executor, scheduler=scheduler,
+            deadline=deadline, per_probe=setup.options.time_limit, setup_seconds=built,
+        )  # fmt: skip
+    try:
+        members, conflict = minimal_conflict(setup, grouped, deadline, pool)
+    finally:
+        if pool is not None:
+            pool.close()
     relaxation, given = None, budgeted(setup, deadline) if relax else None
     stopped = relax and given is None  # the budget is spent: the relaxation is not sought
     if given is not None:
@@ -155,20 +181,49 @@ def explain(
         conflict.solves,
         final=conflict.minimal and relaxed,
         relaxation_stopped=stopped,
+        probes=conflict.probes,
+        ahead=conflict.ahead,
     )
 
 
+def explain_setup(
+    scenario: Scenario,
+    *,
+    variant: str = "base",
+    backend: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+) -> Setup:
+    """The variant an explanation analyses, built once (a score objective read as cost).
+
+    A relaxation is priced in money, so a score objective is replaced by the plain cost one.
+    The workers of a parallel explanation build the very same set-up
+    (:mod:`sourceopt.analysis.explain_probes`).
+    """
+    setup = prepare(
+        scenario, variant=variant, backend=backend, time_limit=time_limit, mip_gap=mip_gap
+    )
+    if not is_score(setup.scenario):
+        return setup
+    plain = setup.scenario.with_changes(objective=Objective())
+    program = build_program(plain).for_gap(setup.options.mip_gap)
+    return Setup(plain, program, setup.options, setup.engine)
+
+
 def minimal_conflict(
-    setup: Setup, grouped: GroupedProgram | None = None, deadline: float | None = None
+    setup: Setup,
+    grouped: GroupedProgram | None = None,
+    deadline: float | None = None,
+    prober: Prober | None = None,
 ) -> tuple[tuple[ConflictMember, ...], Conflict]:
     """A minimal conflict of an infeasible set-up, in business words (rules first).
 
     What :func:`explain` names and what :func:`sourceopt.solve.solve` puts in an infeasible
-    result's ``conflict``. `deadline`: as for :func:`.conflict.find_conflict`.
+    result's ``conflict``. `deadline` and `prober`: as for :func:`.conflict.find_conflict`.
     """
     chosen = setup.scenario
     grouped = grouped or conflict_groups(chosen, setup.program)
-    conflict = find_conflict(setup, grouped, deadline)
+    conflict = find_conflict(setup, grouped, deadline, prober)
     members = tuple(
         ConflictMember(grouped.groups[k].name, describe(grouped.groups[k], chosen))
         for k in sorted(conflict.members, key=lambda k: _ORDER[grouped.groups[k].kind])

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from sourceopt.cli.exits import EXIT_OK, EXIT_UNVERIFIED, status_exit
-from sourceopt.cli.parallel_options import ParallelArgs, budget_option, parallel_options
+from sourceopt.cli.parallel_options import ParallelArgs, parallel_options
 from sourceopt.cli.render import heading, money, table
 from sourceopt.cli.shared import SolverArgs, solver_options, user_errors
 from sourceopt.result import SolveResult
@@ -50,20 +50,31 @@ def why_block(result: SolveResult) -> str:
 @click.command("explain")
 @click.argument("file")
 @_options
-@budget_option
+@parallel_options
 def explain_command(
     file: str,
     variant: str,
     run: SolverArgs,
-    analysis_time_limit: float | None,
+    par: ParallelArgs,
 ) -> None:
-    """Why a scenario is infeasible (a minimal conflict) and its cheapest relaxation."""
+    """Why a scenario is infeasible (a minimal conflict) and its cheapest relaxation.
+
+    With --jobs N the conflict search runs up to N feasibility probes at once (the same
+    conflict as --jobs 1, sooner when each probe takes long).
+    """
     from sourceopt.analysis.explain import explain
 
     with user_errors():
         scenario = run.load_with(file, [variant])
+        # no progress bar: the conflict search has no count of figures to show
         out = explain(
-            scenario, variant=variant, **run.solve_kwargs(), analysis_time_limit=analysis_time_limit
+            scenario,
+            variant=variant,
+            **run.solve_kwargs(),
+            jobs=par.jobs,
+            executor=par.executor,
+            scheduler=par.scheduler,
+            analysis_time_limit=par.analysis_time_limit,
         )
     chosen = apply_variant(scenario, variant)
     run.emit(out.to_dict(), lambda: _explain_text(out, chosen))

@@ -26,6 +26,7 @@ from sourceopt.errors import AnalysisError, Problem, SourceoptError
 from sourceopt.jobs.options import (
     CompareOptions,
     ExplainOptions,
+    ExplainProbesOptions,
     FrontierOptions,
     FrontierPointsOptions,
     PriceOffersOptions,
@@ -40,6 +41,7 @@ from sourceopt.jobs.portfolio_kind import PortfolioOptions
 from sourceopt.jobs.results import (
     CompareDocument,
     ExplainDocument,
+    ExplainProbesDocument,
     FrontierDocument,
     FrontierPointsDocument,
     PricedOffersDocument,
@@ -159,11 +161,18 @@ def _price_offers() -> Runner:
     return price_offers
 
 
+def _explain_probes() -> Runner:
+    from sourceopt.analysis.explain_probes import explain_probes
+
+    return explain_probes
+
+
 INTERNAL: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind("frontier-points", FrontierPointsOptions, _frontier_points, FrontierPointsDocument),
         Kind("price-to-win-offers", PriceOffersOptions, _price_offers, PricedOffersDocument),
+        Kind("explain-probes", ExplainProbesOptions, _explain_probes, ExplainProbesDocument),
     )
 }
 """Job kinds only a parallel analysis submits (its share of the figures, on a worker): run

@@ -90,13 +90,21 @@ class FrontierPointsOptions(SolveOptions):
     bounds: Annotated[list[float], Field(min_length=1, max_length=200)]
 
 
-class ExplainOptions(SolveOptions):
-    """``explain``: why the scenario is infeasible (or what binds)."""
+class ExplainOptions(ParallelOptions):
+    """``explain``: why the scenario is infeasible (or what binds); `jobs` probes at once."""
 
     relax: bool | None = None
-    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = Field(
-        None, description="seconds for the whole explanation; if it stops it, not final"
-    )
+
+
+class ExplainProbesOptions(SolveOptions):
+    """``explain-probes`` (internal): a parallel explanation's probes, on a worker."""
+
+    analysis_time_limit: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = None
+    sets: Annotated[
+        list[Annotated[list[Annotated[int, Field(ge=0)]], Field(max_length=1_000_000)]],
+        Field(min_length=1, max_length=64),
+    ]
+    tag: Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class PriceToWinOptions(ParallelOptions):

@@ -221,6 +221,13 @@ class PricedOffersDocument(_Doc):
     verified: bool
 
 
+class ExplainProbesDocument(_Doc):
+    """``explain-probes`` (internal): each probed set's status (null: the budget was spent)."""
+
+    scenario: str
+    statuses: list[Status | None]
+
+
 __all__ = [
     "CompareDocument",
     "ExplainDocument",
