@@ -160,10 +160,12 @@ def test_a_price_offers_job_prices_against_the_base_award_it_is_given() -> None:
 
 
 def test_the_internal_kinds_are_checked_but_not_offered_by_the_service() -> None:
-    assert set(INTERNAL) == {"frontier-points", "price-to-win-offers"}
+    assert set(INTERNAL) == {"frontier-points", "price-to-win-offers", "explain-probes"}
     assert not set(INTERNAL) & set(KINDS)
     _, problems = check_options("frontier-points", {"against": "max_share", "bounds": [0.5]})
     assert [p.message for p in problems] == ["unknown job kind 'frontier-points'"]
+    _, problems = check_options("explain-probes", {"sets": [[0]], "tag": "t"})
+    assert [p.message for p in problems] == ["unknown job kind 'explain-probes'"]
     sc = load_scenario(CHAIRS)
     with pytest.raises(AnalysisError, match=r"options\.bounds"):
         run_kind("frontier-points", sc, {"against": "max_share"})

@@ -131,3 +131,30 @@ def _alive(pid: int) -> bool:
             return stat.read().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_worker_shut_down_while_it_starts_reports_its_death() -> None:
+    """Another thread's shutdown during wait_ready is a WorkerDiedError, never a crash of the
+    waiting thread (a parallel analysis closes its pool while a slot's worker warms up)."""
+    import threading
+
+    from sourceopt.jobs.supervise import WorkerDiedError
+
+    for _ in range(3):
+        handle = WorkerHandle(memory_mb=4096)
+        raised: list[BaseException] = []
+
+        def wait(h: WorkerHandle = handle, out: list[BaseException] = raised) -> None:
+            try:
+                h.wait_ready(60)
+            except BaseException as exc:  # the test records what was raised
+                out.append(exc)
+
+        thread = threading.Thread(target=wait)
+        thread.start()
+        time.sleep(0.2)  # inside wait_ready, polling the pipe, as the worker imports
+        handle.shutdown()
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+        assert len(raised) == 1, raised
+        assert isinstance(raised[0], WorkerDiedError), raised

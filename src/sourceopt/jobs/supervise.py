@@ -164,47 +164,41 @@ class WorkerHandle:
 
     def send(self, job: Job | None) -> None:
         """Hand the worker a job (None asks it to stop)."""
-        if self._to is None:
+        to = self._to  # read once: another thread may kill the worker meanwhile
+        if to is None:
             raise WorkerDiedError("the worker is not running")
         try:
-            self._to.send(job)
+            to.send(job)
         except OSError:
             raise WorkerDiedError(self.death()) from None
 
     def receive(self, timeout: float) -> tuple[Any, ...] | None:
         """The worker's next message, or None if none came within `timeout` seconds."""
-        if self._from is None:
+        source = self._from  # read once: another thread may kill the worker meanwhile
+        if source is None:
             raise WorkerDiedError("the worker is not running")
         try:
-            if not self._from.poll(max(timeout, 0.0)):
+            if not source.poll(max(timeout, 0.0)):
                 return None
-            message: tuple[Any, ...] = self._from.recv()
+            message: tuple[Any, ...] = source.recv()
         except (EOFError, OSError):
             raise WorkerDiedError(self.death()) from None
         return message
 
     def death(self) -> str:
         """How the worker ended: its signal or exit code, and the last line it wrote."""
-        if self._proc is None:
+        proc, stderr = self._proc, self._stderr  # read once: another thread may kill it
+        if proc is None:
             return "not started"
         try:
-            code = self._proc.wait(timeout=5)
+            code = proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            self._proc.kill()
-            code = self._proc.wait()
+            proc.kill()
+            code = proc.wait()
         how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
-        tail = self._stderr_tail()
+        tail = _tail(stderr)
         self.kill()
         return f"{how}: {tail}" if tail else how
-
-    def _stderr_tail(self) -> str:
-        if self._stderr is None:
-            return ""
-        self._stderr.seek(0, os.SEEK_END)
-        size = self._stderr.tell()
-        self._stderr.seek(max(0, size - 2000))
-        lines = self._stderr.read().decode(errors="replace").strip().splitlines()
-        return lines[-1][:300] if lines else ""
 
     def kill(self) -> None:
         """Kill the worker now (if running) and release its pipes."""
@@ -235,6 +229,19 @@ class WorkerHandle:
             except (WorkerDiedError, subprocess.TimeoutExpired):
                 pass
         self.kill()
+
+
+def _tail(stderr: IO[bytes] | None) -> str:
+    """The last line a worker wrote to its kept stderr ("" if none, or already closed)."""
+    if stderr is None:
+        return ""
+    try:
+        stderr.seek(0, os.SEEK_END)
+        stderr.seek(max(0, stderr.tell() - 2000))
+        lines = stderr.read().decode(errors="replace").strip().splitlines()
+    except ValueError:  # closed by a kill from another thread
+        return ""
+    return lines[-1][:300] if lines else ""
 
 
 def run_supervised(
