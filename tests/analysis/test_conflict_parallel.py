@@ -111,6 +111,27 @@ def test_the_speculative_filter_is_the_sequential_one(jobs: int, undecided: floa
             assert not set(prober.cancelled) & asked  # only guesses the filter never asks
 
 
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_both_filters_report_the_groups_they_settle_alike(jobs: int) -> None:
+    """`decided` hears the same steps from either filter, adding up to every group."""
+    rng = random.Random(40 + jobs)
+    for _ in range(40):
+        n = rng.randint(1, 30)
+        oracle = Oracle(rng, n)
+        start = list(range(n))
+        if oracle.answer(tuple(start)) is not Answer.INFEASIBLE:
+            continue
+        told: list[int] = []
+        infeasible = lambda t, o=oracle: o.answer(tuple(t)) is Answer.INFEASIBLE  # noqa: E731
+        deletion_filter(start, infeasible, told.append)
+        heard: list[int] = []
+        prober = RandomProber(oracle, jobs - 1, rng)
+        speculative_filter(start, oracle.answer, prober, lambda: True, heard.append)
+        assert heard == told
+        assert sum(told) == n
+        assert all(k > 0 for k in told)
+
+
 def test_a_lost_guess_is_one_the_machine_can_no_longer_ask() -> None:
     rng = random.Random(11)
     for _ in range(50):

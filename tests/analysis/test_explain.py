@@ -391,3 +391,34 @@ def test_a_relaxation_a_limit_stops_without_an_award_is_not_called_impossible() 
     found = cheapest_relaxation(setup, grouped)
     assert found is not None
     assert found.proven
+
+
+@pytest.mark.parametrize("seeded", [True, False])
+def test_progress_counts_every_group_the_search_settles_and_the_relaxation(
+    seeded: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sourceopt.analysis.groups import conflict_groups
+    from sourceopt.analysis.resolve import Progress
+    from sourceopt.formulation.build import build_program
+
+    if not seeded:  # the deletion filter from every group
+        monkeypatch.setattr(conflict_module, "iis_seed", lambda *a, **k: None)
+    sc = load_scenario(SETASIDE)
+    counted: list[int] = []
+
+    class Counted(Progress):
+        def on_done(self) -> None:
+            counted.append(self.finished)
+
+    progress = Counted()
+    out = explain(sc, progress=progress)
+    assert out.status is Status.INFEASIBLE
+    assert progress.finished == progress.total == counted[-1]
+    assert counted == sorted(counted)
+    groups = len(conflict_groups(sc, build_program(sc)).groups)
+    searched = progress.total - 1  # the relaxation counts one
+    assert len(out.conflict) <= searched <= groups
+    assert seeded or searched == groups  # unseeded: the filter starts from every group
+    quiet = Counted()
+    explain(sc, progress=quiet, relax=False)
+    assert quiet.total == progress.total - 1

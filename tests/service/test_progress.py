@@ -153,3 +153,19 @@ def test_a_compare_job_counts_its_variants(one_worker: Server) -> None:
         job = client.get(f"/v1/jobs/{made.json()['id']}?wait=30").json()
     assert job["status"] == "succeeded", job
     assert job["progress"] == {"done": 3, "total": 3}
+
+
+def test_an_explain_job_shows_the_groups_its_conflict_search_settles(one_worker: Server) -> None:
+    # two suppliers of 10 units each cannot cover 100 bolts: the search settles every group
+    # it starts from, then the relaxation counts one more
+    sc = small("short-bolts")
+    sc["suppliers"] = [{"id": "acme", "capacity": 10}, {"id": "bolt-co", "capacity": 10}]
+    sc["suppliers"].append({"id": "globex"})
+    with one_worker.client() as client:
+        made = client.post("/v1/jobs", json={"kind": "explain", "scenario": sc})
+        assert made.status_code == 202, made.text
+        job = client.get(f"/v1/jobs/{made.json()['id']}?wait=30").json()
+    assert job["status"] == "succeeded", job
+    progress = job["progress"]
+    assert progress is not None
+    assert progress["done"] == progress["total"] >= 2

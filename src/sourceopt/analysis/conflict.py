@@ -31,6 +31,7 @@ from sourceopt.solvers.base import Status
 
 if TYPE_CHECKING:
     from sourceopt.analysis.conflict_parallel import Prober, Trial
+    from sourceopt.analysis.resolve import Progress
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def find_conflict(
     grouped: GroupedProgram,
     deadline: float | None = None,
     prober: Prober | None = None,
+    progress: Progress | None = None,
 ) -> Conflict:
     """A minimal set of groups that is infeasible with the structure alone.
 
@@ -57,7 +59,8 @@ def find_conflict(
     nothing is, every group not yet dropped is kept (the set still conflicts; ``minimal`` is
     False); with nothing proven at all the conflict is empty (and not minimal). With a
     `prober` the deletion filter answers its trials ahead of need on it as well
-    (:mod:`sourceopt.analysis.conflict_parallel`): the same conflict, sooner.
+    (:mod:`sourceopt.analysis.conflict_parallel`): the same conflict, sooner. `progress`
+    counts the groups the filter starts from in its total, and each group as it is settled.
     """
     solves = 0
     undecided = False
@@ -82,8 +85,12 @@ def find_conflict(
         start, method = seed, "iis"
     elif not infeasible(everything):  # the solver said infeasible: the oracle disagrees or
         return Conflict((), method, False, solves, solves)  # could not tell in time
+    decided = None
+    if progress is not None:
+        progress.total += len(start)
+        decided = progress.done
     if prober is None:
-        members = deletion_filter(start, infeasible)
+        members = deletion_filter(start, infeasible, decided)
         return Conflict(tuple(members), method, not undecided, solves, solves)
     from sourceopt.analysis.conflict_parallel import Answer, answer_of, speculative_filter
 
@@ -96,14 +103,21 @@ def find_conflict(
     def may_start() -> bool:
         return budgeted(setup, deadline) is not None
 
-    out = speculative_filter(start, answer, prober, may_start)
+    out = speculative_filter(start, answer, prober, may_start, decided)
     minimal = not (undecided or out.undecided)
     total = solves + out.solves
     return Conflict(tuple(out.members), method, minimal, total, solves + out.probes, out.ahead)
 
 
-def deletion_filter(start: list[int], infeasible: Callable[[list[int]], bool]) -> list[int]:
-    """Shrink an infeasible set to an irreducible one (chunks first, then one at a time)."""
+def deletion_filter(
+    start: list[int],
+    infeasible: Callable[[list[int]], bool],
+    decided: Callable[[int], None] | None = None,
+) -> list[int]:
+    """Shrink an infeasible set to an irreducible one (chunks first, then one at a time).
+
+    `decided(n)` is told each time n more groups are settled (dropped, or kept for good).
+    """
     keep = list(start)
     i = 0
     size = max(1, len(keep) // 2)
@@ -112,11 +126,16 @@ def deletion_filter(start: list[int], infeasible: Callable[[list[int]], bool]) -
         trial = keep[:i] + keep[i + size :]
         if infeasible(trial):
             keep = trial
+            settled = size
         elif size > 1:
             size //= 2
+            settled = 0
         else:
             i += 1
             size = max(1, (len(keep) - i) // 2)
+            settled = 1
+        if decided is not None and settled:
+            decided(settled)
     return keep
 
 

@@ -70,6 +70,11 @@ class State:
         size = min(self.size, len(self.keep) - self.i)
         return self.keep[: self.i] + self.keep[self.i + size :]
 
+    @property
+    def open(self) -> int:
+        """Groups not settled yet: neither dropped nor kept for good (the filter's work left)."""
+        return len(self.keep) - self.i
+
     def may_ask(self, trial: Trial) -> bool:
         """Whether the machine may still ask about `trial` from here (else: a lost guess).
 
@@ -125,6 +130,7 @@ def speculative_filter(
     local: Callable[[Trial], Answer],
     remote: Prober,
     may_start: Callable[[], bool],
+    decided: Callable[[int], None] | None = None,
 ) -> Filtered:
     """:func:`~.conflict.deletion_filter` of `start`, its trials answered ahead of need.
 
@@ -132,12 +138,13 @@ def speculative_filter(
     the next trials go out as soon as any probe, here or remote, is answered); `remote`
     answers others meanwhile. `may_start()` is False once the analysis budget is spent: no
     probe starts after that, and each trial the machine still needs is skipped (undecided),
-    as in the sequential run. Returns once the machine is done and this process's probe
+    as in the sequential run. `decided(n)`: as for the sequential filter, as the machine
+    moves. Returns once the machine is done and this process's probe
     (maybe a guess no longer needed) has ended.
     """
     here = _Here(local)
     try:
-        out = _Run(start, here, remote, may_start).run()
+        out = _Run(start, here, remote, may_start, decided).run()
     except BaseException:
         here.close(wait=False)  # Ctrl-C or a failed probe: do not wait for the one under way
         raise
@@ -149,9 +156,15 @@ class _Run:
     """One speculative filter: the machine, the table of answers, the probes under way."""
 
     def __init__(
-        self, start: list[int], here: _Here, remote: Prober, may_start: Callable[[], bool]
+        self,
+        start: list[int],
+        here: _Here,
+        remote: Prober,
+        may_start: Callable[[], bool],
+        decided: Callable[[int], None] | None = None,
     ) -> None:
         self.here, self.remote, self.may_start = here, remote, may_start
+        self.decided = decided
         self.state = State.start(start)
         self.known: dict[Trial, Answer] = {}
         self.busy: set[Trial] = set()
@@ -187,7 +200,9 @@ class _Run:
             self.solves += answer is not Answer.SKIPPED
             self.ahead += need in self.guessed
             infeasible = answer is Answer.INFEASIBLE
-            self.state = self.state.after(infeasible)
+            before, self.state = self.state, self.state.after(infeasible)
+            if self.decided is not None and (settled := before.open - self.state.open):
+                self.decided(settled)
             self.last = self.guess.saw(self.last, infeasible)
             self.drop_lost()
         return need

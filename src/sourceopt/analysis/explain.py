@@ -19,7 +19,7 @@ from sourceopt.analysis.conflict_messages import describe
 from sourceopt.analysis.diagnose_common import Setup, budgeted, prepare, run
 from sourceopt.analysis.groups import GroupedProgram, conflict_groups
 from sourceopt.analysis.relaxation import Relaxation, RelaxationStoppedError, cheapest_relaxation
-from sourceopt.analysis.resolve import PROVEN
+from sourceopt.analysis.resolve import PROVEN, Progress
 from sourceopt.analysis.sense import is_score
 from sourceopt.formulation.build import build_program
 from sourceopt.formulation.family import Bound, RuleFamily, families, family_of
@@ -118,6 +118,7 @@ def explain(
     jobs: int = 1,
     executor: str = "local",
     scheduler: str | None = None,
+    progress: Progress | None = None,
 ) -> Explanation:
     """Solve a variant; if it is infeasible, name a minimal conflict and the cheapest way out.
 
@@ -129,7 +130,8 @@ def explain(
     probes of the conflict search at once, speculatively, this process and ``jobs - 1``
     supervised workers (or a Dask cluster: `executor`, `scheduler`;
     :mod:`sourceopt.analysis.conflict_parallel`): the conflict, its method, ``minimal`` and
-    ``solves`` are those of ``jobs=1``.
+    ``solves`` are those of ``jobs=1``. `progress` counts the groups the conflict search
+    settles, and the relaxation as one more.
     """
     started = time.monotonic()
     deadline = None if analysis_time_limit is None else started + analysis_time_limit
@@ -157,8 +159,10 @@ def explain(
             scenario, options, jobs - 1, executor=executor, scheduler=scheduler,
             deadline=deadline, per_probe=setup.options.time_limit, setup_seconds=built,
         )  # fmt: skip
+    if progress is not None:
+        progress.total = int(relax)  # the conflict's groups are added once they are known
     try:
-        members, conflict = minimal_conflict(setup, grouped, deadline, pool)
+        members, conflict = minimal_conflict(setup, grouped, deadline, pool, progress)
     finally:
         if pool is not None:
             pool.close()
@@ -169,6 +173,8 @@ def explain(
             relaxation = cheapest_relaxation(given, grouped)
         except RelaxationStoppedError:
             stopped = True
+    if progress is not None and relax:
+        progress.done()
     relaxed = not stopped and (relaxation is None or relaxation.proven)
     return Explanation(
         chosen.name,
@@ -215,15 +221,17 @@ def minimal_conflict(
     grouped: GroupedProgram | None = None,
     deadline: float | None = None,
     prober: Prober | None = None,
+    progress: Progress | None = None,
 ) -> tuple[tuple[ConflictMember, ...], Conflict]:
     """A minimal conflict of an infeasible set-up, in business words (rules first).
 
     What :func:`explain` names and what :func:`sourceopt.solve.solve` puts in an infeasible
-    result's ``conflict``. `deadline` and `prober`: as for :func:`.conflict.find_conflict`.
+    result's ``conflict``. `deadline`, `prober` and `progress`: as for
+    :func:`.conflict.find_conflict`.
     """
     chosen = setup.scenario
     grouped = grouped or conflict_groups(chosen, setup.program)
-    conflict = find_conflict(setup, grouped, deadline, prober)
+    conflict = find_conflict(setup, grouped, deadline, prober, progress)
     members = tuple(
         ConflictMember(grouped.groups[k].name, describe(grouped.groups[k], chosen))
         for k in sorted(conflict.members, key=lambda k: _ORDER[grouped.groups[k].kind])

@@ -66,16 +66,8 @@ def explain_command(
 
     with user_errors():
         scenario = run.load_with(file, [variant])
-        # no progress bar: the conflict search has no count of figures to show
-        out = explain(
-            scenario,
-            variant=variant,
-            **run.solve_kwargs(),
-            jobs=par.jobs,
-            executor=par.executor,
-            scheduler=par.scheduler,
-            analysis_time_limit=par.analysis_time_limit,
-        )
+        # the bar counts the groups the conflict search settles, then the relaxation
+        out = explain(scenario, variant=variant, **run.solve_kwargs(), **par.kwargs(run.as_json))
     chosen = apply_variant(scenario, variant)
     run.emit(out.to_dict(), lambda: _explain_text(out, chosen))
     sys.exit(status_exit(out.status, out.verified))
