@@ -67,12 +67,11 @@ def find_conflict(
 
     def infeasible(enforced: list[int]) -> bool:
         nonlocal solves, undecided
-        given = budgeted(setup, deadline)
-        if given is None:  # undecided: the group stays
+        status = probe(setup, grouped, enforced, deadline)
+        if status is None:  # undecided: the group stays
             undecided = True
             return False
         solves += 1
-        status = feasible(given, grouped.with_only(enforced))
         if status not in (Status.INFEASIBLE, Status.OPTIMAL, Status.FEASIBLE):
             undecided = True
         return status is Status.INFEASIBLE
@@ -95,10 +94,8 @@ def find_conflict(
     from sourceopt.analysis.conflict_parallel import Answer, answer_of, speculative_filter
 
     def answer(trial: Trial) -> Answer:
-        given = budgeted(setup, deadline)
-        if given is None:
-            return Answer.SKIPPED
-        return answer_of(feasible(given, grouped.with_only(list(trial))))
+        status = probe(setup, grouped, list(trial), deadline)
+        return Answer.SKIPPED if status is None else answer_of(status)
 
     def may_start() -> bool:
         return budgeted(setup, deadline) is not None
@@ -107,6 +104,18 @@ def find_conflict(
     minimal = not (undecided or out.undecided)
     total = solves + out.solves
     return Conflict(tuple(out.members), method, minimal, total, solves + out.probes, out.ahead)
+
+
+def probe(
+    setup: Setup, grouped: GroupedProgram, enforced: list[int], deadline: float | None
+) -> Status | None:
+    """The feasibility status with only the `enforced` groups holding (None: budget spent).
+
+    The one question of the conflict search, in this process or on a worker
+    (:mod:`sourceopt.analysis.explain_probes`); the solve gets what is left of the budget.
+    """
+    given = budgeted(setup, deadline)
+    return None if given is None else feasible(given, grouped.with_only(enforced))
 
 
 def deletion_filter(

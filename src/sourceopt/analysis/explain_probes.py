@@ -3,7 +3,7 @@
 An internal job kind (:data:`sourceopt.jobs.kinds.INTERNAL`): the options name the variant,
 the solver settings and the sets of conflict groups to enforce (positions in
 :func:`~sourceopt.analysis.groups.conflict_groups`); the answer is each set's status, as
-:func:`~sourceopt.analysis.diagnose_common.feasible` gives it in the calling process.
+:func:`~sourceopt.analysis.conflict.probe` gives it in the calling process.
 
 A worker process answers many probes of one explanation, so it builds the explanation's
 set-up (:func:`~sourceopt.analysis.explain.explain_setup`, then the groups) once and keeps
@@ -19,7 +19,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sourceopt.analysis.diagnose_common import Setup, budgeted, feasible
+from sourceopt.analysis.conflict import probe
+from sourceopt.analysis.diagnose_common import Setup
 from sourceopt.analysis.groups import GroupedProgram, conflict_groups
 from sourceopt.errors import AnalysisError
 from sourceopt.scenario.model import Scenario
@@ -104,8 +105,7 @@ def explain_probes(
     for enforced in sets:
         if any(not 0 <= k < n for k in enforced):
             raise AnalysisError(f"explain-probes: a group position is not in 0..{n - 1}")
-        given = budgeted(setup, deadline)
-        statuses.append(None if given is None else feasible(given, grouped.with_only(enforced)))
+        statuses.append(probe(setup, grouped, enforced, deadline))
     return ProbeAnswers(setup.scenario.name, tuple(statuses))
 
 

@@ -47,6 +47,17 @@ def chunks(names: Sequence[T], jobs: int) -> list[list[T]]:
     return [list(names[k::n]) for k in range(n)]
 
 
+def dask_client(scheduler: str | None) -> Any:
+    """A client of the Dask cluster at `scheduler` (AnalysisError without dask.distributed)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise AnalysisError(
+            "--executor dask needs dask.distributed: pip install 'sourceopt[dask]'"
+        ) from None
+    return Client(scheduler, set_as_default=False, timeout=30)  # type: ignore[no-untyped-call]
+
+
 def shipped(raw: RawResult) -> RawResult:
     """A base solve's raw result as the workers get it: no duals, no solver extras."""
     return replace(raw, duals=None, extra={})
@@ -221,15 +232,9 @@ class Chunks:
             thread.join()
 
     def _run_dask(self) -> None:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise AnalysisError(
-                "--executor dask needs dask.distributed: pip install 'sourceopt[dask]'"
-            ) from None
         from sourceopt.jobs.dask_task import run_on_dask_worker
 
-        client = Client(self.scheduler, set_as_default=False, timeout=30)  # type: ignore[no-untyped-call]
+        client = dask_client(self.scheduler)
         try:
             futures = {}
             for k, (job, part) in enumerate(zip(self.jobs, self.parts, strict=True)):
@@ -244,7 +249,7 @@ class Chunks:
             for k, future in futures.items():
                 self.outcomes[k] = future.result()
         finally:
-            client.close()  # type: ignore[no-untyped-call]
+            client.close()
 
 
 NOT_STARTED = Failure(FailureKind.TIMEOUT, "not started: the analysis time limit ran out")

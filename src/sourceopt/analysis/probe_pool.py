@@ -22,8 +22,7 @@ from typing import Any
 
 from sourceopt.analysis.conflict_parallel import Answer, Trial, answer_of
 from sourceopt.analysis.explain_probes import ProbeScenario
-from sourceopt.analysis.parallel import check_executor
-from sourceopt.errors import AnalysisError
+from sourceopt.analysis.parallel import check_executor, dask_client
 from sourceopt.jobs.execute import DEFAULT_TIME_LIMIT
 from sourceopt.jobs.failures import Failure, FailureKind
 from sourceopt.jobs.model import InlineJob
@@ -71,7 +70,7 @@ class ProbePool:
         self.tag = uuid.uuid4().hex[:12]
         self._client: Any = None
         if executor == "dask":
-            self._client = _client(scheduler)
+            self._client = dask_client(scheduler)
         self._own = handles is None  # borrowed workers are left running, not killed
         self._handles = list(handles or [WorkerHandle(self.limits.memory_mb) for _ in range(slots)])
         self._inboxes: list[queue.SimpleQueue[Trial | None]] = [
@@ -200,14 +199,3 @@ def _answer(payload: dict[str, Any] | Failure | None) -> Answer:
         return Answer.UNDECIDED
     status = payload["statuses"][0]
     return Answer.SKIPPED if status is None else answer_of(Status(status))
-
-
-def _client(scheduler: str | None) -> Any:
-    """A client of the Dask cluster at `scheduler`."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise AnalysisError(
-            "--executor dask needs dask.distributed: pip install 'sourceopt[dask]'"
-        ) from None
-    return Client(scheduler, set_as_default=False, timeout=30)  # type: ignore[no-untyped-call]
