@@ -13,6 +13,7 @@ import zlib
 
 import pytest
 
+from sourceopt.analysis import conflict as conflict_module
 from sourceopt.analysis.conflict import deletion_filter
 from sourceopt.analysis.conflict_parallel import (
     Answer,
@@ -22,6 +23,7 @@ from sourceopt.analysis.conflict_parallel import (
     speculate,
     speculative_filter,
 )
+from sourceopt.solvers.base import Status
 
 
 class Oracle:
@@ -78,14 +80,19 @@ def sequential(
     start: list[int], oracle: Oracle, asked: set[Trial] | None = None
 ) -> tuple[list[int], int, bool]:
     solves, undecided = 0, False
+    proven: dict[Trial, bool] = {}  # as conflict._Oracle: a proven answer asked again is kept
 
     def infeasible(trial: list[int]) -> bool:
         nonlocal solves, undecided
+        if tuple(trial) in proven:
+            return proven[tuple(trial)]
         solves += 1
         if asked is not None:
             asked.add(tuple(trial))
         answer = oracle.answer(tuple(trial))
         undecided |= answer is Answer.UNDECIDED
+        if answer is not Answer.UNDECIDED:
+            proven[tuple(trial)] = answer is Answer.INFEASIBLE
         return answer is Answer.INFEASIBLE
 
     return deletion_filter(start, infeasible), solves, undecided
@@ -107,8 +114,48 @@ def test_the_speculative_filter_is_the_sequential_one(jobs: int, undecided: floa
         prober = RandomProber(oracle, jobs - 1, rng)
         got = speculative_filter(start, oracle.answer, prober, lambda: True)
         assert (got.members, got.solves, got.undecided) == (members, solves, was_undecided)
+        assert got.probes >= got.solves  # every solve consumed was a probe started
         if not undecided:  # (an undecided answer is not kept: its trial may be guessed again)
             assert not set(prober.cancelled) & asked  # only guesses the filter never asks
+
+
+def test_the_filter_never_solves_a_set_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    # after a chunk's first half is dropped, the filter asks again the set the whole chunk's
+    # trial asked: the proven answer is kept, and the conflict is the unmemoized filter's
+    rng = random.Random(11)
+    repeated = 0
+    for _ in range(80):
+        n = rng.randint(2, 40)
+        oracle = Oracle(rng, n)
+        start = list(range(n))
+        rng.shuffle(start)
+        if oracle.answer(tuple(start)) is not Answer.INFEASIBLE:
+            continue
+        repeated += memoized_like_plain(oracle, start, monkeypatch)
+    assert repeated  # the cases did ask some set twice
+
+
+def memoized_like_plain(oracle: Oracle, start: list[int], monkeypatch: pytest.MonkeyPatch) -> bool:
+    """The filter on conflict._Oracle (a fake probe) against it on the plain oracle."""
+    asked: list[Trial] = []
+
+    def plain(trial: list[int]) -> bool:
+        asked.append(tuple(trial))
+        return oracle.answer(tuple(trial)) is Answer.INFEASIBLE
+
+    expected = deletion_filter(start, plain)
+    probed: list[Trial] = []
+
+    def fake_probe(setup: object, grouped: object, enforced: list[int], deadline: object) -> Status:
+        probed.append(tuple(enforced))
+        infeasible = oracle.answer(tuple(enforced)) is Answer.INFEASIBLE
+        return Status.INFEASIBLE if infeasible else Status.OPTIMAL
+
+    monkeypatch.setattr(conflict_module, "probe", fake_probe)
+    memo = conflict_module._Oracle(None, None, None)  # type: ignore[arg-type]
+    assert deletion_filter(start, memo) == expected
+    assert len(probed) == len(set(probed)) == memo.solves == len(set(asked))
+    return len(asked) > len(set(asked))
 
 
 @pytest.mark.parametrize("jobs", [1, 3])

@@ -7,18 +7,20 @@ sequential run, on the bundled infeasible scenarios and on generated infeasible 
 
 from __future__ import annotations
 
+import importlib
 import json
 import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from sourceopt.analysis import conflict as conflict_module
-from sourceopt.analysis.conflict import Conflict, deletion_filter, find_conflict
+from sourceopt.analysis.conflict import Conflict, Opening, deletion_filter, find_conflict
 from sourceopt.analysis.conflict_parallel import Answer, Trial, answer_of, speculative_filter
 from sourceopt.analysis.diagnose_common import feasible
 from sourceopt.analysis.explain import explain, explain_setup
@@ -29,8 +31,10 @@ from sourceopt.jobs.kinds import run_kind
 from sourceopt.jobs.supervise import WorkerHandle
 from sourceopt.scenario.load import load_scenario
 from sourceopt.scenario.model import Scenario
+from sourceopt.solvers import stop
 from sourceopt.solvers.base import Status
 
+explain_module = importlib.import_module("sourceopt.analysis.explain")  # (the name is a function)
 ROOT = Path(__file__).resolve().parents[2]
 SETASIDE = ROOT / "scenarios" / "infeasible-setaside.yaml"
 FREIGHT = ROOT / "tests" / "data" / "explain" / "freight50-no-broker" / "freight50.yaml"
@@ -250,3 +254,66 @@ def test_a_cancelled_guess_frees_its_worker_at_once(monkeypatch: pytest.MonkeyPa
         assert pool.finished(wait=True) == [((0, 1), Answer.UNDECIDED)]
     finally:
         pool.close()
+
+
+def test_with_jobs_the_status_and_the_first_question_race_and_the_loser_is_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # explain --jobs asks the status solve and the conflict search's opening at once; the
+    # one whose answer settles the status stops the other (here: fakes that run until
+    # stopped, as a HiGHS solve under a Stop does)
+    setup = explain_setup(load_scenario(SETASIDE))
+    grouped = conflict_groups(setup.scenario, setup.program)
+    proven = Opening([0, 1], "deletion filter", 1, False)
+    stopped: list[str] = []
+
+    def until_stopped(name: str, value: Any) -> Any:
+        signal = stop.current()
+        assert signal is not None
+        deadline = time.monotonic() + 30
+        while not signal.is_set and time.monotonic() < deadline:
+            time.sleep(0.01)
+        stopped.append(name)
+        return value
+
+    interrupted = SimpleNamespace(raw=SimpleNamespace(status=Status.NO_SOLUTION))
+    monkeypatch.setattr(explain_module, "run", lambda *a: until_stopped("status", interrupted))
+    monkeypatch.setattr(explain_module, "opening", lambda *a: proven)
+    assert explain_module._raced(setup, setup, grouped, None) == (Status.INFEASIBLE, proven)
+    assert stopped == ["status"]
+
+    optimal = SimpleNamespace(raw=SimpleNamespace(status=Status.OPTIMAL))
+    monkeypatch.setattr(explain_module, "run", lambda *a: optimal)
+    monkeypatch.setattr(explain_module, "opening", lambda *a: until_stopped("opening", proven))
+    assert explain_module._raced(setup, setup, grouped, None) == (Status.OPTIMAL, None)
+    assert stopped == ["status", "opening"]
+
+
+def test_with_jobs_an_oracle_that_disagrees_with_the_status_gives_the_sequential_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the opening does not find every group infeasible while the status solve says
+    # infeasible: as sequentially, no conflict is claimed (empty, not minimal)
+    disagrees = Opening(None, "deletion filter", 1, False)
+    monkeypatch.setattr(explain_module, "opening", lambda *a: disagrees)
+    monkeypatch.setattr(conflict_module, "opening", lambda *a: disagrees)
+    sc = load_scenario(SETASIDE)
+    one, two = explain(sc, relax=False), explain(sc, relax=False, jobs=2)
+    assert one.status is two.status is Status.INFEASIBLE
+    assert two.to_dict() == one.to_dict()
+    assert (
+        (two.conflict, two.minimal, two.solves)
+        == ((), False, 1)
+        == (
+            one.conflict,
+            one.minimal,
+            one.solves,
+        )
+    )
+
+
+def test_with_jobs_a_feasible_scenario_reports_the_sequential_status() -> None:
+    sc = load_scenario(CHAIRS)
+    one, two = explain(sc), explain(sc, jobs=2)
+    assert one.status is two.status is Status.OPTIMAL
+    assert two.to_dict() == one.to_dict()

@@ -46,12 +46,74 @@ class Conflict:
     ahead: int = 0  # with a prober: the solves consumed that a guess had started ahead
 
 
+@dataclass(frozen=True)
+class Opening:
+    """Where the deletion filter starts: a set of groups proven infeasible together.
+
+    ``start`` is None when the oracle did not find the groups infeasible (it disagrees with
+    the status solve, or could not tell in time). ``solves``: the feasibility solves taken.
+    """
+
+    start: list[int] | None
+    method: str  # "iis" (the IIS's groups conflict on their own) or "deletion filter"
+    solves: int
+    undecided: bool
+
+
+class _Oracle:
+    """The filter's feasibility question, counting its solves and undecided answers.
+
+    A proven answer is kept: the filter asks some sets twice (after a chunk's first half is
+    dropped, the set without its second half is the one the whole chunk's trial asked), and
+    the second time costs no solve. An undecided answer is never kept.
+    """
+
+    def __init__(self, setup: Setup, grouped: GroupedProgram, deadline: float | None) -> None:
+        self.setup, self.grouped, self.deadline = setup, grouped, deadline
+        self.solves = 0
+        self.undecided = False
+        self.proven: dict[tuple[int, ...], bool] = {}
+
+    def __call__(self, enforced: list[int]) -> bool:
+        """Whether the `enforced` groups are proven infeasible together."""
+        key = tuple(enforced)
+        if key in self.proven:
+            return self.proven[key]
+        status = probe(self.setup, self.grouped, enforced, self.deadline)
+        if status is None:  # undecided: the group stays
+            self.undecided = True
+            return False
+        self.solves += 1
+        if status not in (Status.INFEASIBLE, Status.OPTIMAL, Status.FEASIBLE):
+            self.undecided = True
+            return False
+        self.proven[key] = status is Status.INFEASIBLE
+        return self.proven[key]
+
+
+def opening(setup: Setup, grouped: GroupedProgram, deadline: float | None = None) -> Opening:
+    """The filter's start: the IIS's groups if they conflict on their own, else all, checked.
+
+    Its answer is the scenario's status too: every group holding is the program itself (the
+    lifted copies are free), so a start proves the program infeasible.
+    """
+    infeasible = _Oracle(setup, grouped, deadline)
+    everything = list(range(len(grouped.groups)))
+    given = budgeted(setup, deadline)
+    seed = None if given is None else iis_seed(given, grouped)
+    if seed is not None and len(seed) < len(everything) and infeasible(seed):
+        return Opening(seed, "iis", infeasible.solves, infeasible.undecided)
+    start = everything if infeasible(everything) else None
+    return Opening(start, "deletion filter", infeasible.solves, infeasible.undecided)
+
+
 def find_conflict(
     setup: Setup,
     grouped: GroupedProgram,
     deadline: float | None = None,
     prober: Prober | None = None,
     progress: Progress | None = None,
+    opened: Opening | None = None,
 ) -> Conflict:
     """A minimal set of groups that is infeasible with the structure alone.
 
@@ -61,36 +123,22 @@ def find_conflict(
     `prober` the deletion filter answers its trials ahead of need on it as well
     (:mod:`sourceopt.analysis.conflict_parallel`): the same conflict, sooner. `progress`
     counts the groups the filter starts from in its total, and each group as it is settled.
+    `opened`: the :func:`opening` when the caller has it already (else it is asked here).
     """
-    solves = 0
-    undecided = False
-
-    def infeasible(enforced: list[int]) -> bool:
-        nonlocal solves, undecided
-        status = probe(setup, grouped, enforced, deadline)
-        if status is None:  # undecided: the group stays
-            undecided = True
-            return False
-        solves += 1
-        if status not in (Status.INFEASIBLE, Status.OPTIMAL, Status.FEASIBLE):
-            undecided = True
-        return status is Status.INFEASIBLE
-
-    everything = list(range(len(grouped.groups)))
-    start, method = everything, "deletion filter"
-    given = budgeted(setup, deadline)
-    seed = None if given is None else iis_seed(given, grouped)
-    if seed is not None and len(seed) < len(everything) and infeasible(seed):
-        start, method = seed, "iis"
-    elif not infeasible(everything):  # the solver said infeasible: the oracle disagrees or
-        return Conflict((), method, False, solves, solves)  # could not tell in time
+    opened = opened or opening(setup, grouped, deadline)
+    start, method = opened.start, opened.method
+    if start is None:  # the solver said infeasible: the oracle disagrees or could not tell
+        return Conflict((), method, False, opened.solves, opened.solves)
+    infeasible = _Oracle(setup, grouped, deadline)
     decided = None
     if progress is not None:
         progress.total += len(start)
         decided = progress.done
     if prober is None:
         members = deletion_filter(start, infeasible, decided)
-        return Conflict(tuple(members), method, not undecided, solves, solves)
+        minimal = not (opened.undecided or infeasible.undecided)
+        solves = opened.solves + infeasible.solves
+        return Conflict(tuple(members), method, minimal, solves, solves)
     from sourceopt.analysis.conflict_parallel import Answer, answer_of, speculative_filter
 
     def answer(trial: Trial) -> Answer:
@@ -101,9 +149,11 @@ def find_conflict(
         return budgeted(setup, deadline) is not None
 
     out = speculative_filter(start, answer, prober, may_start, decided)
-    minimal = not (undecided or out.undecided)
-    total = solves + out.solves
-    return Conflict(tuple(out.members), method, minimal, total, solves + out.probes, out.ahead)
+    minimal = not (opened.undecided or out.undecided)
+    total = opened.solves + out.solves
+    return Conflict(
+        tuple(out.members), method, minimal, total, opened.solves + out.probes, out.ahead
+    )
 
 
 def probe(

@@ -169,6 +169,7 @@ class _Run:
         self.known: dict[Trial, Answer] = {}
         self.busy: set[Trial] = set()
         self.guessed: set[Trial] = set()  # trials started before the machine asked for them
+        self.consumed: set[Trial] = set()  # the proven answers the machine has moved on
         self.guess = Guess()
         self.last: bool | None = None  # the last answer consumed (infeasible?)
         self.solves, self.undecided, self.probes, self.ahead = 0, False, 0, 0
@@ -197,8 +198,11 @@ class _Run:
             if answer not in (Answer.INFEASIBLE, Answer.FEASIBLE):
                 del self.known[need]  # never kept as a proof: asked again, it is probed again
                 self.undecided = True
-            self.solves += answer is not Answer.SKIPPED
-            self.ahead += need in self.guessed
+            first = need not in self.consumed  # a proven answer asked again costs no solve
+            if answer in (Answer.INFEASIBLE, Answer.FEASIBLE):
+                self.consumed.add(need)
+            self.solves += first and answer is not Answer.SKIPPED
+            self.ahead += first and need in self.guessed
             infeasible = answer is Answer.INFEASIBLE
             before, self.state = self.state, self.state.after(infeasible)
             if self.decided is not None and (settled := before.open - self.state.open):

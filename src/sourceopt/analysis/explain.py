@@ -9,12 +9,13 @@ rule priorities (:mod:`sourceopt.analysis.relaxation`). See models/README.md, "A
 from __future__ import annotations
 
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sourceopt.analysis.conflict import Conflict, find_conflict
+from sourceopt.analysis.conflict import Conflict, Opening, find_conflict, opening
 from sourceopt.analysis.conflict_messages import describe
 from sourceopt.analysis.diagnose_common import Setup, budgeted, prepare, run
 from sourceopt.analysis.groups import GroupedProgram, conflict_groups
@@ -26,6 +27,7 @@ from sourceopt.formulation.family import Bound, RuleFamily, families, family_of
 from sourceopt.scenario.model import Scenario
 from sourceopt.scenario.schema import Objective
 from sourceopt.solvers.base import Status
+from sourceopt.solvers.stop import Stop
 
 if TYPE_CHECKING:
     from sourceopt.analysis.conflict_parallel import Prober
@@ -130,7 +132,9 @@ def explain(
     probes of the conflict search at once, speculatively, this process and ``jobs - 1``
     supervised workers (or a Dask cluster: `executor`, `scheduler`;
     :mod:`sourceopt.analysis.conflict_parallel`): the conflict, its method, ``minimal`` and
-    ``solves`` are those of ``jobs=1``. `progress` counts the groups the conflict search
+    ``solves`` are those of ``jobs=1``; with a backend that can be stopped (HiGHS) the status
+    solve and the search's opening run at once, the first to settle the status stopping the
+    other (:func:`_raced`). `progress` counts the groups the conflict search
     settles, and the relaxation as one more.
     """
     started = time.monotonic()
@@ -141,13 +145,19 @@ def explain(
     chosen = setup.scenario
     built = time.monotonic() - started  # what a worker's first probe adds (with the groups)
     first = budgeted(setup, deadline)
-    status = Status.NO_SOLUTION if first is None else run(first, chosen, setup.program).raw.status
+    grouped, opened = None, None
+    if first is None:
+        status = Status.NO_SOLUTION
+    elif jobs > 1 and setup.engine.capabilities.stoppable:
+        grouped, built = _grouped(setup, built)
+        status, opened = _raced(setup, first, grouped, deadline)
+    else:
+        status = run(first, chosen, setup.program).raw.status
     head = Explanation(chosen.name, chosen.variant, status, final=status in PROVEN)
     if status is not Status.INFEASIBLE:
         return head
-    grouping = time.monotonic()
-    grouped = conflict_groups(chosen, setup.program)
-    built += time.monotonic() - grouping
+    if grouped is None:
+        grouped, built = _grouped(setup, built)
     pool = None
     if jobs > 1:
         from sourceopt.analysis.probe_pool import ProbePool
@@ -162,7 +172,7 @@ def explain(
     if progress is not None:
         progress.total = int(relax)  # the conflict's groups are added once they are known
     try:
-        members, conflict = minimal_conflict(setup, grouped, deadline, pool, progress)
+        members, conflict = minimal_conflict(setup, grouped, deadline, pool, progress, opened)
     finally:
         if pool is not None:
             pool.close()
@@ -190,6 +200,48 @@ def explain(
         probes=conflict.probes,
         ahead=conflict.ahead,
     )
+
+
+def _grouped(setup: Setup, built: float) -> tuple[GroupedProgram, float]:
+    """The conflict search's groups, and `built` plus the time they took."""
+    began = time.monotonic()
+    grouped = conflict_groups(setup.scenario, setup.program)
+    return grouped, built + time.monotonic() - began
+
+
+def _raced(
+    setup: Setup, first: Setup, grouped: GroupedProgram, deadline: float | None
+) -> tuple[Status, Opening | None]:
+    """The status solve and the conflict search's opening at once, in two threads.
+
+    The opening's feasibility question with every group holding is the program's own
+    (:func:`.conflict.opening`), without the objective, so it often proves an infeasible
+    program sooner than the status solve; that proof is the status, and the status
+    solve is stopped. Once the status solve finds an award, the opening is stopped.
+    Otherwise each waits for the other: the status and the opening are those of the
+    sequential run, one after the other.
+    """
+    status_stop, opening_stop = Stop(), Stop()
+    with ThreadPoolExecutor(2, thread_name_prefix="explain") as threads:
+        solving = threads.submit(
+            status_stop.run, lambda: run(first, first.scenario, first.program).raw.status
+        )
+        opens = threads.submit(opening_stop.run, lambda: opening(setup, grouped, deadline))
+        both: list[Future[Any]] = [solving, opens]
+        try:
+            wait(both, return_when=FIRST_COMPLETED)
+            if opens.done() and opens.result().start is not None:
+                status_stop.set()
+                return Status.INFEASIBLE, opens.result()
+            status = solving.result()
+            if status is not Status.INFEASIBLE:
+                opening_stop.set()
+                return status, None
+            return status, opens.result()
+        except BaseException:
+            status_stop.set()
+            opening_stop.set()
+            raise
 
 
 def explain_setup(
@@ -222,16 +274,17 @@ def minimal_conflict(
     deadline: float | None = None,
     prober: Prober | None = None,
     progress: Progress | None = None,
+    opened: Opening | None = None,
 ) -> tuple[tuple[ConflictMember, ...], Conflict]:
     """A minimal conflict of an infeasible set-up, in business words (rules first).
 
     What :func:`explain` names and what :func:`sourceopt.solve.solve` puts in an infeasible
-    result's ``conflict``. `deadline`, `prober` and `progress`: as for
+    result's ``conflict``. `deadline`, `prober`, `progress` and `opened`: as for
     :func:`.conflict.find_conflict`.
     """
     chosen = setup.scenario
     grouped = grouped or conflict_groups(chosen, setup.program)
-    conflict = find_conflict(setup, grouped, deadline, prober, progress)
+    conflict = find_conflict(setup, grouped, deadline, prober, progress, opened)
     members = tuple(
         ConflictMember(grouped.groups[k].name, describe(grouped.groups[k], chosen))
         for k in sorted(conflict.members, key=lambda k: _ORDER[grouped.groups[k].kind])

@@ -67,6 +67,7 @@ class Capabilities:
     continuous: bool = True  # False: solves continuous columns on an integer grid only
     time_limit: bool = True
     deterministic: bool = True
+    stoppable: bool = False  # another thread can interrupt its solves (.stop.Stop)
 
 
 @dataclass(frozen=True)

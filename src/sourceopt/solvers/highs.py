@@ -50,7 +50,7 @@ class HighsBackend:
     """HiGHS (LP and MIP, duals for LPs), the default backend."""
 
     name = "highs"
-    capabilities = Capabilities(mip=True, duals=True, iis=True)
+    capabilities = Capabilities(mip=True, duals=True, iis=True, stoppable=True)
 
     def __init__(self, warm_start: str = "auto", relaxation: str = "auto") -> None:
         """A HiGHS backend; `warm_start` as in :meth:`uses_warm_start`.

@@ -17,13 +17,24 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from sourceopt.solvers import stop
+
 _SIZED = threading.local()  # .threads: the count this thread's scheduler was sized for here
 
 
 def run(h: Any) -> None:
-    """``h.run()`` with the calling thread's scheduler sized for `h` (module text)."""
+    """``h.run()`` with the calling thread's scheduler sized for `h` (module text).
+
+    Under a :class:`~.stop.Stop` (:func:`.stop.current`) the run can be interrupted from
+    another thread.
+    """
     size_for(h)
-    h.run()
+    signal = stop.current()
+    if signal is None:
+        h.run()
+        return
+    with signal.watching(h):
+        h.run()
 
 
 def size_for(h: Any) -> None:
