@@ -9,6 +9,7 @@ probes at once the members, the solves and whether anything was undecided are th
 from __future__ import annotations
 
 import random
+import time
 import zlib
 
 import pytest
@@ -20,9 +21,11 @@ from sourceopt.analysis.conflict_parallel import (
     Guess,
     State,
     Trial,
+    _Here,
     speculate,
     speculative_filter,
 )
+from sourceopt.solvers import stop
 from sourceopt.solvers.base import Status
 
 
@@ -254,3 +257,26 @@ def test_the_guess_learns_that_answers_alternate() -> None:
         last = guess.saw(last, infeasible)
     assert guess.p_infeasible(True) < 0.2
     assert guess.p_infeasible(False) > 0.8
+
+
+def test_the_calling_process_stops_a_guess_it_no_longer_needs() -> None:
+    # the command's own probe runs under a Stop (a HiGHS solve is interrupted by it; here a
+    # probe that runs until stopped): cancelling the trial under way ends it, undecided
+    def until_stopped(trial: Trial) -> Answer:
+        signal = stop.current()
+        assert signal is not None
+        began = time.monotonic()
+        while not signal.is_set and time.monotonic() - began < 30:
+            time.sleep(0.01)
+        return Answer.UNDECIDED if signal.is_set else Answer.FEASIBLE
+
+    here = _Here(until_stopped)
+    here.submit((1, 2))
+    here.cancel((1, 3))  # not the trial under way: nothing happens
+    assert here.finished(0.3) == []
+    here.cancel((1, 2))
+    assert here.finished(10) == [((1, 2), Answer.UNDECIDED)]
+    here.submit((4,))
+    began = time.monotonic()
+    here.close(wait=True)  # the filter is done: the probe under way is stopped, not awaited
+    assert time.monotonic() - began < 10

@@ -27,6 +27,7 @@ from enum import Enum
 from typing import Protocol
 
 from sourceopt.solvers.base import Status
+from sourceopt.solvers.stop import Stop
 
 Trial = tuple[int, ...]
 """The groups a probe enforces (a subsequence of the filter's start, in its order)."""
@@ -148,7 +149,7 @@ def speculative_filter(
     except BaseException:
         here.close(wait=False)  # Ctrl-C or a failed probe: do not wait for the one under way
         raise
-    here.close(wait=True)  # a guess no longer needed may still be running: let it end
+    here.close(wait=True)  # a guess no longer needed may still be running: stop it
     return out
 
 
@@ -218,7 +219,9 @@ class _Run:
         and are never consumed (the machine never asks about those trials).
         """
         for trial in [t for t in self.busy if not self.state.may_ask(t)]:
-            if trial not in self.here.trials:
+            if trial in self.here.trials:
+                self.here.cancel(trial)
+            else:
                 self.remote.cancel(trial)
 
     def start(self, need: Trial) -> None:
@@ -248,12 +251,17 @@ class _Run:
 
 
 class _Here:
-    """The calling process's probe: `answer` run in a thread, one trial at a time."""
+    """The calling process's probe: `answer` run in a thread, one trial at a time.
+
+    Each trial runs under a :class:`~sourceopt.solvers.stop.Stop`, so that a guess the
+    machine can no longer ask about is stopped (HiGHS; another backend's runs to its end).
+    """
 
     def __init__(self, answer: Callable[[Trial], Answer]) -> None:
         self.answer = answer
         self.trials: list[Trial] = []  # the one being answered, if any
-        self._inbox: queue.SimpleQueue[Trial | None] = queue.SimpleQueue()
+        self._stop = Stop()
+        self._inbox: queue.SimpleQueue[tuple[Trial, Stop] | None] = queue.SimpleQueue()
         self._done: queue.SimpleQueue[tuple[Trial, Answer | BaseException]] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -266,7 +274,13 @@ class _Here:
     def submit(self, trial: Trial) -> None:
         """Start answering `trial` (only when not busy)."""
         self.trials = [trial]
-        self._inbox.put(trial)
+        self._stop = Stop()
+        self._inbox.put((trial, self._stop))
+
+    def cancel(self, trial: Trial) -> None:
+        """Stop answering `trial` if it is the one under way (its answer is then undecided)."""
+        if self.trials == [trial]:
+            self._stop.set()
 
     def finished(self, timeout: float) -> list[tuple[Trial, Answer]]:
         """The answer, if it came within `timeout` seconds (a probe's error is raised)."""
@@ -280,15 +294,17 @@ class _Here:
         return [(trial, answer)]
 
     def close(self, wait: bool) -> None:
-        """Stop the thread; with `wait`, once the probe under way has ended."""
+        """Stop the thread and the probe under way; with `wait`, once that probe has ended."""
+        self._stop.set()
         self._inbox.put(None)
         if wait:
             self._thread.join()
 
     def _serve(self) -> None:
-        while (trial := self._inbox.get()) is not None:
+        while (job := self._inbox.get()) is not None:
+            trial, signal = job
             try:
-                answer: Answer | BaseException = self.answer(trial)
+                answer: Answer | BaseException = signal.run(lambda: self.answer(trial))  # noqa: B023
             except BaseException as exc:  # the caller raises it
                 answer = exc
             self._done.put((trial, answer))
