@@ -219,8 +219,8 @@ def _raced(
     program sooner than the status solve; that proof is the status, and the status
     solve is stopped. Once the status solve finds an award, the opening is stopped.
     Otherwise each waits for the other: the status and the opening are those of the
-    sequential run, one after the other (but where a time limit would stop the status solve
-    short of a proof, the opening's proof of infeasibility is reported instead of the limit).
+    sequential run, one after the other (but an opening that proves infeasibility before a
+    time limit stops the status solve is reported instead of that limit).
     """
     status_stop, opening_stop = Stop(), Stop()
     with ThreadPoolExecutor(2, thread_name_prefix="explain") as threads:
