@@ -2,7 +2,9 @@
 
 The conflict (members, method, minimal) and the solves it reports are those of the
 sequential run, on the bundled infeasible scenarios and on generated infeasible cases, with
-2 and 3 probes at once; a crashed worker leaves a conflict that still conflicts.
+2 and 3 probes at once; a crashed worker leaves a conflict that still conflicts. With jobs
+the status solve and the search's opening race, the loser stopped: the status is the
+sequential one.
 """
 
 from __future__ import annotations
@@ -301,15 +303,8 @@ def test_with_jobs_an_oracle_that_disagrees_with_the_status_gives_the_sequential
     one, two = explain(sc, relax=False), explain(sc, relax=False, jobs=2)
     assert one.status is two.status is Status.INFEASIBLE
     assert two.to_dict() == one.to_dict()
-    assert (
-        (two.conflict, two.minimal, two.solves)
-        == ((), False, 1)
-        == (
-            one.conflict,
-            one.minimal,
-            one.solves,
-        )
-    )
+    assert (one.conflict, one.minimal, one.solves) == ((), False, 1)
+    assert (two.conflict, two.minimal, two.solves) == ((), False, 1)
 
 
 def test_with_jobs_a_feasible_scenario_reports_the_sequential_status() -> None:
