@@ -3,7 +3,8 @@
 A MIP that takes HiGHS several seconds (award-mip at 2,000 offers) run under a Stop in a
 thread: set while it runs, the solve ends within a second or two and reports the interrupt as
 a limit, never a proof; set before it starts, it ends at once; a solve under a Stop nobody
-sets runs to its proof, and one outside any Stop is not watched.
+sets runs to its proof, and one outside any Stop is not watched; an instance once stopped
+runs unwatched again.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from benchmarks.generators import scenario_dict
 
 from sourceopt import build_program, load_scenario
 from sourceopt.formulation.program import Program
-from sourceopt.solvers import stop
+from sourceopt.solvers import highs_threads, stop
 from sourceopt.solvers.base import Limit, RawResult, SolveOptions, Status
 from sourceopt.solvers.registry import get_backend
 
@@ -87,3 +88,15 @@ def test_an_unwatched_solve_is_left_alone() -> None:
     signal.set()  # set, but the solve does not run under it
     raw = get_backend("highs").solve(replace(program), SolveOptions())
     assert raw.status is Status.OPTIMAL
+
+
+def test_an_instance_stopped_once_runs_unwatched_again(long_mip: Program) -> None:
+    # the interrupt is a callback subscribed for the watched run only: the same HiGHS
+    # instance run again outside the Stop ends on its own limit, not interrupted
+    h = get_backend("highs").prepare(long_mip, SolveOptions(time_limit=1.5))
+    signal = stop.Stop()
+    signal.set()
+    signal.run(lambda: highs_threads.run(h))
+    assert h.getModelStatus().name == "kInterrupt"
+    highs_threads.run(h)
+    assert h.getModelStatus().name == "kTimeLimit"

@@ -24,22 +24,16 @@ class Stop:
     """A signal that interrupts the solves started under it (see the module text)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._set = False
-        self._runs: list[Any] = []
+        self._event = threading.Event()
 
     @property
     def is_set(self) -> bool:
         """Whether :meth:`set` was called."""
-        return self._set
+        return self._event.is_set()
 
     def set(self) -> None:
         """Interrupt the run under way, and every run started under this signal from now."""
-        with self._lock:
-            self._set = True
-            runs = list(self._runs)
-        for h in runs:
-            h.cancelSolve()
+        self._event.set()
 
     def run(self, fn: Callable[[], T]) -> T:
         """``fn()`` with this signal watched by every HiGHS run it starts (in this thread)."""
@@ -51,17 +45,26 @@ class Stop:
 
     @contextmanager
     def watching(self, h: Any) -> Iterator[None]:
-        """While the block runs `h`, :meth:`set` interrupts it (at once if already set)."""
-        h.HandleUserInterrupt = True  # highspy checks its cancel flag in HiGHS's callbacks
-        with self._lock:
-            self._runs.append(h)
-            if self._set:
-                h.cancelSolve()
+        """While the block runs `h`, :meth:`set` interrupts it (at once if already set).
+
+        HiGHS asks its interrupt callbacks (simplex, interior point, MIP) at intervals; the
+        one subscribed here says "stop" once the signal is set. It is unsubscribed after the
+        block, so the instance runs unwatched again.
+        """
+        event = self._event
+
+        def interrupt(e: Any) -> None:
+            if event.is_set():
+                e.interrupt()
+
+        hooks = (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt)
+        for hook in hooks:
+            hook.subscribe(interrupt)
         try:
             yield
         finally:
-            with self._lock:
-                self._runs.remove(h)
+            for hook in hooks:
+                hook.unsubscribe(interrupt)
 
 
 def current() -> Stop | None:
