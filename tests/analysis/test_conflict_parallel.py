@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import time
 import zlib
+from collections.abc import Iterator
 
 import pytest
 
@@ -79,6 +80,25 @@ class RandomProber:
         return Answer.UNDECIDED if trial in self.cancelled else self.oracle.answer(trial)
 
 
+def infeasible_cases(
+    rng: random.Random,
+    rounds: int,
+    sizes: tuple[int, int],
+    *,
+    undecided: float = 0.0,
+    shuffle: bool = False,
+) -> Iterator[tuple[Oracle, list[int]]]:
+    """Of `rounds` random oracles over `sizes` groups, those infeasible with every group."""
+    for _ in range(rounds):
+        n = rng.randint(*sizes)
+        oracle = Oracle(rng, n, undecided)
+        start = list(range(n))
+        if shuffle:
+            rng.shuffle(start)
+        if oracle.answer(tuple(start)) is Answer.INFEASIBLE:
+            yield oracle, start
+
+
 def sequential(
     start: list[int], oracle: Oracle, asked: set[Trial] | None = None
 ) -> tuple[list[int], int, bool]:
@@ -105,13 +125,7 @@ def sequential(
 @pytest.mark.parametrize("jobs", [1, 2, 3, 5])
 def test_the_speculative_filter_is_the_sequential_one(jobs: int, undecided: float) -> None:
     rng = random.Random(jobs * 1000 + int(undecided * 10))
-    for _ in range(60):
-        n = rng.randint(1, 40)
-        oracle = Oracle(rng, n, undecided)
-        start = list(range(n))
-        rng.shuffle(start)
-        if oracle.answer(tuple(start)) is not Answer.INFEASIBLE:
-            continue
+    for oracle, start in infeasible_cases(rng, 60, (1, 40), undecided=undecided, shuffle=True):
         asked: set[Trial] = set()
         members, solves, was_undecided = sequential(start, oracle, asked)
         prober = RandomProber(oracle, jobs - 1, rng)
@@ -127,13 +141,7 @@ def test_the_filter_never_solves_a_set_twice(monkeypatch: pytest.MonkeyPatch) ->
     # trial asked: the proven answer is kept, and the conflict is the unmemoized filter's
     rng = random.Random(11)
     repeated = 0
-    for _ in range(80):
-        n = rng.randint(2, 40)
-        oracle = Oracle(rng, n)
-        start = list(range(n))
-        rng.shuffle(start)
-        if oracle.answer(tuple(start)) is not Answer.INFEASIBLE:
-            continue
+    for oracle, start in infeasible_cases(rng, 80, (2, 40), shuffle=True):
         repeated += memoized_like_plain(oracle, start, monkeypatch)
     assert repeated  # the cases did ask some set twice
 
@@ -165,12 +173,7 @@ def memoized_like_plain(oracle: Oracle, start: list[int], monkeypatch: pytest.Mo
 def test_both_filters_report_the_groups_they_settle_alike(jobs: int) -> None:
     """`decided` hears the same steps from either filter, adding up to every group."""
     rng = random.Random(40 + jobs)
-    for _ in range(40):
-        n = rng.randint(1, 30)
-        oracle = Oracle(rng, n)
-        start = list(range(n))
-        if oracle.answer(tuple(start)) is not Answer.INFEASIBLE:
-            continue
+    for oracle, start in infeasible_cases(rng, 40, (1, 30)):
         told: list[int] = []
         infeasible = lambda t, o=oracle: o.answer(tuple(t)) is Answer.INFEASIBLE  # noqa: E731
         deletion_filter(start, infeasible, told.append)
@@ -178,18 +181,13 @@ def test_both_filters_report_the_groups_they_settle_alike(jobs: int) -> None:
         prober = RandomProber(oracle, jobs - 1, rng)
         speculative_filter(start, oracle.answer, prober, lambda: True, heard.append)
         assert heard == told
-        assert sum(told) == n
+        assert sum(told) == len(start)
         assert all(k > 0 for k in told)
 
 
 def test_a_lost_guess_is_one_the_machine_can_no_longer_ask() -> None:
     rng = random.Random(11)
-    for _ in range(50):
-        n = rng.randint(2, 30)
-        oracle = Oracle(rng, n)
-        start = list(range(n))
-        if oracle.answer(tuple(start)) is not Answer.INFEASIBLE:
-            continue
+    for oracle, start in infeasible_cases(rng, 50, (2, 30)):
         state, seen = State.start(start), []
         while (trial := state.trial()) is not None:
             seen.append(state)

@@ -20,10 +20,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from tests.analysis.probing import answers_seen, slowed
 
 from sourceopt.analysis import conflict as conflict_module
 from sourceopt.analysis.conflict import Conflict, Opening, deletion_filter, find_conflict
-from sourceopt.analysis.conflict_parallel import Answer, Trial, answer_of, speculative_filter
+from sourceopt.analysis.conflict_parallel import Answer, speculative_filter
 from sourceopt.analysis.diagnose_common import feasible
 from sourceopt.analysis.explain import explain, explain_setup
 from sourceopt.analysis.groups import conflict_groups
@@ -183,24 +184,12 @@ def test_a_crashed_worker_leaves_a_conflict_that_still_conflicts(
         start, lambda t: feasible(setup, grouped.with_only(t)) is Status.INFEASIBLE
     )
 
-    def slow(trial: Trial) -> Answer:
-        time.sleep(0.1)
-        return answer_of(feasible(setup, grouped.with_only(list(trial))))
-
     pool = ProbePool(sc, {}, 1)
-    seen: list[Answer] = []
-    finished = pool.finished
-
-    def watched(wait: bool) -> list[tuple[Trial, Answer]]:
-        done = finished(wait)
-        seen.extend(a for _, a in done)
-        return done
-
-    pool.finished = watched  # type: ignore[method-assign]
+    seen = answers_seen(pool)
     try:
         while not pool.idle():
             time.sleep(0.01)
-        many = speculative_filter(start, slow, pool, lambda: True)
+        many = speculative_filter(start, slowed(setup, grouped, 0.1), pool, lambda: True)
     finally:
         pool.close()
     assert Answer.UNDECIDED in seen

@@ -4,15 +4,15 @@ chunk, the cluster the rest)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
+from tests.analysis.probing import answers_seen, slowed
 
 from sourceopt import load_scenario
 from sourceopt.analysis import explain, frontier, price_to_win
 from sourceopt.analysis.conflict import deletion_filter
-from sourceopt.analysis.conflict_parallel import Answer, Trial, answer_of, speculative_filter
+from sourceopt.analysis.conflict_parallel import Answer, speculative_filter
 from sourceopt.analysis.diagnose_common import feasible
 from sourceopt.analysis.explain import explain_setup
 from sourceopt.analysis.groups import conflict_groups
@@ -56,22 +56,10 @@ def test_explain_on_a_dask_cluster_equals_the_sequential_run(scheduler: str) -> 
     grouped = conflict_groups(setup.scenario, setup.program)
     start = list(range(len(grouped.groups)))
 
-    def slow(trial: Trial) -> Answer:
-        time.sleep(0.3)
-        return answer_of(feasible(setup, grouped.with_only(list(trial))))
-
     pool = ProbePool(sc, {}, 1, executor="dask", scheduler=scheduler)
-    answered: list[Answer] = []
-    finished = pool.finished
-
-    def watched(wait: bool) -> list[tuple[Trial, Answer]]:
-        done = finished(wait)
-        answered.extend(a for _, a in done)
-        return done
-
-    pool.finished = watched  # type: ignore[method-assign]
+    answered = answers_seen(pool)
     try:
-        got = speculative_filter(start, slow, pool, lambda: True)
+        got = speculative_filter(start, slowed(setup, grouped, 0.3), pool, lambda: True)
     finally:
         pool.close()
     expected = deletion_filter(
