@@ -43,7 +43,8 @@ def test_group_share_three_known_points() -> None:
     assert all(p.verified for p in f.points)
     doc = f.to_dict()
     assert set(doc) == {"scenario", "metric", "points"}
-    assert set(doc["points"][0]) == {"bound", "value", "objective", "status", "knee", "final"}
+    keys = {"bound", "value", "objective", "status", "knee", "gap", "final"}
+    assert set(doc["points"][0]) == keys
 
 
 def test_average_risk_is_a_straight_line_without_knee() -> None:

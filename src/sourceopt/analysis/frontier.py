@@ -48,6 +48,16 @@ class FrontierPoint:
     result: SolveResult
     final: bool = True  # False: a limit stopped this point's solve
 
+    @property
+    def gap(self) -> float | None:
+        """What a limit left: the award's relative gap to its proven bound, if not final.
+
+        None: final (within the gap asked, by its status), or no award or no bound. A final
+        point's own gap is left out: it depends on the start its solve had, which
+        ``--jobs`` changes, while every figure of the frontier does not.
+        """
+        return None if self.final else self.result.document.solver.gap
+
     def to_dict(self) -> dict[str, Any]:
         """The point's entry of the ``frontier`` JSON (docs/results.md)."""
         return {
@@ -56,6 +66,7 @@ class FrontierPoint:
             "objective": self.objective,
             "status": self.status.value,
             "knee": self.knee,
+            "gap": self.gap,
             "final": self.final,
         }
 
@@ -124,10 +135,13 @@ def frontier(
     adds the metric's rows to it and is verified against the scenario. The points are solved
     from the tightest bound to the loosest, a MIP point starting from the best award found at
     a bound at least as tight (feasible at its own: ``warm=False`` solves each cold).
-    `analysis_time_limit` caps the whole frontier: points it did not reach are left out, and
-    a point it stopped is ``final: false``. `jobs` > 1 shares the grid points among this
-    process and ``jobs - 1`` supervised workers (or a Dask cluster: `executor`, `scheduler`;
-    :mod:`sourceopt.analysis.frontier_parallel`), with the same figures.
+    `analysis_time_limit` caps the whole frontier: each grid point's solve gets an equal share
+    of what is left when it starts (a point that finishes early leaves its rest to the
+    others), so one hard point does not spend the others' time; points it did not reach are
+    left out, and a point it stopped is ``final: false`` (its award and gap as found). `jobs`
+    > 1 shares the grid points among this process and ``jobs - 1`` supervised workers (or a
+    Dask cluster: `executor`, `scheduler`; :mod:`sourceopt.analysis.frontier_parallel`), with
+    the same figures.
     """
     started = time.monotonic()
     if points < 2:
@@ -174,9 +188,10 @@ def frontier(
             scenario, at, todo, job, jobs=jobs, executor=executor, scheduler=scheduler,
             deadline=deadline, start=at._start(tight[0]), progress=progress,
         )  # fmt: skip
-    found = []
+    found, pending = [], [b for b in tight if b not in solved and b not in at.solved]
     for b in tight:
-        result = solved[b] if b in solved else at(b)
+        share = len(pending) - pending.index(b) if b in pending else 1
+        result = solved[b] if b in solved else at(b, share)
         if progress is not None and b not in solved:
             progress.done()
         if result is not None:
@@ -197,20 +212,23 @@ class _Solver:
         self.awards: list[tuple[float, float, np.ndarray]] = []  # bound, objective, x
         self.floor = -np.inf  # a proven lower bound on every point's solver objective
 
-    def __call__(self, bound: float) -> SolveResult | None:
+    def __call__(self, bound: float, share: int = 1) -> SolveResult | None:
+        """The point at `bound`; `share`: the points still to solve under the budget."""
         if bound not in self.solved:
-            result = self._solved(bound)
+            result = self._solved(bound, share)
             self.solved[bound] = result
             raw = None if result is None else result.raw
             if raw is not None and raw.x is not None and result is not None and result.has_award:
                 self.awards.append((bound, float(raw.objective or np.inf), raw.x))
         return self.solved[bound]
 
-    def _solved(self, bound: float) -> SolveResult | None:
+    def _solved(self, bound: float, share: int) -> SolveResult | None:
         """The point at `bound` (:func:`.frontier_floor.point`)."""
         best = self._best(bound)
         program = self.eps.at(bound)
-        return floors.point(self.resolver, self.chosen, program, best, self.floor, warm=self.warm)
+        return floors.point(
+            self.resolver, self.chosen, program, best, self.floor, warm=self.warm, share=share
+        )
 
     def probe(self, bound: float) -> bool:
         """Whether an award has the metric within `bound`.

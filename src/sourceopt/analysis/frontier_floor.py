@@ -140,12 +140,15 @@ def point(
     floor: float,
     *,
     warm: bool = True,
+    share: int = 1,
 ) -> SolveResult | None:
     """One frontier point, verified, from what the other points tell (module text).
 
     `best` (a tighter award) where it is known optimal, else the point solved from the cheaper
     of `best` and the base award repaired, stopping at an award within the gap of `floor`.
     None: the analysis' budget is spent. ``warm=False`` (each point cold) uses none of it.
+    `share`: the points still to solve under the budget, this one included
+    (:meth:`.Resolver.solve`).
     """
     r = resolver
     gap = program.solver_gap(r.options.mip_gap)
@@ -155,7 +158,7 @@ def point(
     if fix is not None and (best is None or fix[0] < best[0]):
         best = fix
     goal = target(floor, gap) if warm else None
-    result = r.solve(scenario, program, None if best is None else best[1], goal)
+    result = r.solve(scenario, program, None if best is None else best[1], goal, share=share)
     if result is None or result.raw is None:
         return result
     raw = promoted(result.raw, floor, gap)

@@ -105,9 +105,10 @@ def frontier_points(
         value = float(first.solver_objective() @ start + first.offset)
         awards.append((value, np.ascontiguousarray(start, dtype=np.float64)))
     out = []
-    for b in tight:
+    for k, b in enumerate(tight):
         begin = min(awards, key=lambda a: a[0]) if awards and warm else None
-        result = floors.point(resolver, chosen, eps.at(b), begin, floor, warm=warm)
+        share = len(tight) - k  # the budget shared among the points left, as in `frontier`
+        result = floors.point(resolver, chosen, eps.at(b), begin, floor, warm=warm, share=share)
         if result is None or result.raw is None:  # the budget is spent
             break
         raw = result.raw
@@ -147,15 +148,15 @@ def solve_grid(
         given["analysis_time_limit"] = max(deadline - time.monotonic(), 1e-3)
     remote = Chunks(
         scenario, "frontier-points", "bounds", parts, given, executor=executor,
-        scheduler=scheduler, deadline=deadline, width=width,
+        scheduler=scheduler, deadline=deadline, width=width, fair=True,
         extra_args={
             "start": start, "warm": at.warm, "floor": at.floor, "base": at.resolver.base_x,
         },
     )  # fmt: skip
     remote.start()
     out: dict[float, SolveResult | None] = {}
-    for b in _drawn(own, remote):
-        out[b] = at(b)
+    for b, share in _drawn(own, remote):
+        out[b] = at(b, share)
         if progress is not None:
             progress.done()
     for part, payload in remote.results():
@@ -189,11 +190,17 @@ def ends_first(todo: Sequence[float]) -> list[float]:
     return out
 
 
-def _drawn(own: list[float], remote: Chunks) -> Iterator[float]:
-    """The bounds solved here: its own, then parts drawn from the queue the workers share."""
-    yield from own
+def _drawn(own: list[float], remote: Chunks) -> Iterator[tuple[float, int]]:
+    """The bounds solved here, each with its share of the budget (:meth:`.Resolver.solve`).
+
+    Its own chunk first, then parts drawn from the queue the workers share.
+    """
+    for k, b in enumerate(own):
+        yield b, len(own) - k
     while (part := remote.take()) is not None:
-        yield from part
+        share = remote.share()
+        for b in part:
+            yield b, share
 
 
 def _verified(at: _Solver, bound: float, raw: RawResult) -> SolveResult:

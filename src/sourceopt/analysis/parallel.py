@@ -98,7 +98,8 @@ class Chunks:
     running parts until none is left. `base`: a MIP base's raw result for the workers.
     `extra_args`: more library arguments for every job (unchecked, as `base`: a frontier's start
     award). `solves`: how many solves one name may take (the wall-clock cap of a part
-    without a budget is that many per-solve limits per name).
+    without a budget is that many per-solve limits per name). `fair`: a part started on the
+    local queue gets its share of the budget left (:meth:`share`), not all of it.
     """
 
     def __init__(
@@ -118,8 +119,10 @@ class Chunks:
         width: int | None = None,
         extra_args: Mapping[str, Any] | None = None,
         solves: int = 1,
+        fair: bool = False,
     ) -> None:
         check_executor(executor, scheduler)
+        self.fair = fair
         self.kind, self.parts, self.deadline = kind, list(parts), deadline
         self.executor, self.scheduler = executor, scheduler
         self.limits, self.solves = limits or Limits(), solves
@@ -160,6 +163,16 @@ class Chunks:
         with self._lock:
             return self.parts[self._todo.pop(0)] if self._todo else None
 
+    def share(self) -> int:
+        """How many parts, one just taken included, each process of the queue has left.
+
+        The processes are the workers and the caller (:meth:`take`); a part started now
+        gets ``1 / share`` of the budget left where the chunks are ``fair``.
+        """
+        with self._lock:
+            left = len(self._todo) + 1
+        return -(-left // (self.width + 1))
+
     def results(self) -> list[tuple[list[Any], dict[str, Any] | Failure]]:
         """Wait for every chunk: each chunk's names with its JSON result or its Failure."""
         while self._thread.is_alive():
@@ -176,14 +189,16 @@ class Chunks:
         """`job` given what is left of the analysis' budget as it starts (None: nothing left).
 
         A part started late (a queue drawn by a few workers) gets the time to the analysis'
-        deadline, not its whole budget again: an analysis kind's ``analysis_time_limit``, a
-        ``solve`` job's (``compare``) ``time_limit``.
+        deadline, not its whole budget again (``fair``: its share of it): an analysis kind's
+        ``analysis_time_limit``, a ``solve`` job's (``compare``) ``time_limit``.
         """
         if self.deadline is None:
             return job
         left = self.deadline - time.monotonic()
         if left <= 0:
             return None
+        if self.fair and self.executor == "local":
+            left /= self.share()
         key = "time_limit" if job.kind == "solve" else "analysis_time_limit"
         given = job.options.get(key)
         budget = left if not isinstance(given, int | float) else min(float(given), left)

@@ -31,9 +31,10 @@ the same figure a cold solve of the edited program gives:
 - **Every other case** (an LP off HiGHS, an edit not expressible in place that has no start):
   a cold solve of the edited program.
 
-A time budget (``deadline``) caps the whole analysis: each re-solve gets what is left of it
-(and at most the per-solve limit); once it is spent, re-solves return None (the figure is
-"not final").
+A time budget (``deadline``) caps the whole analysis: each re-solve gets what is left of it,
+or its share of that where the caller says how many solves are still to run (a frontier's
+points), and at most the per-solve limit; once it is spent, re-solves return None (the figure
+is "not final").
 """
 
 from __future__ import annotations
@@ -153,9 +154,18 @@ class Resolver:
         left = self.left()
         return left is not None and left <= 0
 
-    def _options(self) -> SolveOptions:
-        """The per-solve options, the time limit cut to what is left of the budget."""
-        given = self.options.within(self.deadline)
+    def _options(self, share: int = 1) -> SolveOptions:
+        """The per-solve options, the time limit cut to this solve's part of the budget left.
+
+        `share`: how many solves, this one included, still divide what is left of the budget
+        among them; this one gets ``1 / share`` of it (what it leaves unused is left to the
+        next), so that one hard figure does not spend the time of the figures after it.
+        """
+        deadline = self.deadline
+        if deadline is not None and share > 1:
+            now = time.monotonic()
+            deadline = now + (deadline - now) / share
+        given = self.options.within(deadline)
         if given is self.options:
             return given
         limit = 1e-3 if given is None or given.time_limit is None else given.time_limit
@@ -187,16 +197,18 @@ class Resolver:
         program: Program,
         start: np.ndarray | None = None,
         target: float | None = None,
+        share: int = 1,
     ) -> SolveResult | None:
         """Any program of the analysis solved (a MIP from `start`, an award over its columns).
 
         `target`: a MIP on HiGHS stops at its first award at or below it (``objective_target``;
-        status ``feasible``, the caller proves it). None when the analysis' budget is spent.
+        status ``feasible``, the caller proves it). `share`: this solve gets that part of the
+        budget left (:meth:`_options`). None when the analysis' budget is spent.
         """
         if self.expired():
             return None
         self.resolves += 1
-        options = self._options()
+        options = self._options(share)
         use = start if start is not None and program.is_mip else None
         raw = self._raw(program, options, use, target=target)
         return verified(self.engine, scenario, program, raw, options)

@@ -318,6 +318,13 @@ def frontier_command(
     sys.exit(_code(results, not all(p.verified for p in front.points)))
 
 
+def _unfinished(p: Any) -> str:
+    """A frontier point's note when a limit stopped it: " [not final, gap 2.5e-04]"."""
+    if p.final:
+        return ""
+    return " [not final]" if p.gap is None else f" [not final, gap {p.gap:.1e}]"
+
+
 def _frontier_text(f: Any) -> str:
     way = f.direction.replace("_", " ")
     head = f"{f.scenario} / {f.variant}: cost against {f.metric} ({way} the bound)"
@@ -328,7 +335,7 @@ def _frontier_text(f: Any) -> str:
             percent(p.value) if share else p.value,
             p.objective,
             p.status.value,
-            ("<- knee" if p.knee else "") + ("" if p.final else " [not final]"),
+            ("<- knee" if p.knee else "") + _unfinished(p),
         ]
         for p in f.points
     ]
