@@ -85,6 +85,9 @@ class FrontierPointDoc(_Doc):
     objective: float | None
     status: Status
     knee: bool
+    gap: float | None = Field(
+        None, description="a point a limit stopped: its award's relative gap to its bound"
+    )
     final: bool = Field(True, description="false: a limit stopped this point's solve")
 
 
