@@ -335,7 +335,7 @@ def _frontier_text(f: Any) -> str:
             percent(p.value) if share else p.value,
             p.objective,
             p.status.value,
-            ("<- knee" if p.knee else "") + _unfinished(p),
+            (("<- knee" if p.knee else "") + _unfinished(p)).strip(),
         ]
         for p in f.points
     ]
