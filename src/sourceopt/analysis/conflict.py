@@ -125,7 +125,8 @@ def find_conflict(
     counts the groups the filter starts from in its total, and each group as it is settled.
     `opened`: the :func:`opening` when the caller has it already (else it is asked here).
     """
-    opened = opened or opening(setup, grouped, deadline)
+    if opened is None:
+        opened = opening(setup, grouped, deadline)
     start, method = opened.start, opened.method
     if start is None:  # the solver said infeasible: the oracle disagrees or could not tell
         return Conflict((), method, False, opened.solves, opened.solves)

@@ -188,10 +188,10 @@ def frontier(
             scenario, at, todo, job, jobs=jobs, executor=executor, scheduler=scheduler,
             deadline=deadline, start=at._start(tight[0]), progress=progress,
         )  # fmt: skip
-    found, pending = [], [b for b in tight if b not in solved and b not in at.solved]
+    shares = {b: len(todo) - k for k, b in enumerate(todo)}  # the points still to solve here
+    found = []
     for b in tight:
-        share = len(pending) - pending.index(b) if b in pending else 1
-        result = solved[b] if b in solved else at(b, share)
+        result = solved[b] if b in solved else at(b, shares.get(b, 1))
         if progress is not None and b not in solved:
             progress.done()
         if result is not None:
